@@ -1,0 +1,62 @@
+#pragma once
+// Forge: where pull requests live. One interface for GitHub, GitLab and the local
+// platform, so the bot reconciles proposed changes with open pull requests in one code
+// path: find the open PR of a branch, create it, or update its text and head. A Forge
+// object is bound to one repository. Implementations throw ForgeError (naming the
+// repository, the PR and what to do) and are not thread-safe.
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ddd::forges {
+
+class ForgeError : public std::runtime_error {
+ public:
+  explicit ForgeError(const std::string& what) : std::runtime_error(what) {}
+};
+
+// What the bot wants a pull request to look like.
+struct PullRequestSpec {
+  std::string repo;    // the repository, as the forge names it (a path for the local forge)
+  std::string branch;  // head branch, "ddd/<change-id>"
+  std::string base;    // target branch or commit
+  std::string title;
+  std::string body;  // Markdown
+  std::vector<std::string> labels;
+  bool draft = false;
+};
+
+// A pull request as the forge has it.
+struct PullRequest {
+  std::string id;  // forge-wide id (GitHub node id, GitLab global id, "local:<n>")
+  int number = 0;  // per-repository number shown to people (#12, !12)
+  std::string url;
+  std::string branch;
+  std::string base;
+  std::string title;
+  std::string body;
+  std::string state;  // "open", "closed" or "merged"
+  std::string headCommit;
+  std::vector<std::string> labels;
+  bool draft = false;
+};
+
+class Forge {
+ public:
+  virtual ~Forge() = default;
+  // "github", "gitlab", "local".
+  virtual std::string name() const = 0;
+  // The open pull request whose head is `branch`, if any.
+  virtual std::optional<PullRequest> findOpenByBranch(const std::string& branch) = 0;
+  // Opens a pull request for spec.branch at `headCommit`.
+  virtual PullRequest create(const PullRequestSpec& spec, const std::string& headCommit) = 0;
+  // Replaces title, body, labels, draft flag and head of pull request `number`.
+  virtual PullRequest update(int number, const PullRequestSpec& spec,
+                             const std::string& headCommit) = 0;
+  // Every pull request of the repository, open or not, by number.
+  virtual std::vector<PullRequest> list() = 0;
+};
+
+}  // namespace ddd::forges

@@ -1,0 +1,186 @@
+#include "forges/local_forge.h"
+
+#include <ctime>
+
+#include <nlohmann/json.hpp>
+
+namespace ddd::forges {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+std::string nowUtc() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+std::string labelsToText(const std::vector<std::string>& labels) {
+  return nlohmann::json(labels).dump();
+}
+
+std::vector<std::string> labelsFromText(const std::string& text) {
+  auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_array()) return {};
+  std::vector<std::string> out;
+  for (const auto& v : j) {
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+constexpr const char* kColumns =
+    "id, number, branch, base, title, body, state, head_commit, labels, draft";
+
+PullRequest readRow(const Statement& st, const std::string& repo) {
+  PullRequest pr;
+  pr.id = "local:" + std::to_string(st.integer(0));
+  pr.number = static_cast<int>(st.integer(1));
+  pr.url = "local:" + repo + "#" + std::to_string(pr.number);
+  pr.branch = st.text(2);
+  pr.base = st.text(3);
+  pr.title = st.text(4);
+  pr.body = st.text(5);
+  pr.state = st.text(6);
+  pr.headCommit = st.text(7);
+  pr.labels = labelsFromText(st.text(8));
+  pr.draft = st.integer(9) != 0;
+  return pr;
+}
+
+void migrate(SqliteDb& db) {
+  Transaction tx(db);
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS local_forge_schema (version INTEGER NOT NULL);"
+      "INSERT INTO local_forge_schema (version) SELECT 0 WHERE NOT EXISTS "
+      "(SELECT 1 FROM local_forge_schema);");
+  auto st = db.prepare("SELECT version FROM local_forge_schema");
+  st.step();
+  int version = static_cast<int>(st.integer(0));
+  if (version > kSchemaVersion) {
+    throw ForgeError(db.file().string() + ": the local forge tables are at schema version " +
+                     std::to_string(version) + ", newer than this ddd understands (" +
+                     std::to_string(kSchemaVersion) + "): upgrade ddd or use another --state file");
+  }
+  if (version < 1) {
+    db.exec(
+        "CREATE TABLE local_pull_requests ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  repo TEXT NOT NULL,"
+        "  number INTEGER NOT NULL,"
+        "  branch TEXT NOT NULL,"
+        "  base TEXT NOT NULL,"
+        "  title TEXT NOT NULL,"
+        "  body TEXT NOT NULL,"
+        "  state TEXT NOT NULL CHECK (state IN ('open', 'closed', 'merged')),"
+        "  head_commit TEXT NOT NULL,"
+        "  labels TEXT NOT NULL DEFAULT '[]',"
+        "  draft INTEGER NOT NULL DEFAULT 0,"
+        "  created TEXT NOT NULL,"
+        "  updated TEXT NOT NULL,"
+        "  UNIQUE (repo, number));"
+        "CREATE INDEX local_pull_requests_branch ON local_pull_requests (repo, branch, state);");
+  }
+  db.exec("UPDATE local_forge_schema SET version = " + std::to_string(kSchemaVersion));
+  tx.commit();
+}
+
+}  // namespace
+
+LocalForge::LocalForge(const std::filesystem::path& file, std::string repo)
+    : db_(file), repo_(std::move(repo)) {
+  migrate(db_);
+}
+
+std::optional<PullRequest> LocalForge::findOpenByBranch(const std::string& branch) {
+  auto st = db_.prepare(std::string("SELECT ") + kColumns +
+                        " FROM local_pull_requests WHERE repo = ?1 AND branch = ?2 AND "
+                        "state = 'open' ORDER BY number DESC LIMIT 1");
+  st.bind(1, repo_).bind(2, branch);
+  if (!st.step()) return std::nullopt;
+  return readRow(st, repo_);
+}
+
+std::optional<PullRequest> LocalForge::byNumber(int number) {
+  auto st = db_.prepare(std::string("SELECT ") + kColumns +
+                        " FROM local_pull_requests WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number);
+  if (!st.step()) return std::nullopt;
+  return readRow(st, repo_);
+}
+
+PullRequest LocalForge::create(const PullRequestSpec& spec, const std::string& headCommit) {
+  Transaction tx(db_);
+  auto existing = findOpenByBranch(spec.branch);
+  if (existing) {
+    throw ForgeError("local pull request #" + std::to_string(existing->number) + " of " + repo_ +
+                     " is already open for branch " + spec.branch +
+                     ": update it instead of opening another");
+  }
+  auto next = db_.prepare(
+      "SELECT COALESCE(MAX(number), 0) + 1 FROM local_pull_requests WHERE repo = ?1");
+  next.bind(1, repo_);
+  next.step();
+  int number = static_cast<int>(next.integer(0));
+  std::string now = nowUtc();
+  auto insert = db_.prepare(
+      "INSERT INTO local_pull_requests (repo, number, branch, base, title, body, state, "
+      "head_commit, labels, draft, created, updated) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?10)");
+  insert.bind(1, repo_).bind(2, number).bind(3, spec.branch).bind(4, spec.base);
+  insert.bind(5, spec.title).bind(6, spec.body).bind(7, headCommit);
+  insert.bind(8, labelsToText(spec.labels)).bind(9, spec.draft ? 1 : 0).bind(10, now);
+  insert.run();
+  auto pr = byNumber(number);
+  tx.commit();
+  return *pr;
+}
+
+PullRequest LocalForge::update(int number, const PullRequestSpec& spec,
+                               const std::string& headCommit) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "UPDATE local_pull_requests SET base = ?3, title = ?4, body = ?5, head_commit = ?6, "
+      "labels = ?7, draft = ?8, updated = ?9 WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, spec.base).bind(4, spec.title).bind(5, spec.body);
+  st.bind(6, headCommit).bind(7, labelsToText(spec.labels)).bind(8, spec.draft ? 1 : 0);
+  st.bind(9, nowUtc());
+  st.run();
+  auto pr = byNumber(number);
+  if (!pr) {
+    throw ForgeError("no local pull request #" + std::to_string(number) + " in " + repo_ +
+                     " (state file " + db_.file().string() + "): list them with list()");
+  }
+  tx.commit();
+  return *pr;
+}
+
+std::vector<PullRequest> LocalForge::list() {
+  auto st = db_.prepare(std::string("SELECT ") + kColumns +
+                        " FROM local_pull_requests WHERE repo = ?1 ORDER BY number");
+  st.bind(1, repo_);
+  std::vector<PullRequest> out;
+  while (st.step()) out.push_back(readRow(st, repo_));
+  return out;
+}
+
+void LocalForge::setState(int number, const std::string& state) {
+  if (state != "open" && state != "closed" && state != "merged") {
+    throw ForgeError("unknown pull request state \"" + state +
+                     "\": use open, closed or merged");
+  }
+  Transaction tx(db_);
+  if (!byNumber(number)) {
+    throw ForgeError("no local pull request #" + std::to_string(number) + " in " + repo_);
+  }
+  auto st = db_.prepare(
+      "UPDATE local_pull_requests SET state = ?3, updated = ?4 WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, state).bind(4, nowUtc());
+  st.run();
+  tx.commit();
+}
+
+}  // namespace ddd::forges

@@ -1,0 +1,39 @@
+#pragma once
+// LocalForge: the forge of the local platform. Pull requests of one repository are
+// records in a SQLite file (table local_pull_requests, WAL, one transaction per write),
+// numbered 1, 2, ... per repository; the branches themselves live in the git
+// repository. The file may be shared with the bot's state store: the local forge keeps
+// its schema version in its own table (local_forge_schema), not in PRAGMA user_version.
+
+#include <filesystem>
+#include <string>
+
+#include "forges/forge.h"
+#include "forges/sqlite_db.h"
+
+namespace ddd::forges {
+
+class LocalForge : public Forge {
+ public:
+  // Opens (creating when missing) the database `file` for the repository named `repo`
+  // (the key of its records; normally the repository's canonical path). Throws
+  // SqliteError / ForgeError naming the file.
+  LocalForge(const std::filesystem::path& file, std::string repo);
+
+  std::string name() const override { return "local"; }
+  std::optional<PullRequest> findOpenByBranch(const std::string& branch) override;
+  PullRequest create(const PullRequestSpec& spec, const std::string& headCommit) override;
+  PullRequest update(int number, const PullRequestSpec& spec,
+                     const std::string& headCommit) override;
+  std::vector<PullRequest> list() override;
+
+  // Marks pull request `number` closed or merged (the local platform has no UI for it).
+  void setState(int number, const std::string& state);
+
+ private:
+  std::optional<PullRequest> byNumber(int number);
+  SqliteDb db_;
+  std::string repo_;
+};
+
+}  // namespace ddd::forges
