@@ -1,0 +1,16 @@
+#pragma once
+// Writing a file atomically: the content goes to a temporary file in the same
+// directory, is flushed to disk, and is renamed over the target. Readers see the old
+// file or the complete new one, never a part; on any failure the temporary file is
+// removed and the target is untouched.
+
+#include <filesystem>
+#include <string_view>
+
+namespace ddd::bot {
+
+// Throws std::runtime_error naming the file and the reason (missing directory,
+// permissions, disk full).
+void writeFileAtomically(const std::filesystem::path& target, std::string_view content);
+
+}  // namespace ddd::bot

@@ -1,0 +1,274 @@
+#include "bot/cli.h"
+
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+
+#include "analyzers/analyzer.h"
+#include "bot/atomic_file.h"
+#include "bot/data_dir.h"
+#include "bot/errors.h"
+#include "bot/progress.h"
+#include "bot/report.h"
+#include "bot/run_local.h"
+#include "bot/scan.h"
+#include "bot/version.h"
+
+namespace ddd::bot {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ScanFlags {
+  std::string path;
+  std::string ref = "HEAD";
+  std::vector<std::string> analyzers;
+  std::string format = "text";
+  std::string output;
+  std::string failOn;
+  uint64_t maxFileSize = 0;
+  unsigned threads = 0;
+};
+
+struct RunFlags {
+  std::string local;
+  bool dryRun = false;
+  std::string state;
+  std::string ref = "HEAD";
+  std::vector<std::string> analyzers;
+  uint64_t maxFileSize = 0;
+  unsigned threads = 0;
+};
+
+std::string analyzerList() {
+  std::string out;
+  try {
+    analyzers::registerBuiltinAnalyzers();
+    for (const auto& r : analyzers::registry()) out += "  " + r.name + "  " + r.description + "\n";
+  } catch (const std::exception& e) {
+    out += "  (the analyzers could not be listed: " + std::string(e.what()) + ")\n";
+  }
+  return out.empty() ? "  (none built in)\n" : out;
+}
+
+const char* kExitCodes =
+    "Exit codes: 0 the command ran (findings or not), 1 --fail-on threshold reached,\n"
+    "2 usage error (bad flag, path, ref or analyzer; empty repository), 3 runtime error.";
+
+void addScanLimits(CLI::App* cmd, std::vector<std::string>& analyzerNames, uint64_t& maxFileSize,
+                   unsigned& threads) {
+  cmd->add_option("--analyzers", analyzerNames,
+                  "Comma-separated analyzers to run (default: those the repository config "
+                  "enables, else all)")
+      ->delimiter(',')
+      ->type_name("LIST");
+  cmd->add_option("--max-file-size", maxFileSize,
+                  "Skip files larger than this many bytes (default: the repository config's "
+                  "limit, else 1 MiB); accepts suffixes such as 512k or 4MiB")
+      ->transform(CLI::AsSizeValue(false))
+      ->type_name("BYTES");
+  cmd->add_option("--threads", threads, "Threads reading and analyzing files (default: all cores)")
+      ->type_name("N");
+}
+
+ScanRequest makeScanRequest(const std::string& path, const std::string& ref,
+                            const std::vector<std::string>& analyzerNames, uint64_t maxFileSize,
+                            unsigned threads) {
+  ScanRequest request;
+  request.repoPath = path;
+  request.ref = ref;
+  request.analyzers = analyzerNames;
+  if (maxFileSize) request.maxFileBytes = maxFileSize;
+  request.threads = threads;
+  request.dataDir = findDataDir();
+  return request;
+}
+
+void printWarnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::fprintf(stderr, "ddd: warning: %s\n", w.c_str());
+}
+
+int runScanCommand(const ScanFlags& flags) {
+  if (!flags.output.empty()) {
+    fs::path out(flags.output);
+    fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec)) {
+      throw UsageError("the directory of --output " + flags.output +
+                       " does not exist: create it first");
+    }
+    if (fs::is_directory(out, ec)) {
+      throw UsageError("--output " + flags.output + " is a directory: give a file name");
+    }
+  }
+  ScanRequest request =
+      makeScanRequest(flags.path, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
+  ProgressLine progress = ProgressLine::forStderr();
+  if (progress.enabled()) {
+    request.progress = [&progress](uint64_t done, uint64_t total, uint64_t bytes) {
+      progress.update(done, total, bytes);
+    };
+  }
+  ScanReport report = runScan(request);
+  progress.finish();
+  printWarnings(report.result.warnings);
+
+  std::string rendered = flags.format == "json"    ? renderJson(report)
+                         : flags.format == "sarif" ? renderSarif(report)
+                                                   : renderText(report);
+  if (flags.output.empty()) {
+    std::fwrite(rendered.data(), 1, rendered.size(), stdout);
+    std::fflush(stdout);
+  } else {
+    writeFileAtomically(flags.output, rendered);
+  }
+
+  if (!flags.failOn.empty()) {
+    auto threshold = analyzers::severityFromString(flags.failOn);
+    for (const auto& f : report.result.findings) {
+      if (f.severity >= threshold) return kExitFailOn;
+    }
+  }
+  return kExitOk;
+}
+
+int runRunCommand(const RunFlags& flags) {
+  RunLocalRequest request;
+  request.scan =
+      makeScanRequest(flags.local, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
+  request.dryRun = flags.dryRun;
+  if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
+  ProgressLine progress = ProgressLine::forStderr();
+  if (progress.enabled()) {
+    request.scan.progress = [&progress](uint64_t done, uint64_t total, uint64_t bytes) {
+      progress.update(done, total, bytes);
+    };
+  }
+  RunLocalResult result = runLocal(request);
+  progress.finish();
+  std::string text = renderRunLocal(result);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fflush(stdout);
+  return kExitOk;
+}
+
+// "ddd: error: ..." plus where to read more; returns 2.
+int usageFailure(const std::string& message, const std::string& command) {
+  std::fprintf(stderr, "ddd: error: %s\n", message.c_str());
+  std::fprintf(stderr, "Run 'ddd help%s' for usage.\n", command.empty() ? "" : (" " + command).c_str());
+  return kExitUsage;
+}
+
+}  // namespace
+
+int runCli(int argc, char** argv) {
+  CLI::App app{"ddd: a maintenance bot for Git-hosted code. It finds deprecated APIs and other "
+               "routine maintenance in a repository and drafts the fixes as branches and pull "
+               "requests.",
+               "ddd"};
+  app.set_version_flag("--version", std::string("ddd ") + kVersion);
+  app.require_subcommand(1);
+  app.footer(kExitCodes);
+
+  ScanFlags scanFlags;
+  auto* scan = app.add_subcommand(
+      "scan",
+      "Analyze the committed tree of REF (default HEAD) of the git repository at PATH. The files "
+      "are read from git's object database: nothing is checked out, and uncommitted changes "
+      "(work tree, index) are not seen.");
+  scan->add_option("path", scanFlags.path, "The git repository (work tree or .git directory)")
+      ->required()
+      ->type_name("PATH");
+  scan->add_option("--ref", scanFlags.ref, "Branch, tag or commit to scan (default HEAD)")
+      ->type_name("REF");
+  scan->add_option("--format", scanFlags.format, "Output format: text, json or sarif (SARIF 2.1.0)")
+      ->check(CLI::IsMember({"text", "json", "sarif"}))
+      ->type_name("FORMAT");
+  scan->add_option("--output", scanFlags.output,
+                   "Write the report to FILE (atomically) instead of standard output")
+      ->type_name("FILE");
+  scan->add_option("--fail-on", scanFlags.failOn,
+                   "Exit with 1 when a finding has this severity or worse: info, note, warning, "
+                   "error")
+      ->check(CLI::IsMember({"info", "note", "warning", "error"}, CLI::ignore_case))
+      ->type_name("SEVERITY");
+  addScanLimits(scan, scanFlags.analyzers, scanFlags.maxFileSize, scanFlags.threads);
+  scan->footer(std::string("Uncommitted changes are not seen: commit them (or pass --ref) to "
+                           "scan them.\n\nAnalyzers:\n") +
+               analyzerList() + "\n" + kExitCodes);
+
+  RunFlags runFlags;
+  auto* run = app.add_subcommand(
+      "run",
+      "Run the bot on a local repository: scan REF (default HEAD), decide what to do with each "
+      "proposed change, commit each fix to the branch ddd/<change-id> (built in memory on top "
+      "of the scanned commit; the work tree, the index and the checked-out branch are never "
+      "touched), and record the pull request drafts in a SQLite state file. A branch that "
+      "carries a human's commit is reported and never overwritten.");
+  run->add_option("--local", runFlags.local, "The local git repository to run on")
+      ->required()
+      ->type_name("PATH");
+  run->add_flag("--dry-run", runFlags.dryRun,
+                "Compute and print everything, write nothing (no branch, no state file)");
+  run->add_option("--state", runFlags.state,
+                  "The SQLite state file (default: <gitdir>/ddd/state.sqlite)")
+      ->type_name("FILE");
+  run->add_option("--ref", runFlags.ref, "Branch, tag or commit to scan (default HEAD)")
+      ->type_name("REF");
+  addScanLimits(run, runFlags.analyzers, runFlags.maxFileSize, runFlags.threads);
+  run->footer(kExitCodes);
+
+  std::string helpTopic;
+  auto* help = app.add_subcommand("help", "Show help for ddd or one of its commands");
+  help->add_option("command", helpTopic, "scan, run or help")->type_name("COMMAND");
+
+  std::string command;
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << app.help();
+    return kExitOk;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return kExitOk;
+  } catch (const CLI::CallForVersion&) {
+    std::cout << "ddd " << kVersion << "\n";
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::string sub;
+    for (const auto* s : app.get_subcommands()) sub = s->get_name();
+    if (argc <= 1) {
+      std::cerr << app.help();
+      return usageFailure("no command given: use scan, run or help", "");
+    }
+    return usageFailure(e.what(), sub);
+  }
+
+  try {
+    if (*help) {
+      if (helpTopic.empty()) {
+        std::cout << app.help();
+      } else if (auto* target = helpTopic == "help" ? help
+                                : helpTopic == "scan" ? scan
+                                : helpTopic == "run"  ? run
+                                                      : nullptr) {
+        std::cout << target->help();
+      } else {
+        return usageFailure("unknown command '" + helpTopic + "': use scan, run or help", "");
+      }
+      return kExitOk;
+    }
+    if (*scan) return runScanCommand(scanFlags);
+    if (*run) return runRunCommand(runFlags);
+  } catch (const UsageError& e) {
+    return usageFailure(e.what(), *scan ? "scan" : *run ? "run" : "");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "ddd: error: %s\n", e.what());
+    return kExitInternal;
+  }
+  return kExitOk;
+}
+
+}  // namespace ddd::bot

@@ -1,0 +1,373 @@
+#include "bot/run_local.h"
+
+#include <git2/commit.h>
+#include <git2/errors.h>
+#include <git2/odb.h>
+#include <git2/refs.h>
+#include <git2/repository.h>
+#include <git2/revwalk.h>
+#include <git2/sys/mempack.h>
+#include <git2/sys/odb_backend.h>
+
+#include <map>
+#include <memory>
+
+#include "bot/pr_body.h"
+#include "bot/state_store.h"
+#include "forges/local_forge.h"
+#include "git/branch.h"
+#include "git/error.h"
+#include "git/repository.h"
+#include "git/tree_edit.h"
+
+namespace ddd::bot {
+namespace {
+
+namespace fs = std::filesystem;
+
+template <typename T, void (*Free)(T*)>
+struct GitFree {
+  void operator()(T* p) const { Free(p); }
+};
+using CommitPtr = std::unique_ptr<git_commit, GitFree<git_commit, git_commit_free>>;
+using RevwalkPtr = std::unique_ptr<git_revwalk, GitFree<git_revwalk, git_revwalk_free>>;
+using ReferencePtr = std::unique_ptr<git_reference, GitFree<git_reference, git_reference_free>>;
+using OdbPtr = std::unique_ptr<git_odb, GitFree<git_odb, git_odb_free>>;
+
+// The branch a pull request targets: the checked-out branch when scanning HEAD on a
+// branch, else the ref as given (a branch, a tag or a commit id).
+std::string baseBranchName(const git::Repository& repo, const std::string& ref,
+                           const git::Oid& commit) {
+  if (ref != "HEAD") return ref;
+  git_reference* raw = nullptr;
+  if (git_repository_head(&raw, repo.raw()) != 0) {
+    git_error_clear();
+    return commit.hex();
+  }
+  ReferencePtr head(raw);
+  if (git_reference_is_branch(head.get())) return git_reference_shorthand(head.get());
+  return commit.hex();
+}
+
+// Makes every object `repo` writes from now on go to memory, never to disk (libgit2's
+// mempack backend, at a priority above the loose and pack backends). For dry runs.
+void keepObjectWritesInMemory(const git::Repository& repo) {
+  git_odb* rawOdb = nullptr;
+  git::check(git_repository_odb(&rawOdb, repo.raw()), "opening the object database");
+  OdbPtr odb(rawOdb);
+  git_odb_backend* mempack = nullptr;
+  git::check(git_mempack_new(&mempack), "creating an in-memory object store for --dry-run");
+  if (git_odb_add_backend(odb.get(), mempack, 1000) != 0) {
+    mempack->free(mempack);
+    git::check(-1, "adding an in-memory object store for --dry-run");
+  }
+}
+
+std::optional<git::Oid> parentOf(const git::Repository& repo, const git::Oid& commit) {
+  git_commit* raw = nullptr;
+  git::check(git_commit_lookup(&raw, repo.raw(), commit.raw()), "reading commit " + commit.hex());
+  CommitPtr c(raw);
+  if (git_commit_parentcount(c.get()) == 0) return std::nullopt;
+  return git::Oid(*git_commit_parent_id(c.get(), 0));
+}
+
+// The first commit on `tip` but not in `base` that the bot did not make, described as
+// "<sha> by <name> <email>", or empty when there is none.
+std::string humanCommitBetween(const git::Repository& repo, const git::Oid& base,
+                               const git::Oid& tip) {
+  git_revwalk* rawWalk = nullptr;
+  git::check(git_revwalk_new(&rawWalk, repo.raw()), "walking branch history");
+  RevwalkPtr walk(rawWalk);
+  git::check(git_revwalk_push(walk.get(), tip.raw()), "walking from " + tip.hex());
+  git::check(git_revwalk_hide(walk.get(), base.raw()), "hiding " + base.hex());
+  const git::Identity bot;
+  git_oid id;
+  while (git_revwalk_next(&id, walk.get()) == 0) {
+    git_commit* raw = nullptr;
+    git::check(git_commit_lookup(&raw, repo.raw(), &id), "reading a branch commit");
+    CommitPtr c(raw);
+    const git_signature* author = git_commit_author(c.get());
+    if (!author || std::string(author->email) != bot.email) {
+      return git::Oid(id).shortHex() + " by " + (author ? author->name : "?") + " <" +
+             (author ? author->email : "?") + ">";
+    }
+  }
+  git_error_clear();
+  return {};
+}
+
+std::vector<git::TreeEdit> treeEdits(const analyzers::ProposedChange& change) {
+  std::vector<git::TreeEdit> edits;
+  edits.reserve(change.edits.size());
+  for (const auto& e : change.edits) {
+    git::TreeEdit t;
+    t.path = e.path;
+    t.content = e.newContent;
+    t.mode = 0;  // keep the existing mode (new files get a regular file's)
+    edits.push_back(std::move(t));
+  }
+  return edits;
+}
+
+std::vector<std::string> labelsFor(const analyzers::ProposedChange& change,
+                                   const policies::Decision& decision) {
+  std::vector<std::string> labels = {"ddd"};
+  if (!change.facts.analyzer.empty()) labels.push_back("ddd:" + change.facts.analyzer);
+  if (decision.action == policies::Action::Automerge) labels.push_back("automerge");
+  for (const auto& l : change.facts.labels) labels.push_back(l);
+  return labels;
+}
+
+bool samePullRequest(const forges::PullRequest& pr, const forges::PullRequestSpec& spec,
+                     const std::string& head) {
+  return pr.title == spec.title && pr.body == spec.body && pr.labels == spec.labels &&
+         pr.draft == spec.draft && pr.base == spec.base && pr.headCommit == head;
+}
+
+// Opens the pull request of a change, or brings the open one up to date.
+void reconcilePullRequest(forges::Forge& forge, const forges::PullRequestSpec& spec,
+                          ChangeOutcome& out) {
+  auto existing = forge.findOpenByBranch(spec.branch);
+  if (out.status == BranchStatus::Blocked) {
+    // The branch holds a human's work: its pull request stays as it is.
+    if (existing) {
+      out.prNumber = existing->number;
+      out.prOutcome = "left alone";
+    }
+    return;
+  }
+  if (!existing) {
+    out.prNumber = forge.create(spec, out.headCommit).number;
+    out.prOutcome = "created";
+  } else if (samePullRequest(*existing, spec, out.headCommit)) {
+    out.prNumber = existing->number;
+    out.prOutcome = "up to date";
+  } else {
+    out.prNumber = forge.update(existing->number, spec, out.headCommit).number;
+    out.prOutcome = "updated";
+  }
+}
+
+BranchStatus fromGit(git::BranchOutcome o) {
+  switch (o) {
+    case git::BranchOutcome::Created: return BranchStatus::Created;
+    case git::BranchOutcome::Updated: return BranchStatus::Updated;
+    case git::BranchOutcome::UpToDate: return BranchStatus::UpToDate;
+    case git::BranchOutcome::HumanCommits: return BranchStatus::Blocked;
+  }
+  return BranchStatus::Blocked;
+}
+
+// What commitToBranch would do, without writing a ref (the tree lives in memory).
+void predictBranch(const git::Repository& repo, const git::Oid& base, const git::Oid& tree,
+                   ChangeOutcome& out) {
+  auto tip = repo.branchTip(out.branch);
+  if (!tip) {
+    out.status = BranchStatus::WouldCreate;
+    return;
+  }
+  out.headCommit = tip->hex();
+  if (repo.treeOf(*tip) == tree && parentOf(repo, *tip) == base) {
+    out.status = BranchStatus::UpToDate;
+    return;
+  }
+  out.detail = humanCommitBetween(repo, base, *tip);
+  out.status = out.detail.empty() ? BranchStatus::WouldUpdate : BranchStatus::Blocked;
+}
+
+ChangeRecord toRecord(const ChangeOutcome& c) {
+  ChangeRecord r;
+  r.changeId = c.changeId;
+  r.branch = c.branch;
+  r.outcome = toString(c.status);
+  r.action = policies::toString(c.decision.action);
+  r.decisionRule = c.decision.rule;
+  r.reasons = c.decision.reasons;
+  r.title = c.title;
+  r.prNumber = c.prNumber;
+  r.headCommit = c.headCommit;
+  r.detail = c.detail;
+  return r;
+}
+
+std::string plural(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+std::string indented(const std::string& text, const std::string& prefix) {
+  std::string out;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += prefix + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+const char* toString(BranchStatus s) {
+  switch (s) {
+    case BranchStatus::Created: return "created";
+    case BranchStatus::Updated: return "updated";
+    case BranchStatus::UpToDate: return "up to date";
+    case BranchStatus::Blocked: return "blocked by a human commit";
+    case BranchStatus::Skipped: return "skipped";
+    case BranchStatus::WouldCreate: return "would create";
+    case BranchStatus::WouldUpdate: return "would update";
+  }
+  return "?";
+}
+
+RunLocalResult runLocal(const RunLocalRequest& request) {
+  RunLocalResult result;
+  result.dryRun = request.dryRun;
+  result.scan = runScan(request.scan);
+  const ScanReport& scan = result.scan;
+  const std::string repoKey = scan.repoPath.string();
+
+  git::Repository repo = git::Repository::open(scan.repoPath);
+  if (request.dryRun) keepObjectWritesInMemory(repo);
+  const git::Oid baseTree = repo.treeOf(scan.commit);
+  const std::string baseName = baseBranchName(repo, scan.ref, scan.commit);
+
+  std::optional<StateStore> state;
+  std::optional<forges::LocalForge> forge;
+  if (!request.dryRun) {
+    result.stateFile = request.stateFile ? *request.stateFile : StateStore::defaultPath(repo.gitDir());
+    state.emplace(result.stateFile);
+    forge.emplace(result.stateFile, repoKey);
+    result.runId = state->beginRun(repoKey, scan.commit.hex());
+  }
+
+  try {
+    for (const auto& change : scan.result.changes) {
+      ChangeOutcome out;
+      out.changeId = change.id;
+      out.branch = change.branch();
+      out.title = change.title;
+      out.decision = policies::decideWithDefaults(change);
+      out.body = renderPrBody(change, out.decision, scan.commit.hex());
+      if (out.decision.action == policies::Action::Skip) {
+        out.status = BranchStatus::Skipped;
+        if (state) state->recordChange(result.runId, toRecord(out));
+        result.changes.push_back(std::move(out));
+        continue;
+      }
+
+      const git::Oid tree = git::buildTree(repo, baseTree, treeEdits(change));
+      if (request.dryRun) {
+        predictBranch(repo, scan.commit, tree, out);
+        result.changes.push_back(std::move(out));
+        continue;
+      }
+
+      git::CommitRequest commit;
+      commit.branch = out.branch;
+      commit.base = scan.commit;
+      commit.tree = tree;
+      commit.message = commitMessage(change, out.decision);
+      commit.changeId = change.id;
+      commit.when = request.commitTime;
+      const auto branch = git::commitToBranch(repo, commit);
+      out.status = fromGit(branch.outcome);
+      out.detail = branch.detail;
+      out.headCommit = branch.head.hex();
+
+      forges::PullRequestSpec spec;
+      spec.repo = repoKey;
+      spec.branch = out.branch;
+      spec.base = baseName;
+      spec.title = change.title;
+      spec.body = out.body;
+      spec.labels = labelsFor(change, out.decision);
+      spec.draft = out.decision.action == policies::Action::Draft;
+      reconcilePullRequest(*forge, spec, out);
+      state->recordChange(result.runId, toRecord(out));
+      result.changes.push_back(std::move(out));
+    }
+    if (state) {
+      state->finishRun(result.runId, scan.result.findings,
+                       static_cast<int64_t>(scan.result.changes.size()));
+    }
+  } catch (const std::exception& e) {
+    if (state) {
+      try {
+        state->failRun(result.runId, e.what());
+      } catch (const std::exception&) {
+        // The original error is the one to report.
+      }
+    }
+    throw;
+  }
+  return result;
+}
+
+std::string renderRunLocal(const RunLocalResult& result) {
+  const auto& scan = result.scan;
+  std::string out;
+  out += std::string(result.dryRun ? "dry run: " : "") + "ddd run on " + scan.repoPath.string() +
+         " at " + scan.commit.shortHex() + " (" + scan.ref + "): " +
+         plural(scan.result.findings.size(), "finding", "findings") + ", " +
+         plural(scan.result.changes.size(), "proposed change", "proposed changes") + "\n";
+  for (const auto& w : scan.result.warnings) out += "warning: " + w + "\n";
+
+  std::map<BranchStatus, size_t> counts;
+  for (const auto& c : result.changes) {
+    ++counts[c.status];
+    out += "\n" + c.branch + "\n";
+    out += "  outcome:  " + std::string(toString(c.status));
+    if (!c.headCommit.empty() && c.status != BranchStatus::Blocked) {
+      out += " (" + c.headCommit.substr(0, 7) + ")";
+    }
+    out += "\n";
+    if (c.status == BranchStatus::Blocked) {
+      out += "            " + (c.detail.empty() ? std::string("a commit not made by ddd") : c.detail) +
+             " is on the branch: not overwritten; merge or delete the branch to let ddd update it\n";
+    }
+    out += "  decision: " + std::string(policies::toString(c.decision.action)) + " (" +
+           c.decision.rule + ")\n";
+    for (const auto& r : c.decision.reasons) out += "    - " + r + "\n";
+    if (c.prNumber) {
+      out += "  PR:       #" + std::to_string(c.prNumber) + " " + c.prOutcome + "\n";
+    } else if (result.dryRun && c.status != BranchStatus::Skipped) {
+      out += "  PR:       would be created or updated\n";
+    }
+    const bool showBody = result.dryRun ? c.status != BranchStatus::Skipped
+                                        : (c.prOutcome == "created" || c.prOutcome == "updated");
+    if (showBody) {
+      out += "  title:    " + c.title + "\n";
+      out += indented(c.body, "  | ");
+    }
+  }
+
+  out += "\n";
+  if (result.changes.empty()) {
+    out += "no proposed changes: nothing to do\n";
+    return out;
+  }
+  const size_t upToDate = counts[BranchStatus::UpToDate];
+  if (upToDate == result.changes.size()) {
+    out += upToDate == 1 ? "the branch is up to date; nothing was written\n"
+                         : "all " + std::to_string(upToDate) + " branches up to date; nothing was written\n";
+    return out;
+  }
+  std::string summary;
+  auto add = [&](BranchStatus s, const char* what) {
+    if (!counts[s]) return;
+    summary += (summary.empty() ? "" : ", ") + plural(counts[s], "branch", "branches") + " " + what;
+  };
+  add(BranchStatus::Created, "created");
+  add(BranchStatus::Updated, "updated");
+  add(BranchStatus::UpToDate, "up to date");
+  add(BranchStatus::Blocked, "blocked by human commits");
+  add(BranchStatus::Skipped, "skipped");
+  add(BranchStatus::WouldCreate, "would be created");
+  add(BranchStatus::WouldUpdate, "would be updated");
+  out += summary + (result.dryRun ? " (dry run: nothing was written)" : "") + "\n";
+  return out;
+}
+
+}  // namespace ddd::bot

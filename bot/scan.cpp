@@ -1,0 +1,201 @@
+#include "bot/scan.h"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <system_error>
+
+#include <git2/errors.h>
+#include <git2/remote.h>
+
+#include "analyzers/analyzer.h"
+#include "analyzers/config/repo_config.h"
+#include "bot/errors.h"
+#include "git/error.h"
+#include "git/repository.h"
+
+namespace ddd::bot {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path checkedRepoPath(const fs::path& given) {
+  std::error_code ec;
+  if (given.empty()) throw UsageError("no repository path given: pass the path of a git repository");
+  if (!fs::exists(given, ec)) {
+    throw UsageError("no such file or directory: " + given.string() +
+                     " (pass the path of a git repository)");
+  }
+  if (!fs::is_directory(given, ec)) {
+    throw UsageError("not a directory: " + given.string() +
+                     " (pass the path of a git repository)");
+  }
+  fs::path abs = fs::weakly_canonical(fs::absolute(given, ec), ec);
+  return ec ? given : abs;
+}
+
+git::Repository openRepository(const fs::path& path) {
+  try {
+    return git::Repository::open(path);
+  } catch (const git::GitError&) {
+    throw UsageError("not a git repository: " + path.string() +
+                     " (run ddd on a repository's top directory or its .git directory)");
+  }
+}
+
+git::Oid resolveRef(const git::Repository& repo, const fs::path& path, const std::string& ref) {
+  if (ref.empty()) throw UsageError("--ref is empty: give a branch, tag or commit id");
+  if (ref == "HEAD" && repo.headUnborn()) {
+    throw UsageError("the repository " + path.string() +
+                     " has no commits yet (HEAD is unborn): commit something first, or pass "
+                     "--ref with a branch that has commits");
+  }
+  try {
+    return repo.resolveCommit(ref);
+  } catch (const git::GitError& e) {
+    throw UsageError("unknown ref '" + ref + "' in " + path.string() + ": " + e.what() +
+                     " (give a branch, tag or commit id that exists)");
+  }
+}
+
+std::vector<std::string> selectAnalyzers(const std::vector<std::string>& requested,
+                                         const std::vector<std::string>& fromConfig) {
+  const auto& requestedOrConfig = requested.empty() ? fromConfig : requested;
+  if (requestedOrConfig.empty()) return knownAnalyzers();
+  std::vector<std::string> out;
+  for (const auto& name : requestedOrConfig) {
+    if (!analyzers::findAnalyzer(name)) {
+      std::string known;
+      for (const auto& k : knownAnalyzers()) known += (known.empty() ? "" : ", ") + k;
+      throw UsageError("unknown analyzer '" + name + "'" +
+                       (requested.empty() ? " in the repository config" : "") +
+                       " (known analyzers: " + (known.empty() ? "none" : known) + ")");
+    }
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+// The repository config file present in the tree, for reporting a broken one.
+std::string configFileIn(const analyzers::SourceTree& tree) {
+  for (const char* candidate : {".github/ddd.json", ".ddd.json"}) {
+    for (const auto& f : tree.files()) {
+      if (f.path == candidate) return f.path;
+    }
+  }
+  return {};
+}
+
+std::string originUrl(const git::Repository& repo) {
+  git_remote* raw = nullptr;
+  if (git_remote_lookup(&raw, repo.raw(), "origin") != 0) {
+    git_error_clear();
+    return {};
+  }
+  std::unique_ptr<git_remote, decltype(&git_remote_free)> remote(raw, &git_remote_free);
+  const char* url = git_remote_url(remote.get());
+  return url ? url : "";
+}
+
+void resetReadCounters(git::ScanCounters& c) {
+  c.filesRead = 0;
+  c.bytesRead = 0;
+  c.binary = 0;
+  c.tooLarge = 0;
+}
+
+}  // namespace
+
+std::vector<std::string> knownAnalyzers() {
+  analyzers::registerBuiltinAnalyzers();
+  std::vector<std::string> names;
+  for (const auto& r : analyzers::registry()) names.push_back(r.name);
+  return names;
+}
+
+ScanReport runScan(const ScanRequest& request) {
+  const auto started = std::chrono::steady_clock::now();
+  analyzers::registerBuiltinAnalyzers();
+
+  ScanReport report;
+  report.repoPath = checkedRepoPath(request.repoPath);
+  report.ref = request.ref;
+  // Validate the requested analyzers before any work, so a typo fails fast.
+  if (!request.analyzers.empty()) selectAnalyzers(request.analyzers, {});
+  {
+    git::Repository repo = openRepository(report.repoPath);
+    report.commit = resolveRef(repo, report.repoPath, request.ref);
+    report.remoteUrl = originUrl(repo);
+  }
+
+  analyzers::ScanLimits limits;
+  if (request.maxFileBytes) limits.maxFileBytes = *request.maxFileBytes;
+  limits.threads = request.threads;
+  auto tree = std::make_shared<analyzers::GitSourceTree>(report.repoPath, report.commit, limits);
+
+  // The repository config. Broken: reported as a finding, the scan goes on with defaults.
+  analyzers::RepoConfig config;
+  std::vector<analyzers::Finding> configFindings;
+  std::vector<std::string> warnings;
+  try {
+    config = analyzers::loadRepoConfig(*tree, request.dataDir.string(), &warnings);
+    report.configPath = config.sourcePath;
+  } catch (const analyzers::ConfigError& e) {
+    analyzers::Finding f;
+    f.analyzer = "config";
+    f.rule = "config.invalid";
+    f.severity = analyzers::Severity::Error;
+    f.path = configFileIn(*tree);
+    f.message = e.what();
+    configFindings.push_back(std::move(f));
+    warnings.push_back(std::string("invalid repository config, using the defaults: ") + e.what());
+  }
+  if (!request.maxFileBytes && config.maxFileBytes && *config.maxFileBytes != limits.maxFileBytes) {
+    limits.maxFileBytes = *config.maxFileBytes;
+    tree = std::make_shared<analyzers::GitSourceTree>(report.repoPath, report.commit, limits);
+  } else {
+    resetReadCounters(tree->counters());  // don't count the config file read as scanned
+  }
+
+  report.analyzers = selectAnalyzers(request.analyzers, config.analyzers);
+  auto& result = report.result;
+  for (auto& f : configFindings) result.findings.push_back(std::move(f));
+  for (auto& w : warnings) result.warnings.push_back(std::move(w));
+
+  const std::string repoName = report.repoPath.filename().string();
+  for (const auto& name : report.analyzers) {
+    const auto* registration = analyzers::findAnalyzer(name);
+    auto analyzer = registration->make();
+    analyzers::AnalyzerContext context;
+    context.repoName = repoName;
+    context.commit = report.commit.hex();
+    context.dataDir = request.dataDir.string();
+    context.config = config.section(name);
+    if (request.progress) {
+      const auto* counters = &tree->counters();
+      context.progress = [&request, counters](uint64_t done, uint64_t total) {
+        request.progress(done, total, counters->bytesRead.load(std::memory_order_relaxed));
+      };
+    }
+    auto part = analyzer->run(*tree, context);
+    for (auto& f : part.findings) result.findings.push_back(std::move(f));
+    for (auto& c : part.changes) result.changes.push_back(std::move(c));
+    for (auto& w : part.warnings) result.warnings.push_back(name + ": " + std::move(w));
+  }
+  analyzers::sortResult(result);
+
+  const auto& c = tree->counters();
+  report.stats.files = c.filesRead;
+  report.stats.bytes = c.bytesRead;
+  report.stats.skipped = c.skipped();
+  report.stats.skippedByReason = {{"submodule", c.submodules},
+                                  {"symlink", c.symlinks},
+                                  {"binary", c.binary},
+                                  {"tooLarge", c.tooLarge}};
+  report.stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.tree = std::move(tree);
+  return report;
+}
+
+}  // namespace ddd::bot
