@@ -10,6 +10,7 @@
 #include <git2/sys/odb_backend.h>
 
 #include <map>
+#include <string_view>
 #include <memory>
 
 #include "bot/pr_body.h"
@@ -71,10 +72,23 @@ std::optional<git::Oid> parentOf(const git::Repository& repo, const git::Oid& co
   return git::Oid(*git_commit_parent_id(c.get(), 0));
 }
 
-// The first commit on `tip` but not in `base` that the bot did not make, described as
-// "<sha> by <name> <email>", or empty when there is none.
-std::string humanCommitBetween(const git::Repository& repo, const git::Oid& base,
-                               const git::Oid& tip) {
+bool hasChangeIdTrailer(const char* message) {
+  std::string_view text = message ? message : "";
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (text.substr(start, end - start).starts_with("Ddd-Change-Id:")) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The first commit on `tip` but not in `base` that the bot did not make (the same test
+// as git::commitToBranch: bot author and committer, and a Ddd-Change-Id trailer),
+// described for people, or empty when there is none.
+std::string humanCommitBetween(const git::Repository& repo, const std::string& branch,
+                               const git::Oid& base, const git::Oid& tip) {
   git_revwalk* rawWalk = nullptr;
   git::check(git_revwalk_new(&rawWalk, repo.raw()), "walking branch history");
   RevwalkPtr walk(rawWalk);
@@ -84,13 +98,20 @@ std::string humanCommitBetween(const git::Repository& repo, const git::Oid& base
   git_oid id;
   while (git_revwalk_next(&id, walk.get()) == 0) {
     git_commit* raw = nullptr;
-    git::check(git_commit_lookup(&raw, repo.raw(), &id), "reading a branch commit");
+    git::check(git_commit_lookup(&raw, repo.raw(), &id), "reading a commit of " + branch);
     CommitPtr c(raw);
     const git_signature* author = git_commit_author(c.get());
-    if (!author || std::string(author->email) != bot.email) {
-      return git::Oid(id).shortHex() + " by " + (author ? author->name : "?") + " <" +
-             (author ? author->email : "?") + ">";
+    const git_signature* committer = git_commit_committer(c.get());
+    if (author && committer && bot.email == author->email && bot.email == committer->email &&
+        hasChangeIdTrailer(git_commit_message(c.get()))) {
+      continue;
     }
+    const char* summary = git_commit_summary(c.get());
+    return "commit " + git::Oid(id).shortHex() + " by " +
+           (author ? std::string(author->name) + " <" + author->email + ">"
+                   : std::string("an unknown author")) +
+           " (\"" + (summary ? summary : "") + "\") is on " + branch +
+           " and not from ddd; the branch is left alone";
   }
   git_error_clear();
   return {};
@@ -167,12 +188,14 @@ void predictBranch(const git::Repository& repo, const git::Oid& base, const git:
     return;
   }
   out.headCommit = tip->hex();
-  if (repo.treeOf(*tip) == tree && parentOf(repo, *tip) == base) {
+  out.detail = humanCommitBetween(repo, out.branch, base, *tip);
+  if (!out.detail.empty()) {
+    out.status = BranchStatus::Blocked;
+  } else if (repo.treeOf(*tip) == tree && parentOf(repo, *tip) == base) {
     out.status = BranchStatus::UpToDate;
-    return;
+  } else {
+    out.status = BranchStatus::WouldUpdate;
   }
-  out.detail = humanCommitBetween(repo, base, *tip);
-  out.status = out.detail.empty() ? BranchStatus::WouldUpdate : BranchStatus::Blocked;
 }
 
 ChangeRecord toRecord(const ChangeOutcome& c) {
@@ -324,8 +347,9 @@ std::string renderRunLocal(const RunLocalResult& result) {
     }
     out += "\n";
     if (c.status == BranchStatus::Blocked) {
-      out += "            " + (c.detail.empty() ? std::string("a commit not made by ddd") : c.detail) +
-             " is on the branch: not overwritten; merge or delete the branch to let ddd update it\n";
+      out += "            " +
+             (c.detail.empty() ? std::string("a commit not made by ddd is on the branch") : c.detail) +
+             "; merge or delete the branch to let ddd update it\n";
     }
     out += "  decision: " + std::string(policies::toString(c.decision.action)) + " (" +
            c.decision.rule + ")\n";
