@@ -173,6 +173,7 @@ ScanReport runScan(const ScanRequest& request) {
     context.config = config.section(name);
     if (request.progress) {
       const auto* counters = &tree->counters();
+      request.progress(0, tree->files().size(), counters->bytesRead.load());
       context.progress = [&request, counters](uint64_t done, uint64_t total) {
         request.progress(done, total, counters->bytesRead.load(std::memory_order_relaxed));
       };
