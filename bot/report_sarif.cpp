@@ -157,7 +157,7 @@ nlohmann::json scanToSarif(const ScanReport& report) {
   std::map<std::string, size_t> ruleIndex;
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& f : findings) {
-    if (ruleIndex.count(f.rule)) continue;
+    if (f.path.empty() || ruleIndex.count(f.rule)) continue;
     ruleIndex[f.rule] = rules.size();
     rules.push_back(ruleToSarif(f));
   }
@@ -165,12 +165,23 @@ nlohmann::json scanToSarif(const ScanReport& report) {
   LineSource lines(report.tree.get());
   std::map<std::string, int> fingerprintCount;
   nlohmann::json results = nlohmann::json::array();
+  // Findings about no file (an analyzer that failed) are tool notifications: code
+  // scanning requires a location on every result.
+  nlohmann::json notifications = nlohmann::json::array();
   for (const auto& f : findings) {
+    if (f.path.empty()) {
+      notifications.push_back({{"level", sarifLevel(f.severity)},
+                               {"message", {{"text", f.message}}},
+                               {"descriptor", {{"id", f.rule}}}});
+    }
+  }
+  for (const auto& f : findings) {
+    if (f.path.empty()) continue;
     nlohmann::json result = {{"ruleId", f.rule},
                              {"ruleIndex", ruleIndex[f.rule]},
                              {"level", sarifLevel(f.severity)},
                              {"message", {{"text", f.message}}}};
-    if (!f.path.empty()) {
+    {
       nlohmann::json region = {{"startLine", std::max<uint32_t>(f.line, 1)}};
       if (f.column) region["startColumn"] = f.column;
       if (f.endLine >= f.line && f.endLine) region["endLine"] = f.endLine;
@@ -210,6 +221,9 @@ nlohmann::json scanToSarif(const ScanReport& report) {
        nlohmann::json::array({{{"repositoryUri", repositoryUri(report)},
                                {"revisionId", report.commit.hex()},
                                {"mappedTo", {{"uriBaseId", "%SRCROOT%"}}}}})},
+      {"invocations", nlohmann::json::array({{{"executionSuccessful", true},
+                                              {"toolExecutionNotifications",
+                                               std::move(notifications)}}})},
       {"results", std::move(results)}};
   return {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", nlohmann::json::array({run})}};
 }

@@ -178,7 +178,22 @@ ScanReport runScan(const ScanRequest& request) {
         request.progress(done, total, counters->bytesRead.load(std::memory_order_relaxed));
       };
     }
-    auto part = analyzer->run(*tree, context);
+    analyzers::AnalysisResult part;
+    try {
+      part = analyzer->run(*tree, context);
+    } catch (const std::exception& e) {
+      // One analyzer failing (a broken config section, a corrupt rule pack) must not
+      // cost the others: report it and go on.
+      analyzers::Finding f;
+      f.analyzer = name;
+      f.rule = name + ".failed";
+      f.severity = analyzers::Severity::Error;
+      f.path = report.configPath;
+      f.message = "the " + name + " analyzer stopped: " + e.what();
+      result.warnings.push_back(f.message);
+      result.findings.push_back(std::move(f));
+      continue;
+    }
     for (auto& f : part.findings) result.findings.push_back(std::move(f));
     for (auto& c : part.changes) result.changes.push_back(std::move(c));
     for (auto& w : part.warnings) result.warnings.push_back(name + ": " + std::move(w));

@@ -187,7 +187,9 @@ void expectSarifValidForCodeScanning(const nlohmann::json& sarif, const std::str
       const auto& region = physical["region"];
       ASSERT_TRUE(region["startLine"].is_number_integer()) << result;
       EXPECT_GE(region["startLine"].get<int64_t>(), 1);
-      if (region.contains("startColumn")) EXPECT_GE(region["startColumn"].get<int64_t>(), 1);
+      if (region.contains("startColumn")) {
+        EXPECT_GE(region["startColumn"].get<int64_t>(), 1);
+      }
       if (region.contains("endLine")) {
         EXPECT_GE(region["endLine"].get<int64_t>(), region["startLine"].get<int64_t>());
       }

@@ -161,7 +161,7 @@ TEST(Cli, FailOnExitsOne) {
 TEST(Cli, UnknownFlagExitsTwoNamingIt) {
   TestRepo repo;
   repo.commit({{"a.py", kCleanPython}});
-  for (const std::string args : {"scan " + q(repo.path()) + " --bogus-flag",
+  for (const std::string& args : {"scan " + q(repo.path()) + " --bogus-flag",
                                  "run --local " + q(repo.path()) + " --bogus-flag",
                                  std::string("--bogus-flag")}) {
     auto o = runDdd(args);

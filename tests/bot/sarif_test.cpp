@@ -89,6 +89,25 @@ TEST(Sarif, EncodesPathsAndClampsWholeFileFindingsToLineOne) {
             "file:///tmp/some%20repo/");
 }
 
+TEST(Sarif, FindingsWithoutAFileBecomeToolNotifications) {
+  ScanReport report;
+  report.repoPath = "/tmp/repo";
+  report.commit = git::Oid::fromHex("0123456789abcdef0123456789abcdef01234567");
+  analyzers::Finding failed;
+  failed.analyzer = "deprecations";
+  failed.rule = "deprecations.failed";
+  failed.severity = analyzers::Severity::Error;
+  failed.message = "the deprecations analyzer stopped: corrupt pack";
+  report.result.findings = {failed};
+  auto sarif = scanToSarif(report);
+  ddd::testing::expectSarifValidForCodeScanning(sarif, report.commit.hex());
+  EXPECT_TRUE(sarif["runs"][0]["results"].empty());
+  const auto& notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0]["level"], "error");
+  EXPECT_EQ(notes[0]["message"]["text"], failed.message);
+}
+
 TEST(Sarif, FingerprintsSurviveLineShiftsAndTellIdenticalLinesApart) {
   TestRepo repo;
   repo.commit({{"a.py", "x = OLD_API(1)\nx = OLD_API(1)\n"}});
