@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# Runs ddd's benchmarks and prints the ratios, all measured in this one run.
+#
+#   tests/bench/run.sh [scan] [branch]     (default: both)
+#
+#   scan    ddd scan of a large real tree (the Python files of Debian's ansible packages,
+#           committed into a git repository) vs rg on the checkout vs git grep -E on the
+#           commit, with the Python rule pack's patterns; peak RSS of the scan.
+#   branch  one fix branch touching 10 files of a 50,000-file repository: ddd in memory
+#           (bench_branch_create) vs git worktree add + edit + git commit.
+#
+# Needs build/ddd and build/tests/bench_branch_create (deploy/setup.sh builds both) and
+# installs hyperfine, ripgrep and time from Debian when missing. The corpora are made once
+# and cached in $DDD_BENCH_DIR (default build/bench).
+# Environment: DDD_BUILD_DIR (default build), DDD_BENCH_DIR, DDD_BENCH_RUNS (hyperfine
+# runs per command, default 5), DDD_BENCH_STRICT=1 (exit 1 when a target is missed).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+here="$repo_root/tests/bench"
+build_dir="${DDD_BUILD_DIR:-$repo_root/build}"
+[[ "$build_dir" = /* ]] || build_dir="$repo_root/$build_dir"
+bench_dir="${DDD_BENCH_DIR:-$repo_root/build/bench}"
+runs="${DDD_BENCH_RUNS:-5}"
+strict="${DDD_BENCH_STRICT:-0}"
+ddd="$build_dir/ddd"
+cores="$(nproc)"
+
+log() { echo "bench: $*" >&2; }
+die() { echo "bench: error: $*" >&2; exit 1; }
+
+parts=("$@")
+((${#parts[@]})) || parts=(scan branch)
+for part in "${parts[@]}"; do
+  [[ "$part" == scan || "$part" == branch ]] || die "unknown part '$part' (scan, branch)"
+done
+want() { [[ " ${parts[*]} " == *" $1 "* ]]; }
+
+# --- tools --------------------------------------------------------------------------------
+need=()
+command -v hyperfine >/dev/null || need+=(hyperfine)
+command -v rg >/dev/null || need+=(ripgrep)
+[[ -x /usr/bin/time ]] || need+=(time)
+command -v python3 >/dev/null || need+=(python3)
+if ((${#need[@]})); then
+  as_root=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "missing ${need[*]} and not root: install them as root"
+    as_root=(sudo)
+  fi
+  log "installing ${need[*]} from Debian"
+  "${as_root[@]}" apt-get update -q >&2
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}" >&2
+fi
+
+mkdir -p "$bench_dir"
+results="$bench_dir/results.txt"
+: > "$results"
+missed=0
+report() { echo "$*" | tee -a "$results"; }
+# target NAME VALUE OP LIMIT: prints met/MISSED and remembers misses
+target() {
+  if python3 -c "import sys; v, l = float('$2'), float('$4'); sys.exit(0 if (v $3 l) else 1)"; then
+    report "  target $1: $2 $3 $4: met"
+  else
+    report "  target $1: $2 $3 $4: MISSED"
+    missed=$((missed + 1))
+  fi
+}
+json_get() {  # json_get FILE PYTHON-EXPRESSION-ON-d
+  python3 -c "import json, sys; d = json.load(open(sys.argv[1])); print($2)" "$1"
+}
+fmt() { python3 -c "print('%.${2:-2}f' % float('$1'))"; }
+
+report "ddd benchmarks, $(date -u +%Y-%m-%dT%H:%MZ), commit $(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo '?'), $cores cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
+log "timings are only meaningful on an otherwise idle machine (see the load average above)"
+
+# --- scan ---------------------------------------------------------------------------------
+if want scan; then
+  [[ -x "$ddd" ]] || die "$ddd not found: run deploy/setup.sh first (or set DDD_BUILD_DIR)"
+  corpus="$(DDD_BENCH_DIR="$bench_dir" "$here/make_ansible_corpus.sh" | tail -1)"
+  patterns="$bench_dir/patterns"
+  python3 "$here/grep_patterns.py" --check "$patterns"
+  npat=$(wc -l < "$patterns/patterns.ere")
+  files=$(git -C "$corpus" ls-files '*.py' | wc -l)
+  scan_cmd="$ddd scan $corpus --analyzers deprecations --format json --output /dev/null"
+  rg_cmd="rg -c -f $patterns/patterns.rg -g '*.py' $corpus"
+  rg_ascii_cmd="rg --no-unicode -c -f $patterns/patterns.rg -g '*.py' $corpus"
+  gg_cmd="git -C $corpus grep -c -E -f $patterns/patterns.ere HEAD -- '*.py'"
+
+  log "sanity run of each tool (counts, CPU use)"
+  "$ddd" scan "$corpus" --analyzers deprecations --format json --output "$bench_dir/scan.json"
+  ddd_findings=$(json_get "$bench_dir/scan.json" "len(d['findings'])")
+  ddd_files=$(json_get "$bench_dir/scan.json" "d['stats']['files']")
+  sum_counts() { awk -F: '{ s += $NF } END { print s + 0 }'; }
+  rg_lines=$(eval "$rg_cmd" | sum_counts)
+  rg_matches=$(eval "rg --count-matches -f $patterns/patterns.rg -g '*.py' $corpus" | sum_counts)
+  gg_lines=$(eval "$gg_cmd" | sum_counts)
+  cpu() { /usr/bin/time -f '%P' bash -c "$1 > /dev/null" 2>&1 | tail -1; }
+  ddd_cpu=$(cpu "$scan_cmd"); rg_cpu=$(cpu "$rg_cmd"); gg_cpu=$(cpu "$gg_cmd")
+
+  log "timing with hyperfine ($runs runs each, 1 warm-up)"
+  hyperfine --warmup 1 --runs "$runs" --ignore-failure --export-json "$bench_dir/scan-hyperfine.json" \
+    -n ddd "$scan_cmd" -n rg "$rg_cmd" -n rg-no-unicode "$rg_ascii_cmd" -n git-grep "$gg_cmd" >&2
+  mean() { json_get "$bench_dir/scan-hyperfine.json" "[r['mean'] for r in d['results'] if r['command'] == '$1'][0]"; }
+  t_ddd=$(mean ddd); t_rg=$(mean rg); t_rga=$(mean rg-no-unicode); t_gg=$(mean git-grep)
+  r_rg=$(python3 -c "print('%.2f' % ($t_ddd / $t_rg))")
+  r_rga=$(python3 -c "print('%.2f' % ($t_ddd / $t_rga))")
+  r_gg=$(python3 -c "print('%.2f' % ($t_ddd / $t_gg))")
+
+  log "peak RSS of the scan (/usr/bin/time -v)"
+  rss_kb=$(/usr/bin/time -v "$ddd" scan "$corpus" --analyzers deprecations --format json --output /dev/null 2>&1 \
+    | sed -n 's/.*Maximum resident set size (kbytes): *//p')
+  rss_mb=$(python3 -c "print('%.0f' % ($rss_kb / 1024))")
+
+  report ""
+  report "scan: $(cat "$corpus/.git/ddd-bench-corpus")"
+  report "  $npat patterns (analyzers/deprecations/packs/python.json, translated: $patterns/patterns.tsv)"
+  report "  (threads: each tool's default, $cores here: ddd --threads = cores, rg = cores, git grep"
+  report "   grep.threads = cores; CPU = what /usr/bin/time saw, over 100% means more than one busy)"
+  row() { printf '  %-16s %9s s  %6s  %s\n' "$@" | tee -a "$results"; }
+  row "tool" "mean" "CPU" "count"
+  row "ddd scan" "$(fmt "$t_ddd" 3)" "$ddd_cpu" "$ddd_findings findings in $ddd_files files"
+  row "rg" "$(fmt "$t_rg" 3)" "$rg_cpu" "$rg_lines matching lines ($rg_matches matches)"
+  row "rg --no-unicode" "$(fmt "$t_rga" 3)" "" "(ASCII \\b \\w like RE2)"
+  row "git grep -E" "$(fmt "$t_gg" 3)" "$gg_cpu" "$gg_lines matching lines"
+  report "  ddd/rg = $r_rg   ddd/rg-no-unicode = $r_rga   ddd/git-grep = $r_gg   peak RSS = $rss_mb MB"
+  target "ddd/rg" "$r_rg" "<=" 1.5
+  target "ddd/git-grep" "$r_gg" "<=" 1.0
+  target "peak-RSS-MB" "$rss_mb" "<" 200
+fi
+
+# --- branch -------------------------------------------------------------------------------
+if want branch; then
+  bench_bin="$(find "$build_dir" -type f -name bench_branch_create -perm -u+x -print -quit 2>/dev/null || true)"
+  [[ -n "$bench_bin" ]] || die "bench_branch_create not found under $build_dir: run deploy/setup.sh (needs libbenchmark-dev)"
+  big="$(python3 "$here/make_big_repo.py" "$bench_dir/big-repo" | tail -1)"
+  edit_list="$big/ddd-bench-edit-list"
+  worktree="$bench_dir/cli-worktree"
+  git -C "$big" prune --expire=now  # objects left by earlier runs
+
+  log "ddd side: $bench_bin"
+  "$bench_bin" "$big" "$edit_list" --benchmark_out="$bench_dir/branch-benchmark.json" \
+    --benchmark_out_format=json 2>&1 | tee "$bench_dir/branch-benchmark.txt" >&2
+  bm() { json_get "$bench_dir/branch-benchmark.json" "[b['real_time'] for b in d['benchmarks'] if b['name'] == '$1'][0]"; }
+  t_create=$(bm BM_CreateFixBranch); t_update=$(bm BM_UpdateFixBranch); t_open=$(bm BM_OpenAndCreateFixBranch)
+  t_cold=$(sed -n 's/.*first branch in this process (cold): \([0-9.]*\) ms/\1/p' "$bench_dir/branch-benchmark.txt")
+
+  log "git CLI side: worktree add + edit + commit ($runs runs, worktree removed before each)"
+  clean_cmd="$here/git_cli_branch.sh clean $big $worktree"
+  hyperfine --runs "$runs" --prepare "$clean_cmd" --export-json "$bench_dir/branch-hyperfine.json" \
+    -n git-cli "$here/git_cli_branch.sh run $big $worktree $edit_list" >&2
+  $clean_cmd
+  git -C "$big" prune --expire=now
+  t_cli=$(json_get "$bench_dir/branch-hyperfine.json" "d['results'][0]['mean'] * 1000")
+  ratio=$(python3 -c "print('%.0f' % ($t_cli / $t_create))")
+  ratio_cold=$(python3 -c "print('%.0f' % ($t_cli / $t_cold))")
+
+  report ""
+  report "branch: $(cat "$big/ddd-bench-big-repo"), 10 files edited"
+  report "  ddd, new branch (warm)            $(fmt "$t_create" 2) ms"
+  report "  ddd, branch moved (rerun)         $(fmt "$t_update" 2) ms"
+  report "  ddd, open repo + new branch       $(fmt "$t_open" 2) ms"
+  report "  ddd, first branch of a process    $(fmt "$t_cold" 2) ms"
+  report "  git worktree add + edit + commit  $(fmt "$t_cli" 0) ms"
+  report "  git-cli/ddd = ${ratio}x (warm), ${ratio_cold}x (first branch of a process)"
+  target "ddd-branch-ms" "$(fmt "$t_create" 2)" "<=" 50
+  target "git-cli/ddd" "$ratio" ">=" 20
+fi
+
+report ""
+report "results written to $results"
+if ((missed > 0 && strict == 1)); then
+  exit 1
+fi
