@@ -17,14 +17,16 @@ Translation (RE2 -> line-oriented grep):
   (?i) / (?i:...)                 kept for rg; ERE: letters become [xX]
   \\d \\D                           kept for rg; ERE: [0-9] [^0-9]
   \\A \\z                           -> ^ $
-  \\t, \\xHH                        the character itself (ERE)
+  \\t \\r \\xHH                      the character itself (ERE)
   \\n outside a class              rule skipped: it needs a multi-line match
-  [..\\d..\\w..\\s..]                 ERE: [..0-9..[:alnum:]_..[:space:]..]; \\n \\r dropped
+  [..\\d..\\w..\\s..]                 ERE: [..0-9..[:alnum:]_..[:space:]..]; \\n dropped
   \\<punctuation> that ERE does     ERE: the plain character (\\< \\> would be GNU word
   not need escaped                 anchors)
   lazy quantifiers *? +? ??        -> greedy (ERE); counting lines is unaffected
-RE2's \\b \\w \\d are ASCII; rg's are Unicode unless the pattern starts with (?-u). run.sh
-measures rg both ways.
+RE2's \\b \\w \\d are ASCII; rg's are Unicode unless rg is given --no-unicode. run.sh
+measures rg both ways. Multi-line matches (RE2 runs on the whole file) can't be counted
+by the line tools; --check shows whether each translation still finds the rule's
+positive test cases.
 """
 import json
 import os
@@ -123,10 +125,12 @@ def parse_class(p, i, icase):
                 chars.append("_")
             elif e == "s":
                 classes.append("[:space:]")
-            elif e in "nr":
+            elif e == "n":
                 pass  # never part of a line
             elif e == "t":
                 chars.append("\t")
+            elif e == "r":
+                chars.append("\r")
             elif e in "DWS":
                 raise Untranslatable("negated class escape \\%s inside [...]" % e)
             elif e == "x":
@@ -197,6 +201,8 @@ def to_ere(p):
                 out.append("$")
             elif e == "t":
                 out.append("\t")
+            elif e == "r":
+                out.append("\r")  # a CRLF file's lines end with it
             elif e == "n":
                 raise Untranslatable("\\n outside a class: a multi-line pattern")
             elif e == "x":
