@@ -243,6 +243,15 @@ int runCli(int argc, char** argv) {
       std::cerr << app.help();
       return usageFailure("no command given: use scan, run or help", "");
     }
+    if (sub.empty() && argv[1][0] == '-') {
+      return usageFailure(std::string("unknown option ") + argv[1] +
+                              " (ddd takes --help, --version or a command: scan, run, help)",
+                          "");
+    }
+    if (sub.empty()) {
+      return usageFailure(std::string("unknown command '") + argv[1] + "': use scan, run or help",
+                          "");
+    }
     return usageFailure(e.what(), sub);
   }
 

@@ -42,7 +42,10 @@ std::string renderText(const ScanReport& report) {
       first = false;
     }
     std::string where = std::to_string(f.line);
-    if (f.column) where += ":" + std::to_string(f.column);
+    if (f.column) {
+      where += ':';
+      where.append(std::to_string(f.column));
+    }
     out += "  " + where + "  " + analyzers::toString(f.severity) + "  " + f.rule + "  " +
            f.message + "\n";
   }

@@ -8,6 +8,9 @@
 #include <git2/revwalk.h>
 #include <git2/sys/mempack.h>
 #include <git2/sys/odb_backend.h>
+#include <git2/sys/repository.h>
+
+#include <cstring>
 
 #include <map>
 #include <string_view>
@@ -50,18 +53,74 @@ std::string baseBranchName(const git::Repository& repo, const std::string& ref,
   return commit.hex();
 }
 
-// Makes every object `repo` writes from now on go to memory, never to disk (libgit2's
-// mempack backend, at a priority above the loose and pack backends). For dry runs.
+// A read-only view of another object database, as an odb backend: it reads and answers
+// "exists", and has neither write nor freshen, so nothing it serves is ever touched on
+// disk (libgit2 "freshens" the mtime of a loose object it is asked to write again).
+struct ReadOnlyBackend {
+  git_odb_backend parent;
+  git_odb* inner;  // owned: one reference, released in release()
+
+  static ReadOnlyBackend* from(git_odb_backend* b) { return reinterpret_cast<ReadOnlyBackend*>(b); }
+
+  static int read(void** data, size_t* len, git_object_t* type, git_odb_backend* b,
+                  const git_oid* oid) {
+    git_odb_object* raw = nullptr;
+    int rc = git_odb_read(&raw, from(b)->inner, oid);
+    if (rc < 0) return rc;
+    std::unique_ptr<git_odb_object, GitFree<git_odb_object, git_odb_object_free>> obj(raw);
+    *len = git_odb_object_size(obj.get());
+    *type = git_odb_object_type(obj.get());
+    *data = git_odb_backend_data_alloc(b, *len);
+    if (!*data) return -1;
+    std::memcpy(*data, git_odb_object_data(obj.get()), *len);
+    return 0;
+  }
+  static int readHeader(size_t* len, git_object_t* type, git_odb_backend* b, const git_oid* oid) {
+    return git_odb_read_header(len, type, from(b)->inner, oid);
+  }
+  static int exists(git_odb_backend* b, const git_oid* oid) {
+    return git_odb_exists(from(b)->inner, oid);
+  }
+  static void release(git_odb_backend* b) {
+    git_odb_free(from(b)->inner);
+    delete from(b);
+  }
+};
+
+// Gives `repo` an object database whose writes stay in memory (libgit2's mempack) while
+// reads fall through, read-only, to the repository's own objects. For dry runs: the
+// fix trees can be built and compared, and nothing reaches the disk.
 void keepObjectWritesInMemory(const git::Repository& repo) {
+  git_odb* rawReal = nullptr;
+  git::check(git_repository_odb(&rawReal, repo.raw()), "opening the object database");
+  auto* proxy = new ReadOnlyBackend{};
+  proxy->inner = rawReal;
+  if (git_odb_init_backend(&proxy->parent, GIT_ODB_BACKEND_VERSION) != 0) {
+    ReadOnlyBackend::release(&proxy->parent);
+    git::check(-1, "setting up a read-only object store for --dry-run");
+  }
+  proxy->parent.read = &ReadOnlyBackend::read;
+  proxy->parent.read_header = &ReadOnlyBackend::readHeader;
+  proxy->parent.exists = &ReadOnlyBackend::exists;
+  proxy->parent.free = &ReadOnlyBackend::release;
+
   git_odb* rawOdb = nullptr;
-  git::check(git_repository_odb(&rawOdb, repo.raw()), "opening the object database");
+  if (git_odb_new(&rawOdb) != 0) {
+    ReadOnlyBackend::release(&proxy->parent);
+    git::check(-1, "creating an in-memory object store for --dry-run");
+  }
   OdbPtr odb(rawOdb);
+  if (git_odb_add_backend(odb.get(), &proxy->parent, 1) != 0) {
+    ReadOnlyBackend::release(&proxy->parent);
+    git::check(-1, "setting up a read-only object store for --dry-run");
+  }
   git_odb_backend* mempack = nullptr;
   git::check(git_mempack_new(&mempack), "creating an in-memory object store for --dry-run");
   if (git_odb_add_backend(odb.get(), mempack, 1000) != 0) {
     mempack->free(mempack);
     git::check(-1, "adding an in-memory object store for --dry-run");
   }
+  git::check(git_repository_set_odb(repo.raw(), odb.get()), "switching to the in-memory object store");
 }
 
 std::optional<git::Oid> parentOf(const git::Repository& repo, const git::Oid& commit) {

@@ -281,7 +281,9 @@ TEST(Cli, BinaryAndHugeFilesAreSkippedAndCounted) {
   while (huge.size() < (100u << 20)) huge += "print('a line of a very large generated file')\n";
   std::string latin1 = std::string("# caf\xe9 \xff\xfe\n") + kDeprecatedPython;
   repo.commit({{"data/huge.py", huge},
-               {"assets/logo.png", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)},
+               // Binary content under a source name (a committed pickle): only files an
+               // analyzer reads can be found binary, and Python files are read.
+               {"app/model.py", std::string("\x80\x04\x95\0\0\0\0\0utcnow()", 16)},
                {"app/latin1.py", latin1},
                {"app/stamp.py", kDeprecatedPython}});
   huge.clear();
@@ -337,7 +339,7 @@ TEST(Cli, RunCreatesBranchesWithoutTouchingWorkTreeIndexOrHead) {
   EXPECT_EQ(git(repo.path(), "symbolic-ref HEAD"), "refs/heads/main\n");
   EXPECT_EQ(readFile(repo.path() / "app/stamp.py"), "# local edit\n");
 
-  auto branches = git(repo.path(), "for-each-ref --format=%(refname:short) refs/heads/ddd/");
+  auto branches = git(repo.path(), "for-each-ref " + shellQuote("--format=%(refname:short)") + " refs/heads/ddd/");
   ASSERT_FALSE(branches.empty());
   std::string fixedPython, fixedGo;
   std::istringstream lines(branches);

@@ -33,7 +33,7 @@ TEST(ScanPipeline, MergesAndSortsTheAnalyzersResults) {
   EXPECT_EQ(report.result.findings[0].path, "src/a.py");
   EXPECT_EQ(report.result.findings[0].line, 3u);
   EXPECT_EQ(report.result.findings[0].column, 5u);
-  EXPECT_EQ(report.result.findings[1].column, 19u);
+  EXPECT_EQ(report.result.findings[1].column, 18u);
   EXPECT_EQ(report.result.findings[2].path, "src/b.py");
   ASSERT_EQ(report.result.changes.size(), 1u);
   EXPECT_EQ(report.result.changes[0].edits.size(), 2u);
