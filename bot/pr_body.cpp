@@ -58,16 +58,17 @@ std::string prMarker(const analyzers::ProposedChange& change) {
 std::string renderPrBody(const analyzers::ProposedChange& change,
                          const policies::Decision& decision, const std::string& baseCommit) {
   std::string out;
+  // The analyzer's own description, or else the list of files the change touches.
   std::string what = change.whatChanges;
-  if (!what.empty() && what.back() != '\n') what += '\n';
-  if (!what.empty()) what += '\n';
-  what += "Files (" + std::to_string(change.edits.size()) + "):\n";
-  for (size_t i = 0; i < change.edits.size() && i < kMaxListedFiles; ++i) {
-    const auto& e = change.edits[i];
-    what += "- `" + e.path + "`" + (e.newContent ? "" : " (deleted)") + "\n";
-  }
-  if (change.edits.size() > kMaxListedFiles) {
-    what += "- … and " + std::to_string(change.edits.size() - kMaxListedFiles) + " more\n";
+  if (what.empty()) {
+    what += "Files (" + std::to_string(change.edits.size()) + "):\n";
+    for (size_t i = 0; i < change.edits.size() && i < kMaxListedFiles; ++i) {
+      const auto& e = change.edits[i];
+      what += "- `" + e.path + "`" + (e.newContent ? "" : " (deleted)") + "\n";
+    }
+    if (change.edits.size() > kMaxListedFiles) {
+      what += "- … and " + std::to_string(change.edits.size() - kMaxListedFiles) + " more\n";
+    }
   }
   out += section("What changes", what);
   out += section("Why", change.why);

@@ -40,8 +40,10 @@ std::string gitDirSnapshot(const fs::path& repo) {
   for (const auto& e : fs::recursive_directory_iterator(repo / ".git")) {
     out += e.path().string();
     if (e.is_regular_file()) {
-      out += " " + std::to_string(e.file_size()) + " " +
-             std::to_string(e.last_write_time().time_since_epoch().count());
+      out += ' ';
+      out.append(std::to_string(e.file_size()));
+      out += ' ';
+      out.append(std::to_string(e.last_write_time().time_since_epoch().count()));
     }
     out += "\n";
   }
@@ -119,6 +121,7 @@ TEST(RunLocal, RerunAfterNewCommitMovesBranchAndUpdatesThePullRequest) {
   TestRepo repo;
   repo.commit({{"a.py", "OLD_API(1)\n"}});
   auto first = runLocal(requestFor(repo));
+  const std::string firstBody = first.changes.at(0).body;
   auto newHead = repo.commit({{"b.py", "OLD_API(2)\n"}}, "more code");
 
   auto second = runLocal(requestFor(repo));
@@ -132,7 +135,8 @@ TEST(RunLocal, RerunAfterNewCommitMovesBranchAndUpdatesThePullRequest) {
   auto pr = forge.findOpenByBranch(kBranch);
   ASSERT_TRUE(pr);
   EXPECT_EQ(pr->headCommit, second.changes[0].headCommit);
-  EXPECT_NE(pr->body.find("b.py"), std::string::npos);
+  EXPECT_EQ(pr->body, second.changes[0].body);
+  EXPECT_NE(pr->body, firstBody);  // new fingerprint and base commit
 }
 
 TEST(RunLocal, HumanCommitOnBranchIsNeverOverwritten) {
