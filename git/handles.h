@@ -31,5 +31,6 @@ using RevwalkHandle = Handle<git_revwalk, git_revwalk_free>;
 using SignatureHandle = Handle<git_signature, git_signature_free>;
 using IndexHandle = Handle<git_index, git_index_free>;
 using ConfigHandle = Handle<git_config, git_config_free>;
+using TreeBuilderHandle = Handle<git_treebuilder, git_treebuilder_free>;
 
 }  // namespace ddd::git::detail

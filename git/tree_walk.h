@@ -4,12 +4,16 @@
 
 #include <atomic>
 #include <cstdint>
+#include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "git/oid.h"
 #include "git/repository.h"
+
+struct git_odb;
 
 namespace ddd::git {
 
@@ -52,7 +56,11 @@ class BlobReader {
   std::string readAll(const Oid& blob);
 
  private:
+  struct OdbDeleter {
+    void operator()(git_odb* odb) const;
+  };
   Repository repo_;
+  std::unique_ptr<git_odb, OdbDeleter> odb_;
 };
 
 }  // namespace ddd::git

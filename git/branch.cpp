@@ -1,0 +1,215 @@
+#include "git/branch.h"
+
+#include <git2.h>
+
+#include <cctype>
+#include <string_view>
+
+#include "git/error.h"
+#include "git/handles.h"
+
+namespace ddd::git {
+
+namespace {
+
+constexpr std::string_view kBranchPrefix = "ddd/";
+constexpr std::string_view kTrailer = "Ddd-Change-Id:";
+
+bool hasChangeIdTrailer(const char* message) {
+  std::string_view text = message ? message : "";
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (text.substr(start, end - start).starts_with(kTrailer)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+bool madeByBot(const git_commit* commit, const Identity& bot) {
+  const git_signature* author = git_commit_author(commit);
+  const git_signature* committer = git_commit_committer(commit);
+  return author && committer && bot.email == author->email && bot.email == committer->email &&
+         hasChangeIdTrailer(git_commit_message(commit));
+}
+
+std::string summaryOf(const git_commit* commit) {
+  const char* summary = git_commit_summary(const_cast<git_commit*>(commit));
+  return summary ? summary : "";
+}
+
+std::string messageWithTrailer(const CommitRequest& req) {
+  std::string changeId = req.changeId.empty() ? req.branch.substr(kBranchPrefix.size()) : req.changeId;
+  if (changeId.find_first_of("\r\n") != std::string::npos) {
+    throw GitError("change id for branch " + req.branch + " contains a line break");
+  }
+  std::string message = req.message;
+  while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) {
+    message.pop_back();
+  }
+  if (message.empty()) message = "ddd: " + changeId;
+  message += "\n\n";
+  message += kTrailer;
+  message += ' ';
+  message += changeId;
+  message += '\n';
+  return message;
+}
+
+void checkBranchName(const std::string& branch) {
+  if (!std::string_view(branch).starts_with(kBranchPrefix) || branch.size() == kBranchPrefix.size()) {
+    throw GitError("refusing to write branch '" + branch +
+                   "': ddd only creates or moves branches under ddd/");
+  }
+  int valid = 0;
+  check(git_reference_name_is_valid(&valid, ("refs/heads/" + branch).c_str()),
+        "checking branch name " + branch);
+  if (!valid) {
+    throw GitError("invalid branch name '" + branch +
+                   "' (see git check-ref-format; no spaces, '..', '~', '^', ':' or '.lock')");
+  }
+}
+
+detail::CommitHandle lookupCommit(const Repository& repo, const Oid& id, const std::string& what) {
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, repo.raw(), id.raw()),
+        "cannot read " + what + " " + id.hex() + " in " + repo.path().string());
+  return detail::CommitHandle(raw);
+}
+
+// True when HEAD is a symbolic ref to `refName` (the branch is checked out).
+bool checkedOut(const Repository& repo, const std::string& refName) {
+  git_reference* raw = nullptr;
+  if (git_reference_lookup(&raw, repo.raw(), "HEAD") != 0) return false;
+  detail::ReferenceHandle head(raw);
+  const char* target = git_reference_symbolic_target(head.get());
+  return target && refName == target;
+}
+
+}  // namespace
+
+const char* toString(BranchOutcome o) {
+  switch (o) {
+    case BranchOutcome::Created:
+      return "created";
+    case BranchOutcome::Updated:
+      return "updated";
+    case BranchOutcome::UpToDate:
+      return "up to date";
+    case BranchOutcome::HumanCommits:
+      return "has human commits";
+  }
+  return "unknown";
+}
+
+Oid createCommit(const Repository& repo, const Oid& base, const Oid& tree,
+                 const std::string& message, const Identity& who, std::time_t when) {
+  const std::string where = repo.path().string();
+  git_signature* rawSig = nullptr;
+  if (when != 0) {
+    check(git_signature_new(&rawSig, who.name.c_str(), who.email.c_str(), when, 0),
+          "invalid commit identity '" + who.name + " <" + who.email + ">'");
+  } else {
+    check(git_signature_now(&rawSig, who.name.c_str(), who.email.c_str()),
+          "invalid commit identity '" + who.name + " <" + who.email + ">'");
+  }
+  detail::SignatureHandle signature(rawSig);
+
+  git_tree* rawTree = nullptr;
+  check(git_tree_lookup(&rawTree, repo.raw(), tree.raw()),
+        "cannot read tree " + tree.hex() + " in " + where);
+  detail::TreeHandle treeHandle(rawTree);
+
+  detail::CommitHandle parent;
+  if (!base.isZero()) parent = lookupCommit(repo, base, "base commit");
+  const git_commit* parents[] = {parent.get()};
+
+  git_oid out;
+  check(git_commit_create(&out, repo.raw(), nullptr, signature.get(), signature.get(), "UTF-8",
+                          message.c_str(), treeHandle.get(), parent ? 1 : 0, parents),
+        "cannot create a commit of tree " + tree.hex() + " in " + where);
+  return Oid(out);
+}
+
+BranchResult commitToBranch(const Repository& repo, const CommitRequest& req) {
+  checkBranchName(req.branch);
+  const std::string where = repo.path().string();
+  const std::string refName = "refs/heads/" + req.branch;
+  const std::string message = messageWithTrailer(req);
+
+  git_reference* rawRef = nullptr;
+  int rc = git_reference_lookup(&rawRef, repo.raw(), refName.c_str());
+  if (rc == GIT_ENOTFOUND) {
+    Oid commit = createCommit(repo, req.base, req.tree, message, req.identity, req.when);
+    git_reference* created = nullptr;
+    rc = git_reference_create(&created, repo.raw(), refName.c_str(), commit.raw(), 0,
+                              ("ddd: create " + req.branch).c_str());
+    detail::ReferenceHandle owned(created);
+    if (rc == GIT_EEXISTS) {
+      throw GitError("branch " + req.branch + " in " + where +
+                     " appeared while ddd was creating it; run again");
+    }
+    check(rc, "cannot create branch " + req.branch + " in " + where);
+    return {BranchOutcome::Created, commit, {}};
+  }
+  check(rc, "cannot read branch " + req.branch + " in " + where);
+  detail::ReferenceHandle ref(rawRef);
+  if (git_reference_type(ref.get()) != GIT_REFERENCE_DIRECT) {
+    throw GitError("branch " + req.branch + " in " + where +
+                   " is a symbolic ref; ddd only moves plain branches (delete it to let ddd "
+                   "recreate it)");
+  }
+  const Oid tip(*git_reference_target(ref.get()));
+
+  // Every commit on the branch that the base does not have must be the bot's own.
+  git_revwalk* rawWalk = nullptr;
+  check(git_revwalk_new(&rawWalk, repo.raw()), "cannot walk history in " + where);
+  detail::RevwalkHandle walk(rawWalk);
+  check(git_revwalk_push(walk.get(), tip.raw()),
+        "cannot walk branch " + req.branch + " in " + where);
+  if (!req.base.isZero()) {
+    check(git_revwalk_hide(walk.get(), req.base.raw()),
+          "cannot walk from base " + req.base.hex() + " in " + where);
+  }
+  git_oid next;
+  while ((rc = git_revwalk_next(&next, walk.get())) == 0) {
+    detail::CommitHandle commit = lookupCommit(repo, Oid(next), "commit");
+    if (!madeByBot(commit.get(), req.identity)) {
+      const git_signature* author = git_commit_author(commit.get());
+      std::string detail = "commit " + Oid(next).shortHex() + " by " +
+                           (author ? std::string(author->name) + " <" + author->email + ">"
+                                   : std::string("an unknown author")) +
+                           " (\"" + summaryOf(commit.get()) + "\") is on " + req.branch +
+                           " and not from ddd; the branch is left alone";
+      return {BranchOutcome::HumanCommits, tip, detail};
+    }
+  }
+  if (rc != GIT_ITEROVER) check(rc, "cannot walk branch " + req.branch + " in " + where);
+
+  detail::CommitHandle tipCommit = lookupCommit(repo, tip, "branch tip");
+  if (git_commit_parentcount(tipCommit.get()) == 1 &&
+      Oid(*git_commit_parent_id(tipCommit.get(), 0)) == req.base &&
+      Oid(*git_commit_tree_id(tipCommit.get())) == req.tree) {
+    return {BranchOutcome::UpToDate, tip, {}};
+  }
+
+  if (checkedOut(repo, refName)) {
+    throw GitError("branch " + req.branch + " is checked out in " + where +
+                   "; ddd never moves a checked-out branch (check out another branch and run "
+                   "again)");
+  }
+  Oid commit = createCommit(repo, req.base, req.tree, message, req.identity, req.when);
+  git_reference* moved = nullptr;
+  rc = git_reference_create_matching(&moved, repo.raw(), refName.c_str(), commit.raw(), 1,
+                                     tip.raw(), ("ddd: update " + req.branch).c_str());
+  detail::ReferenceHandle owned(moved);
+  if (rc == GIT_EMODIFIED) {
+    throw GitError("branch " + req.branch + " in " + where +
+                   " moved while ddd was updating it; nothing was changed, run again");
+  }
+  check(rc, "cannot move branch " + req.branch + " in " + where);
+  return {BranchOutcome::Updated, commit, {}};
+}
+
+}  // namespace ddd::git

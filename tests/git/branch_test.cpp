@@ -1,0 +1,190 @@
+#include "git/branch.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <git2.h>
+
+#include "git/error.h"
+#include "git/handles.h"
+#include "git/tree_edit.h"
+#include "tests/support/test_repo.h"
+
+namespace ddd::git {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::readFile;
+using testing::TestRepo;
+
+constexpr std::time_t kPinned = 1700000000;
+
+CommitRequest requestFor(TestRepo& work, const Oid& base, const std::string& content) {
+  CommitRequest req;
+  req.branch = "ddd/deprecations/python";
+  req.base = base;
+  req.tree = buildTree(work.repo(), work.repo().treeOf(base), {{"app.py", content}});
+  req.message = "Replace deprecated calls";
+  req.changeId = "deprecations/python";
+  return req;
+}
+
+std::string messageOf(const Repository& repo, const Oid& id) {
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, repo.raw(), id.raw()), "test lookup");
+  detail::CommitHandle commit(raw);
+  return git_commit_message(raw);
+}
+
+Oid parentOf(const Repository& repo, const Oid& id) {
+  git_commit* raw = nullptr;
+  check(git_commit_lookup(&raw, repo.raw(), id.raw()), "test lookup");
+  detail::CommitHandle commit(raw);
+  EXPECT_EQ(git_commit_parentcount(raw), 1u);
+  return Oid(*git_commit_parent_id(raw, 0));
+}
+
+TEST(Branch, CreatesBranchUnderDddOnly) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  const std::string headBefore = readFile(work.path() / ".git/HEAD");
+  const std::string indexBefore = readFile(work.path() / ".git/index");
+
+  CommitRequest req = requestFor(work, base, "new\n");
+  BranchResult result = commitToBranch(work.repo(), req);
+  EXPECT_EQ(result.outcome, BranchOutcome::Created);
+  EXPECT_STREQ(toString(result.outcome), "created");
+  EXPECT_EQ(work.repo().branchTip("ddd/deprecations/python"), result.head);
+  EXPECT_EQ(work.repo().treeOf(result.head), req.tree);
+  EXPECT_EQ(parentOf(work.repo(), result.head), base);
+  EXPECT_EQ(messageOf(work.repo(), result.head),
+            "Replace deprecated calls\n\nDdd-Change-Id: deprecations/python\n");
+  // HEAD, index and work tree untouched.
+  EXPECT_EQ(readFile(work.path() / ".git/HEAD"), headBefore);
+  EXPECT_EQ(readFile(work.path() / ".git/index"), indexBefore);
+  EXPECT_EQ(readFile(work.path() / "app.py"), "old\n");
+  EXPECT_EQ(work.repo().resolveCommit("HEAD"), base);
+
+  for (std::string name : {"main", "feature/x", "ddd/", "ddd", "dddx/y", "ddd/bad..name",
+                           "ddd/with space", "ddd/x.lock"}) {
+    req.branch = name;
+    EXPECT_THAT([&] { commitToBranch(work.repo(), req); }, ::testing::Throws<GitError>())
+        << name;
+  }
+  EXPECT_EQ(work.repo().branchTip("main"), base);  // main never moved
+}
+
+TEST(Branch, RerunWithSameTreeIsUpToDate) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  BranchResult first = commitToBranch(work.repo(), req);
+  ASSERT_EQ(first.outcome, BranchOutcome::Created);
+
+  req.when = 0;  // a different commit time would give a different commit, were one made
+  BranchResult second = commitToBranch(work.repo(), req);
+  EXPECT_EQ(second.outcome, BranchOutcome::UpToDate);
+  EXPECT_EQ(second.head, first.head);
+  EXPECT_EQ(work.repo().branchTip(req.branch), first.head);
+}
+
+TEST(Branch, UpdatesBranchWhenTheTreeChanges) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  BranchResult first = commitToBranch(work.repo(), requestFor(work, base, "new\n"));
+  CommitRequest changed = requestFor(work, base, "newer\n");
+  BranchResult second = commitToBranch(work.repo(), changed);
+  EXPECT_EQ(second.outcome, BranchOutcome::Updated);
+  EXPECT_NE(second.head, first.head);
+  EXPECT_EQ(parentOf(work.repo(), second.head), base);  // replaced, not stacked
+  EXPECT_EQ(work.repo().treeOf(second.head), changed.tree);
+}
+
+TEST(Branch, MovesBranchWhenBaseAdvances) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  BranchResult first = commitToBranch(work.repo(), requestFor(work, base, "new\n"));
+  Oid advanced = work.commit({{"other.txt", "more\n"}}, "unrelated human work");
+
+  CommitRequest req = requestFor(work, advanced, "new\n");
+  BranchResult moved = commitToBranch(work.repo(), req);
+  EXPECT_EQ(moved.outcome, BranchOutcome::Updated);
+  EXPECT_NE(moved.head, first.head);
+  EXPECT_EQ(parentOf(work.repo(), moved.head), advanced);
+  EXPECT_EQ(work.repo().branchTip(req.branch), moved.head);
+  EXPECT_EQ(commitToBranch(work.repo(), req).outcome, BranchOutcome::UpToDate);
+}
+
+TEST(Branch, RefusesToMoveBranchWithHumanCommit) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  BranchResult first = commitToBranch(work.repo(), req);
+
+  // A maintainer adds a commit on top of the bot's branch.
+  Oid humanTree = buildTree(work.repo(), req.tree, {{"app.py", "new, reviewed\n"}});
+  Identity human{"Ada Maintainer", "ada@example.com"};
+  Oid humanCommit = createCommit(work.repo(), first.head, humanTree, "Tweak the fix", human, 0);
+  git_reference* raw = nullptr;
+  check(git_reference_create(&raw, work.repo().raw(), "refs/heads/ddd/deprecations/python",
+                             humanCommit.raw(), 1, "test"),
+        "moving branch in test");
+  detail::ReferenceHandle ref(raw);
+
+  CommitRequest again = requestFor(work, base, "different\n");
+  BranchResult result = commitToBranch(work.repo(), again);
+  EXPECT_EQ(result.outcome, BranchOutcome::HumanCommits);
+  EXPECT_EQ(result.head, humanCommit);
+  EXPECT_THAT(result.detail, HasSubstr(humanCommit.shortHex()));
+  EXPECT_THAT(result.detail, HasSubstr("Ada Maintainer <ada@example.com>"));
+  EXPECT_THAT(result.detail, HasSubstr("Tweak the fix"));
+  EXPECT_EQ(work.repo().branchTip(again.branch), humanCommit);  // still there
+
+  // Same email but no trailer is not the bot either.
+  Oid lookalike = createCommit(work.repo(), base, req.tree, "no trailer", Identity{}, 0);
+  check(git_reference_create(&raw, work.repo().raw(), "refs/heads/ddd/other", lookalike.raw(), 1,
+                             "test"),
+        "creating branch in test");
+  detail::ReferenceHandle other(raw);
+  again.branch = "ddd/other";
+  EXPECT_EQ(commitToBranch(work.repo(), again).outcome, BranchOutcome::HumanCommits);
+  EXPECT_EQ(work.repo().branchTip("ddd/other"), lookalike);
+}
+
+TEST(Branch, IdenticalInputsGiveIdenticalCommitIds) {
+  TestRepo one;
+  TestRepo two;
+  // Pin the base commits too: both repositories must hold the very same history.
+  auto pinnedBase = [](TestRepo& work) {
+    Oid tree = buildTree(work.repo(), Oid(), {{"app.py", "old\n"}});
+    return createCommit(work.repo(), Oid(), tree, "base", Identity{"H", "h@example.com"}, kPinned);
+  };
+  Oid baseOne = pinnedBase(one);
+  Oid baseTwo = pinnedBase(two);
+  ASSERT_EQ(baseOne, baseTwo);
+
+  CommitRequest reqOne = requestFor(one, baseOne, "new\n");
+  CommitRequest reqTwo = requestFor(two, baseTwo, "new\n");
+  reqOne.when = reqTwo.when = kPinned;
+  BranchResult a = commitToBranch(one.repo(), reqOne);
+  BranchResult b = commitToBranch(two.repo(), reqTwo);
+  EXPECT_EQ(a.outcome, BranchOutcome::Created);
+  EXPECT_EQ(a.head, b.head);
+  EXPECT_EQ(createCommit(one.repo(), baseOne, reqOne.tree, "m", Identity{}, kPinned),
+            createCommit(two.repo(), baseTwo, reqTwo.tree, "m", Identity{}, kPinned));
+}
+
+TEST(Branch, NeverMovesACheckedOutBranch) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  BranchResult first = commitToBranch(work.repo(), req);
+  check(git_repository_set_head(work.repo().raw(), "refs/heads/ddd/deprecations/python"),
+        "checking out in test");
+  EXPECT_THAT([&] { commitToBranch(work.repo(), requestFor(work, base, "other\n")); },
+              ::testing::ThrowsMessage<GitError>(HasSubstr("is checked out")));
+  EXPECT_EQ(work.repo().branchTip(req.branch), first.head);
+}
+
+}  // namespace
+}  // namespace ddd::git
