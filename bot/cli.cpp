@@ -64,7 +64,7 @@ void addScanLimits(CLI::App* cmd, std::vector<std::string>& analyzerNames, uint6
                   "enables, else all)")
       ->delimiter(',')
       ->type_name("LIST");
-  cmd->add_option("--max-file-size", maxFileSize,
+  cmd->add_option("--max-file-size,--max-file-bytes", maxFileSize,
                   "Skip files larger than this many bytes (default: the repository config's "
                   "limit, else 1 MiB); accepts suffixes such as 512k or 4MiB")
       ->transform(CLI::AsSizeValue(false))

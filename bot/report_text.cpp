@@ -41,7 +41,7 @@ std::string renderText(const ScanReport& report) {
       currentPath = f.path;
       first = false;
     }
-    std::string where = std::to_string(f.line);
+    std::string where = f.line ? std::to_string(f.line) : std::string("-");
     if (f.column) {
       where += ':';
       where.append(std::to_string(f.column));

@@ -11,6 +11,7 @@
 #include "analyzers/analyzer.h"
 #include "analyzers/config/repo_config.h"
 #include "bot/errors.h"
+#include "bot/filtered_tree.h"
 #include "git/error.h"
 #include "git/repository.h"
 
@@ -58,18 +59,37 @@ git::Oid resolveRef(const git::Repository& repo, const fs::path& path, const std
   }
 }
 
+std::string knownList() {
+  std::string known;
+  for (const auto& k : knownAnalyzers()) known += (known.empty() ? "" : ", ") + k;
+  return known.empty() ? "none" : known;
+}
+
+// The analyzers to run: the requested ones (an unknown name is a usage error), else
+// the config's (an analyzer this binary lacks is a warning), else all registered.
 std::vector<std::string> selectAnalyzers(const std::vector<std::string>& requested,
-                                         const std::vector<std::string>& fromConfig) {
-  const auto& requestedOrConfig = requested.empty() ? fromConfig : requested;
-  if (requestedOrConfig.empty()) return knownAnalyzers();
+                                         const std::vector<std::string>& fromConfig,
+                                         const std::string& configPath,
+                                         std::vector<std::string>* warnings) {
   std::vector<std::string> out;
-  for (const auto& name : requestedOrConfig) {
+  if (!requested.empty()) {
+    for (const auto& name : requested) {
+      if (!analyzers::findAnalyzer(name)) {
+        throw UsageError("unknown analyzer '" + name + "' (known analyzers: " + knownList() + ")");
+      }
+      if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+    }
+    return out;
+  }
+  if (fromConfig.empty()) return knownAnalyzers();
+  for (const auto& name : fromConfig) {
     if (!analyzers::findAnalyzer(name)) {
-      std::string known;
-      for (const auto& k : knownAnalyzers()) known += (known.empty() ? "" : ", ") + k;
-      throw UsageError("unknown analyzer '" + name + "'" +
-                       (requested.empty() ? " in the repository config" : "") +
-                       " (known analyzers: " + (known.empty() ? "none" : known) + ")");
+      if (warnings) {
+        warnings->push_back(configPath + " enables the analyzer '" + name +
+                            "', which this ddd does not have (it has: " + knownList() +
+                            "); it is left out");
+      }
+      continue;
     }
     if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
   }
@@ -121,7 +141,7 @@ ScanReport runScan(const ScanRequest& request) {
   report.repoPath = checkedRepoPath(request.repoPath);
   report.ref = request.ref;
   // Validate the requested analyzers before any work, so a typo fails fast.
-  if (!request.analyzers.empty()) selectAnalyzers(request.analyzers, {});
+  if (!request.analyzers.empty()) selectAnalyzers(request.analyzers, {}, {}, nullptr);
   {
     git::Repository repo = openRepository(report.repoPath);
     report.commit = resolveRef(repo, report.repoPath, request.ref);
@@ -145,8 +165,9 @@ ScanReport runScan(const ScanRequest& request) {
     f.analyzer = "config";
     f.rule = "config.invalid";
     f.severity = analyzers::Severity::Error;
-    f.path = configFileIn(*tree);
-    f.message = e.what();
+    f.path = e.file().empty() ? configFileIn(*tree) : e.file();
+    f.message = std::string(e.what()) +
+                " (ddd ignored this config and scanned with the defaults: fix the file)";
     configFindings.push_back(std::move(f));
     warnings.push_back(std::string("invalid repository config, using the defaults: ") + e.what());
   }
@@ -157,7 +178,17 @@ ScanReport runScan(const ScanRequest& request) {
     resetReadCounters(tree->counters());  // don't count the config file read as scanned
   }
 
-  report.analyzers = selectAnalyzers(request.analyzers, config.analyzers);
+  // The config's ignorePaths hide files from every analyzer.
+  std::shared_ptr<const analyzers::SourceTree> analyzed = tree;
+  uint64_t ignored = 0;
+  if (!config.ignorePaths.empty()) {
+    auto filtered = std::make_shared<FilteredSourceTree>(tree, config.ignorePaths);
+    ignored = filtered->ignored();
+    analyzed = std::move(filtered);
+  }
+
+  report.analyzers =
+      selectAnalyzers(request.analyzers, config.analyzers, config.sourcePath, &warnings);
   auto& result = report.result;
   for (auto& f : configFindings) result.findings.push_back(std::move(f));
   for (auto& w : warnings) result.warnings.push_back(std::move(w));
@@ -173,14 +204,14 @@ ScanReport runScan(const ScanRequest& request) {
     context.config = config.section(name);
     if (request.progress) {
       const auto* counters = &tree->counters();
-      request.progress(0, tree->files().size(), counters->bytesRead.load());
+      request.progress(0, analyzed->files().size(), counters->bytesRead.load());
       context.progress = [&request, counters](uint64_t done, uint64_t total) {
         request.progress(done, total, counters->bytesRead.load(std::memory_order_relaxed));
       };
     }
     analyzers::AnalysisResult part;
     try {
-      part = analyzer->run(*tree, context);
+      part = analyzer->run(*analyzed, context);
     } catch (const std::exception& e) {
       // One analyzer failing (a broken config section, a corrupt rule pack) must not
       // cost the others: report it and go on.
@@ -203,14 +234,15 @@ ScanReport runScan(const ScanRequest& request) {
   const auto& c = tree->counters();
   report.stats.files = c.filesRead;
   report.stats.bytes = c.bytesRead;
-  report.stats.skipped = c.skipped();
+  report.stats.skipped = c.skipped() + ignored;
   report.stats.skippedByReason = {{"submodule", c.submodules},
                                   {"symlink", c.symlinks},
                                   {"binary", c.binary},
-                                  {"tooLarge", c.tooLarge}};
+                                  {"tooLarge", c.tooLarge},
+                                  {"ignored", ignored}};
   report.stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  report.tree = std::move(tree);
+  report.tree = std::move(analyzed);
   return report;
 }
 

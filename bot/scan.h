@@ -37,7 +37,8 @@ struct ScanStats {
   uint64_t files = 0;  // files read
   uint64_t bytes = 0;  // bytes read
   uint64_t skipped = 0;
-  std::map<std::string, uint64_t> skippedByReason;  // "binary", "tooLarge", ...
+  // "binary", "tooLarge", "symlink", "submodule", "ignored" (the config's ignorePaths)
+  std::map<std::string, uint64_t> skippedByReason;
   double seconds = 0;
 };
 

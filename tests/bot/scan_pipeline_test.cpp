@@ -125,6 +125,67 @@ TEST(ScanPipeline, CountsSkippedFilesByReason) {
   EXPECT_EQ(report.stats.skippedByReason.at("symlink"), 1u);
 }
 
+TEST(ScanPipeline, IgnorePathsHideFilesFromEveryAnalyzer) {
+  TestRepo repo;
+  repo.commit({{".github/ddd.json", "{\"ignorePaths\": [\"vendor/**\", \"*.gen.py\"]}\n"},
+               {"vendor/lib/x.py", "OLD_API(1)\n"},
+               {"src/api.gen.py", "OLD_API(2)\n"},
+               {"src/a.py", "OLD_API(3)\n"}});
+  auto report = runScan(requestFor(repo));
+  EXPECT_EQ(report.configPath, ".github/ddd.json");
+  ASSERT_EQ(report.result.findings.size(), 1u);
+  EXPECT_EQ(report.result.findings[0].path, "src/a.py");
+  EXPECT_EQ(report.stats.skippedByReason.at("ignored"), 2u);
+  EXPECT_EQ(report.stats.skipped, 2u);
+}
+
+TEST(ScanPipeline, ConfigMaxFileBytesAppliesUnlessTheFlagOverridesIt) {
+  TestRepo repo;
+  repo.commit({{".ddd.json", "{\"maxFileBytes\": 100}\n"},
+               {"big.py", std::string(150, '#') + "\nOLD_API(1)\n"},
+               {"small.py", "OLD_API(2)\n"}});
+  auto report = runScan(requestFor(repo));
+  ASSERT_EQ(report.result.findings.size(), 1u);
+  EXPECT_EQ(report.result.findings[0].path, "small.py");
+  EXPECT_EQ(report.stats.skippedByReason.at("tooLarge"), 1u);
+
+  auto request = requestFor(repo);
+  request.maxFileBytes = 4096;
+  EXPECT_EQ(runScan(request).result.findings.size(), 2u);
+}
+
+TEST(ScanPipeline, ConfigChoosesTheAnalyzersAndSkipsOnesThisBuildLacks) {
+  TestRepo repo;
+  repo.commit({{".ddd.json", "{\"analyzers\": [\"runbooks\", \"deprecations\"]}\n"},
+               {"a.py", "OLD_API(1)\n"}});
+  auto request = requestFor(repo);
+  request.analyzers.clear();
+  auto report = runScan(request);
+  EXPECT_EQ(report.analyzers, std::vector<std::string>{"deprecations"});
+  bool warned = false;
+  for (const auto& w : report.result.warnings) {
+    warned = warned || w.find("'runbooks', which this ddd does not have") != std::string::npos;
+  }
+  EXPECT_TRUE(warned);
+}
+
+TEST(ScanPipeline, InvalidConfigBecomesAFindingAndTheScanGoesOnWithDefaults) {
+  TestRepo repo;
+  repo.commit({{".github/ddd.json", "{\"ignorePaths\": [\"src/**\"], \"maxFileBytes\": -3}\n"},
+               {"src/a.py", "OLD_API(1)\n"}});
+  auto report = runScan(requestFor(repo));
+  ASSERT_EQ(report.result.findings.size(), 2u);
+  const auto& config = report.result.findings[0];
+  EXPECT_EQ(config.analyzer, "config");
+  EXPECT_EQ(config.rule, "config.invalid");
+  EXPECT_EQ(config.severity, analyzers::Severity::Error);
+  EXPECT_EQ(config.path, ".github/ddd.json");
+  EXPECT_NE(config.message.find("maxFileBytes"), std::string::npos) << config.message;
+  EXPECT_EQ(report.result.findings[1].path, "src/a.py");  // ignorePaths was not applied
+  ASSERT_FALSE(report.result.warnings.empty());
+  EXPECT_NE(report.result.warnings[0].find("invalid repository config"), std::string::npos);
+}
+
 TEST(TextReport, GroupsFindingsByPathAndEndsWithASummary) {
   TestRepo repo;
   repo.commit({{"src/b.py", "x = OLD_API(1)\n"}, {"src/a.py", "OLD_API(2)\nOLD_API(3)\n"}});
