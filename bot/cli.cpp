@@ -174,10 +174,7 @@ int runCli(int argc, char** argv) {
 
   ScanFlags scanFlags;
   auto* scan = app.add_subcommand(
-      "scan",
-      "Analyze the committed tree of REF (default HEAD) of the git repository at PATH. The files "
-      "are read from git's object database: nothing is checked out, and uncommitted changes "
-      "(work tree, index) are not seen.");
+      "scan", "Analyze the committed tree of a git repository (uncommitted changes are not seen)");
   scan->add_option("path", scanFlags.path, "The git repository (work tree or .git directory)")
       ->required()
       ->type_name("PATH");
@@ -195,18 +192,16 @@ int runCli(int argc, char** argv) {
       ->check(CLI::IsMember({"info", "note", "warning", "error"}, CLI::ignore_case))
       ->type_name("SEVERITY");
   addScanLimits(scan, scanFlags.analyzers, scanFlags.maxFileSize, scanFlags.threads);
-  scan->footer(std::string("Uncommitted changes are not seen: commit them (or pass --ref) to "
-                           "scan them.\n\nAnalyzers:\n") +
+  scan->footer(std::string("Analyzes the committed tree of REF (default HEAD) of the git "
+                           "repository at PATH. The files are read from git's object database:\n"
+                           "nothing is checked out, and uncommitted changes (work tree, index) "
+                           "are not seen; commit them\n(or pass --ref) to scan them.\n\n"
+                           "Analyzers:\n") +
                analyzerList() + "\n" + kExitCodes);
 
   RunFlags runFlags;
   auto* run = app.add_subcommand(
-      "run",
-      "Run the bot on a local repository: scan REF (default HEAD), decide what to do with each "
-      "proposed change, commit each fix to the branch ddd/<change-id> (built in memory on top "
-      "of the scanned commit; the work tree, the index and the checked-out branch are never "
-      "touched), and record the pull request drafts in a SQLite state file. A branch that "
-      "carries a human's commit is reported and never overwritten.");
+      "run", "Run the bot on a local repository: fix branches ddd/<change-id> and PR drafts");
   run->add_option("--local", runFlags.local, "The local git repository to run on")
       ->required()
       ->type_name("PATH");
@@ -218,7 +213,15 @@ int runCli(int argc, char** argv) {
   run->add_option("--ref", runFlags.ref, "Branch, tag or commit to scan (default HEAD)")
       ->type_name("REF");
   addScanLimits(run, runFlags.analyzers, runFlags.maxFileSize, runFlags.threads);
-  run->footer(kExitCodes);
+  run->footer(std::string(
+                  "Scans REF (default HEAD), decides what to do with each proposed change (safe "
+                  "defaults: only\nsafe deprecation fixes outside CI files are merged "
+                  "automatically), commits each fix to the branch\nddd/<change-id>, built in "
+                  "memory on top of the scanned commit (the work tree, the index and the\n"
+                  "checked-out branch are never touched), and records the pull request drafts "
+                  "in a SQLite state\nfile. Re-running with nothing changed writes nothing. A "
+                  "branch that carries a human's commit\nis reported and never overwritten.\n\n") +
+              kExitCodes);
 
   std::string helpTopic;
   auto* help = app.add_subcommand("help", "Show help for ddd or one of its commands");
