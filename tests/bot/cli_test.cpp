@@ -396,5 +396,15 @@ TEST(Cli, RunStateFileFlagIsHonoured) {
   EXPECT_FALSE(fs::exists(repo.path() / ".git" / "ddd"));
 }
 
+TEST(Cli, RuntimeErrorsExitThreeAndWriteNoBranch) {
+  TestRepo repo;
+  repo.commit({{"app/stamp.py", kDeprecatedPython}});
+  TempDir dir;  // a directory where the state file should be: SQLite can't open it
+  auto o = runDdd("run --local " + q(repo.path()) + " --state " + q(dir.path()));
+  EXPECT_EQ(o.exitCode, 3) << o.out << o.err;
+  EXPECT_NE(o.err.find(dir.path().string()), std::string::npos) << o.err;
+  EXPECT_EQ(git(repo.path(), "branch --list 'ddd/*'"), "");
+}
+
 }  // namespace
 }  // namespace ddd::testing

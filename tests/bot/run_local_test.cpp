@@ -240,6 +240,29 @@ TEST(RunLocal, PrDraftRecordedInState) {
   EXPECT_EQ(store.lastFindings(result.scan.repoPath.string()).size(), 1u);
 }
 
+TEST(RunLocal, AFailedRunIsRecordedAndLeavesTheBranchAsItWas) {
+  TestRepo repo;
+  repo.commit({{"a.py", "OLD_API(1)\n"}});
+  auto first = runLocal(requestFor(repo));
+  repo.commit({{"b.py", "OLD_API(2)\n"}}, "more code");
+  const auto tip = trimmed(git(repo.path(), std::string("rev-parse ") + kBranch));
+  git(repo.path(), std::string("checkout -q ") + kBranch);  // ddd never moves a checked-out branch
+
+  auto request = requestFor(repo);
+  request.scan.ref = "main";
+  EXPECT_THROW(runLocal(request), std::exception);
+  EXPECT_EQ(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)), tip);
+
+  StateStore store(first.stateFile);
+  auto runs = store.runs(first.scan.repoPath.string());
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[1].status.rfind("failed: ", 0), 0u) << runs[1].status;
+  EXPECT_NE(runs[1].status.find("checked out"), std::string::npos) << runs[1].status;
+  EXPECT_FALSE(runs[1].finished.empty());
+  // The last findings are still those of the last run that finished.
+  EXPECT_EQ(store.lastFindings(first.scan.repoPath.string()).size(), 1u);
+}
+
 TEST(RunLocal, NoChangesMeansNothingToDo) {
   TestRepo repo;
   repo.commit({{"a.py", "clean\n"}});
