@@ -749,7 +749,9 @@ class Compiler {
     index(doc, base, draft, docName + "#", true);
   }
 
-  void index(const json& s, std::string base, SchemaDraft draft, const std::string& where, bool documentRoot) {
+  void index(const json& s, std::string base, SchemaDraft draft, const std::string& where, bool documentRoot,
+             size_t depth = 0) {
+    if (depth > kMaxSchemaDepth) fail(where, "schema nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
     if (!s.is_object()) {
       scopes_.emplace(&s, Scope{base, draft, where});
       return;
@@ -783,7 +785,7 @@ class Compiler {
     }
     scopes_.emplace(&s, Scope{base, draft, where});
 
-    auto child = [&](const json& sub, const std::string& path) { index(sub, base, draft, where + "/" + path, false); };
+    auto child = [&](const json& sub, const std::string& path) { index(sub, base, draft, where + "/" + path, false, depth + 1); };
     for (const char* keyword : {"additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if",
                                 "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}) {
       if (auto it = s.find(keyword); it != s.end() && (it->is_object() || it->is_boolean())) child(*it, keyword);
@@ -870,7 +872,14 @@ class Compiler {
     const int index = static_cast<int>(nodes_.size());
     nodes_.emplace_back();
     compiled_.emplace(&s, index);
+    // Compiling recurses through children and $ref targets; a chain this long is a
+    // runaway schema, not a real one.
+    if (++compileDepth_ > kMaxSchemaDepth) {
+      fail(scope.location, "schema (with its $ref chains) nested more than " + std::to_string(kMaxSchemaDepth) +
+                               " levels deep");
+    }
     Node node = build(s, scope);
+    --compileDepth_;
     nodes_[index] = std::move(node);
     return index;
   }
@@ -1118,8 +1127,11 @@ class Compiler {
     return n;
   }
 
+  static constexpr size_t kMaxSchemaDepth = 500;
+
   std::string name_;
   const JsonSchemaOptions& options_;
+  size_t compileDepth_ = 0;
   std::unordered_map<std::string, std::pair<const json*, Scope>> resources_;
   std::unordered_map<std::string, const json*> anchors_;
   std::unordered_map<const json*, Scope> scopes_;

@@ -120,7 +120,10 @@ std::string lineAndColumn(const std::string& text, size_t byte) {
 // literal" without the prefix, the position and the echo of the input.
 std::string syntaxProblem(const std::string& what) {
   std::string message = what;
-  if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+  if (auto bracket = message.find("] "); bracket != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+    message = message.substr(bracket + 2);
+  }
+  if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("parse error", 0) == 0) {
     message = message.substr(colon + 2);
   }
   std::string out;
@@ -224,6 +227,11 @@ RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePat
         /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     failAt(sourcePath, lineAndColumn(text, e.byte), syntaxProblem(e.what()));
+  } catch (const json::exception& e) {
+    // out_of_range 406: a number literal beyond double range ("1e999"); no position.
+    std::string problem = syntaxProblem(e.what());
+    if (problem.size() > 120) problem = problem.substr(0, 120) + "...";
+    failAt(sourcePath, "(number)", problem);
   } catch (const StructureGuard::Duplicate& d) {
     failAt(sourcePath, d.pointer, "duplicate key (JSON parsers keep only one of them; remove the other)");
   } catch (const StructureGuard::TooDeep& d) {

@@ -388,6 +388,19 @@ TEST(JsonSchema, StopsAtTheDepthLimitInsteadOfOverflowingTheStack) {
                            "$ref": "#/$defs/deep"})"), "t", deeper).isValid(json::parse(ok)));
 }
 
+TEST(JsonSchema, RejectsRunawaySchemasAtCompileTime) {
+  std::string nested;
+  for (int i = 0; i < 100000; ++i) nested += "{\"not\": ";
+  nested += "{}";
+  nested += std::string(100000, '}');
+  EXPECT_THROW(JsonSchema::compile(json::parse(nested), "deep"), SchemaCompileError);
+  json chain = json::object();
+  for (int i = 0; i < 5000; ++i) chain["$defs"]["d" + std::to_string(i)] = {{"$ref", "#/$defs/d" + std::to_string(i + 1)}};
+  chain["$defs"]["d5000"] = json::object();
+  chain["$ref"] = "#/$defs/d0";
+  EXPECT_THROW(JsonSchema::compile(chain, "chain"), SchemaCompileError);
+}
+
 TEST(JsonSchema, TreatsFormatAsAnAnnotationUnlessAsked) {
   const char* text = R"({"type": "object", "properties": {"when": {"format": "date-time"},
                         "mail": {"format": "email"}, "docs": {"format": "uri"}}})";

@@ -193,6 +193,11 @@ TEST(RepoConfig, GivesLineAndColumnForSyntaxErrors) {
   EXPECT_EQ(truncated.rfind(".ddd.json: line 1, column 16: syntax error", 0), 0u) << truncated;
 }
 
+TEST(RepoConfig, RejectsNumbersBeyondDoubleRange) {
+  EXPECT_NE(errorOf(R"({"maxFileBytes": 1e999})").find(".github/ddd.json: (number): number overflow parsing '1e999'"),
+            std::string::npos);
+}
+
 TEST(RepoConfig, RejectsDuplicateKeys) {
   EXPECT_EQ(errorOf(R"({"deprecations": {"rules": [], "grouping": "pack", "grouping": "rule"}})").rfind(
                 ".github/ddd.json: /deprecations/grouping: duplicate key", 0),
