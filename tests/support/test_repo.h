@@ -50,6 +50,7 @@ class TestRepo {
 
 // Reads a file; throws std::runtime_error naming it if it can't.
 std::string readFile(const std::filesystem::path& p);
+// Writes (replaces) a file, creating missing parent directories.
 void writeFile(const std::filesystem::path& p, const std::string& content);
 
 // Runs a shell command, returns {exit code, stdout+stderr}.
