@@ -513,9 +513,9 @@ AnalysisResult DeprecationsAnalyzer::run(const SourceTree& tree, const AnalyzerC
   selectRules(config, active, result.warnings);
   if (active.rules.empty()) return result;
 
-  const RuleMatcher matcher(active.rules, options_.limits);
+  const RuleMatcher matcher(active.rules, options_.matching);
   Collector collector;
-  const FileScanner scanner(active, matcher, options_.limits.maxMatchesPerRule, collector);
+  const FileScanner scanner(active, matcher, options_.matching.maxMatchesPerRule, collector);
 
   auto wanted = [&](const SourceFile& f) {
     const auto language = languageOf(f.path);

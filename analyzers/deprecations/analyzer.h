@@ -45,7 +45,7 @@ struct DeprecationsOptions {
   // The packs to use instead of the shipped ones (tests, tools); nullopt: load the
   // shipped packs from context.dataDir (or defaultDataDir() when that is empty).
   std::optional<std::vector<RulePack>> packs;
-  MatchLimits limits;
+  MatchOptions matching;
 };
 
 class DeprecationsAnalyzer : public Analyzer {

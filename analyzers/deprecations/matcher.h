@@ -1,9 +1,15 @@
 #pragma once
-// RuleMatcher: finds every match of a set of rules in one file. Built once per scan:
-// per language, all regex rules go into one RE2::Set that prefilters the whole file in
-// a single pass, and only the rules the set reports are run one by one. A file is
-// lexed (comments, strings) only when some rule can match it. Immutable after
-// construction; scan() is thread-safe (scratch memory is per thread).
+// RuleMatcher: finds every match of a set of rules in one file. Built once per scan,
+// per language, in two prefilter stages so most files cost one fast pass:
+//  1. A literal scan (SIMD) for the literals each pattern's matches must contain
+//     (pattern_literals.h). A rule whose matches never span lines is then run only on
+//     the lines holding one of its literals; a rule whose matches may span lines is
+//     run on the whole file, and only when one of its literals occurs.
+//  2. The rules that need whole-file runs (those, plus rules with no known literal) are
+//     compiled into one RE2::Set that prefilters the whole file in a single pass; only
+//     the rules the set reports are run one by one.
+// A file is lexed (comments, strings) only once a rule has matched in it. Immutable
+// after construction; scan() is thread-safe (scratch memory is per thread).
 
 #include <array>
 #include <cstddef>
@@ -18,9 +24,11 @@
 
 namespace ddd::analyzers::deprecations {
 
-struct MatchLimits {
+struct MatchOptions {
   // Matches reported per rule and file; the rest are only counted (RuleOverflow).
   std::size_t maxMatchesPerRule = 10000;
+  // Stage 1 above; off, every regex rule goes through the RE2::Set (same results).
+  bool literalPrefilter = true;
 };
 
 // One match of a rule. Lines and columns are 1-based; columns count bytes; the end
@@ -40,7 +48,7 @@ struct RuleMatch {
   uint32_t endColumn = 0;
 };
 
-// Matches of a rule in a file beyond MatchLimits: counted, not reported.
+// Matches of a rule in a file beyond MatchOptions::maxMatchesPerRule: counted only.
 struct RuleOverflow {
   const Rule* rule = nullptr;
   uint64_t unreported = 0;
@@ -55,7 +63,7 @@ class RuleMatcher {
  public:
   // `rules` (any languages and types) must outlive the matcher; their order is the
   // tie-break order of matches starting at the same byte.
-  explicit RuleMatcher(std::vector<const Rule*> rules, MatchLimits limits = {});
+  explicit RuleMatcher(std::vector<const Rule*> rules, MatchOptions options = {});
   ~RuleMatcher();
   RuleMatcher(const RuleMatcher&) = delete;
   RuleMatcher& operator=(const RuleMatcher&) = delete;
@@ -74,7 +82,7 @@ class RuleMatcher {
  private:
   struct LanguageRules;
   std::vector<const Rule*> rules_;
-  MatchLimits limits_;
+  MatchOptions options_;
   std::array<std::unique_ptr<LanguageRules>, kLanguageCount> languages_;
 };
 

@@ -234,7 +234,7 @@ TEST(DeprecationsAnalyzer, OverflowIsOneWarningFinding) {
   std::string code;
   for (int i = 0; i < 30; ++i) code += "log.warn(x)\n";
   const auto result = runDeprecations({{"many.py", code}}, {testPack("sample_python.json")}, json::object(),
-                                      MatchLimits{10});
+                                      MatchOptions{10});
   const auto findings = findingsOf(result, "sample-python.logging-warn");
   ASSERT_EQ(findings.size(), 11u);
   const Finding* overflow = nullptr;

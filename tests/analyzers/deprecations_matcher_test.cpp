@@ -17,7 +17,7 @@ using namespace ddd::testing::deprecations;
 // Runs every rule of `packs` over one file.
 class Scan {
  public:
-  explicit Scan(std::vector<RulePack> packs, MatchLimits limits = {}) : packs_(std::move(packs)) {
+  explicit Scan(std::vector<RulePack> packs, MatchOptions limits = {}) : packs_(std::move(packs)) {
     std::vector<const Rule*> rules;
     for (const RulePack& p : packs_) {
       for (const Rule& r : p.rules) rules.push_back(&r);
@@ -137,7 +137,7 @@ TEST(DeprecationsMatcher, InvalidUtf8AndNulBytesAreHarmless) {
 }
 
 TEST(DeprecationsMatcher, MillionMatchesFileIsBoundedAndFast) {
-  Scan scan(allTestPacks(), MatchLimits{10000});
+  Scan scan(allTestPacks(), MatchOptions{10000});
   std::string code;
   code.reserve(15'000'000);
   for (int i = 0; i < 1'000'000; ++i) code += "log.warn(x)\n";

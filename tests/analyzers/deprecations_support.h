@@ -46,7 +46,7 @@ inline dep::RulePack packFromJson(const std::string& json, const std::string& so
 inline analyzers::AnalysisResult runDeprecations(const std::map<std::string, std::string>& files,
                                                  std::vector<dep::RulePack> packs,
                                                  const nlohmann::json& config = nlohmann::json::object(),
-                                                 dep::MatchLimits limits = {}) {
+                                                 dep::MatchOptions limits = {}) {
   analyzers::MemorySourceTree tree(files);
   dep::DeprecationsAnalyzer analyzer(dep::DeprecationsOptions{std::move(packs), limits});
   analyzers::AnalyzerContext context;
