@@ -1,5 +1,7 @@
 #include "analyzers/config/json_schema.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cfloat>
@@ -11,8 +13,6 @@
 #include <tuple>
 #include <unordered_map>
 #include <utility>
-
-#include <re2/re2.h>
 
 namespace ddd::analyzers {
 
@@ -43,10 +43,12 @@ UriParts parseUri(std::string_view s) {
   }
   // A scheme is letters/digits/+-. before the first ':' that comes before any '/'.
   auto colon = s.find(':');
-  if (colon != std::string_view::npos && colon > 0 && s.substr(0, colon).find('/') == std::string_view::npos) {
+  if (colon != std::string_view::npos && colon > 0 &&
+      s.substr(0, colon).find('/') == std::string_view::npos) {
     bool scheme = std::isalpha(static_cast<unsigned char>(s[0])) != 0;
     for (char c : s.substr(0, colon)) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') scheme = false;
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+        scheme = false;
     }
     if (scheme) {
       u.scheme = std::string(s.substr(0, colon));
@@ -128,7 +130,8 @@ std::string resolveUri(const std::string& base, const std::string& ref) {
           merged = "/" + r.path;
         } else {
           auto slash = b.path.rfind('/');
-          merged = (slash == std::string::npos ? std::string() : b.path.substr(0, slash + 1)) + r.path;
+          merged =
+              (slash == std::string::npos ? std::string() : b.path.substr(0, slash + 1)) + r.path;
         }
         t.path = removeDotSegments(merged);
       }
@@ -260,17 +263,47 @@ size_t editDistance(std::string_view a, std::string_view b) {
 std::string unicodePropertyForRe2(std::string_view name) {
   if (auto eq = name.find('='); eq != std::string_view::npos) name = name.substr(eq + 1);
   static const std::pair<std::string_view, std::string_view> kCategories[] = {
-      {"Letter", "L"},           {"Cased_Letter", "L"},      {"Uppercase_Letter", "Lu"}, {"Lowercase_Letter", "Ll"},
-      {"Titlecase_Letter", "Lt"}, {"Modifier_Letter", "Lm"}, {"Other_Letter", "Lo"},     {"Mark", "M"},
-      {"Combining_Mark", "M"},    {"Nonspacing_Mark", "Mn"}, {"Spacing_Mark", "Mc"},     {"Enclosing_Mark", "Me"},
-      {"Number", "N"},           {"Decimal_Number", "Nd"},   {"digit", "Nd"},            {"Letter_Number", "Nl"},
-      {"Other_Number", "No"},    {"Punctuation", "P"},       {"punct", "P"},             {"Connector_Punctuation", "Pc"},
-      {"Dash_Punctuation", "Pd"}, {"Open_Punctuation", "Ps"}, {"Close_Punctuation", "Pe"},
-      {"Initial_Punctuation", "Pi"}, {"Final_Punctuation", "Pf"}, {"Other_Punctuation", "Po"}, {"Symbol", "S"},
-      {"Math_Symbol", "Sm"},     {"Currency_Symbol", "Sc"},  {"Modifier_Symbol", "Sk"},  {"Other_Symbol", "So"},
-      {"Separator", "Z"},        {"Space_Separator", "Zs"},  {"Line_Separator", "Zl"},   {"Paragraph_Separator", "Zp"},
-      {"Other", "C"},            {"Control", "Cc"},          {"cntrl", "Cc"},            {"Format", "Cf"},
-      {"Surrogate", "Cs"},       {"Private_Use", "Co"},
+      {"Letter", "L"},
+      {"Cased_Letter", "L"},
+      {"Uppercase_Letter", "Lu"},
+      {"Lowercase_Letter", "Ll"},
+      {"Titlecase_Letter", "Lt"},
+      {"Modifier_Letter", "Lm"},
+      {"Other_Letter", "Lo"},
+      {"Mark", "M"},
+      {"Combining_Mark", "M"},
+      {"Nonspacing_Mark", "Mn"},
+      {"Spacing_Mark", "Mc"},
+      {"Enclosing_Mark", "Me"},
+      {"Number", "N"},
+      {"Decimal_Number", "Nd"},
+      {"digit", "Nd"},
+      {"Letter_Number", "Nl"},
+      {"Other_Number", "No"},
+      {"Punctuation", "P"},
+      {"punct", "P"},
+      {"Connector_Punctuation", "Pc"},
+      {"Dash_Punctuation", "Pd"},
+      {"Open_Punctuation", "Ps"},
+      {"Close_Punctuation", "Pe"},
+      {"Initial_Punctuation", "Pi"},
+      {"Final_Punctuation", "Pf"},
+      {"Other_Punctuation", "Po"},
+      {"Symbol", "S"},
+      {"Math_Symbol", "Sm"},
+      {"Currency_Symbol", "Sc"},
+      {"Modifier_Symbol", "Sk"},
+      {"Other_Symbol", "So"},
+      {"Separator", "Z"},
+      {"Space_Separator", "Zs"},
+      {"Line_Separator", "Zl"},
+      {"Paragraph_Separator", "Zp"},
+      {"Other", "C"},
+      {"Control", "Cc"},
+      {"cntrl", "Cc"},
+      {"Format", "Cf"},
+      {"Surrogate", "Cs"},
+      {"Private_Use", "Co"},
   };
   for (const auto& [ecma, re2] : kCategories) {
     if (name == ecma) return std::string(re2);
@@ -291,13 +324,14 @@ std::string ecmaToRe2(std::string_view p) {
     char c = p[i];
     if (c == '\\' && i + 1 < p.size()) {
       char e = p[i + 1];
-      if (e == 'u' && i + 6 <= p.size() && isHex(p[i + 2]) && isHex(p[i + 3]) &&
-          isHex(p[i + 4]) && isHex(p[i + 5])) {
+      if (e == 'u' && i + 6 <= p.size() && isHex(p[i + 2]) && isHex(p[i + 3]) && isHex(p[i + 4]) &&
+          isHex(p[i + 5])) {
         unsigned cp = std::stoul(std::string(p.substr(i + 2, 4)), nullptr, 16);
         size_t used = 6;
         // A surrogate pair written as two escapes is one code point.
-        if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= p.size() && p[i + 6] == '\\' && p[i + 7] == 'u' &&
-            isHex(p[i + 8]) && isHex(p[i + 9]) && isHex(p[i + 10]) && isHex(p[i + 11])) {
+        if (cp >= 0xD800 && cp <= 0xDBFF && i + 12 <= p.size() && p[i + 6] == '\\' &&
+            p[i + 7] == 'u' && isHex(p[i + 8]) && isHex(p[i + 9]) && isHex(p[i + 10]) &&
+            isHex(p[i + 11])) {
           unsigned low = std::stoul(std::string(p.substr(i + 8, 4)), nullptr, 16);
           if (low >= 0xDC00 && low <= 0xDFFF) {
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
@@ -390,7 +424,8 @@ int toInt(std::string_view s) {
 
 bool isDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  if (!allDigits(s.substr(0, 4)) || !allDigits(s.substr(5, 2)) || !allDigits(s.substr(8, 2))) return false;
+  if (!allDigits(s.substr(0, 4)) || !allDigits(s.substr(5, 2)) || !allDigits(s.substr(8, 2)))
+    return false;
   int year = toInt(s.substr(0, 4)), month = toInt(s.substr(5, 2)), day = toInt(s.substr(8, 2));
   static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1]) return false;
@@ -401,7 +436,8 @@ bool isDate(std::string_view s) {
 // RFC 3339 full-time: hh:mm:ss[.frac](Z|+hh:mm|-hh:mm), leap second only at 23:59 UTC.
 bool isTime(std::string_view s) {
   if (s.size() < 9 || s[2] != ':' || s[5] != ':') return false;
-  if (!allDigits(s.substr(0, 2)) || !allDigits(s.substr(3, 2)) || !allDigits(s.substr(6, 2))) return false;
+  if (!allDigits(s.substr(0, 2)) || !allDigits(s.substr(3, 2)) || !allDigits(s.substr(6, 2)))
+    return false;
   int hour = toInt(s.substr(0, 2)), minute = toInt(s.substr(3, 2)), second = toInt(s.substr(6, 2));
   size_t i = 8;
   if (i < s.size() && s[i] == '.') {
@@ -415,7 +451,9 @@ bool isTime(std::string_view s) {
     if (i + 1 != s.size()) return false;
   } else if (s[i] == '+' || s[i] == '-') {
     auto off = s.substr(i + 1);
-    if (off.size() != 5 || off[2] != ':' || !allDigits(off.substr(0, 2)) || !allDigits(off.substr(3, 2))) return false;
+    if (off.size() != 5 || off[2] != ':' || !allDigits(off.substr(0, 2)) ||
+        !allDigits(off.substr(3, 2)))
+      return false;
     int oh = toInt(off.substr(0, 2)), om = toInt(off.substr(3, 2));
     if (oh > 23 || om > 59) return false;
     offsetMinutes = (oh * 60 + om) * (s[i] == '+' ? 1 : -1);
@@ -440,7 +478,9 @@ bool isIpv4(std::string_view s) {
   while (true) {
     auto dot = s.find('.');
     auto part = s.substr(0, dot);
-    if (!allDigits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0') || toInt(part) > 255) return false;
+    if (!allDigits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0') ||
+        toInt(part) > 255)
+      return false;
     ++parts;
     if (dot == std::string_view::npos) break;
     s = s.substr(dot + 1);
@@ -468,8 +508,9 @@ bool isIpv6(std::string_view s) {
       groups += 2;
       break;
     }
-    if (group.empty() || group.size() > 4 ||
-        !std::all_of(group.begin(), group.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; })) {
+    if (group.empty() || group.size() > 4 || !std::all_of(group.begin(), group.end(), [](char c) {
+          return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+        })) {
       return false;
     }
     ++groups;
@@ -492,7 +533,8 @@ bool isHostname(std::string_view s) {
   while (true) {
     auto dot = s.find('.');
     auto label = s.substr(0, dot);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
     for (char c : label) {
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
     }
@@ -509,9 +551,11 @@ bool isEmail(std::string_view s) {
   if (local.size() >= 2 && local.front() == '"' && local.back() == '"') {
     // quoted string: printable ASCII, backslash escapes
   } else {
-    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) return false;
+    if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos)
+      return false;
     for (char c : local) {
-      if (!std::isalnum(static_cast<unsigned char>(c)) && std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) == std::string_view::npos) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view("!#$%&'*+-/=?^_`{|}~.").find(c) == std::string_view::npos) {
         return false;
       }
     }
@@ -537,9 +581,12 @@ bool isUuid(std::string_view s) {
 // an authority's port must be digits and an IP literal must be bracketed IPv6.
 bool isUri(std::string_view s) {
   auto colon = s.find(':');
-  if (colon == std::string_view::npos || colon == 0 || !std::isalpha(static_cast<unsigned char>(s[0]))) return false;
+  if (colon == std::string_view::npos || colon == 0 ||
+      !std::isalpha(static_cast<unsigned char>(s[0])))
+    return false;
   for (char c : s.substr(0, colon)) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
+      return false;
   }
   constexpr std::string_view kAllowed = "-._~:/?#[]@!$&'()*+,;=";
   int hashes = 0;
@@ -577,14 +624,16 @@ bool isUri(std::string_view s) {
       }
     } else {
       if (authority.find_first_of("[]") != std::string_view::npos) return false;
-      if (auto pc = authority.rfind(':'); pc != std::string_view::npos) port = authority.substr(pc + 1);
+      if (auto pc = authority.rfind(':'); pc != std::string_view::npos)
+        port = authority.substr(pc + 1);
     }
     if (!port.empty() && !allDigits(port)) return false;
   }
   auto hash = s.find('#');
   auto beforeFragment = s.substr(0, hash);
   // '[' and ']' are only allowed around an IP literal in the authority.
-  auto authorityEnd = rest.substr(0, 2) == "//" ? colon + 1 + rest.find_first_of("/?#", 2) : colon + 1;
+  auto authorityEnd =
+      rest.substr(0, 2) == "//" ? colon + 1 + rest.find_first_of("/?#", 2) : colon + 1;
   if (authorityEnd < beforeFragment.size() &&
       beforeFragment.substr(authorityEnd).find_first_of("[]") != std::string_view::npos) {
     return false;
@@ -643,8 +692,8 @@ struct Node {
   std::optional<uint64_t> minProperties, maxProperties;
 
   // arrays
-  std::vector<int> prefixItems;  // tuple items (items-as-array / prefixItems)
-  int restItems = -1;            // items after the prefix (items / additionalItems)
+  std::vector<int> prefixItems;        // tuple items (items-as-array / prefixItems)
+  int restItems = -1;                  // items after the prefix (items / additionalItems)
   bool restItemsIsAdditional = false;  // for messages: which keyword rejected
   int contains = -1;
   std::optional<uint64_t> minContains, maxContains;
@@ -685,7 +734,9 @@ namespace detail {
 // demand from the root, following `$ref`s (a node is registered before its children
 // are compiled, so recursive schemas terminate).
 
-bool isAtLeast(SchemaDraft d, SchemaDraft min) { return static_cast<int>(d) >= static_cast<int>(min); }
+bool isAtLeast(SchemaDraft d, SchemaDraft min) {
+  return static_cast<int>(d) >= static_cast<int>(min);
+}
 
 std::optional<SchemaDraft> draftFromUri(const std::string& uri) {
   if (uri.find("draft-04") != std::string::npos) return SchemaDraft::Draft4;
@@ -712,17 +763,28 @@ std::string escapePointerToken(std::string_view token) {
 
 class Compiler {
  public:
-  Compiler(std::string name, const JsonSchemaOptions& options) : name_(std::move(name)), options_(options) {}
+  Compiler(std::string name, const JsonSchemaOptions& options)
+      : name_(std::move(name)), options_(options) {}
 
   std::shared_ptr<JsonSchema::Compiled> run(const json& schema) {
     const std::string rootBase = "ddd-schema:///root.json";
     indexDocument(schema, rootBase, "");
-    for (const auto& [uri, doc] : options_.documents) indexDocument(doc, splitFragment(uri).first, uri);
+    for (const auto& [uri, doc] : options_.documents)
+      indexDocument(doc, splitFragment(uri).first, uri);
     auto compiled = std::make_shared<JsonSchema::Compiled>();
     compiled->name = name_;
     compiled->assertFormats = options_.assertFormats;
     compiled->maxInstanceDepth = options_.maxInstanceDepth;
     compiled->root = compileNode(schema);
+    // Nodes are built from a work list rather than recursively, so neither deep
+    // schemas nor long $ref chains grow the stack here.
+    while (!pending_.empty()) {
+      auto [index, s] = pending_.back();
+      pending_.pop_back();
+      Scope scope = scopeOf(s, Scope{"ddd-schema:///root.json", options_.defaultDraft, "#"});
+      Node node = build(*s, scope);
+      nodes_[index] = std::move(node);
+    }
     compiled->nodes = std::move(nodes_);
     return compiled;
   }
@@ -749,9 +811,10 @@ class Compiler {
     index(doc, base, draft, docName + "#", true);
   }
 
-  void index(const json& s, std::string base, SchemaDraft draft, const std::string& where, bool documentRoot,
-             size_t depth = 0) {
-    if (depth > kMaxSchemaDepth) fail(where, "schema nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
+  void index(const json& s, std::string base, SchemaDraft draft, const std::string& where,
+             bool documentRoot, size_t depth = 0) {
+    if (depth > kMaxSchemaDepth)
+      fail(where, "schema nested more than " + std::to_string(kMaxSchemaDepth) + " levels deep");
     if (!s.is_object()) {
       scopes_.emplace(&s, Scope{base, draft, where});
       return;
@@ -785,13 +848,17 @@ class Compiler {
     }
     scopes_.emplace(&s, Scope{base, draft, where});
 
-    auto child = [&](const json& sub, const std::string& path) { index(sub, base, draft, where + "/" + path, false, depth + 1); };
-    for (const char* keyword : {"additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if",
-                                "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}) {
-      if (auto it = s.find(keyword); it != s.end() && (it->is_object() || it->is_boolean())) child(*it, keyword);
+    auto child = [&](const json& sub, const std::string& path) {
+      index(sub, base, draft, where + "/" + path, false, depth + 1);
+    };
+    for (const char* keyword :
+         {"additionalProperties", "additionalItems", "contains", "propertyNames", "not", "if",
+          "then", "else", "unevaluatedItems", "unevaluatedProperties", "contentSchema"}) {
+      if (auto it = s.find(keyword); it != s.end() && (it->is_object() || it->is_boolean()))
+        child(*it, keyword);
     }
-    for (const char* keyword : {"properties", "patternProperties", "definitions", "$defs", "dependentSchemas",
-                                "dependencies"}) {
+    for (const char* keyword : {"properties", "patternProperties", "definitions", "$defs",
+                                "dependentSchemas", "dependencies"}) {
       if (auto it = s.find(keyword); it != s.end() && it->is_object()) {
         for (auto& [key, sub] : it->items()) {
           if (sub.is_object() || sub.is_boolean()) {
@@ -804,7 +871,8 @@ class Compiler {
       auto it = s.find(keyword);
       if (it == s.end()) continue;
       if (it->is_array()) {
-        for (size_t i = 0; i < it->size(); ++i) child((*it)[i], std::string(keyword) + "/" + std::to_string(i));
+        for (size_t i = 0; i < it->size(); ++i)
+          child((*it)[i], std::string(keyword) + "/" + std::to_string(i));
       } else if (it->is_object() || it->is_boolean()) {
         child(*it, keyword);
       }
@@ -817,15 +885,17 @@ class Compiler {
     auto [uri, fragment] = splitFragment(absolute);
     auto resource = resources_.find(uri);
     if (resource == resources_.end()) {
-      fail(from.location, "$ref '" + ref + "' points to " + uri +
-                              ", which is not part of this schema (remote references are not fetched; "
-                              "pass the document in JsonSchemaOptions::documents)");
+      fail(from.location,
+           "$ref '" + ref + "' points to " + uri +
+               ", which is not part of this schema (remote references are not fetched; "
+               "pass the document in JsonSchemaOptions::documents)");
     }
     const json* target = resource->second.first;
     if (fragment.empty()) return {target, scopeOf(target, resource->second.second)};
     if (fragment[0] != '/') {
       auto anchor = anchors_.find(uri + "#" + fragment);
-      if (anchor == anchors_.end()) fail(from.location, "$ref '" + ref + "': no anchor '" + fragment + "' in " + uri);
+      if (anchor == anchors_.end())
+        fail(from.location, "$ref '" + ref + "': no anchor '" + fragment + "' in " + uri);
       return {anchor->second, scopeOf(anchor->second, resource->second.second)};
     }
     std::string_view pointer(fragment);
@@ -835,7 +905,8 @@ class Compiler {
       auto slash = pointer.find('/');
       std::string token;
       for (size_t i = 0; i < std::min(slash, pointer.size()); ++i) {
-        if (pointer[i] == '~' && i + 1 < pointer.size() && (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
+        if (pointer[i] == '~' && i + 1 < pointer.size() &&
+            (pointer[i + 1] == '0' || pointer[i + 1] == '1')) {
           token += pointer[i + 1] == '0' ? '~' : '/';
           ++i;
         } else {
@@ -845,10 +916,12 @@ class Compiler {
       pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
       if (target->is_object()) {
         auto it = target->find(token);
-        if (it == target->end()) fail(from.location, "$ref '" + ref + "': nothing at '" + fragment + "'");
+        if (it == target->end())
+          fail(from.location, "$ref '" + ref + "': nothing at '" + fragment + "'");
         target = &*it;
       } else if (target->is_array() && !token.empty() &&
-                 std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+                 std::all_of(token.begin(), token.end(),
+                             [](char c) { return c >= '0' && c <= '9'; }) &&
                  (token.size() == 1 || token[0] != '0') && std::stoull(token) < target->size()) {
         target = &(*target)[std::stoull(token)];
       } else {
@@ -866,26 +939,19 @@ class Compiler {
     return it == scopes_.end() ? fallback : it->second;
   }
 
+  // The node index for schema `s`; a new one is queued for building.
   int compileNode(const json& s) {
     if (auto it = compiled_.find(&s); it != compiled_.end()) return it->second;
-    Scope scope = scopeOf(&s, Scope{"ddd-schema:///root.json", options_.defaultDraft, "#"});
     const int index = static_cast<int>(nodes_.size());
     nodes_.emplace_back();
     compiled_.emplace(&s, index);
-    // Compiling recurses through children and $ref targets; a chain this long is a
-    // runaway schema, not a real one.
-    if (++compileDepth_ > kMaxSchemaDepth) {
-      fail(scope.location, "schema (with its $ref chains) nested more than " + std::to_string(kMaxSchemaDepth) +
-                               " levels deep");
-    }
-    Node node = build(s, scope);
-    --compileDepth_;
-    nodes_[index] = std::move(node);
+    pending_.emplace_back(index, &s);
     return index;
   }
 
   int compileChild(const json& s, const Scope& parent, const std::string& path) {
-    if (!s.is_object() && !s.is_boolean()) fail(parent.location + "/" + path, "a schema must be an object or a boolean");
+    if (!s.is_object() && !s.is_boolean())
+      fail(parent.location + "/" + path, "a schema must be an object or a boolean");
     if (scopes_.find(&s) == scopes_.end()) {
       scopes_.emplace(&s, Scope{parent.base, parent.draft, parent.location + "/" + path});
     }
@@ -894,8 +960,10 @@ class Compiler {
 
   uint64_t nonNegative(const json& v, const Scope& scope, const char* keyword) const {
     if (v.is_number_unsigned()) return v.get<uint64_t>();
-    if (v.is_number_integer() && v.get<int64_t>() >= 0) return static_cast<uint64_t>(v.get<int64_t>());
-    if (v.is_number_float() && v.get<double>() >= 0 && isIntegralFloat(v.get<double>()) && v.get<double>() < 1.8e19) {
+    if (v.is_number_integer() && v.get<int64_t>() >= 0)
+      return static_cast<uint64_t>(v.get<int64_t>());
+    if (v.is_number_float() && v.get<double>() >= 0 && isIntegralFloat(v.get<double>()) &&
+        v.get<double>() < 1.8e19) {
       return static_cast<uint64_t>(v.get<double>());
     }
     fail(scope.location + "/" + keyword, std::string(keyword) + " must be a non-negative integer");
@@ -907,22 +975,27 @@ class Compiler {
     options.set_log_errors(false);
     auto re = std::make_shared<const RE2>(ecmaToRe2(source), options);
     if (!re->ok()) {
-      fail(scope.location + "/" + where, "pattern '" + source + "' can't be compiled: " + re->error() +
+      fail(scope.location + "/" + where, "pattern '" + source +
+                                             "' can't be compiled: " + re->error() +
                                              " (RE2 syntax: no lookaround or backreferences)");
     }
     return Regex{source, std::move(re)};
   }
 
-  std::vector<int> schemaArray(const json& v, const Scope& scope, const char* keyword, bool allowEmpty = false) {
+  std::vector<int> schemaArray(const json& v, const Scope& scope, const char* keyword,
+                               bool allowEmpty = false) {
     if (!v.is_array() || (!allowEmpty && v.empty())) {
-      fail(scope.location + "/" + keyword, std::string(keyword) + " must be a non-empty array of schemas");
+      fail(scope.location + "/" + keyword,
+           std::string(keyword) + " must be a non-empty array of schemas");
     }
     std::vector<int> out;
-    for (size_t i = 0; i < v.size(); ++i) out.push_back(compileChild(v[i], scope, std::string(keyword) + "/" + std::to_string(i)));
+    for (size_t i = 0; i < v.size(); ++i)
+      out.push_back(compileChild(v[i], scope, std::string(keyword) + "/" + std::to_string(i)));
     return out;
   }
 
-  std::vector<std::string> stringArray(const json& v, const Scope& scope, const std::string& where) const {
+  std::vector<std::string> stringArray(const json& v, const Scope& scope,
+                                       const std::string& where) const {
     if (!v.is_array()) fail(scope.location + "/" + where, "must be an array of strings");
     std::vector<std::string> out;
     for (const auto& e : v) {
@@ -944,7 +1017,8 @@ class Compiler {
     const bool modern = isAtLeast(draft, SchemaDraft::Draft2019_09);
 
     if (modern) {
-      for (const char* keyword : {"unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef"}) {
+      for (const char* keyword :
+           {"unevaluatedProperties", "unevaluatedItems", "$dynamicRef", "$recursiveRef"}) {
         if (s.contains(keyword)) {
           fail(scope.location, std::string("keyword '") + keyword +
                                    "' is not supported by ddd's JSON Schema validator (see "
@@ -964,15 +1038,16 @@ class Compiler {
     if (auto it = s.find("type"); it != s.end()) {
       auto bit = [&](const json& t) -> uint8_t {
         static const std::pair<const char*, uint8_t> kNames[] = {
-            {"null", kNull},     {"boolean", kBoolean}, {"object", kObject}, {"array", kArray},
+            {"null", kNull},     {"boolean", kBoolean}, {"object", kObject},  {"array", kArray},
             {"number", kNumber}, {"string", kString},   {"integer", kInteger}};
         if (t.is_string()) {
           for (const auto& [name, b] : kNames) {
             if (t.get<std::string>() == name) return b;
           }
         }
-        fail(scope.location + "/type", "unknown type " + t.dump() +
-                                           " (use null, boolean, object, array, number, string or integer)");
+        fail(scope.location + "/type",
+             "unknown type " + t.dump() +
+                 " (use null, boolean, object, array, number, string or integer)");
       };
       if (it->is_array()) {
         for (const auto& t : *it) n.types |= bit(t);
@@ -985,19 +1060,22 @@ class Compiler {
       if (!it->is_array()) fail(scope.location + "/enum", "enum must be an array");
       n.enumValues = it->get<std::vector<json>>();
     }
-    if (auto it = s.find("const"); it != s.end() && draft != SchemaDraft::Draft4) n.constValue = *it;
+    if (auto it = s.find("const"); it != s.end() && draft != SchemaDraft::Draft4)
+      n.constValue = *it;
 
     // objects
     if (auto it = s.find("properties"); it != s.end()) {
       if (!it->is_object()) fail(scope.location + "/properties", "properties must be an object");
       for (auto& [key, sub] : it->items()) {
-        n.properties.emplace_back(key, compileChild(sub, scope, "properties/" + escapePointerToken(key)));
+        n.properties.emplace_back(
+            key, compileChild(sub, scope, "properties/" + escapePointerToken(key)));
       }
       std::sort(n.properties.begin(), n.properties.end(),
                 [](const auto& a, const auto& b) { return a.first < b.first; });
     }
     if (auto it = s.find("patternProperties"); it != s.end()) {
-      if (!it->is_object()) fail(scope.location + "/patternProperties", "patternProperties must be an object");
+      if (!it->is_object())
+        fail(scope.location + "/patternProperties", "patternProperties must be an object");
       for (auto& [key, sub] : it->items()) {
         const std::string where = "patternProperties/" + escapePointerToken(key);
         n.patternProperties.emplace_back(regex(key, scope, where), compileChild(sub, scope, where));
@@ -1009,21 +1087,27 @@ class Compiler {
     if (auto it = s.find("propertyNames"); it != s.end() && draft != SchemaDraft::Draft4) {
       n.propertyNames = compileChild(*it, scope, "propertyNames");
     }
-    if (auto it = s.find("required"); it != s.end()) n.required = stringArray(*it, scope, "required");
+    if (auto it = s.find("required"); it != s.end())
+      n.required = stringArray(*it, scope, "required");
     if (auto it = s.find("dependentRequired"); it != s.end() && modern) {
-      if (!it->is_object()) fail(scope.location + "/dependentRequired", "dependentRequired must be an object");
+      if (!it->is_object())
+        fail(scope.location + "/dependentRequired", "dependentRequired must be an object");
       for (auto& [key, names] : it->items()) {
-        n.dependentRequired.emplace_back(key, stringArray(names, scope, "dependentRequired/" + escapePointerToken(key)));
+        n.dependentRequired.emplace_back(
+            key, stringArray(names, scope, "dependentRequired/" + escapePointerToken(key)));
       }
     }
     if (auto it = s.find("dependentSchemas"); it != s.end() && modern) {
-      if (!it->is_object()) fail(scope.location + "/dependentSchemas", "dependentSchemas must be an object");
+      if (!it->is_object())
+        fail(scope.location + "/dependentSchemas", "dependentSchemas must be an object");
       for (auto& [key, sub] : it->items()) {
-        n.dependentSchemas.emplace_back(key, compileChild(sub, scope, "dependentSchemas/" + escapePointerToken(key)));
+        n.dependentSchemas.emplace_back(
+            key, compileChild(sub, scope, "dependentSchemas/" + escapePointerToken(key)));
       }
     }
     if (auto it = s.find("dependencies"); it != s.end()) {  // kept in 2019-09+ for compatibility
-      if (!it->is_object()) fail(scope.location + "/dependencies", "dependencies must be an object");
+      if (!it->is_object())
+        fail(scope.location + "/dependencies", "dependencies must be an object");
       for (auto& [key, value] : it->items()) {
         const std::string where = "dependencies/" + escapePointerToken(key);
         if (value.is_array()) {
@@ -1033,10 +1117,13 @@ class Compiler {
         }
       }
     }
-    if (auto it = s.find("minProperties"); it != s.end()) n.minProperties = nonNegative(*it, scope, "minProperties");
-    if (auto it = s.find("maxProperties"); it != s.end()) n.maxProperties = nonNegative(*it, scope, "maxProperties");
-    n.hasObjectKeywords = !n.properties.empty() || !n.patternProperties.empty() || n.additionalProperties >= 0 ||
-                          n.propertyNames >= 0 || !n.required.empty() || !n.dependentRequired.empty() ||
+    if (auto it = s.find("minProperties"); it != s.end())
+      n.minProperties = nonNegative(*it, scope, "minProperties");
+    if (auto it = s.find("maxProperties"); it != s.end())
+      n.maxProperties = nonNegative(*it, scope, "maxProperties");
+    n.hasObjectKeywords = !n.properties.empty() || !n.patternProperties.empty() ||
+                          n.additionalProperties >= 0 || n.propertyNames >= 0 ||
+                          !n.required.empty() || !n.dependentRequired.empty() ||
                           !n.dependentSchemas.empty() || n.minProperties || n.maxProperties;
 
     // arrays
@@ -1058,24 +1145,29 @@ class Compiler {
     if (auto it = s.find("contains"); it != s.end() && draft != SchemaDraft::Draft4) {
       n.contains = compileChild(*it, scope, "contains");
       if (modern) {
-        if (auto m = s.find("minContains"); m != s.end()) n.minContains = nonNegative(*m, scope, "minContains");
-        if (auto m = s.find("maxContains"); m != s.end()) n.maxContains = nonNegative(*m, scope, "maxContains");
+        if (auto m = s.find("minContains"); m != s.end())
+          n.minContains = nonNegative(*m, scope, "minContains");
+        if (auto m = s.find("maxContains"); m != s.end())
+          n.maxContains = nonNegative(*m, scope, "maxContains");
       }
     }
-    if (auto it = s.find("minItems"); it != s.end()) n.minItems = nonNegative(*it, scope, "minItems");
-    if (auto it = s.find("maxItems"); it != s.end()) n.maxItems = nonNegative(*it, scope, "maxItems");
+    if (auto it = s.find("minItems"); it != s.end())
+      n.minItems = nonNegative(*it, scope, "minItems");
+    if (auto it = s.find("maxItems"); it != s.end())
+      n.maxItems = nonNegative(*it, scope, "maxItems");
     if (auto it = s.find("uniqueItems"); it != s.end()) {
       if (!it->is_boolean()) fail(scope.location + "/uniqueItems", "uniqueItems must be a boolean");
       n.uniqueItems = it->get<bool>();
     }
-    n.hasArrayKeywords = !n.prefixItems.empty() || n.restItems >= 0 || n.contains >= 0 || n.minItems ||
-                         n.maxItems || n.uniqueItems;
+    n.hasArrayKeywords = !n.prefixItems.empty() || n.restItems >= 0 || n.contains >= 0 ||
+                         n.minItems || n.maxItems || n.uniqueItems;
 
     // numbers
     auto number = [&](const char* keyword) -> std::optional<json> {
       auto it = s.find(keyword);
       if (it == s.end()) return std::nullopt;
-      if (!it->is_number()) fail(scope.location + "/" + keyword, std::string(keyword) + " must be a number");
+      if (!it->is_number())
+        fail(scope.location + "/" + keyword, std::string(keyword) + " must be a number");
       return *it;
     };
     n.minimum = number("minimum");
@@ -1100,16 +1192,20 @@ class Compiler {
     if (n.multipleOf && n.multipleOf->get<double>() <= 0) {
       fail(scope.location + "/multipleOf", "multipleOf must be greater than 0");
     }
-    n.hasNumberKeywords = n.minimum || n.maximum || n.exclusiveMinimum || n.exclusiveMaximum || n.multipleOf;
+    n.hasNumberKeywords =
+        n.minimum || n.maximum || n.exclusiveMinimum || n.exclusiveMaximum || n.multipleOf;
 
     // strings
-    if (auto it = s.find("minLength"); it != s.end()) n.minLength = nonNegative(*it, scope, "minLength");
-    if (auto it = s.find("maxLength"); it != s.end()) n.maxLength = nonNegative(*it, scope, "maxLength");
+    if (auto it = s.find("minLength"); it != s.end())
+      n.minLength = nonNegative(*it, scope, "minLength");
+    if (auto it = s.find("maxLength"); it != s.end())
+      n.maxLength = nonNegative(*it, scope, "maxLength");
     if (auto it = s.find("pattern"); it != s.end()) {
       if (!it->is_string()) fail(scope.location + "/pattern", "pattern must be a string");
       n.pattern = regex(it->get<std::string>(), scope, "pattern");
     }
-    if (auto it = s.find("format"); it != s.end() && it->is_string()) n.format = it->get<std::string>();
+    if (auto it = s.find("format"); it != s.end() && it->is_string())
+      n.format = it->get<std::string>();
     n.hasStringKeywords = n.minLength || n.maxLength || n.pattern || !n.format.empty();
 
     // applicators
@@ -1127,11 +1223,11 @@ class Compiler {
     return n;
   }
 
-  static constexpr size_t kMaxSchemaDepth = 500;
+  static constexpr size_t kMaxSchemaDepth = 200;
 
   std::string name_;
   const JsonSchemaOptions& options_;
-  size_t compileDepth_ = 0;
+  std::vector<std::pair<int, const json*>> pending_;  // nodes to build
   std::unordered_map<std::string, std::pair<const json*, Scope>> resources_;
   std::unordered_map<std::string, const json*> anchors_;
   std::unordered_map<const json*, Scope> scopes_;
@@ -1145,28 +1241,43 @@ class Compiler {
 
 const char* typeWithArticle(uint8_t bit) {
   switch (bit) {
-    case kNull: return "null";
-    case kBoolean: return "a boolean";
-    case kObject: return "an object";
-    case kArray: return "an array";
-    case kNumber: return "a number";
-    case kString: return "a string";
-    case kInteger: return "an integer";
+    case kNull:
+      return "null";
+    case kBoolean:
+      return "a boolean";
+    case kObject:
+      return "an object";
+    case kArray:
+      return "an array";
+    case kNumber:
+      return "a number";
+    case kString:
+      return "a string";
+    case kInteger:
+      return "an integer";
   }
   return "?";
 }
 
 const char* instanceType(const json& j) {
   switch (j.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::object: return "an object";
-    case json::value_t::array: return "an array";
-    case json::value_t::string: return "a string";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::object:
+      return "an object";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::string:
+      return "a string";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    default: return "a value";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::number_float:
+      return "a number";
+    default:
+      return "a value";
   }
 }
 
@@ -1214,6 +1325,18 @@ class Validator {
     return p;
   }
 
+  // Failure reports build their message only when it is collected, out of line, so
+  // neither verdict mode nor the recursive validation frames pay for the strings.
+  template <typename Message>
+  [[gnu::noinline]] bool failWith(const char* keyword, const Message& message) {
+    if (collecting_) errors_->push_back(SchemaError{pointer(), keyword, message()});
+    return false;
+  }
+  template <typename Message>
+  [[gnu::noinline]] bool abortWith(const char* keyword, const Message& message) {
+    return abort(keyword, aborted_ || !errors_ ? std::string() : message());
+  }
+
   bool fail(const char* keyword, std::string message) {
     if (collecting_) errors_->push_back(SchemaError{pointer(), keyword, std::move(message)});
     return false;
@@ -1221,7 +1344,8 @@ class Validator {
 
   // Limits that stop evaluation as a whole; reported once, even in verdict mode.
   bool abort(const char* keyword, std::string message) {
-    if (!aborted_ && errors_) errors_->push_back(SchemaError{pointer(), keyword, std::move(message)});
+    if (!aborted_ && errors_)
+      errors_->push_back(SchemaError{pointer(), keyword, std::move(message)});
     aborted_ = true;
     return false;
   }
@@ -1230,23 +1354,26 @@ class Validator {
     if (aborted_) return false;
     const Node& n = c_.nodes[index];
     if (n.kind == Node::Kind::AcceptAll) return true;
-    if (n.kind == Node::Kind::RejectAll) return fail("false", "no value is allowed here");
+    if (n.kind == Node::Kind::RejectAll)
+      return failWith("false", [&] { return std::string("no value is allowed here"); });
     if (++evaluationDepth_ > kMaxEvaluationDepth) {
       --evaluationDepth_;
-      return abort("$ref", "schema evaluation nested more than " + std::to_string(kMaxEvaluationDepth) +
-                               " levels deep (a recursive $ref that never consumes the instance?)");
+      return abortWith("$ref", [&] {
+        return "schema evaluation nested more than " + std::to_string(kMaxEvaluationDepth) +
+               " levels deep (a recursive $ref that never consumes the instance?)";
+      });
     }
     const bool ok = evaluate(n, inst);
     --evaluationDepth_;
     return ok;
   }
 
-#define DDD_CHECK(expr)            \
-  do {                             \
-    if (!(expr)) {                 \
-      ok = false;                  \
+#define DDD_CHECK(expr)               \
+  do {                                \
+    if (!(expr)) {                    \
+      ok = false;                     \
       if (!collecting_) return false; \
-    }                              \
+    }                                 \
   } while (0)
 
   bool evaluate(const Node& n, const json& inst) {
@@ -1256,8 +1383,11 @@ class Validator {
       // can only loop forever.
       for (const auto& [refNode, refInstance] : refStack_) {
         if (refNode == n.ref && refInstance == &inst) {
-          return abort("$ref", "infinite $ref recursion in the schema (the same reference is applied to the "
-                               "same value again)");
+          return abortWith("$ref", [&] {
+            return std::string(
+                "infinite $ref recursion in the schema (the same reference is applied to the "
+                "same value again)");
+          });
         }
       }
       refStack_.emplace_back(n.ref, &inst);
@@ -1267,7 +1397,7 @@ class Validator {
     }
     if (n.types) DDD_CHECK(checkType(n, inst));
     if (n.constValue && !(inst == *n.constValue)) {
-      DDD_CHECK(fail("const", "must be " + describeValue(*n.constValue)));
+      DDD_CHECK(failWith("const", [&] { return "must be " + describeValue(*n.constValue); }));
     }
     if (n.enumValues) {
       bool found = false;
@@ -1278,21 +1408,25 @@ class Validator {
         }
       }
       if (!found) {
-        std::string list;
-        for (size_t i = 0; i < n.enumValues->size(); ++i) {
-          if (i == 12) {
-            list += ", ...";
-            break;
+        DDD_CHECK(failWith("enum", [&] {
+          std::string list;
+          for (size_t i = 0; i < n.enumValues->size(); ++i) {
+            if (i == 12) {
+              list += ", ...";
+              break;
+            }
+            list += (i ? ", " : "") + describeValue((*n.enumValues)[i], 40);
           }
-          list += (i ? ", " : "") + describeValue((*n.enumValues)[i], 40);
-        }
-        DDD_CHECK(fail("enum", "must be one of: " + list));
+          return "must be one of: " + list;
+        }));
       }
     }
     if (inst.is_object() || inst.is_array()) {
       if (path_.size() >= c_.maxInstanceDepth) {
-        return abort("maxDepth", "nested more than " + std::to_string(c_.maxInstanceDepth) +
-                                     " levels deep; not validated further");
+        return abortWith("maxDepth", [&] {
+          return "nested more than " + std::to_string(c_.maxInstanceDepth) +
+                 " levels deep; not validated further";
+        });
       }
       if (inst.is_object() && n.hasObjectKeywords) DDD_CHECK(checkObject(n, inst));
       if (inst.is_array() && n.hasArrayKeywords) DDD_CHECK(checkArray(n, inst));
@@ -1311,7 +1445,10 @@ class Validator {
           break;
         }
       }
-      if (!any && !aborted_) DDD_CHECK(fail("anyOf", "must match at least one of the schemas in anyOf"));
+      if (!any && !aborted_)
+        DDD_CHECK(failWith("anyOf", [&] {
+          return std::string("must match at least one of the schemas in anyOf");
+        }));
     }
     if (!n.oneOf.empty()) {
       std::vector<size_t> matched;
@@ -1319,14 +1456,19 @@ class Validator {
         if (quietly([&] { return node(n.oneOf[i], inst); })) matched.push_back(i);
       }
       if (matched.empty() && !aborted_) {
-        DDD_CHECK(fail("oneOf", "must match exactly one of the schemas in oneOf (matches none)"));
+        DDD_CHECK(failWith("oneOf", [&] {
+          return std::string("must match exactly one of the schemas in oneOf (matches none)");
+        }));
       } else if (matched.size() > 1) {
-        DDD_CHECK(fail("oneOf", "must match exactly one of the schemas in oneOf (matches " +
-                                    std::to_string(matched[0]) + " and " + std::to_string(matched[1]) + ")"));
+        DDD_CHECK(failWith("oneOf", [&] {
+          return std::string("must match exactly one of the schemas in oneOf (matches " +
+                             std::to_string(matched[0]) + " and " + std::to_string(matched[1]) +
+                             ")");
+        }));
       }
     }
     if (n.notSchema >= 0 && quietly([&] { return node(n.notSchema, inst); })) {
-      DDD_CHECK(fail("not", "must not match the schema in not"));
+      DDD_CHECK(failWith("not", [&] { return std::string("must not match the schema in not"); }));
     }
     if (n.ifSchema >= 0) {
       if (quietly([&] { return node(n.ifSchema, inst); })) {
@@ -1341,13 +1483,25 @@ class Validator {
   bool checkType(const Node& n, const json& inst) {
     uint8_t bit = 0;
     switch (inst.type()) {
-      case json::value_t::null: bit = kNull; break;
-      case json::value_t::boolean: bit = kBoolean; break;
-      case json::value_t::object: bit = kObject; break;
-      case json::value_t::array: bit = kArray; break;
-      case json::value_t::string: bit = kString; break;
+      case json::value_t::null:
+        bit = kNull;
+        break;
+      case json::value_t::boolean:
+        bit = kBoolean;
+        break;
+      case json::value_t::object:
+        bit = kObject;
+        break;
+      case json::value_t::array:
+        bit = kArray;
+        break;
+      case json::value_t::string:
+        bit = kString;
+        break;
       case json::value_t::number_integer:
-      case json::value_t::number_unsigned: bit = kNumber | kInteger; break;
+      case json::value_t::number_unsigned:
+        bit = kNumber | kInteger;
+        break;
       case json::value_t::number_float:
         bit = kNumber;
         // draft-04 calls 1.0 a number, not an integer; a float beyond the 64-bit range
@@ -1357,38 +1511,48 @@ class Validator {
           bit |= kInteger;
         }
         break;
-      default: break;
+      default:
+        break;
     }
     if (n.types & bit) return true;
-    std::string wanted;
-    int count = 0;
-    for (uint8_t b = 1; b <= kInteger && b != 0; b = static_cast<uint8_t>(b << 1)) {
-      if (n.types & b) {
-        if (count++) wanted += " or ";
-        wanted += typeWithArticle(b);
+    return failWith("type", [&] {
+      std::string wanted;
+      int count = 0;
+      for (uint8_t b = 1; b <= kInteger && b != 0; b = static_cast<uint8_t>(b << 1)) {
+        if (n.types & b) {
+          if (count++) wanted += " or ";
+          wanted += typeWithArticle(b);
+        }
       }
-    }
-    return fail("type", "must be " + wanted + ", not " + instanceType(inst));
+      return "must be " + wanted + ", not " + instanceType(inst);
+    });
   }
 
   bool checkObject(const Node& n, const json& inst) {
     bool ok = true;
     for (const auto& name : n.required) {
-      if (!inst.contains(name)) DDD_CHECK(fail("required", "missing required property '" + name + "'"));
+      if (!inst.contains(name))
+        DDD_CHECK(failWith("required", [&] { return "missing required property '" + name + "'"; }));
     }
     for (const auto& [name, names] : n.dependentRequired) {
       if (!inst.contains(name)) continue;
       for (const auto& other : names) {
         if (!inst.contains(other)) {
-          DDD_CHECK(fail("dependentRequired", "property '" + other + "' is required when '" + name + "' is present"));
+          DDD_CHECK(failWith("dependentRequired", [&] {
+            return "property '" + other + "' is required when '" + name + "' is present";
+          }));
         }
       }
     }
     if (n.minProperties && inst.size() < *n.minProperties) {
-      DDD_CHECK(fail("minProperties", "must have at least " + count(*n.minProperties, "property", "properties")));
+      DDD_CHECK(failWith("minProperties", [&] {
+        return "must have at least " + count(*n.minProperties, "property", "properties");
+      }));
     }
     if (n.maxProperties && inst.size() > *n.maxProperties) {
-      DDD_CHECK(fail("maxProperties", "must have at most " + count(*n.maxProperties, "property", "properties")));
+      DDD_CHECK(failWith("maxProperties", [&] {
+        return "must have at most " + count(*n.maxProperties, "property", "properties");
+      }));
     }
     for (auto it = inst.begin(); it != inst.end(); ++it) {
       const std::string& key = it.key();
@@ -1412,7 +1576,8 @@ class Validator {
         Step step(*this, key);
         const Node& extra = c_.nodes[n.additionalProperties];
         if (extra.kind == Node::Kind::RejectAll) {
-          DDD_CHECK(fail("additionalProperties", unknownPropertyMessage(n, key)));
+          DDD_CHECK(
+              failWith("additionalProperties", [&] { return unknownPropertyMessage(n, key); }));
         } else {
           DDD_CHECK(node(n.additionalProperties, value));
         }
@@ -1421,7 +1586,9 @@ class Validator {
         Step step(*this, key);
         const json name(key);
         if (!quietly([&] { return node(n.propertyNames, name); }) && !aborted_) {
-          DDD_CHECK(fail("propertyNames", "property name '" + describeValue(name) + "' is not allowed"));
+          DDD_CHECK(failWith("propertyNames", [&] {
+            return "property name '" + describeValue(name) + "' is not allowed";
+          }));
         }
       }
     }
@@ -1435,7 +1602,7 @@ class Validator {
   // forbids the member, which deserves a clearer word than "no value is allowed".
   bool property(int sub, const std::string& key, const json& value, const char* keyword) {
     if (c_.nodes[sub].kind == Node::Kind::RejectAll) {
-      return fail(keyword, "property '" + key + "' is not allowed here");
+      return failWith(keyword, [&] { return "property '" + key + "' is not allowed here"; });
     }
     return node(sub, value);
   }
@@ -1452,9 +1619,11 @@ class Validator {
         bestDistance = d;
       }
     }
-    if (best && bestDistance <= std::max<size_t>(2, best->size() / 3)) return message + " (did you mean '" + *best + "'?)";
+    if (best && bestDistance <= std::max<size_t>(2, best->size() / 3))
+      return message + " (did you mean '" + *best + "'?)";
     std::string allowed;
-    for (size_t i = 0; i < n.properties.size(); ++i) allowed += (i ? ", " : "") + n.properties[i].first;
+    for (size_t i = 0; i < n.properties.size(); ++i)
+      allowed += (i ? ", " : "") + n.properties[i].first;
     return message + " (allowed: " + allowed + ")";
   }
 
@@ -1462,18 +1631,21 @@ class Validator {
     bool ok = true;
     const size_t size = inst.size();
     if (n.minItems && size < *n.minItems) {
-      DDD_CHECK(fail("minItems", "must have at least " + count(*n.minItems, "item", "items")));
+      DDD_CHECK(failWith(
+          "minItems", [&] { return "must have at least " + count(*n.minItems, "item", "items"); }));
     }
     if (n.maxItems && size > *n.maxItems) {
-      DDD_CHECK(fail("maxItems", "must have at most " + count(*n.maxItems, "item", "items")));
+      DDD_CHECK(failWith(
+          "maxItems", [&] { return "must have at most " + count(*n.maxItems, "item", "items"); }));
     }
     for (size_t i = 0; i < size; ++i) {
       int sub = i < n.prefixItems.size() ? n.prefixItems[i] : n.restItems;
       if (sub < 0) break;
       Step step(*this, i);
       if (i >= n.prefixItems.size() && c_.nodes[sub].kind == Node::Kind::RejectAll) {
-        DDD_CHECK(fail(n.restItemsIsAdditional ? "additionalItems" : "items",
-                       "not allowed: at most " + count(n.prefixItems.size(), "item", "items")));
+        DDD_CHECK(failWith(n.restItemsIsAdditional ? "additionalItems" : "items", [&] {
+          return "not allowed: at most " + count(n.prefixItems.size(), "item", "items");
+        }));
         break;
       }
       DDD_CHECK(node(sub, inst[i]));
@@ -1483,7 +1655,9 @@ class Validator {
         for (size_t j = 0; j < i; ++j) {
           if (inst[i] == inst[j]) {
             Step step(*this, i);
-            DDD_CHECK(fail("uniqueItems", "repeats item " + std::to_string(j) + " (items must be unique)"));
+            DDD_CHECK(failWith("uniqueItems", [&] {
+              return "repeats item " + std::to_string(j) + " (items must be unique)";
+            }));
             i = size;
             break;
           }
@@ -1502,14 +1676,16 @@ class Validator {
         if (aborted_) return false;
       }
       if (matches < min) {
-        DDD_CHECK(fail(n.minContains ? "minContains" : "contains",
-                       min == 1 ? std::string("must contain an item matching the schema in contains")
-                                : "must contain at least " + std::to_string(min) +
-                                      " items matching the schema in contains"));
+        DDD_CHECK(failWith(n.minContains ? "minContains" : "contains", [&] {
+          return "must contain at least " + count(min, "item", "items") +
+                 " matching the schema in contains";
+        }));
       }
       if (n.maxContains && matches > *n.maxContains) {
-        DDD_CHECK(fail("maxContains", "must contain at most " + std::to_string(*n.maxContains) +
-                                          " items matching the schema in contains"));
+        DDD_CHECK(failWith("maxContains", [&] {
+          return "must contain at most " + count(*n.maxContains, "item", "items") +
+                 " matching the schema in contains";
+        }));
       }
     }
     return ok;
@@ -1518,19 +1694,22 @@ class Validator {
   bool checkNumber(const Node& n, const json& inst) {
     bool ok = true;
     if (n.minimum && compareNumbers(inst, *n.minimum) < 0) {
-      DDD_CHECK(fail("minimum", "must be >= " + n.minimum->dump()));
+      DDD_CHECK(failWith("minimum", [&] { return "must be >= " + n.minimum->dump(); }));
     }
     if (n.maximum && compareNumbers(inst, *n.maximum) > 0) {
-      DDD_CHECK(fail("maximum", "must be <= " + n.maximum->dump()));
+      DDD_CHECK(failWith("maximum", [&] { return "must be <= " + n.maximum->dump(); }));
     }
     if (n.exclusiveMinimum && compareNumbers(inst, *n.exclusiveMinimum) <= 0) {
-      DDD_CHECK(fail("exclusiveMinimum", "must be > " + n.exclusiveMinimum->dump()));
+      DDD_CHECK(
+          failWith("exclusiveMinimum", [&] { return "must be > " + n.exclusiveMinimum->dump(); }));
     }
     if (n.exclusiveMaximum && compareNumbers(inst, *n.exclusiveMaximum) >= 0) {
-      DDD_CHECK(fail("exclusiveMaximum", "must be < " + n.exclusiveMaximum->dump()));
+      DDD_CHECK(
+          failWith("exclusiveMaximum", [&] { return "must be < " + n.exclusiveMaximum->dump(); }));
     }
     if (n.multipleOf && !isMultipleOf(inst, *n.multipleOf)) {
-      DDD_CHECK(fail("multipleOf", "must be a multiple of " + n.multipleOf->dump()));
+      DDD_CHECK(
+          failWith("multipleOf", [&] { return "must be a multiple of " + n.multipleOf->dump(); }));
     }
     return ok;
   }
@@ -1541,17 +1720,21 @@ class Validator {
     if (n.minLength || n.maxLength) {
       const size_t length = codePoints(s);
       if (n.minLength && length < *n.minLength) {
-        DDD_CHECK(fail("minLength", "must be at least " + count(*n.minLength, "character", "characters") + " long"));
+        DDD_CHECK(failWith("minLength", [&] {
+          return "must be at least " + count(*n.minLength, "character", "characters") + " long";
+        }));
       }
       if (n.maxLength && length > *n.maxLength) {
-        DDD_CHECK(fail("maxLength", "must be at most " + count(*n.maxLength, "character", "characters") + " long"));
+        DDD_CHECK(failWith("maxLength", [&] {
+          return "must be at most " + count(*n.maxLength, "character", "characters") + " long";
+        }));
       }
     }
     if (n.pattern && !RE2::PartialMatch(s, *n.pattern->re)) {
-      DDD_CHECK(fail("pattern", "must match the pattern " + n.pattern->source));
+      DDD_CHECK(failWith("pattern", [&] { return "must match the pattern " + n.pattern->source; }));
     }
     if (c_.assertFormats && !n.format.empty() && !checkFormat(n.format, s)) {
-      DDD_CHECK(fail("format", "must be a valid " + n.format));
+      DDD_CHECK(failWith("format", [&] { return "must be a valid " + n.format; }));
     }
     return ok;
   }
@@ -1575,7 +1758,8 @@ JsonSchema JsonSchema::compile(const json& schema, std::string name) {
   return compile(schema, std::move(name), JsonSchemaOptions{});
 }
 
-JsonSchema JsonSchema::compile(const json& schema, std::string name, const JsonSchemaOptions& options) {
+JsonSchema JsonSchema::compile(const json& schema, std::string name,
+                               const JsonSchemaOptions& options) {
   detail::Compiler compiler(std::move(name), options);
   return JsonSchema(compiler.run(schema));
 }

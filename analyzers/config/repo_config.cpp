@@ -17,7 +17,8 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr const char* kDocsHint = "see the repository config reference, analyzers/config/README.md in ddd";
+constexpr const char* kDocsHint =
+    "see the repository config reference, analyzers/config/README.md in ddd";
 constexpr size_t kMaxNesting = 64;
 constexpr const char* kConfigFiles[] = {".github/ddd.json", ".ddd.json"};
 
@@ -25,9 +26,12 @@ std::string displayName(const std::string& sourcePath) {
   return sourcePath.empty() ? "repository config" : sourcePath;
 }
 
-std::string displayPointer(const std::string& pointer) { return pointer.empty() ? "(top level)" : pointer; }
+std::string displayPointer(const std::string& pointer) {
+  return pointer.empty() ? "(top level)" : pointer;
+}
 
-[[noreturn]] void failAt(const std::string& file, const std::string& where, const std::string& problem) {
+[[noreturn]] void failAt(const std::string& file, const std::string& where,
+                         const std::string& problem) {
   throw ConfigError(displayName(file) + ": " + where + ": " + problem + "; " + kDocsHint, file);
 }
 
@@ -84,7 +88,7 @@ class StructureGuard {
  private:
   struct Frame {
     bool isArray;
-    size_t index;  // arrays: the element being parsed
+    size_t index;     // arrays: the element being parsed
     std::string key;  // objects: the member being parsed
     std::set<std::string> keys;
   };
@@ -120,10 +124,12 @@ std::string lineAndColumn(const std::string& text, size_t byte) {
 // literal" without the prefix, the position and the echo of the input.
 std::string syntaxProblem(const std::string& what) {
   std::string message = what;
-  if (auto bracket = message.find("] "); bracket != std::string::npos && message.rfind("[json.exception", 0) == 0) {
+  if (auto bracket = message.find("] ");
+      bracket != std::string::npos && message.rfind("[json.exception", 0) == 0) {
     message = message.substr(bracket + 2);
   }
-  if (auto colon = message.find(": "); colon != std::string::npos && message.rfind("parse error", 0) == 0) {
+  if (auto colon = message.find(": ");
+      colon != std::string::npos && message.rfind("parse error", 0) == 0) {
     message = message.substr(colon + 2);
   }
   std::string out;
@@ -173,7 +179,8 @@ void checkGlobs(const json& config, const std::string& file) {
     return it == object.end() ? nullptr : &*it;
   };
   check(find(config, "ignorePaths"), "/ignorePaths");
-  if (const json* deprecations = find(config, "deprecations"); deprecations && deprecations->is_object()) {
+  if (const json* deprecations = find(config, "deprecations");
+      deprecations && deprecations->is_object()) {
     check(find(*deprecations, "ignorePaths"), "/deprecations/ignorePaths");
   }
 }
@@ -196,34 +203,41 @@ const JsonSchema& repoConfigSchema(const std::string& dataDir) {
   const std::string path = dir + "/analyzers/config/repo-config.schema.json";
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    throw SchemaCompileError("ddd's repository config schema " + path +
-                             " can't be read; reinstall ddd or point DDD_DATA_DIR at its data directory");
+    throw SchemaCompileError(
+        "ddd's repository config schema " + path +
+        " can't be read; reinstall ddd or point DDD_DATA_DIR at its data directory");
   }
   json schema;
   try {
     schema = json::parse(in);
   } catch (const json::parse_error& e) {
-    throw SchemaCompileError("ddd's repository config schema " + path + " is not valid JSON: " + e.what() +
-                             "; reinstall ddd");
+    throw SchemaCompileError("ddd's repository config schema " + path +
+                             " is not valid JSON: " + e.what() + "; reinstall ddd");
   }
   auto compiled = std::make_unique<const JsonSchema>(JsonSchema::compile(schema, path));
   return *cache.emplace(dir, std::move(compiled)).first->second;
 }
 
-RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePath, const std::string& dataDir) {
+RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePath,
+                           const std::string& dataDir) {
   const std::string file = displayName(sourcePath);
   if (text.size() > kMaxRepoConfigBytes) {
-    throw ConfigError(file + ": the file is " + std::to_string(text.size()) + " bytes; a config may have at most " +
+    throw ConfigError(file + ": the file is " + std::to_string(text.size()) +
+                          " bytes; a config may have at most " +
                           std::to_string(kMaxRepoConfigBytes) + " bytes (1 MiB); " + kDocsHint,
                       sourcePath);
   }
-  const JsonSchema& schema = repoConfigSchema(dataDir);  // before parsing: an install problem comes first
+  const JsonSchema& schema =
+      repoConfigSchema(dataDir);  // before parsing: an install problem comes first
 
   json config;
   try {
     StructureGuard guard;
     config = json::parse(
-        text, [&guard](int depth, json::parse_event_t event, json& parsed) { return guard(depth, event, parsed); },
+        text,
+        [&guard](int depth, json::parse_event_t event, json& parsed) {
+          return guard(depth, event, parsed);
+        },
         /*allow_exceptions=*/true, /*ignore_comments=*/true);
   } catch (const json::parse_error& e) {
     failAt(sourcePath, lineAndColumn(text, e.byte), syntaxProblem(e.what()));
@@ -233,13 +247,16 @@ RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePat
     if (problem.size() > 120) problem = problem.substr(0, 120) + "...";
     failAt(sourcePath, "(number)", problem);
   } catch (const StructureGuard::Duplicate& d) {
-    failAt(sourcePath, d.pointer, "duplicate key (JSON parsers keep only one of them; remove the other)");
+    failAt(sourcePath, d.pointer,
+           "duplicate key (JSON parsers keep only one of them; remove the other)");
   } catch (const StructureGuard::TooDeep& d) {
-    failAt(sourcePath, d.pointer, "nested more than " + std::to_string(kMaxNesting) + " levels deep");
+    failAt(sourcePath, d.pointer,
+           "nested more than " + std::to_string(kMaxNesting) + " levels deep");
   }
   if (!config.is_object()) {
     failAt(sourcePath, "(top level)",
-           std::string("must be a JSON object ({ ... }), not ") + (config.is_array() ? "an array" : config.type_name()));
+           std::string("must be a JSON object ({ ... }), not ") +
+               (config.is_array() ? "an array" : config.type_name()));
   }
 
   if (auto problems = schema.validate(config); !problems.empty()) {
@@ -259,13 +276,15 @@ RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePat
   if (auto it = config.find("ignorePaths"); it != config.end()) out.ignorePaths = strings(*it);
   if (auto it = config.find("maxFileBytes"); it != config.end()) {
     // The schema allows 1..104857600, possibly written as 1.0e6.
-    out.maxFileBytes = it->is_number_float() ? static_cast<uint64_t>(it->get<double>()) : it->get<uint64_t>();
+    out.maxFileBytes =
+        it->is_number_float() ? static_cast<uint64_t>(it->get<double>()) : it->get<uint64_t>();
   }
   out.raw = std::move(config);
   return out;
 }
 
-RepoConfig loadRepoConfig(const SourceTree& tree, const std::string& dataDir, std::vector<std::string>* warnings) {
+RepoConfig loadRepoConfig(const SourceTree& tree, const std::string& dataDir,
+                          std::vector<std::string>* warnings) {
   const auto& files = tree.files();
   auto find = [&files](const char* path) -> const SourceFile* {
     auto it = std::lower_bound(files.begin(), files.end(), path,
@@ -279,8 +298,8 @@ RepoConfig loadRepoConfig(const SourceTree& tree, const std::string& dataDir, st
     if (!chosen) {
       chosen = f;
     } else if (warnings) {
-      warnings->push_back("both " + chosen->path + " and " + f->path + " exist; using " + chosen->path +
-                          " and ignoring " + f->path + " (delete one of them)");
+      warnings->push_back("both " + chosen->path + " and " + f->path + " exist; using " +
+                          chosen->path + " and ignoring " + f->path + " (delete one of them)");
     }
   }
   if (!chosen) return RepoConfig{};

@@ -7,12 +7,11 @@
 // plain value; the compiled schema is shared and thread-safe.
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analyzers/config/json_schema.h"
 #include "analyzers/source_tree.h"
@@ -52,7 +51,8 @@ struct RepoConfig {
 // ConfigError for a file over kMaxRepoConfigBytes, a syntax error (with line and
 // column), a duplicate key, nesting deeper than 64 levels, a top level that is not an
 // object, schema violations (every one, by JSON pointer) and bad globs.
-RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePath, const std::string& dataDir);
+RepoConfig parseRepoConfig(const std::string& text, const std::string& sourcePath,
+                           const std::string& dataDir);
 
 // Reads `.github/ddd.json`, else `.ddd.json`, from `tree`; no file gives the defaults
 // (sourcePath ""). When both exist the first wins and a warning saying so is appended

@@ -97,8 +97,9 @@ TEST(RepoConfig, AcceptsARealisticConfig) {
 
 TEST(RepoConfig, InlineRulesTheSchemaAcceptsAlsoParseAsRules) {
   const RepoConfig c = parse(kRealisticConfig);
-  const auto pack = deprecations::parseInlineRules(c.section("deprecations").at("rules"), "repo",
-                                                   "deprecations.rules", deprecations::RulePackOptions{false});
+  const auto pack =
+      deprecations::parseInlineRules(c.section("deprecations").at("rules"), "repo",
+                                     "deprecations.rules", deprecations::RulePackOptions{false});
   ASSERT_EQ(pack.rules.size(), 2u);
   EXPECT_EQ(pack.rules[0].id, "repo.acme-old-client");
   EXPECT_EQ(pack.rules[1].type, deprecations::RuleType::K8sApi);
@@ -114,79 +115,100 @@ TEST(RepoConfig, EmptyObjectGivesTheDefaults) {
 }
 
 TEST(RepoConfig, AllowsComments) {
-  const RepoConfig c = parse("// ddd settings\n{\n  /* only these */ \"analyzers\": [\"deprecations\"]\n}\n");
+  const RepoConfig c =
+      parse("// ddd settings\n{\n  /* only these */ \"analyzers\": [\"deprecations\"]\n}\n");
   EXPECT_EQ(c.analyzers, std::vector<std::string>{"deprecations"});
 }
 
 TEST(RepoConfig, NamesTheTypoAndSuggestsTheField) {
   EXPECT_EQ(errorOf(R"({"deprecations": {"groupin": "pack"}})"),
-            ".github/ddd.json: /deprecations/groupin: unknown property 'groupin' (did you mean 'grouping'?); "
+            ".github/ddd.json: /deprecations/groupin: unknown property 'groupin' (did you mean "
+            "'grouping'?); "
             "see the repository config reference, analyzers/config/README.md in ddd");
-  EXPECT_NE(errorOf(R"({"analyzer": ["deprecations"]})").find("/analyzer: unknown property 'analyzer' (did you mean "
-                                                               "'analyzers'?)"),
+  EXPECT_NE(errorOf(R"({"analyzer": ["deprecations"]})")
+                .find("/analyzer: unknown property 'analyzer' (did you mean "
+                      "'analyzers'?)"),
             std::string::npos);
 }
 
 TEST(RepoConfig, NamesWrongTypesByPointer) {
-  EXPECT_NE(errorOf(R"({"maxFileBytes": "2MB"})").find("/maxFileBytes: must be an integer, not a string"),
+  EXPECT_NE(
+      errorOf(R"({"maxFileBytes": "2MB"})").find("/maxFileBytes: must be an integer, not a string"),
+      std::string::npos);
+  EXPECT_NE(
+      errorOf(R"({"maxFileBytes": 1.5})").find("/maxFileBytes: must be an integer, not a number"),
+      std::string::npos);
+  EXPECT_NE(errorOf(R"({"maxFileBytes": 0})").find("/maxFileBytes: must be >= 1"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"maxFileBytes": 1.5})").find("/maxFileBytes: must be an integer, not a number"),
-            std::string::npos);
-  EXPECT_NE(errorOf(R"({"maxFileBytes": 0})").find("/maxFileBytes: must be >= 1"), std::string::npos);
   EXPECT_NE(errorOf(R"({"maxFileBytes": 104857601})").find("/maxFileBytes: must be <= 104857600"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"ignorePaths": "vendor/**"})").find("/ignorePaths: must be an array, not a string"),
+  EXPECT_NE(errorOf(R"({"ignorePaths": "vendor/**"})")
+                .find("/ignorePaths: must be an array, not a string"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"deprecations": {"rules": [{"id": "repo.x", "languages": ["python"], "message": "m",
+  EXPECT_NE(
+      errorOf(
+          R"({"deprecations": {"rules": [{"id": "repo.x", "languages": ["python"], "message": "m",
                                           "pattern": "a", "safe": "yes"}]}})")
-                .find("/deprecations/rules/0/safe: must be a boolean, not a string"),
-            std::string::npos);
+          .find("/deprecations/rules/0/safe: must be a boolean, not a string"),
+      std::string::npos);
 }
 
 TEST(RepoConfig, NamesBadEnumValuesWithTheChoices) {
   EXPECT_NE(errorOf(R"({"deprecations": {"grouping": "file"}})")
                 .find("/deprecations/grouping: must be one of: pack, rule, all"),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"analyzers": ["deprecations", "linting"]})")
-                .find("/analyzers/1: must be one of: deprecations, dependencies, deadcode, runbooks"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(R"({"analyzers": ["deprecations", "linting"]})")
+          .find("/analyzers/1: must be one of: deprecations, dependencies, deadcode, runbooks"),
+      std::string::npos);
 }
 
 TEST(RepoConfig, ReportsEveryProblemAtOnce) {
   try {
-    parse(R"({"maxFileBytes": "big", "deprecations": {"grouping": 3, "disablePacks": "python"}, "extra": 1})");
+    parse(
+        R"({"maxFileBytes": "big", "deprecations": {"grouping": 3, "disablePacks": "python"}, "extra": 1})");
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.file(), ".github/ddd.json");
     ASSERT_EQ(e.problems().size(), 4u) << e.what();
     std::vector<std::string> pointers;
     for (const auto& p : e.problems()) pointers.push_back(p.instancePointer);
-    EXPECT_EQ(pointers, (std::vector<std::string>{"/deprecations/disablePacks", "/deprecations/grouping", "/extra",
-                                                  "/maxFileBytes"}));
+    EXPECT_EQ(pointers,
+              (std::vector<std::string>{"/deprecations/disablePacks", "/deprecations/grouping",
+                                        "/extra", "/maxFileBytes"}));
   }
 }
 
 TEST(RepoConfig, RuleNeedsAPatternOrTheK8sFields) {
-  EXPECT_NE(errorOf(R"({"deprecations": {"rules": [{"id": "repo.b", "languages": ["go"], "message": "m"}]}})")
-                .find("/deprecations/rules/0: missing required property 'pattern'"),
-            std::string::npos);
+  EXPECT_NE(
+      errorOf(
+          R"({"deprecations": {"rules": [{"id": "repo.b", "languages": ["go"], "message": "m"}]}})")
+          .find("/deprecations/rules/0: missing required property 'pattern'"),
+      std::string::npos);
   const std::string k8s = errorOf(R"({"deprecations": {"rules": [{"id": "repo.b", "type": "k8s-api",
       "languages": ["yaml"], "message": "m", "apiVersion": "apps/v1beta1"}]}})");
-  EXPECT_NE(k8s.find("/deprecations/rules/0: missing required property 'kinds'"), std::string::npos) << k8s;
+  EXPECT_NE(k8s.find("/deprecations/rules/0: missing required property 'kinds'"), std::string::npos)
+      << k8s;
   EXPECT_EQ(k8s.find("'pattern'"), std::string::npos) << k8s;
-  const std::string mixed = errorOf(R"({"deprecations": {"rules": [{"id": "repo.b", "languages": ["go"],
+  const std::string mixed =
+      errorOf(R"({"deprecations": {"rules": [{"id": "repo.b", "languages": ["go"],
       "message": "m", "pattern": "x", "kinds": ["Deployment"]}]}})");
-  EXPECT_NE(mixed.find("/deprecations/rules/0/kinds: property 'kinds' is not allowed here"), std::string::npos)
+  EXPECT_NE(mixed.find("/deprecations/rules/0/kinds: property 'kinds' is not allowed here"),
+            std::string::npos)
       << mixed;
-  EXPECT_NE(errorOf(R"({"deprecations": {"rules": [{"id": "A b", "languages": ["go"], "message": "m",
+  EXPECT_NE(
+      errorOf(R"({"deprecations": {"rules": [{"id": "A b", "languages": ["go"], "message": "m",
                                           "pattern": "x"}]}})")
-                .find("/deprecations/rules/0/id: must match the pattern"),
-            std::string::npos);
+          .find("/deprecations/rules/0/id: must match the pattern"),
+      std::string::npos);
 }
 
 TEST(RepoConfig, GivesLineAndColumnForSyntaxErrors) {
-  const std::string message = errorOf("{\n  \"analyzers\": [\"deprecations\"],\n  grouping: 1\n}\n", ".ddd.json");
-  EXPECT_EQ(message.rfind(".ddd.json: line 3, column 3: syntax error while parsing object key", 0), 0u) << message;
+  const std::string message =
+      errorOf("{\n  \"analyzers\": [\"deprecations\"],\n  grouping: 1\n}\n", ".ddd.json");
+  EXPECT_EQ(message.rfind(".ddd.json: line 3, column 3: syntax error while parsing object key", 0),
+            0u)
+      << message;
   EXPECT_EQ(message.find("last read"), std::string::npos) << message;
   EXPECT_NE(message.find("; see "), std::string::npos);
   const std::string truncated = errorOf("{\"analyzers\": [", ".ddd.json");
@@ -194,29 +216,33 @@ TEST(RepoConfig, GivesLineAndColumnForSyntaxErrors) {
 }
 
 TEST(RepoConfig, RejectsNumbersBeyondDoubleRange) {
-  EXPECT_NE(errorOf(R"({"maxFileBytes": 1e999})").find(".github/ddd.json: (number): number overflow parsing '1e999'"),
+  EXPECT_NE(errorOf(R"({"maxFileBytes": 1e999})")
+                .find(".github/ddd.json: (number): number overflow parsing '1e999'"),
             std::string::npos);
 }
 
 TEST(RepoConfig, RejectsDuplicateKeys) {
-  EXPECT_EQ(errorOf(R"({"deprecations": {"rules": [], "grouping": "pack", "grouping": "rule"}})").rfind(
-                ".github/ddd.json: /deprecations/grouping: duplicate key", 0),
+  EXPECT_EQ(errorOf(R"({"deprecations": {"rules": [], "grouping": "pack", "grouping": "rule"}})")
+                .rfind(".github/ddd.json: /deprecations/grouping: duplicate key", 0),
             0u);
   EXPECT_NE(errorOf(R"({"policies": [{}, {"a": 1, "a": 2}]})").find("/policies/1/a: duplicate key"),
             std::string::npos);
 }
 
 TEST(RepoConfig, RejectsATopLevelThatIsNotAnObject) {
-  EXPECT_NE(errorOf("[]").find(".github/ddd.json: (top level): must be a JSON object ({ ... }), not an array"),
+  EXPECT_NE(errorOf("[]").find(
+                ".github/ddd.json: (top level): must be a JSON object ({ ... }), not an array"),
             std::string::npos);
   EXPECT_NE(errorOf("\"deprecations\"").find("not string"), std::string::npos);
   EXPECT_NE(errorOf("null").find("(top level): must be a JSON object"), std::string::npos);
 }
 
 TEST(RepoConfig, RejectsOversizedConfigsUnread) {
-  std::string big = "{\"dependencies\": {\"pad\": \"" + std::string(kMaxRepoConfigBytes, 'x') + "\"}}";
+  std::string big =
+      "{\"dependencies\": {\"pad\": \"" + std::string(kMaxRepoConfigBytes, 'x') + "\"}}";
   const std::string message = errorOf(big);
-  EXPECT_NE(message.find("a config may have at most 1048576 bytes"), std::string::npos) << message.substr(0, 200);
+  EXPECT_NE(message.find("a config may have at most 1048576 bytes"), std::string::npos)
+      << message.substr(0, 200);
 }
 
 TEST(RepoConfig, RejectsRunawayNestingInOpenSections) {
@@ -225,13 +251,16 @@ TEST(RepoConfig, RejectsRunawayNestingInOpenSections) {
   for (int i = 0; i < 100000; ++i) deep += ']';
   deep += "}}";
   const std::string message = errorOf(deep);
-  EXPECT_NE(message.find("nested more than 64 levels deep"), std::string::npos) << message.substr(0, 300);
+  EXPECT_NE(message.find("nested more than 64 levels deep"), std::string::npos)
+      << message.substr(0, 300);
 }
 
 TEST(RepoConfig, RejectsBadGlobs) {
-  EXPECT_NE(errorOf(R"({"ignorePaths": ["ok/**", "src/[abc"]})").find(".github/ddd.json: /ignorePaths/1: "),
+  EXPECT_NE(errorOf(R"({"ignorePaths": ["ok/**", "src/[abc"]})")
+                .find(".github/ddd.json: /ignorePaths/1: "),
             std::string::npos);
-  EXPECT_NE(errorOf(R"({"deprecations": {"ignorePaths": ["{a,b"]}})").find("/deprecations/ignorePaths/0: "),
+  EXPECT_NE(errorOf(R"({"deprecations": {"ignorePaths": ["{a,b"]}})")
+                .find("/deprecations/ignorePaths/0: "),
             std::string::npos);
 }
 
@@ -273,7 +302,8 @@ TEST(LoadRepoConfig, EmptyTreeGivesTheDefaults) {
 }
 
 TEST(LoadRepoConfig, ReadsDotDddJson) {
-  MemorySourceTree tree(Files{{".ddd.json", R"({"analyzers": ["deprecations"]})"}, {"src/main.py", "print(1)\n"}});
+  MemorySourceTree tree(
+      Files{{".ddd.json", R"({"analyzers": ["deprecations"]})"}, {"src/main.py", "print(1)\n"}});
   const RepoConfig c = loadRepoConfig(tree, kDataDir);
   EXPECT_EQ(c.sourcePath, ".ddd.json");
   EXPECT_EQ(c.analyzers, std::vector<std::string>{"deprecations"});
@@ -281,15 +311,16 @@ TEST(LoadRepoConfig, ReadsDotDddJson) {
 
 TEST(LoadRepoConfig, PrefersGithubDddJsonAndWarnsAboutTheOther) {
   MemorySourceTree tree(Files{{".ddd.json", R"({"analyzers": ["runbooks"]})"},
-                         {".github/ddd.json", R"({"analyzers": ["deprecations"]})"},
-                         {".github/workflows/ci.yml", "on: push\n"}});
+                              {".github/ddd.json", R"({"analyzers": ["deprecations"]})"},
+                              {".github/workflows/ci.yml", "on: push\n"}});
   std::vector<std::string> warnings;
   const RepoConfig c = loadRepoConfig(tree, kDataDir, &warnings);
   EXPECT_EQ(c.sourcePath, ".github/ddd.json");
   EXPECT_EQ(c.analyzers, std::vector<std::string>{"deprecations"});
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_EQ(warnings[0],
-            "both .github/ddd.json and .ddd.json exist; using .github/ddd.json and ignoring .ddd.json (delete one of "
+            "both .github/ddd.json and .ddd.json exist; using .github/ddd.json and ignoring "
+            ".ddd.json (delete one of "
             "them)");
   EXPECT_NO_THROW(loadRepoConfig(tree, kDataDir));  // warnings are optional
 }
@@ -301,7 +332,9 @@ TEST(LoadRepoConfig, ABrokenFileIsAnErrorNamingIt) {
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
     EXPECT_EQ(e.file(), ".github/ddd.json");
-    EXPECT_EQ(std::string(e.what()).rfind(".github/ddd.json: /deprecations/groupin: unknown property", 0), 0u);
+    EXPECT_EQ(
+        std::string(e.what()).rfind(".github/ddd.json: /deprecations/groupin: unknown property", 0),
+        0u);
   }
 }
 
@@ -315,7 +348,8 @@ TEST(LoadRepoConfig, AnUnreadableFileIsAnErrorNotTheDefaults) {
     loadRepoConfig(large, kDataDir);
     FAIL() << "expected a ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find(".ddd.json: can't be read as a config: larger than"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find(".ddd.json: can't be read as a config: larger than"),
+              std::string::npos)
         << e.what();
   }
 }

@@ -3,13 +3,13 @@
 // itself. Anything but ConfigError / SchemaCompileError escaping, a crash, a hang or
 // a stack overflow is a bug.
 
+#include "analyzers/config/json_schema.h"
+
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "analyzers/config/json_schema.h"
 #include "analyzers/config/repo_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
