@@ -8,9 +8,10 @@
 // the root's `$schema` (or JsonSchemaOptions::defaultDraft when it has none). The
 // supported keywords, what differs between drafts and what is left out are listed in
 // analyzers/config/README.md ("JSON Schema support"). In short: everything except
-// unevaluatedProperties / unevaluatedItems, $dynamicRef / $recursiveRef and
-// $vocabulary, which make compile() throw; remote references resolve only to the
-// documents handed over in JsonSchemaOptions::documents.
+// unevaluatedProperties / unevaluatedItems and $dynamicRef / $recursiveRef, which
+// make compile() throw; remote references resolve only to the documents handed over
+// in JsonSchemaOptions::documents. No schema or instance overflows the stack: deep
+// schemas fail to compile, deep instances and runaway $ref recursion give errors.
 
 #include <cstddef>
 #include <map>
