@@ -1,7 +1,5 @@
 #include "bot/cli.h"
 
-#include <unistd.h>
-
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -157,17 +155,19 @@ int runRunCommand(const RunFlags& flags) {
 // "ddd: error: ..." plus where to read more; returns 2.
 int usageFailure(const std::string& message, const std::string& command) {
   std::fprintf(stderr, "ddd: error: %s\n", message.c_str());
-  std::fprintf(stderr, "Run 'ddd help%s' for usage.\n", command.empty() ? "" : (" " + command).c_str());
+  std::fprintf(stderr, "Run 'ddd help%s' for usage.\n",
+               command.empty() ? "" : (" " + command).c_str());
   return kExitUsage;
 }
 
 }  // namespace
 
 int runCli(int argc, char** argv) {
-  CLI::App app{"ddd: a maintenance bot for Git-hosted code. It finds deprecated APIs and other "
-               "routine maintenance in a repository and drafts the fixes as branches and pull "
-               "requests.",
-               "ddd"};
+  CLI::App app{
+      "ddd: a maintenance bot for Git-hosted code. It finds deprecated APIs and other "
+      "routine maintenance in a repository and drafts the fixes as branches and pull "
+      "requests.",
+      "ddd"};
   app.set_version_flag("--version", std::string("ddd ") + kVersion);
   app.require_subcommand(1);
   app.footer(kExitCodes);
@@ -213,15 +213,15 @@ int runCli(int argc, char** argv) {
   run->add_option("--ref", runFlags.ref, "Branch, tag or commit to scan (default HEAD)")
       ->type_name("REF");
   addScanLimits(run, runFlags.analyzers, runFlags.maxFileSize, runFlags.threads);
-  run->footer(std::string(
-                  "Scans REF (default HEAD), decides what to do with each proposed change (safe "
+  run->footer(
+      std::string("Scans REF (default HEAD), decides what to do with each proposed change (safe "
                   "defaults: only\nsafe deprecation fixes outside CI files are merged "
                   "automatically), commits each fix to the branch\nddd/<change-id>, built in "
                   "memory on top of the scanned commit (the work tree, the index and the\n"
                   "checked-out branch are never touched), and records the pull request drafts "
                   "in a SQLite state\nfile. Re-running with nothing changed writes nothing. A "
                   "branch that carries a human's commit\nis reported and never overwritten.\n\n") +
-              kExitCodes);
+      kExitCodes);
 
   std::string helpTopic;
   auto* help = app.add_subcommand("help", "Show help for ddd or one of its commands");
@@ -262,7 +262,7 @@ int runCli(int argc, char** argv) {
     if (*help) {
       if (helpTopic.empty()) {
         std::cout << app.help();
-      } else if (auto* target = helpTopic == "help" ? help
+      } else if (auto* target = helpTopic == "help"   ? help
                                 : helpTopic == "scan" ? scan
                                 : helpTopic == "run"  ? run
                                                       : nullptr) {

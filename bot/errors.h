@@ -10,10 +10,10 @@
 namespace ddd::bot {
 
 enum ExitCode : int {
-  kExitOk = 0,          // the command ran (findings or not)
-  kExitFailOn = 1,      // `scan --fail-on` threshold reached
-  kExitUsage = 2,       // bad flags, paths, refs, analyzers
-  kExitInternal = 3,    // runtime failure (I/O, corrupt repository, bug)
+  kExitOk = 0,        // the command ran (findings or not)
+  kExitFailOn = 1,    // `scan --fail-on` threshold reached
+  kExitUsage = 2,     // bad flags, paths, refs, analyzers
+  kExitInternal = 3,  // runtime failure (I/O, corrupt repository, bug)
 };
 
 class UsageError : public std::runtime_error {

@@ -27,10 +27,14 @@ std::string section(const char* heading, const std::string& text) {
 
 const char* decisionHeading(policies::Action a) {
   switch (a) {
-    case policies::Action::Automerge: return "Why this PR will be merged automatically";
-    case policies::Action::Review: return "Why this PR needs review";
-    case policies::Action::Draft: return "Why this PR is a draft";
-    case policies::Action::Skip: return "Why this change is not proposed";
+    case policies::Action::Automerge:
+      return "Why this PR will be merged automatically";
+    case policies::Action::Review:
+      return "Why this PR needs review";
+    case policies::Action::Draft:
+      return "Why this PR is a draft";
+    case policies::Action::Skip:
+      return "Why this change is not proposed";
   }
   return "Decision";
 }
@@ -73,13 +77,14 @@ std::string renderPrBody(const analyzers::ProposedChange& change,
   out += section("What changes", what);
   out += section("Why", change.why);
   out += section("Risk", change.risk);
-  out += section("Rollback", change.rollback.empty()
-                                 ? std::string("Revert this PR's single commit.")
-                                 : change.rollback);
+  out +=
+      section("Rollback", change.rollback.empty() ? std::string("Revert this PR's single commit.")
+                                                  : change.rollback);
 
   std::string reasons;
   for (const auto& r : decision.reasons) reasons += "- " + r + "\n";
-  reasons += "\nDecided by `" + decision.rule + "` (" + policies::toString(decision.action) + ").\n";
+  reasons +=
+      "\nDecided by `" + decision.rule + "` (" + policies::toString(decision.action) + ").\n";
   out += section(decisionHeading(decision.action), reasons);
 
   out += "---\nProposed by ddd " + std::string(kVersion) + " from commit " +

@@ -12,7 +12,9 @@ constexpr int64_t kRedrawIntervalNs = 100'000'000;  // ten times a second at mos
 ProgressLine::ProgressLine(std::FILE* out, bool enabled)
     : out_(out), enabled_(enabled), start_(Clock::now()) {}
 
-ProgressLine ProgressLine::forStderr() { return ProgressLine(stderr, ::isatty(STDERR_FILENO) == 1); }
+ProgressLine ProgressLine::forStderr() {
+  return ProgressLine(stderr, ::isatty(STDERR_FILENO) == 1);
+}
 
 ProgressLine::~ProgressLine() { finish(); }
 

@@ -13,9 +13,8 @@
 //    "stats": {"files","bytes","skipped","skippedByReason":{...},"seconds"}}
 // SARIF: version 2.1.0 as GitHub code scanning accepts it (one run, tool "ddd").
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bot/scan.h"
 

@@ -1,17 +1,21 @@
 #include "bot/report.h"
-
 #include "policies/decision.h"
 
 namespace ddd::bot {
 namespace {
 
 nlohmann::json findingToJson(const analyzers::Finding& f) {
-  return {{"analyzer", f.analyzer},   {"rule", f.rule},
+  return {{"analyzer", f.analyzer},
+          {"rule", f.rule},
           {"severity", analyzers::toString(f.severity)},
-          {"path", f.path},           {"line", f.line},
-          {"column", f.column},       {"endLine", f.endLine},
-          {"endColumn", f.endColumn}, {"message", f.message},
-          {"docs", f.docs},           {"changeId", f.changeId}};
+          {"path", f.path},
+          {"line", f.line},
+          {"column", f.column},
+          {"endLine", f.endLine},
+          {"endColumn", f.endColumn},
+          {"message", f.message},
+          {"docs", f.docs},
+          {"changeId", f.changeId}};
 }
 
 nlohmann::json changeToJson(const analyzers::ProposedChange& c) {

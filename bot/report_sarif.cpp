@@ -1,11 +1,10 @@
-#include "bot/report.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <map>
 #include <string_view>
 
+#include "bot/report.h"
 #include "bot/version.h"
 
 namespace ddd::bot {
@@ -16,10 +15,13 @@ constexpr const char* kSarifSchema =
 
 const char* sarifLevel(analyzers::Severity s) {
   switch (s) {
-    case analyzers::Severity::Error: return "error";
-    case analyzers::Severity::Warning: return "warning";
+    case analyzers::Severity::Error:
+      return "error";
+    case analyzers::Severity::Warning:
+      return "warning";
     case analyzers::Severity::Note:
-    case analyzers::Severity::Info: return "note";
+    case analyzers::Severity::Info:
+      return "note";
   }
   return "warning";
 }
@@ -31,8 +33,8 @@ std::string uriEncodePath(std::string_view path) {
   std::string out;
   out.reserve(path.size());
   for (unsigned char c : path) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-        c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+        c == '.' || c == '_' || c == '~' || c == '/') {
       out += static_cast<char>(c);
     } else {
       out += '%';
@@ -70,8 +72,10 @@ uint64_t fnv1a(std::string_view data, uint64_t h = 1469598103934665603ull) {
 }
 
 std::string_view trimmed(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -96,10 +100,9 @@ class LineSource {
     content_.clear();
     lineStarts_.clear();
     const auto& files = tree_->files();
-    auto it = std::lower_bound(files.begin(), files.end(), path,
-                               [](const analyzers::SourceFile& f, const std::string& p) {
-                                 return f.path < p;
-                               });
+    auto it = std::lower_bound(
+        files.begin(), files.end(), path,
+        [](const analyzers::SourceFile& f, const std::string& p) { return f.path < p; });
     if (it == files.end() || it->path != path) return;
     auto content = tree_->read(*it);
     if (!content) return;
@@ -221,9 +224,9 @@ nlohmann::json scanToSarif(const ScanReport& report) {
        nlohmann::json::array({{{"repositoryUri", repositoryUri(report)},
                                {"revisionId", report.commit.hex()},
                                {"mappedTo", {{"uriBaseId", "%SRCROOT%"}}}}})},
-      {"invocations", nlohmann::json::array({{{"executionSuccessful", true},
-                                              {"toolExecutionNotifications",
-                                               std::move(notifications)}}})},
+      {"invocations",
+       nlohmann::json::array({{{"executionSuccessful", true},
+                               {"toolExecutionNotifications", std::move(notifications)}}})},
       {"results", std::move(results)}};
   return {{"$schema", kSarifSchema}, {"version", "2.1.0"}, {"runs", nlohmann::json::array({run})}};
 }

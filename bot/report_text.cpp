@@ -1,8 +1,7 @@
-#include "bot/report.h"
-
 #include <cstdio>
 #include <map>
 
+#include "bot/report.h"
 #include "policies/decision.h"
 
 namespace ddd::bot {
@@ -55,9 +54,8 @@ std::string renderText(const ScanReport& report) {
     out += "Proposed changes:\n";
     for (const auto& c : changes) {
       auto decision = policies::decideWithDefaults(c);
-      out += "  " + c.branch() + "  " + c.title + "  (" +
-             plural(c.edits.size(), "file", "files") + ", " +
-             policies::toString(decision.action) + ")\n";
+      out += "  " + c.branch() + "  " + c.title + "  (" + plural(c.edits.size(), "file", "files") +
+             ", " + policies::toString(decision.action) + ")\n";
     }
   }
 

@@ -11,10 +11,9 @@
 #include <git2/sys/repository.h>
 
 #include <cstring>
-
 #include <map>
-#include <string_view>
 #include <memory>
+#include <string_view>
 
 #include "bot/pr_body.h"
 #include "bot/state_store.h"
@@ -120,7 +119,8 @@ void keepObjectWritesInMemory(const git::Repository& repo) {
     mempack->free(mempack);
     git::check(-1, "adding an in-memory object store for --dry-run");
   }
-  git::check(git_repository_set_odb(repo.raw(), odb.get()), "switching to the in-memory object store");
+  git::check(git_repository_set_odb(repo.raw(), odb.get()),
+             "switching to the in-memory object store");
 }
 
 std::optional<git::Oid> parentOf(const git::Repository& repo, const git::Oid& commit) {
@@ -230,10 +230,14 @@ void reconcilePullRequest(forges::Forge& forge, const forges::PullRequestSpec& s
 
 BranchStatus fromGit(git::BranchOutcome o) {
   switch (o) {
-    case git::BranchOutcome::Created: return BranchStatus::Created;
-    case git::BranchOutcome::Updated: return BranchStatus::Updated;
-    case git::BranchOutcome::UpToDate: return BranchStatus::UpToDate;
-    case git::BranchOutcome::HumanCommits: return BranchStatus::Blocked;
+    case git::BranchOutcome::Created:
+      return BranchStatus::Created;
+    case git::BranchOutcome::Updated:
+      return BranchStatus::Updated;
+    case git::BranchOutcome::UpToDate:
+      return BranchStatus::UpToDate;
+    case git::BranchOutcome::HumanCommits:
+      return BranchStatus::Blocked;
   }
   return BranchStatus::Blocked;
 }
@@ -292,13 +296,20 @@ std::string indented(const std::string& text, const std::string& prefix) {
 
 const char* toString(BranchStatus s) {
   switch (s) {
-    case BranchStatus::Created: return "created";
-    case BranchStatus::Updated: return "updated";
-    case BranchStatus::UpToDate: return "up to date";
-    case BranchStatus::Blocked: return "blocked by a human commit";
-    case BranchStatus::Skipped: return "skipped";
-    case BranchStatus::WouldCreate: return "would create";
-    case BranchStatus::WouldUpdate: return "would update";
+    case BranchStatus::Created:
+      return "created";
+    case BranchStatus::Updated:
+      return "updated";
+    case BranchStatus::UpToDate:
+      return "up to date";
+    case BranchStatus::Blocked:
+      return "blocked by a human commit";
+    case BranchStatus::Skipped:
+      return "skipped";
+    case BranchStatus::WouldCreate:
+      return "would create";
+    case BranchStatus::WouldUpdate:
+      return "would update";
   }
   return "?";
 }
@@ -318,7 +329,8 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
   std::optional<StateStore> state;
   std::optional<forges::LocalForge> forge;
   if (!request.dryRun) {
-    result.stateFile = request.stateFile ? *request.stateFile : StateStore::defaultPath(repo.gitDir());
+    result.stateFile =
+        request.stateFile ? *request.stateFile : StateStore::defaultPath(repo.gitDir());
     state.emplace(result.stateFile);
     forge.emplace(result.stateFile, repoKey);
     result.runId = state->beginRun(repoKey, scan.commit.hex());
@@ -391,8 +403,8 @@ std::string renderRunLocal(const RunLocalResult& result) {
   const auto& scan = result.scan;
   std::string out;
   out += std::string(result.dryRun ? "dry run: " : "") + "ddd run on " + scan.repoPath.string() +
-         " at " + scan.commit.shortHex() + " (" + scan.ref + "): " +
-         plural(scan.result.findings.size(), "finding", "findings") + ", " +
+         " at " + scan.commit.shortHex() + " (" + scan.ref +
+         "): " + plural(scan.result.findings.size(), "finding", "findings") + ", " +
          plural(scan.result.changes.size(), "proposed change", "proposed changes") + "\n";
   for (const auto& w : scan.result.warnings) out += "warning: " + w + "\n";
 
@@ -406,9 +418,10 @@ std::string renderRunLocal(const RunLocalResult& result) {
     }
     out += "\n";
     if (c.status == BranchStatus::Blocked) {
-      out += "            " +
-             (c.detail.empty() ? std::string("a commit not made by ddd is on the branch") : c.detail) +
-             "; merge or delete the branch to let ddd update it\n";
+      out +=
+          "            " +
+          (c.detail.empty() ? std::string("a commit not made by ddd is on the branch") : c.detail) +
+          "; merge or delete the branch to let ddd update it\n";
     }
     out += "  decision: " + std::string(policies::toString(c.decision.action)) + " (" +
            c.decision.rule + ")\n";
@@ -433,8 +446,9 @@ std::string renderRunLocal(const RunLocalResult& result) {
   }
   const size_t upToDate = counts[BranchStatus::UpToDate];
   if (upToDate == result.changes.size()) {
-    out += upToDate == 1 ? "the branch is up to date; nothing was written\n"
-                         : "all " + std::to_string(upToDate) + " branches up to date; nothing was written\n";
+    out += upToDate == 1
+               ? "the branch is up to date; nothing was written\n"
+               : "all " + std::to_string(upToDate) + " branches up to date; nothing was written\n";
     return out;
   }
   std::string summary;

@@ -1,12 +1,12 @@
 #include "bot/scan.h"
 
+#include <git2/config.h>
+#include <git2/errors.h>
+#include <git2/repository.h>
+
 #include <algorithm>
 #include <chrono>
-#include <iostream>
 #include <system_error>
-
-#include <git2/errors.h>
-#include <git2/remote.h>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/config/repo_config.h"
@@ -22,14 +22,14 @@ namespace fs = std::filesystem;
 
 fs::path checkedRepoPath(const fs::path& given) {
   std::error_code ec;
-  if (given.empty()) throw UsageError("no repository path given: pass the path of a git repository");
+  if (given.empty())
+    throw UsageError("no repository path given: pass the path of a git repository");
   if (!fs::exists(given, ec)) {
     throw UsageError("no such file or directory: " + given.string() +
                      " (pass the path of a git repository)");
   }
   if (!fs::is_directory(given, ec)) {
-    throw UsageError("not a directory: " + given.string() +
-                     " (pass the path of a git repository)");
+    throw UsageError("not a directory: " + given.string() + " (pass the path of a git repository)");
   }
   fs::path abs = fs::weakly_canonical(fs::absolute(given, ec), ec);
   return ec ? given : abs;
@@ -106,14 +106,20 @@ std::string configFileIn(const analyzers::SourceTree& tree) {
   return {};
 }
 
+// The "origin" remote's URL from the repository config (read directly: looking the
+// remote up would also parse url rewrite rules, which we don't need).
 std::string originUrl(const git::Repository& repo) {
-  git_remote* raw = nullptr;
-  if (git_remote_lookup(&raw, repo.raw(), "origin") != 0) {
+  git_config* raw = nullptr;
+  if (git_repository_config_snapshot(&raw, repo.raw()) != 0) {
     git_error_clear();
     return {};
   }
-  std::unique_ptr<git_remote, decltype(&git_remote_free)> remote(raw, &git_remote_free);
-  const char* url = git_remote_url(remote.get());
+  std::unique_ptr<git_config, decltype(&git_config_free)> config(raw, &git_config_free);
+  const char* url = nullptr;
+  if (git_config_get_string(&url, config.get(), "remote.origin.url") != 0) {
+    git_error_clear();
+    return {};
+  }
   return url ? url : "";
 }
 

@@ -1,9 +1,8 @@
 #include "bot/state_store.h"
 
 #include <ctime>
-#include <stdexcept>
-
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace ddd::bot {
 namespace {

@@ -58,8 +58,7 @@ class StateStore {
   // Records the outcome of one change of a running run.
   void recordChange(int64_t runId, const ChangeRecord& change);
   // Marks the run finished and replaces the repository's last findings, in one transaction.
-  void finishRun(int64_t runId, const std::vector<analyzers::Finding>& findings,
-                 int64_t changes);
+  void finishRun(int64_t runId, const std::vector<analyzers::Finding>& findings, int64_t changes);
   void failRun(int64_t runId, const std::string& message);
 
   std::vector<RunRecord> runs(const std::string& repo);

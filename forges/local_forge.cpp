@@ -1,7 +1,6 @@
 #include "forges/local_forge.h"
 
 #include <ctime>
-
 #include <nlohmann/json.hpp>
 
 namespace ddd::forges {
@@ -120,8 +119,8 @@ PullRequest LocalForge::create(const PullRequestSpec& spec, const std::string& h
                      " is already open for branch " + spec.branch +
                      ": update it instead of opening another");
   }
-  auto next = db_.prepare(
-      "SELECT COALESCE(MAX(number), 0) + 1 FROM local_pull_requests WHERE repo = ?1");
+  auto next =
+      db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM local_pull_requests WHERE repo = ?1");
   next.bind(1, repo_);
   next.step();
   int number = static_cast<int>(next.integer(0));
@@ -169,8 +168,7 @@ std::vector<PullRequest> LocalForge::list() {
 
 void LocalForge::setState(int number, const std::string& state) {
   if (state != "open" && state != "closed" && state != "merged") {
-    throw ForgeError("unknown pull request state \"" + state +
-                     "\": use open, closed or merged");
+    throw ForgeError("unknown pull request state \"" + state + "\": use open, closed or merged");
   }
   Transaction tx(db_);
   if (!byNumber(number)) {

@@ -13,9 +13,9 @@ void Statement::Finalizer::operator()(sqlite3_stmt* s) const { sqlite3_finalize(
 
 SqliteDb::SqliteDb(const std::filesystem::path& file) : file_(file) {
   sqlite3* raw = nullptr;
-  int rc = sqlite3_open_v2(file.c_str(), &raw,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(file.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   db_.reset(raw);  // sqlite3_open_v2 allocates a handle even on failure
   if (rc != SQLITE_OK) {
     throw SqliteError("cannot open the database " + file.string() + ": " +

@@ -47,10 +47,14 @@ struct Verdict {
 
 const char* toString(Action a) {
   switch (a) {
-    case Action::Automerge: return "automerge";
-    case Action::Review: return "review";
-    case Action::Draft: return "draft";
-    case Action::Skip: return "skip";
+    case Action::Automerge:
+      return "automerge";
+    case Action::Review:
+      return "review";
+    case Action::Draft:
+      return "draft";
+    case Action::Skip:
+      return "skip";
   }
   return "review";
 }
@@ -71,7 +75,9 @@ bool isProtectedPath(const std::string& path, std::string* why) {
 Decision decideWithDefaults(const analyzers::ProposedChange& change) {
   const auto& facts = change.facts;
   if (change.edits.empty()) {
-    return {Action::Skip, "defaults.no-edits", {"the change edits no file, so there is nothing to propose"}};
+    return {Action::Skip,
+            "defaults.no-edits",
+            {"the change edits no file, so there is nothing to propose"}};
   }
 
   std::vector<Verdict> review;
@@ -83,13 +89,13 @@ Decision decideWithDefaults(const analyzers::ProposedChange& change) {
   }
   for (const auto& edit : change.edits) {
     if (!edit.newContent) {
-      review.push_back({"defaults.deletion",
-                        "deletes " + edit.path + ": removing files always needs review"});
+      review.push_back(
+          {"defaults.deletion", "deletes " + edit.path + ": removing files always needs review"});
     }
   }
   if (facts.updateType == "major") {
-    review.push_back({"defaults.major-update",
-                      "a major update may change the API the code relies on"});
+    review.push_back(
+        {"defaults.major-update", "a major update may change the API the code relies on"});
   }
   if (facts.lockfileStale) {
     review.push_back({"defaults.lockfile-stale",
@@ -108,9 +114,9 @@ Decision decideWithDefaults(const analyzers::ProposedChange& change) {
                           " analyzer"});
   } else if (!facts.safe) {
     std::string rules = facts.ruleIds.empty() ? "" : " (rules: " + joined(facts.ruleIds, 5) + ")";
-    review.push_back({"defaults.unsafe-rule",
-                      "not every edit comes from a rule marked safe" + rules +
-                          ": the replacement may change behaviour"});
+    review.push_back({"defaults.unsafe-rule", "not every edit comes from a rule marked safe" +
+                                                  rules +
+                                                  ": the replacement may change behaviour"});
   }
 
   if (facts.confidence < kDraftConfidence) {
@@ -130,9 +136,9 @@ Decision decideWithDefaults(const analyzers::ProposedChange& change) {
 
   const size_t edits = editCount(change);
   Decision d{Action::Automerge, "defaults.safe-deprecation-fix", {}};
-  d.reasons.push_back(edits == 1 ? "the only edit comes from a rule marked safe"
-                                 : "all " + std::to_string(edits) +
-                                       " edits come from rules marked safe");
+  d.reasons.push_back(edits == 1
+                          ? "the only edit comes from a rule marked safe"
+                          : "all " + std::to_string(edits) + " edits come from rules marked safe");
   d.reasons.push_back("touches " + plural(change.edits.size(), "file", "files") +
                       ", none of them CI workflows or CODEOWNERS");
   d.reasons.push_back("deletes no file");

@@ -55,7 +55,8 @@ class OldApiAnalyzer : public analyzers::Analyzer {
     change.facts.analyzer = "deprecations";
     change.facts.ecosystem = "test";
     change.facts.updateType = "fix";
-    change.facts.safe = !(context.config.is_object() && context.config.value("safe", true) == false);
+    change.facts.safe =
+        !(context.config.is_object() && context.config.value("safe", true) == false);
     change.facts.ruleIds = {"test.old-api"};
     change.whatChanges = "Replaces `OLD_API(` with `NEW_API(`.";
     change.why = "OLD_API is deprecated.";
@@ -156,7 +157,8 @@ void expectSarifValidForCodeScanning(const nlohmann::json& sarif, const std::str
   std::set<std::string> ruleIds;
   for (const auto& rule : driver["rules"]) {
     ASSERT_TRUE(rule["id"].is_string());
-    EXPECT_TRUE(ruleIds.insert(rule["id"].get<std::string>()).second) << "duplicate rule " << rule["id"];
+    EXPECT_TRUE(ruleIds.insert(rule["id"].get<std::string>()).second)
+        << "duplicate rule " << rule["id"];
     EXPECT_TRUE(rule["name"].is_string() && !rule["name"].get<std::string>().empty()) << rule;
     EXPECT_TRUE(hasText(rule, "shortDescription")) << rule;
     EXPECT_TRUE(hasText(rule, "fullDescription")) << rule;

@@ -5,9 +5,8 @@
 // exercised without depending on a rule pack's contents.
 
 #include <filesystem>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace ddd::testing {
 

@@ -1,6 +1,5 @@
 // Small output pieces: the atomic file writer and the terminal progress line.
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <cstdio>

@@ -1,8 +1,9 @@
 // `ddd run --local` in-process, with the test-only analyzer: branches written beside
 // the work tree, idempotent reruns, human commits, dry runs and the recorded drafts.
+#include "bot/run_local.h"
+
 #include <gtest/gtest.h>
 
-#include "bot/run_local.h"
 #include "bot/state_store.h"
 #include "forges/local_forge.h"
 #include "git/branch.h"
@@ -144,10 +145,11 @@ TEST(RunLocal, HumanCommitOnBranchIsNeverOverwritten) {
   repo.commit({{"a.py", "OLD_API(1)\n"}});
   runLocal(requestFor(repo));
   // A maintainer pushes a commit of their own onto the bot's branch.
-  const auto botTip = git::Oid::fromHex(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)));
+  const auto botTip =
+      git::Oid::fromHex(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)));
   git::Identity jane{"Jane Maintainer", "jane@example.com"};
-  auto human = git::createCommit(repo.repo(), botTip, repo.repo().treeOf(botTip), "tweak the fix",
-                                 jane, 0);
+  auto human =
+      git::createCommit(repo.repo(), botTip, repo.repo().treeOf(botTip), "tweak the fix", jane, 0);
   git(repo.path(), std::string("update-ref refs/heads/") + kBranch + " " + human.hex());
   repo.commit({{"b.py", "OLD_API(2)\n"}}, "more code");
 
@@ -220,7 +222,8 @@ TEST(RunLocal, PrDraftRecordedInState) {
   EXPECT_NE(prs[0].body.find("Why this PR needs review"), std::string::npos) << prs[0].body;
   EXPECT_NE(prs[0].body.find("not every edit comes from a rule marked safe"), std::string::npos);
   EXPECT_NE(prs[0].body.find("<!-- ddd:change id=test/old-api version="), std::string::npos);
-  EXPECT_EQ(std::find(prs[0].labels.begin(), prs[0].labels.end(), "automerge"), prs[0].labels.end());
+  EXPECT_EQ(std::find(prs[0].labels.begin(), prs[0].labels.end(), "automerge"),
+            prs[0].labels.end());
 
   StateStore store(state);
   auto runs = store.runs(result.scan.repoPath.string());

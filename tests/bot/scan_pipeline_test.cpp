@@ -113,7 +113,9 @@ TEST(ScanPipeline, CountsSkippedFilesByReason) {
   repo.addSymlink("link.py", "a.py");
   repo.commit({{"a.py", "OLD_API(1)\n"},
                {"big.py", std::string(5000, 'x') + "OLD_API(2)\n"},
-               {"blob.bin", std::string("\x7f" "ELF\0\0\0OLD_API(3)", 17)}});
+               {"blob.bin", std::string("\x7f"
+                                        "ELF\0\0\0OLD_API(3)",
+                                        17)}});
   auto request = requestFor(repo);
   request.maxFileBytes = 4096;
   auto report = runScan(request);

@@ -115,11 +115,11 @@ std::vector<Case> cases() {
   {
     auto c = safeDeprecationFix({modified("src/a.py", 1)});
     c.facts.confidence = 0.3;
-    out.push_back({"low confidence", c, Action::Draft, "defaults.low-confidence",
-                   "confidence is 0.30"});
+    out.push_back(
+        {"low confidence", c, Action::Draft, "defaults.low-confidence", "confidence is 0.30"});
   }
-  out.push_back({"no edits", safeDeprecationFix({}), Action::Skip, "defaults.no-edits",
-                 "edits no file"});
+  out.push_back(
+      {"no edits", safeDeprecationFix({}), Action::Skip, "defaults.no-edits", "edits no file"});
   return out;
 }
 
@@ -130,8 +130,8 @@ TEST(DecideWithDefaults, FollowsTheSafeDefaultsTable) {
     EXPECT_EQ(d.action, c.action) << "got " << toString(d.action);
     EXPECT_EQ(d.rule, c.rule);
     EXPECT_TRUE(anyReasonContains(d, c.reasonContains))
-        << "no reason contains \"" << c.reasonContains << "\"; first: "
-        << (d.reasons.empty() ? "(none)" : d.reasons.front());
+        << "no reason contains \"" << c.reasonContains
+        << "\"; first: " << (d.reasons.empty() ? "(none)" : d.reasons.front());
     EXPECT_FALSE(d.reasons.empty());
   }
 }
