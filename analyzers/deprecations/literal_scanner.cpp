@@ -18,6 +18,10 @@ bool cpuHasSsse3() {
   static const bool has = __builtin_cpu_supports("ssse3");
   return has;
 }
+bool cpuHasAvx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
 #endif
 
 // A rough cost of a byte appearing in source code: common letters, blanks and
@@ -70,12 +74,15 @@ LiteralScanner::LiteralScanner(std::vector<std::string> literals) : literals_(st
   std::size_t rank = 0;
   for (const auto& [window, members] : byWindow) {
     const auto bucket = static_cast<unsigned>(rank++ * kBuckets / distinct);
+    const std::size_t half = bucket < 8 ? 0 : 16;
+    const auto bit8 = static_cast<uint8_t>(1u << (bucket % 8));
     for (std::size_t j = 0; j < kFingerprint; ++j) {
       const auto b = static_cast<unsigned char>(window[j]);
-      const auto bit = static_cast<uint8_t>(1u << bucket);
-      byteMasks_[j][b] |= bit;
-      lowNibble_[j][b & 15] |= bit;
-      highNibble_[j][b >> 4] |= bit;
+      byteMasks_[j][b] |= static_cast<uint16_t>(1u << bucket);
+      lowNibble_[j][half + (b & 15)] |= bit8;
+      highNibble_[j][half + (b >> 4)] |= bit8;
+      lowNibble8_[j][b & 15] |= bit8;
+      highNibble8_[j][b >> 4] |= bit8;
     }
     const uint32_t key = windowKey(reinterpret_cast<const unsigned char*>(window.data()));
     uint32_t slot = hashKey(key) & tableMask_;
@@ -124,8 +131,8 @@ __attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(std::stri
   __m128i lo[kFingerprint];
   __m128i hi[kFingerprint];
   for (std::size_t j = 0; j < kFingerprint; ++j) {
-    lo[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(lowNibble_[j].data()));
-    hi[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(highNibble_[j].data()));
+    lo[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(lowNibble8_[j].data()));
+    hi[j] = _mm_load_si128(reinterpret_cast<const __m128i*>(highNibble8_[j].data()));
   }
   const char* base = text.data();
   std::size_t p = 0;
@@ -148,16 +155,64 @@ __attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(std::stri
   }
   return p;
 }
+
+__attribute__((target("avx2"))) std::size_t LiteralScanner::scanAvx2(std::string_view text,
+                                                                     std::vector<LiteralHit>& hits) const {
+  // Each 16-byte block is broadcast to both 128-bit lanes; the low lane is matched
+  // against buckets 0-7, the high lane against buckets 8-15.
+  if (text.size() < 16 + kFingerprint - 1) return 0;
+  const std::size_t end = text.size() - (16 + kFingerprint - 1);
+  const __m256i nibble = _mm256_set1_epi8(0x0f);
+  const __m128i zero = _mm_setzero_si128();
+  __m256i lo[kFingerprint];
+  __m256i hi[kFingerprint];
+  for (std::size_t j = 0; j < kFingerprint; ++j) {
+    lo[j] = _mm256_load_si256(reinterpret_cast<const __m256i*>(lowNibble_[j].data()));
+    hi[j] = _mm256_load_si256(reinterpret_cast<const __m256i*>(highNibble_[j].data()));
+  }
+  const char* base = text.data();
+  std::size_t p = 0;
+  for (; p <= end; p += 16) {
+    __m256i candidates = _mm256_set1_epi8(-1);
+    for (std::size_t j = 0; j < kFingerprint; ++j) {
+      const __m256i bytes =
+          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + j)));
+      const __m256i low = _mm256_and_si256(bytes, nibble);
+      const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble);
+      const __m256i match = _mm256_and_si256(_mm256_shuffle_epi8(lo[j], low), _mm256_shuffle_epi8(hi[j], high));
+      candidates = _mm256_and_si256(candidates, match);
+    }
+    const __m128i any = _mm_or_si128(_mm256_castsi256_si128(candidates), _mm256_extracti128_si256(candidates, 1));
+    unsigned lanes = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero))) & 0xffffu;
+    while (lanes != 0) {
+      const int lane = __builtin_ctz(lanes);
+      lanes &= lanes - 1;
+      verify(text, p + static_cast<std::size_t>(lane), hits);
+    }
+  }
+  return p;
+}
 #else
 std::size_t LiteralScanner::scanSsse3(std::string_view, std::vector<LiteralHit>&) const { return 0; }
+std::size_t LiteralScanner::scanAvx2(std::string_view, std::vector<LiteralHit>&) const { return 0; }
 #endif
 
 void LiteralScanner::findAll(std::string_view text, std::vector<LiteralHit>& hits) const {
+  findAll(text, hits, Simd::Best);
+}
+
+void LiteralScanner::findAll(std::string_view text, std::vector<LiteralHit>& hits, Simd simd) const {
   hits.clear();
   if (literals_.empty()) return;
   std::size_t done = 0;
 #ifdef DDD_HAVE_X86
-  if (cpuHasSsse3()) done = scanSsse3(text, hits);
+  if ((simd == Simd::Best || simd == Simd::Avx2) && cpuHasAvx2()) {
+    done = scanAvx2(text, hits);
+  } else if (simd != Simd::Scalar && cpuHasSsse3()) {
+    done = scanSsse3(text, hits);
+  }
+#else
+  (void)simd;
 #endif
   scanScalar(text, done, hits);
   // Windows sit at different offsets in their literals: order the hits by start.

@@ -102,12 +102,16 @@ TEST(DeprecationsLiteralScanner, AgreesWithANaiveSearchOnRandomText) {
   literals.erase(std::unique(literals.begin(), literals.end()), literals.end());
   const LiteralScanner scanner(literals);
   std::vector<LiteralHit> hits;
-  for (int round = 0; round < 200; ++round) {
+  for (int round = 0; round < 300; ++round) {
     std::string text;
     const int length = static_cast<int>(rng() % 200);
     for (int k = 0; k < length; ++k) text += alphabet[rng() % alphabet.size()];
-    scanner.findAll(text, hits);
-    expectSameHits(hits, naiveFind(literals, text), text);
+    const auto expected = naiveFind(literals, text);
+    for (auto simd : {LiteralScanner::Simd::Best, LiteralScanner::Simd::Avx2, LiteralScanner::Simd::Ssse3,
+                      LiteralScanner::Simd::Scalar}) {
+      scanner.findAll(text, hits, simd);
+      expectSameHits(hits, expected, text);
+    }
   }
   EXPECT_THROW(LiteralScanner({"ab"}), std::invalid_argument);
 }
