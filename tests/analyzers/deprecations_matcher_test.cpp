@@ -149,7 +149,14 @@ TEST(DeprecationsMatcher, MillionMatchesFileIsBoundedAndFast) {
   EXPECT_EQ(m.overflows[0].unreported, 990000u);
   EXPECT_EQ(m.overflows[0].rule->id, "sample-python.logging-warn");
   EXPECT_EQ(m.matches.back().line, 10000u);
-  EXPECT_LT(seconds, 10.0) << "a million matches took " << seconds << " s";
+  // Generous bounds: Release takes well under a second; sanitizer and Debug builds are
+  // tens of times slower.
+#if defined(__SANITIZE_ADDRESS__) || !defined(NDEBUG)
+  constexpr double kLimit = 120.0;
+#else
+  constexpr double kLimit = 10.0;
+#endif
+  EXPECT_LT(seconds, kLimit) << "a million matches took " << seconds << " s";
   RecordProperty("seconds", std::to_string(seconds));
 }
 
