@@ -38,7 +38,7 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 // `text` as Markdown inline code on one line of a table cell.
 std::string inlineCode(std::string_view text) {
   std::string flat;
-  for (std::size_t i = 0; i < text.size() && flat.size() < 120; ++i) {
+  for (std::size_t i = 0; i < text.size() && flat.size() < 200; ++i) {
     const char c = text[i];
     if (c == '\r') continue;
     if (c == '\n') {
@@ -49,7 +49,7 @@ std::string inlineCode(std::string_view text) {
       flat += c;
     }
   }
-  if (flat.size() >= 120) flat += "...";
+  if (flat.size() >= 200) flat += "...";
   if (flat.empty()) return "(nothing)";
   const std::string fence = flat.find('`') == std::string::npos ? "`" : "`` ";
   const std::string close = fence == "`" ? "`" : " ``";
@@ -72,9 +72,41 @@ std::string groupKey(const Rule& rule, Grouping grouping) {
 }
 
 // One file's share of a change.
+// A span shown in its line, before and after the edit, for the PR's table.
+struct SpanInLine {
+  std::string before;
+  std::string after;
+};
+
+SpanInLine spanInLine(std::string_view content, std::size_t begin, std::size_t end, const std::string& replacement) {
+  constexpr std::size_t kContext = 40;  // bytes kept either side of the span on long lines
+  std::size_t from = content.rfind('\n', begin == 0 ? 0 : begin - 1);
+  from = (from == std::string_view::npos || begin == 0) ? 0 : from + 1;
+  std::size_t to = content.find('\n', end);
+  if (to == std::string_view::npos) to = content.size();
+  if (to > end && content[to - 1] == '\r') --to;
+  while (from < begin && (content[from] == ' ' || content[from] == '\t')) ++from;
+  std::string prefix;
+  std::string suffix;
+  if (begin - from > kContext) {
+    from = begin - kContext;
+    prefix = "...";
+  }
+  if (to > end && to - end > kContext) {
+    to = end + kContext;
+    suffix = "...";
+  }
+  SpanInLine out;
+  out.before = prefix + std::string(content.substr(from, to - from)) + suffix;
+  out.after = prefix + std::string(content.substr(from, begin - from)) + replacement +
+              std::string(content.substr(end, to - end)) + suffix;
+  return out;
+}
+
 struct GroupedFile {
   FileEdit edit;
   std::vector<const Rule*> spanRules;  // the rule of each span
+  std::vector<SpanInLine> spanLines;   // each span in its line
   uint32_t linesTouched = 0;
 };
 
@@ -213,6 +245,7 @@ class FileScanner {
                                                          content.begin() + static_cast<std::ptrdiff_t>(m.editBegin), '\n'));
       s.before = content.substr(m.editBegin, m.editEnd - m.editBegin);
       g.spanRules.push_back(m.rule);
+      g.spanLines.push_back(spanInLine(content, m.editBegin, m.editEnd, m.replacement));
     }
     for (auto& [key, g] : groups) {
       g.edit.newContent = applySpans(content, g.edit.spans);
@@ -238,17 +271,19 @@ struct RuleUse {
 
 std::string describeTitle(Grouping grouping, const std::string& packTitle, const Rule& anyRule,
                           std::size_t occurrences, bool safe) {
-  const std::string usages = occurrences == 1 ? "usage" : "usages";
+  const std::string what = "replace " + std::to_string(occurrences) + " deprecated API " +
+                           (occurrences == 1 ? "usage" : "usages");
   std::string title;
   switch (grouping) {
     case Grouping::Pack:
-      title = "Replace " + std::to_string(occurrences) + " deprecated " + packTitle + " API " + usages;
+      title = packTitle + ": " + what;  // "Python standard library: replace 12 deprecated API usages"
       break;
     case Grouping::Rule:
-      title = "Replace " + std::to_string(occurrences) + " deprecated " + usages + " (" + anyRule.id + ")";
+      title = anyRule.id + ": " + what;
       break;
     case Grouping::All:
-      title = "Replace " + std::to_string(occurrences) + " deprecated API " + usages;
+      title = what;
+      title[0] = 'R';
       break;
   }
   if (!safe) title += " (needs review)";
@@ -265,8 +300,9 @@ std::string whatChangesSection(const std::vector<GroupedFile>& files, std::size_
     for (std::size_t i = 0; i < f.edit.spans.size(); ++i) {
       if (rows == kMaxTableRows) break;
       const SpanEdit& s = f.edit.spans[i];
-      out += "| " + inlineCode(f.edit.path + ":" + std::to_string(s.line)) + " | " + inlineCode(s.before) +
-             " | " + inlineCode(s.replacement) + " | " + f.spanRules[i]->id + " |\n";
+      out += "| " + inlineCode(f.edit.path + ":" + std::to_string(s.line)) + " | " +
+             inlineCode(f.spanLines[i].before) + " | " + inlineCode(f.spanLines[i].after) + " | " +
+             f.spanRules[i]->id + " |\n";
       ++rows;
     }
   }
@@ -287,6 +323,7 @@ std::string whySection(const std::vector<RuleUse>& uses) {
     if (!r.docs.empty()) out += "- Docs: " + r.docs + "\n";
     out += "\n";
   }
+  while (out.size() >= 2 && out.ends_with("\n\n")) out.pop_back();
   return out;
 }
 

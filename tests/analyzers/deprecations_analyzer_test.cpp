@@ -174,7 +174,7 @@ TEST(DeprecationsAnalyzer, ChangeFactsAndPullRequestSections) {
   ASSERT_EQ(result.changes.size(), 1u);
   const ProposedChange& c = result.changes[0];
   EXPECT_EQ(c.id, "deprecations/sample-python");
-  EXPECT_EQ(c.title, "Replace 4 deprecated Sample Python API usages");
+  EXPECT_EQ(c.title, "Sample Python: replace 4 deprecated API usages");
   EXPECT_EQ(c.facts.analyzer, "deprecations");
   EXPECT_EQ(c.facts.ecosystem, "sample-python");
   EXPECT_EQ(c.facts.updateType, "fix");
@@ -186,7 +186,15 @@ TEST(DeprecationsAnalyzer, ChangeFactsAndPullRequestSections) {
   ASSERT_EQ(c.edits.size(), 2u);
   EXPECT_EQ(c.edits[0].path, "svc/a.py");
   EXPECT_NE(c.whatChanges.find("`svc/a.py:3`"), std::string::npos) << c.whatChanges;
-  EXPECT_NE(c.whatChanges.find("`svc/b.py:1` | `assertEquals` | `assertEqual`"), std::string::npos) << c.whatChanges;
+  // Each occurrence in its line, before and after.
+  EXPECT_NE(c.whatChanges.find("| `svc/b.py:1` | `self.assertEquals(x, y)` | `self.assertEqual(x, y)` | "
+                               "sample-python.unittest-assert-equals |"),
+            std::string::npos)
+      << c.whatChanges;
+  EXPECT_NE(c.whatChanges.find("| `svc/a.py:3` | `logging.warn('b'); logging.warn('c')` | "
+                               "`logging.warn('b'); logging.warning('c')` |"),
+            std::string::npos)
+      << c.whatChanges;
   EXPECT_NE(c.why.find("https://docs.python.org/3/library/logging.html#logging.Logger.warning"), std::string::npos);
   EXPECT_NE(c.why.find("Deprecated since: Python 3.3"), std::string::npos);
   EXPECT_NE(c.why.find("Removed in: Python 3.12"), std::string::npos);
@@ -299,7 +307,7 @@ TEST(DeprecationsAnalyzer, RepositoryRulesInlineAndFromPackFiles) {
   EXPECT_EQ(result.findings[1].rule, "acme.old-client");
   ASSERT_EQ(result.changes.size(), 1u);
   EXPECT_EQ(result.changes[0].id, "deprecations/acme");
-  EXPECT_EQ(result.changes[0].title, "Replace 1 deprecated ACME internal API usage");
+  EXPECT_EQ(result.changes[0].title, "ACME internal: replace 1 deprecated API usage");
   EXPECT_EQ(*result.changes[0].edits[0].newContent,
             "package main\n\nfunc main() {\n\tc := acme.NewClient(cfg) // acme.NewClientV1( in a comment\n}\n");
   // A repository pack may not take a shipped pack's name.
