@@ -322,6 +322,7 @@ class Reader {
   }
 
   Info group(bool* flagsOnly) {
+    if (++depth_ > kMaxDepth) throw Unsupported{};  // bounded recursion
     const bool savedDotNl = dotMatchesNewline_;
     if (!atEnd() && peek() == '?') {
       ++i_;
@@ -337,6 +338,7 @@ class Reader {
           if (f == ')' || f == ':') {
             if (f == ')') {  // (?flags): applies to the rest of the enclosing group
               *flagsOnly = true;
+              --depth_;
               return {};
             }
             break;
@@ -356,6 +358,7 @@ class Reader {
     Info inner = alternationUntilClose();
     if (next() != ')') throw Unsupported{};
     dotMatchesNewline_ = savedDotNl;
+    --depth_;
     return inner;
   }
 
@@ -465,8 +468,11 @@ class Reader {
     return set;
   }
 
+  static constexpr int kMaxDepth = 64;
+
   std::string_view p_;
   std::size_t i_ = 0;
+  int depth_ = 0;
   bool dotMatchesNewline_ = false;
 };
 

@@ -48,6 +48,10 @@ TEST(DeprecationsPatternLiterals, UnknownWhenUnsure) {
     EXPECT_TRUE(pl.required.empty()) << p;
   }
   EXPECT_TRUE(analyzePattern("(?i)utcnow").mayMatchNewline);
+  // Deep nesting is given up on, not recursed into without bound.
+  const std::string deep = std::string(100000, '(') + "utcnow" + std::string(100000, ')');
+  EXPECT_TRUE(analyzePattern(deep).required.empty());
+  EXPECT_EQ(analyzePattern(std::string(60, '(') + "utcnow" + std::string(60, ')')).required, Strings{"utcnow"});
   // Case-insensitivity switched off again is fine.
   EXPECT_EQ(analyzePattern("(?-i)utcnow").required, Strings{"utcnow"});
 }
