@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole ddd test suite, in three phases:
 #   1. Release build with tests (build/), then ctest;
-#   2. AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/, Debug), then ctest;
+#   2. AddressSanitizer + UndefinedBehaviorSanitizer build (build-asan/, Debug -g1), then ctest;
 #   3. libFuzzer targets (clang, build-fuzz/), each run for a short while on a copy of
 #      its seed corpus tests/fuzz/corpus/<name>/ (the source tree is never written).
 # Exits non-zero when any phase fails; the last line is "N passed, N failed"
@@ -106,20 +106,28 @@ phase_release() {
 }
 
 phase_asan() {
-  configure "$asan_dir" -DCMAKE_BUILD_TYPE=Debug -DDDD_SANITIZE=ON -DDDD_BUILD_TESTS=ON \
-    -DDDD_BUILD_BENCHMARKS=OFF || { failed=$((failed + 1)); return 1; }
+  # -g1 (line tables only) keeps objects and links small; stack traces still have lines.
+  configure "$asan_dir" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DDDD_SANITIZE=ON \
+    -DDDD_BUILD_TESTS=ON -DDDD_BUILD_BENCHMARKS=OFF || { failed=$((failed + 1)); return 1; }
   if ! cmake --build "$asan_dir" -j"$jobs"; then
     log "asan: build failed"; failed=$((failed + 1)); return 1
   fi
-  ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1:strict_string_checks=1}" \
+  # Known leaks in Debian 12's libraries, not in ddd: libgit2 1.5's git_regexp_match returns
+  # without freeing its PCRE2 match data when nothing matches (fixed upstream in libgit2
+  # 1.6, pull request 6382); the stack has only libpcre2 frames.
+  printf '%s\n' 'leak:libpcre2-8.so' > "$work/lsan.supp"
+  ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1}" \
+  LSAN_OPTIONS="${LSAN_OPTIONS:-suppressions=$work/lsan.supp:print_suppressions=0}" \
   UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
     run_ctest "$asan_dir" asan
 }
 
 phase_fuzz() {
   command -v clang++ >/dev/null || { log "fuzz: clang++ not found; run deploy/setup.sh"; failed=$((failed + 1)); return 1; }
-  configure "$fuzz_dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-    -DDDD_FUZZ=ON -DDDD_BUILD_TESTS=OFF -DDDD_BUILD_BENCHMARKS=OFF || { failed=$((failed + 1)); return 1; }
+  # Debug with -O1 -g1: assertions on, quick to compile, fast enough to fuzz.
+  configure "$fuzz_dir" -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1" \
+    -DCMAKE_CXX_COMPILER=clang++ -DDDD_FUZZ=ON -DDDD_BUILD_TESTS=OFF -DDDD_BUILD_BENCHMARKS=OFF \
+    || { failed=$((failed + 1)); return 1; }
   # Build only the fuzz targets (and what they link), not the ddd binary.
   local targets
   mapfile -t targets < <(ninja -C "$fuzz_dir" -t targets all | sed -n 's/^\(fuzz_[A-Za-z0-9_]*\): .*/\1/p' | sort -u)

@@ -7,7 +7,8 @@
 // REPO (or $DDD_BENCH_REPO) is the repository (tests/bench/make_big_repo.py makes one of
 // 50,000 files); EDIT_LIST (or $DDD_BENCH_EDIT_LIST, default REPO/ddd-bench-edit-list)
 // names the files to edit, one per line; without one, 10 files spread over the tree are
-// picked. Every iteration writes new content, so the branch is never already up to date.
+// picked. Every iteration writes new content (new blobs and trees, as a real fix does), so
+// the branch is never already up to date and no object is found already written.
 // The branches it makes are deleted again (outside the timed part); the objects stay
 // loose and unreachable until `git prune`.
 
@@ -37,6 +38,7 @@ using namespace ddd;
 struct BenchInput {
   fs::path repo;
   std::vector<std::string> files;
+  std::string nonce;  // differs per process, so no run finds its objects already written
 };
 
 BenchInput& benchInput() {
@@ -90,13 +92,17 @@ void deleteBranch(const git::Repository& repo, const std::string& name) {
 // tree, commit and point the branch at it.
 git::BranchResult writeFixBranch(const git::Repository& repo, const std::string& branch,
                                  uint64_t serial) {
+  static uint64_t writes = 0;  // over all benchmarks and their repeated runs
+  const std::string stamp = "# edited by the ddd branch benchmark: " + branch + ", run " +
+                            std::to_string(serial) + ", write " + std::to_string(++writes) + ", " +
+                            benchInput().nonce + "\n";
   const git::Oid head = repo.resolveCommit("HEAD");
   const git::Oid baseTree = repo.treeOf(head);
   std::vector<git::TreeEdit> edits;
   edits.reserve(benchInput().files.size());
   for (const auto& path : benchInput().files) {
     std::string content = blobAtPath(repo, baseTree, path);
-    content += "# edited by the ddd branch benchmark, run " + std::to_string(serial) + "\n";
+    content += stamp;
     edits.push_back(git::TreeEdit{path, std::move(content)});
   }
   git::CommitRequest request;
@@ -178,6 +184,7 @@ int main(int argc, char** argv) {
   try {
     git::ensureLibgit2();
     benchInput().repo = repo;
+    benchInput().nonce = std::to_string(std::chrono::system_clock::now().time_since_epoch().count());
     benchInput().files = fs::exists(list) ? readEditList(list) : pickFiles(repo);
     std::cerr << "bench_branch_create: " << repo.string() << ", editing " << benchInput().files.size()
               << " files\n";
