@@ -1534,7 +1534,9 @@ class Validator {
       if (!inst.contains(name))
         DDD_CHECK(failWith("required", [&] { return "missing required property '" + name + "'"; }));
     }
-    for (const auto& [name, names] : n.dependentRequired) {
+    for (const auto& entry : n.dependentRequired) {
+      const auto& name = entry.first;  // not a structured binding: clang 14 can't capture those
+      const auto& names = entry.second;
       if (!inst.contains(name)) continue;
       for (const auto& other : names) {
         if (!inst.contains(other)) {
