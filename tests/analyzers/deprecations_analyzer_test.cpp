@@ -338,7 +338,7 @@ TEST(DeprecationsAnalyzer, OutputIsDeterministic) {
   EXPECT_EQ(first.findings.front().path, "pkg0/m0.py");
 }
 
-TEST(DeprecationsAnalyzer, UsesTheShippedPacksFromTheDataDir) {
+TEST(DeprecationsAnalyzer, CorruptPackIsReportedAndOthersStillRun) {
   ddd::testing::TempDir dir;
   const auto packs = dir.path() / "analyzers" / "deprecations" / "packs";
   std::filesystem::create_directories(packs);
