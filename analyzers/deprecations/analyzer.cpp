@@ -20,7 +20,8 @@ constexpr std::size_t kMaxTableRows = 500;  // occurrences listed in a PR body
 }
 
 std::vector<std::string> configStringList(const json& value, const std::string& field) {
-  if (!value.is_array()) configError(field, std::string("must be a list of strings, got ") + value.type_name());
+  if (!value.is_array())
+    configError(field, std::string("must be a list of strings, got ") + value.type_name());
   std::vector<std::string> out;
   for (std::size_t i = 0; i < value.size(); ++i) {
     if (!value[i].is_string() || value[i].get_ref<const std::string&>().empty()) {
@@ -78,7 +79,8 @@ struct SpanInLine {
   std::string after;
 };
 
-SpanInLine spanInLine(std::string_view content, std::size_t begin, std::size_t end, const std::string& replacement) {
+SpanInLine spanInLine(std::string_view content, std::size_t begin, std::size_t end,
+                      const std::string& replacement) {
   constexpr std::size_t kContext = 40;  // bytes kept either side of the span on long lines
   std::size_t from = content.rfind('\n', begin == 0 ? 0 : begin - 1);
   from = (from == std::string_view::npos || begin == 0) ? 0 : from + 1;
@@ -130,7 +132,8 @@ uint32_t countLinesTouched(const std::vector<SpanEdit>& spans) {
   uint32_t lastCounted = 0;
   for (const SpanEdit& s : spans) {
     const uint32_t first = std::max(s.line, lastCounted + 1);
-    const auto last = static_cast<uint32_t>(s.line + std::count(s.before.begin(), s.before.end(), '\n'));
+    const auto last =
+        static_cast<uint32_t>(s.line + std::count(s.before.begin(), s.before.end(), '\n'));
     if (last >= first) touched += last - first + 1;
     lastCounted = std::max(lastCounted, last);
   }
@@ -156,9 +159,9 @@ class Collector {
 
 // The rules in effect for one run and what changes they feed.
 struct ActiveRules {
-  std::vector<RulePack> packs;              // owns every rule
-  std::vector<const Rule*> rules;           // enabled, in pack order
-  std::vector<std::string> changeKeyOfRule; // by the rule's index in `rules`
+  std::vector<RulePack> packs;               // owns every rule
+  std::vector<const Rule*> rules;            // enabled, in pack order
+  std::vector<std::string> changeKeyOfRule;  // by the rule's index in `rules`
   std::map<std::string, std::string> packTitles;
 };
 
@@ -182,7 +185,8 @@ class FileScanner {
     for (uint32_t i = 0; i < fm.matches.size(); ++i) {
       const RuleMatch& m = fm.matches[i];
       if (!m.hasEdit) continue;
-      if (std::string_view(content).substr(m.editBegin, m.editEnd - m.editBegin) == m.replacement) continue;
+      if (std::string_view(content).substr(m.editBegin, m.editEnd - m.editBegin) == m.replacement)
+        continue;
       edits.push_back(i);
     }
     std::stable_sort(edits.begin(), edits.end(), [&](uint32_t a, uint32_t b) {
@@ -227,7 +231,8 @@ class FileScanner {
       f.path = file.path;
       f.message = std::to_string(o.unreported) + " more matches of " + o.rule->id +
                   " in this file are neither reported nor fixed (at most " +
-                  std::to_string(matchLimit_) + " per rule and file); fix the reported ones, then rescan";
+                  std::to_string(matchLimit_) +
+                  " per rule and file); fix the reported ones, then rescan";
       f.docs = o.rule->docs;
     }
 
@@ -241,8 +246,9 @@ class FileScanner {
       s.offset = m.editBegin;
       s.length = m.editEnd - m.editBegin;
       s.replacement = m.replacement;
-      s.line = m.line + static_cast<uint32_t>(std::count(content.begin() + static_cast<std::ptrdiff_t>(m.begin),
-                                                         content.begin() + static_cast<std::ptrdiff_t>(m.editBegin), '\n'));
+      s.line = m.line + static_cast<uint32_t>(std::count(
+                            content.begin() + static_cast<std::ptrdiff_t>(m.begin),
+                            content.begin() + static_cast<std::ptrdiff_t>(m.editBegin), '\n'));
       s.before = content.substr(m.editBegin, m.editEnd - m.editBegin);
       g.spanRules.push_back(m.rule);
       g.spanLines.push_back(spanInLine(content, m.editBegin, m.editEnd, m.replacement));
@@ -253,7 +259,6 @@ class FileScanner {
     }
     collector_.add(std::move(findings), std::move(groups));
   }
-
 
  private:
   const ActiveRules& active_;
@@ -276,7 +281,8 @@ std::string describeTitle(Grouping grouping, const std::string& packTitle, const
   std::string title;
   switch (grouping) {
     case Grouping::Pack:
-      title = packTitle + ": " + what;  // "Python standard library: replace 12 deprecated API usages"
+      title =
+          packTitle + ": " + what;  // "Python standard library: replace 12 deprecated API usages"
       break;
     case Grouping::Rule:
       title = anyRule.id + ": " + what;
@@ -291,10 +297,11 @@ std::string describeTitle(Grouping grouping, const std::string& packTitle, const
 }
 
 std::string whatChangesSection(const std::vector<GroupedFile>& files, std::size_t occurrences) {
-  std::string out = "Replaces " + plural(occurrences, "deprecated usage", "deprecated usages") + " in " +
-                    plural(files.size(), "file", "files") +
-                    ". Only the listed spans change; every other byte of these files is left as it was.\n\n"
-                    "| Location | Before | After | Rule |\n|---|---|---|---|\n";
+  std::string out =
+      "Replaces " + plural(occurrences, "deprecated usage", "deprecated usages") + " in " +
+      plural(files.size(), "file", "files") +
+      ". Only the listed spans change; every other byte of these files is left as it was.\n\n"
+      "| Location | Before | After | Rule |\n|---|---|---|---|\n";
   std::size_t rows = 0;
   for (const GroupedFile& f : files) {
     for (std::size_t i = 0; i < f.edit.spans.size(); ++i) {
@@ -317,7 +324,8 @@ std::string whySection(const std::vector<RuleUse>& uses) {
   std::string out;
   for (const RuleUse& u : uses) {
     const Rule& r = *u.rule;
-    out += "### `" + r.id + "` (" + plural(u.count, "occurrence", "occurrences") + ")\n\n" + r.message + "\n\n";
+    out += "### `" + r.id + "` (" + plural(u.count, "occurrence", "occurrences") + ")\n\n" +
+           r.message + "\n\n";
     if (!r.deprecatedSince.empty()) out += "- Deprecated since: " + r.deprecatedSince + "\n";
     out += "- Removed in: " + (r.removedIn ? *r.removedIn : std::string("not removed yet")) + "\n";
     if (!r.docs.empty()) out += "- Docs: " + r.docs + "\n";
@@ -330,22 +338,27 @@ std::string whySection(const std::vector<RuleUse>& uses) {
 std::string riskSection(const std::vector<RuleUse>& uses, bool safe) {
   std::string out;
   if (safe) {
-    out = "Low. Every rule in this change is marked safe: its replacement behaves the same wherever "
-          "the rule matches. Matches inside comments are never edited, and nothing outside the "
-          "listed spans changes.\n";
+    out =
+        "Low. Every rule in this change is marked safe: its replacement behaves the same wherever "
+        "the rule matches. Matches inside comments are never edited, and nothing outside the "
+        "listed spans changes.\n";
   } else {
-    out = "Needs review. These replacements are the documented successors, but they are not "
-          "guaranteed to behave the same in every context (see Why). Check each occurrence and "
-          "run the tests before merging. Matches inside comments are never edited, and nothing "
-          "outside the listed spans changes.\n";
+    out =
+        "Needs review. These replacements are the documented successors, but they are not "
+        "guaranteed to behave the same in every context (see Why). Check each occurrence and "
+        "run the tests before merging. Matches inside comments are never edited, and nothing "
+        "outside the listed spans changes.\n";
   }
   std::string removed;
   for (const RuleUse& u : uses) {
-    if (u.rule->removedIn) removed += "- `" + u.rule->id + "`: removed in " + *u.rule->removedIn + "\n";
+    if (u.rule->removedIn)
+      removed += "- `" + u.rule->id + "`: removed in " + *u.rule->removedIn + "\n";
   }
   if (!removed.empty()) {
-    out += "\nAlready removed upstream; the current code breaks on these versions until this is merged:\n\n" +
-           removed;
+    out +=
+        "\nAlready removed upstream; the current code breaks on these versions until this is "
+        "merged:\n\n" +
+        removed;
   }
   return out;
 }
@@ -355,8 +368,8 @@ const char* kRollback =
     "squash merge), or close this pull request without merging. The change only replaces the "
     "listed spans; no other lines are touched, so the revert is exact.\n";
 
-ProposedChange buildChange(const std::string& key, std::vector<GroupedFile>& files, Grouping grouping,
-                           const ActiveRules& active) {
+ProposedChange buildChange(const std::string& key, std::vector<GroupedFile>& files,
+                           Grouping grouping, const ActiveRules& active) {
   std::sort(files.begin(), files.end(),
             [](const GroupedFile& a, const GroupedFile& b) { return a.edit.path < b.edit.path; });
   std::map<std::string, RuleUse> byId;
@@ -382,8 +395,8 @@ ProposedChange buildChange(const std::string& key, std::vector<GroupedFile>& fil
   ProposedChange c;
   c.id = "deprecations/" + key;
   const auto title = active.packTitles.find(first.pack);
-  c.title = describeTitle(grouping, title == active.packTitles.end() ? first.pack : title->second, first,
-                          occurrences, safe);
+  c.title = describeTitle(grouping, title == active.packTitles.end() ? first.pack : title->second,
+                          first, occurrences, safe);
   c.facts.analyzer = "deprecations";
   c.facts.ecosystem = grouping == Grouping::All ? "all" : first.pack;
   c.facts.updateType = "fix";
@@ -410,7 +423,8 @@ const SourceFile* findFile(const SourceTree& tree, const std::string& path) {
   return it != files.end() && it->path == path ? &*it : nullptr;
 }
 
-void addRepositoryPacks(const DeprecationsConfig& config, const SourceTree& tree, ActiveRules& active) {
+void addRepositoryPacks(const DeprecationsConfig& config, const SourceTree& tree,
+                        ActiveRules& active) {
   std::set<std::string> packNames;
   std::set<std::string> ruleIds;
   for (const RulePack& p : active.packs) {
@@ -419,7 +433,8 @@ void addRepositoryPacks(const DeprecationsConfig& config, const SourceTree& tree
   }
   auto admit = [&](RulePack pack, const std::string& field) {
     if (!packNames.insert(pack.name).second) {
-      configError(field, "pack name '" + pack.name + "' is already used by another pack; rename it");
+      configError(field,
+                  "pack name '" + pack.name + "' is already used by another pack; rename it");
     }
     for (const Rule& r : pack.rules) {
       if (!ruleIds.insert(r.id).second) {
@@ -434,7 +449,8 @@ void addRepositoryPacks(const DeprecationsConfig& config, const SourceTree& tree
     const SourceFile* file = findFile(tree, path);
     if (file == nullptr) configError(field, "'" + path + "' does not exist in the scanned commit");
     std::optional<std::string> text = tree.read(*file);
-    if (!text) configError(field, "'" + path + "' is binary or larger than the scan's file size limit");
+    if (!text)
+      configError(field, "'" + path + "' is binary or larger than the scan's file size limit");
     try {
       admit(parseRulePack(*text, path, RulePackOptions{false}), field);
     } catch (const RulePackError& e) {
@@ -443,14 +459,16 @@ void addRepositoryPacks(const DeprecationsConfig& config, const SourceTree& tree
   }
   if (!config.rules.empty()) {
     try {
-      admit(parseInlineRules(config.rules, "repo", "deprecations.rules", RulePackOptions{false}), "rules");
+      admit(parseInlineRules(config.rules, "repo", "deprecations.rules", RulePackOptions{false}),
+            "rules");
     } catch (const RulePackError& e) {
       throw DeprecationsConfigError(e.what());
     }
   }
 }
 
-void selectRules(const DeprecationsConfig& config, ActiveRules& active, std::vector<std::string>& warnings) {
+void selectRules(const DeprecationsConfig& config, ActiveRules& active,
+                 std::vector<std::string>& warnings) {
   std::set<std::string> disabledPacks(config.disablePacks.begin(), config.disablePacks.end());
   std::set<std::string> disabledRules(config.disableRules.begin(), config.disableRules.end());
   std::set<std::string> knownPacks;
@@ -483,7 +501,8 @@ DeprecationsConfig parseDeprecationsConfig(const json& section) {
   DeprecationsConfig config;
   if (section.is_null()) return config;
   if (!section.is_object()) {
-    throw DeprecationsConfigError(std::string("deprecations: must be an object, got ") + section.type_name());
+    throw DeprecationsConfigError(std::string("deprecations: must be an object, got ") +
+                                  section.type_name());
   }
   for (const auto& item : section.items()) {
     const std::string& key = item.key();
@@ -494,7 +513,8 @@ DeprecationsConfig parseDeprecationsConfig(const json& section) {
       config.disableRules = configStringList(value, key);
     } else if (key == "rules") {
       if (!value.is_array()) {
-        configError(key, std::string("must be a list of rules (see RULES.md), got ") + value.type_name());
+        configError(
+            key, std::string("must be a list of rules (see RULES.md), got ") + value.type_name());
       }
       config.rules = value;
     } else if (key == "rulePacks") {
@@ -517,19 +537,23 @@ DeprecationsConfig parseDeprecationsConfig(const json& section) {
         configError(key, e.what());
       }
     } else if (key == "enabled") {
-      if (!value.is_boolean()) configError(key, std::string("must be true or false, got ") + value.type_name());
+      if (!value.is_boolean())
+        configError(key, std::string("must be true or false, got ") + value.type_name());
     } else {
-      configError(key, "unknown field (known: disablePacks, disableRules, rules, rulePacks, grouping, "
-                       "ignorePaths, enabled)");
+      configError(key,
+                  "unknown field (known: disablePacks, disableRules, rules, rulePacks, grouping, "
+                  "ignorePaths, enabled)");
     }
   }
   return config;
 }
 
-DeprecationsAnalyzer::DeprecationsAnalyzer(DeprecationsOptions options) : options_(std::move(options)) {}
+DeprecationsAnalyzer::DeprecationsAnalyzer(DeprecationsOptions options)
+    : options_(std::move(options)) {}
 
 std::string DeprecationsAnalyzer::description() const {
-  return "deprecated API usages (Python, JavaScript, Go, C++, GitHub Actions, Kubernetes, Dockerfile, "
+  return "deprecated API usages (Python, JavaScript, Go, C++, GitHub Actions, Kubernetes, "
+         "Dockerfile, "
          "Ansible) and their documented replacements, from rule packs";
 }
 
@@ -541,8 +565,8 @@ AnalysisResult DeprecationsAnalyzer::run(const SourceTree& tree, const AnalyzerC
   if (options_.packs) {
     active.packs = *options_.packs;
   } else {
-    LoadedPacks loaded =
-        loadShippedPacks(context.dataDir.empty() ? defaultDataDir() : std::filesystem::path(context.dataDir));
+    LoadedPacks loaded = loadShippedPacks(
+        context.dataDir.empty() ? defaultDataDir() : std::filesystem::path(context.dataDir));
     active.packs = std::move(loaded.packs);
     for (std::string& w : loaded.warnings) result.warnings.push_back(std::move(w));
   }

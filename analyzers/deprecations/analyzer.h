@@ -6,12 +6,11 @@
 // "Repository configuration". run() is deterministic and may be called concurrently
 // on different trees.
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analyzers/analyzer.h"
 #include "analyzers/deprecations/glob.h"

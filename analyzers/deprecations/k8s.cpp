@@ -11,14 +11,14 @@ enum class Key : unsigned char { None, ApiVersion, Kind, Other };
 
 struct Line {
   std::size_t begin = 0;
-  std::size_t end = 0;           // before '\n' (and a '\r' before it)
-  std::size_t indent = 0;        // column of the first non-blank byte
-  std::size_t keyColumn = 0;     // column of the key, after any "- " markers
-  bool item = false;             // "- " markers precede the key
-  bool skip = false;             // blank or a comment
-  bool documentBreak = false;    // "---" or "..."
+  std::size_t end = 0;         // before '\n' (and a '\r' before it)
+  std::size_t indent = 0;      // column of the first non-blank byte
+  std::size_t keyColumn = 0;   // column of the key, after any "- " markers
+  bool item = false;           // "- " markers precede the key
+  bool skip = false;           // blank or a comment
+  bool documentBreak = false;  // "---" or "..."
   Key key = Key::None;
-  std::size_t valueBegin = 0;    // the key's value, quotes excluded
+  std::size_t valueBegin = 0;  // the key's value, quotes excluded
   std::size_t valueEnd = 0;
 };
 
@@ -30,7 +30,8 @@ class Scanner {
 
   // Parses "key: value" starting at `p` (before `end`). Returns the key kind and sets
   // the value span; Key::None when there is no "key:" here.
-  Key parseEntry(std::size_t p, std::size_t end, std::size_t* valueBegin, std::size_t* valueEnd) const {
+  Key parseEntry(std::size_t p, std::size_t end, std::size_t* valueBegin,
+                 std::size_t* valueEnd) const {
     std::size_t keyBegin = p;
     std::size_t keyEnd = p;
     std::size_t after = p;
@@ -93,7 +94,8 @@ class Scanner {
       line.skip = true;
       return line;
     }
-    if (p == begin && end - p >= 3 && (t_.compare(p, 3, "---") == 0 || t_.compare(p, 3, "...") == 0) &&
+    if (p == begin && end - p >= 3 &&
+        (t_.compare(p, 3, "---") == 0 || t_.compare(p, 3, "...") == 0) &&
         (end - p == 3 || isSpace(t_[p + 3]))) {
       line.documentBreak = true;
       return line;
@@ -166,7 +168,7 @@ const Line* siblingKind(const std::vector<Line>& lines, std::size_t at) {
       if (l.documentBreak) break;
       if (l.skip) continue;
       if (l.item && l.keyColumn == column) return l.key == Key::Kind ? &l : nullptr;  // item start
-      if (l.indent < column) break;  // the parent
+      if (l.indent < column) break;                                                   // the parent
       if (l.indent == column && !l.item && l.key == Key::Kind) return &l;
     }
   }
@@ -192,8 +194,8 @@ void findK8sApiRefs(std::string_view yaml, std::vector<K8sApiRef>& out) {
   std::size_t begin = 0;
   while (begin < yaml.size()) {
     const void* nl = std::memchr(yaml.data() + begin, '\n', yaml.size() - begin);
-    const std::size_t next = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - yaml.data())
-                                : yaml.size();
+    const std::size_t next =
+        nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - yaml.data()) : yaml.size();
     std::size_t end = next;
     if (end > begin && yaml[end - 1] == '\r') --end;
     lines.push_back(scanner.parseLine(begin, end));
@@ -204,7 +206,8 @@ void findK8sApiRefs(std::string_view yaml, std::vector<K8sApiRef>& out) {
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const Line& line = lines[i];
     if (line.key == Key::ApiVersion && line.valueEnd > line.valueBegin) {
-      if (const Line* kind = siblingKind(lines, i); kind != nullptr && kind->valueEnd > kind->valueBegin) {
+      if (const Line* kind = siblingKind(lines, i);
+          kind != nullptr && kind->valueEnd > kind->valueBegin) {
         out.push_back({line.valueBegin, line.valueEnd,
                        yaml.substr(line.valueBegin, line.valueEnd - line.valueBegin),
                        yaml.substr(kind->valueBegin, kind->valueEnd - kind->valueBegin)});
@@ -212,7 +215,8 @@ void findK8sApiRefs(std::string_view yaml, std::vector<K8sApiRef>& out) {
     }
     if (anyFlow && !line.skip && !line.documentBreak) {
       const std::string_view text = yaml.substr(line.begin, line.end - line.begin);
-      if (text.find('{') != std::string_view::npos && text.find("apiVersion") != std::string_view::npos) {
+      if (text.find('{') != std::string_view::npos &&
+          text.find("apiVersion") != std::string_view::npos) {
         std::size_t p = line.begin;
         while (p < line.end) {
           if (yaml[p] == '#' && (p == line.begin || isSpace(yaml[p - 1]))) break;

@@ -112,7 +112,8 @@ void lexPython(Pass& p) {
     } else if (isIdentChar(c)) {
       std::size_t j = i + 1;
       while (j < p.n && isIdentChar(static_cast<unsigned char>(p.t[j]))) ++j;
-      if (j < p.n && (p.t[j] == '"' || p.t[j] == '\'') && isPythonStringPrefix(p.t.substr(i, j - i))) {
+      if (j < p.n && (p.t[j] == '"' || p.t[j] == '\'') &&
+          isPythonStringPrefix(p.t.substr(i, j - i))) {
         const std::size_t e = scanPythonString(p, j);
         p.add(i, e, RegionKind::String);
         i = e;
@@ -128,9 +129,9 @@ void lexPython(Pass& p) {
 // ---------------------------------------------------------------- javascript, typescript
 
 bool keywordAllowsRegex(std::string_view word) {
-  static constexpr std::string_view kWords[] = {
-      "return", "typeof", "instanceof", "in", "of",    "new",  "delete",
-      "void",   "throw",  "case",       "do", "else",  "yield", "await"};
+  static constexpr std::string_view kWords[] = {"return", "typeof", "instanceof", "in",    "of",
+                                                "new",    "delete", "void",       "throw", "case",
+                                                "do",     "else",   "yield",      "await"};
   return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
 }
 
@@ -330,14 +331,16 @@ void lexCpp(Pass& p) {
       const std::size_t e = p.scanQuoted(i, static_cast<char>(c), true, false);
       p.add(i, e, RegionKind::String);
       i = e;
-    } else if (isDigit(c) || (c == '.' && i + 1 < p.n && isDigit(static_cast<unsigned char>(p.t[i + 1])))) {
+    } else if (isDigit(c) ||
+               (c == '.' && i + 1 < p.n && isDigit(static_cast<unsigned char>(p.t[i + 1])))) {
       // A preprocessing number, so the digit separators of 1'000'000 are not quotes.
       std::size_t j = i + 1;
       while (j < p.n) {
         const auto d = static_cast<unsigned char>(p.t[j]);
         if (isIdentChar(d) || d == '.') {
           ++j;
-        } else if (d == '\'' && j + 1 < p.n && isIdentChar(static_cast<unsigned char>(p.t[j + 1]))) {
+        } else if (d == '\'' && j + 1 < p.n &&
+                   isIdentChar(static_cast<unsigned char>(p.t[j + 1]))) {
           j += 2;
         } else if ((d == '+' || d == '-') && std::strchr("eEpP", p.t[j - 1]) != nullptr) {
           ++j;
@@ -401,8 +404,8 @@ bool opensBlockScalar(const Pass& p, std::size_t lineStart, std::size_t contentB
                       std::size_t contentEnd, std::size_t* parentColumn) {
   std::size_t k = contentEnd;
   while (k > contentBegin && (p.t[k - 1] == ' ' || p.t[k - 1] == '\t' || p.t[k - 1] == '\r')) --k;
-  while (k > contentBegin && (isDigit(static_cast<unsigned char>(p.t[k - 1])) || p.t[k - 1] == '+' ||
-                              p.t[k - 1] == '-')) {
+  while (k > contentBegin && (isDigit(static_cast<unsigned char>(p.t[k - 1])) ||
+                              p.t[k - 1] == '+' || p.t[k - 1] == '-')) {
     --k;
   }
   if (k == contentBegin || (p.t[k - 1] != '|' && p.t[k - 1] != '>')) return false;

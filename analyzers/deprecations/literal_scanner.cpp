@@ -48,12 +48,14 @@ LiteralScanner::LiteralScanner(std::vector<std::string> literals) : literals_(st
   std::map<std::string, std::vector<Window>> byWindow;
   for (uint32_t i = 0; i < literals_.size(); ++i) {
     const std::string& lit = literals_[i];
-    if (lit.size() < kFingerprint) throw std::invalid_argument("literal '" + lit + "' is shorter than 3 bytes");
+    if (lit.size() < kFingerprint)
+      throw std::invalid_argument("literal '" + lit + "' is shorter than 3 bytes");
     uint32_t best = 0;
     int bestCost = 1 << 30;
     for (uint32_t k = 0; k + kFingerprint <= lit.size(); ++k) {
       int cost = 0;
-      for (std::size_t j = 0; j < kFingerprint; ++j) cost += frequency(static_cast<unsigned char>(lit[k + j]));
+      for (std::size_t j = 0; j < kFingerprint; ++j)
+        cost += frequency(static_cast<unsigned char>(lit[k + j]));
       if (cost < bestCost) {
         bestCost = cost;
         best = k;
@@ -87,12 +89,14 @@ LiteralScanner::LiteralScanner(std::vector<std::string> literals) : literals_(st
     const uint32_t key = windowKey(reinterpret_cast<const unsigned char*>(window.data()));
     uint32_t slot = hashKey(key) & tableMask_;
     while (table_[slot].key != 0) slot = (slot + 1) & tableMask_;
-    table_[slot] = {key + 1, static_cast<uint32_t>(windows_.size()), static_cast<uint32_t>(members.size())};
+    table_[slot] = {key + 1, static_cast<uint32_t>(windows_.size()),
+                    static_cast<uint32_t>(members.size())};
     windows_.insert(windows_.end(), members.begin(), members.end());
   }
 }
 
-void LiteralScanner::verify(std::string_view text, std::size_t at, std::vector<LiteralHit>& hits) const {
+void LiteralScanner::verify(std::string_view text, std::size_t at,
+                            std::vector<LiteralHit>& hits) const {
   const uint32_t key = windowKey(reinterpret_cast<const unsigned char*>(text.data()) + at);
   for (uint32_t slot = hashKey(key) & tableMask_;; slot = (slot + 1) & tableMask_) {
     const Slot& s = table_[slot];
@@ -104,13 +108,15 @@ void LiteralScanner::verify(std::string_view text, std::size_t at, std::vector<L
       const std::size_t start = at - w.offset;
       const std::string& lit = literals_[w.literal];
       if (lit.size() > text.size() - start) continue;
-      if (std::memcmp(text.data() + start, lit.data(), lit.size()) == 0) hits.push_back({w.literal, start});
+      if (std::memcmp(text.data() + start, lit.data(), lit.size()) == 0)
+        hits.push_back({w.literal, start});
     }
     return;
   }
 }
 
-void LiteralScanner::scanScalar(std::string_view text, std::size_t from, std::vector<LiteralHit>& hits) const {
+void LiteralScanner::scanScalar(std::string_view text, std::size_t from,
+                                std::vector<LiteralHit>& hits) const {
   if (text.size() < kFingerprint) return;
   const auto* t = reinterpret_cast<const unsigned char*>(text.data());
   const std::size_t last = text.size() - kFingerprint;
@@ -121,8 +127,8 @@ void LiteralScanner::scanScalar(std::string_view text, std::size_t from, std::ve
 }
 
 #ifdef DDD_HAVE_X86
-__attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(std::string_view text,
-                                                                       std::vector<LiteralHit>& hits) const {
+__attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(
+    std::string_view text, std::vector<LiteralHit>& hits) const {
   // Blocks of 16 candidate positions; a block reads 16 + 2 bytes.
   if (text.size() < 16 + kFingerprint - 1) return 0;
   const std::size_t end = text.size() - (16 + kFingerprint - 1);
@@ -142,10 +148,12 @@ __attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(std::stri
       const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + j));
       const __m128i low = _mm_and_si128(bytes, nibble);
       const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), nibble);
-      const __m128i match = _mm_and_si128(_mm_shuffle_epi8(lo[j], low), _mm_shuffle_epi8(hi[j], high));
+      const __m128i match =
+          _mm_and_si128(_mm_shuffle_epi8(lo[j], low), _mm_shuffle_epi8(hi[j], high));
       candidates = _mm_and_si128(candidates, match);
     }
-    unsigned lanes = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(candidates, zero))) & 0xffffu;
+    unsigned lanes =
+        ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(candidates, zero))) & 0xffffu;
     if (lanes == 0) continue;
     while (lanes != 0) {
       const int lane = __builtin_ctz(lanes);
@@ -156,8 +164,8 @@ __attribute__((target("ssse3"))) std::size_t LiteralScanner::scanSsse3(std::stri
   return p;
 }
 
-__attribute__((target("avx2"))) std::size_t LiteralScanner::scanAvx2(std::string_view text,
-                                                                     std::vector<LiteralHit>& hits) const {
+__attribute__((target("avx2"))) std::size_t LiteralScanner::scanAvx2(
+    std::string_view text, std::vector<LiteralHit>& hits) const {
   // Each 16-byte block is broadcast to both 128-bit lanes; the low lane is matched
   // against buckets 0-7, the high lane against buckets 8-15.
   if (text.size() < 16 + kFingerprint - 1) return 0;
@@ -175,14 +183,16 @@ __attribute__((target("avx2"))) std::size_t LiteralScanner::scanAvx2(std::string
   for (; p <= end; p += 16) {
     __m256i candidates = _mm256_set1_epi8(-1);
     for (std::size_t j = 0; j < kFingerprint; ++j) {
-      const __m256i bytes =
-          _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + j)));
+      const __m256i bytes = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + p + j)));
       const __m256i low = _mm256_and_si256(bytes, nibble);
       const __m256i high = _mm256_and_si256(_mm256_srli_epi16(bytes, 4), nibble);
-      const __m256i match = _mm256_and_si256(_mm256_shuffle_epi8(lo[j], low), _mm256_shuffle_epi8(hi[j], high));
+      const __m256i match =
+          _mm256_and_si256(_mm256_shuffle_epi8(lo[j], low), _mm256_shuffle_epi8(hi[j], high));
       candidates = _mm256_and_si256(candidates, match);
     }
-    const __m128i any = _mm_or_si128(_mm256_castsi256_si128(candidates), _mm256_extracti128_si256(candidates, 1));
+    const __m128i any =
+        _mm_or_si128(_mm256_castsi256_si128(candidates), _mm256_extracti128_si256(candidates, 1));
     unsigned lanes = ~static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(any, zero))) & 0xffffu;
     while (lanes != 0) {
       const int lane = __builtin_ctz(lanes);
@@ -193,7 +203,9 @@ __attribute__((target("avx2"))) std::size_t LiteralScanner::scanAvx2(std::string
   return p;
 }
 #else
-std::size_t LiteralScanner::scanSsse3(std::string_view, std::vector<LiteralHit>&) const { return 0; }
+std::size_t LiteralScanner::scanSsse3(std::string_view, std::vector<LiteralHit>&) const {
+  return 0;
+}
 std::size_t LiteralScanner::scanAvx2(std::string_view, std::vector<LiteralHit>&) const { return 0; }
 #endif
 
@@ -201,7 +213,8 @@ void LiteralScanner::findAll(std::string_view text, std::vector<LiteralHit>& hit
   findAll(text, hits, Simd::Best);
 }
 
-void LiteralScanner::findAll(std::string_view text, std::vector<LiteralHit>& hits, Simd simd) const {
+void LiteralScanner::findAll(std::string_view text, std::vector<LiteralHit>& hits,
+                             Simd simd) const {
   hits.clear();
   if (literals_.empty()) return;
   std::size_t done = 0;

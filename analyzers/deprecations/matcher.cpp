@@ -47,14 +47,15 @@ namespace {
 struct Scratch {
   std::vector<LiteralHit> hits;
   std::vector<int> setHits;
-  std::vector<Kind> pending;                   // per slot: is it to run, and how
+  std::vector<Kind> pending;  // per slot: is it to run, and how
   std::vector<char> isPending;
   std::vector<std::vector<std::size_t>> lineHits;  // per line-local slot: literal offsets
   std::vector<uint32_t> touched;                   // slots with lineHits this file
   std::vector<Region> regions;
   std::vector<K8sApiRef> refs;
   std::vector<re2::StringPiece> submatches;
-  std::vector<signed char> k8sApplies;  // per k8s rule: globs accept the path: -1 unknown, 0 no, 1 yes
+  std::vector<signed char>
+      k8sApplies;  // per k8s rule: globs accept the path: -1 unknown, 0 no, 1 yes
   std::vector<std::size_t> k8sReported;
   std::vector<uint64_t> k8sUnreported;
 };
@@ -174,7 +175,9 @@ class LineCounter {
     }
   }
   uint32_t line() const { return line_; }
-  uint32_t columnOf(std::size_t offset) const { return static_cast<uint32_t>(offset - lineStart_ + 1); }
+  uint32_t columnOf(std::size_t offset) const {
+    return static_cast<uint32_t>(offset - lineStart_ + 1);
+  }
 
   // Position just past [begin, end) when begin is the current offset, without moving.
   void endOf(std::size_t begin, std::size_t end, uint32_t* line, uint32_t* column) const {
@@ -400,7 +403,8 @@ void RuleMatcher::scan(std::string_view path, Language language, std::string_vie
           const uint32_t index = lr->k8sRules[k];
           const Rule& rule = *rules_[index];
           if (rule.apiVersion != ref.apiVersion) continue;
-          if (std::find(rule.kinds.begin(), rule.kinds.end(), ref.kind) == rule.kinds.end()) continue;
+          if (std::find(rule.kinds.begin(), rule.kinds.end(), ref.kind) == rule.kinds.end())
+            continue;
           if (s.k8sApplies[k] < 0) s.k8sApplies[k] = rule.appliesToPath(path) ? 1 : 0;
           if (s.k8sApplies[k] == 0) continue;
           if (s.k8sReported[k] == options_.maxMatchesPerRule) {
@@ -422,7 +426,8 @@ void RuleMatcher::scan(std::string_view path, Language language, std::string_vie
         }
       }
       for (std::size_t k = 0; k < lr->k8sRules.size(); ++k) {
-        if (s.k8sUnreported[k] > 0) out.overflows.push_back({rules_[lr->k8sRules[k]], s.k8sUnreported[k]});
+        if (s.k8sUnreported[k] > 0)
+          out.overflows.push_back({rules_[lr->k8sRules[k]], s.k8sUnreported[k]});
       }
     }
   }

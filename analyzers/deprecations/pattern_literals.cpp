@@ -45,7 +45,8 @@ Info fromByteSet(const ByteSet& set) {
 }
 
 bool usable(const std::vector<std::string>& set) {
-  return !set.empty() && std::none_of(set.begin(), set.end(), [](const std::string& s) { return s.empty(); });
+  return !set.empty() &&
+         std::none_of(set.begin(), set.end(), [](const std::string& s) { return s.empty(); });
 }
 
 std::size_t shortest(const std::vector<std::string>& set) {
@@ -58,11 +59,11 @@ std::size_t shortest(const std::vector<std::string>& set) {
 // about a file, so a rarer necessary literal is preferred even when it is shorter.
 bool isCommonWord(std::string_view s) {
   static constexpr std::string_view kWords[] = {
-      "import", "from",   "return", "self",    "this",  "function", "const",   "require",
-      "def",    "class",  "static", "public",  "void",  "include",  "package", "string",
-      "true",   "false",  "null",   "None",    "var",   "let",      "name",    "value",
-      "std",    "if",     "for",    "while",   "else",  "int",      "char",    "func",
-      "type",   "struct", "export", "module",  "async", "await",    "new",     "run"};
+      "import", "from",   "return", "self",   "this",  "function", "const",   "require",
+      "def",    "class",  "static", "public", "void",  "include",  "package", "string",
+      "true",   "false",  "null",   "None",   "var",   "let",      "name",    "value",
+      "std",    "if",     "for",    "while",  "else",  "int",      "char",    "func",
+      "type",   "struct", "export", "module", "async", "await",    "new",     "run"};
   std::size_t b = 0;
   std::size_t e = s.size();
   auto word = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
@@ -273,7 +274,8 @@ class Reader {
     auto number = [&](int* out) {
       const std::size_t start = j;
       long v = 0;
-      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9' && v <= 100000) v = v * 10 + (p_[j++] - '0');
+      while (j < p_.size() && p_[j] >= '0' && p_[j] <= '9' && v <= 100000)
+        v = v * 10 + (p_[j++] - '0');
       *out = static_cast<int>(v);
       return j > start;
     };
@@ -377,18 +379,42 @@ class Reader {
       }
     };
     switch (e) {
-      case 'd': fill(true, false, false, false); return false;
-      case 'D': fill(true, false, false, true); return false;
-      case 'w': fill(false, true, false, false); return false;
-      case 'W': fill(false, true, false, true); return false;
-      case 's': fill(false, false, true, false); return false;
-      case 'S': fill(false, false, true, true); return false;
-      case 'n': *byte = '\n'; return true;
-      case 't': *byte = '\t'; return true;
-      case 'r': *byte = '\r'; return true;
-      case 'f': *byte = '\f'; return true;
-      case 'v': *byte = '\v'; return true;
-      case 'a': *byte = '\a'; return true;
+      case 'd':
+        fill(true, false, false, false);
+        return false;
+      case 'D':
+        fill(true, false, false, true);
+        return false;
+      case 'w':
+        fill(false, true, false, false);
+        return false;
+      case 'W':
+        fill(false, true, false, true);
+        return false;
+      case 's':
+        fill(false, false, true, false);
+        return false;
+      case 'S':
+        fill(false, false, true, true);
+        return false;
+      case 'n':
+        *byte = '\n';
+        return true;
+      case 't':
+        *byte = '\t';
+        return true;
+      case 'r':
+        *byte = '\r';
+        return true;
+      case 'f':
+        *byte = '\f';
+        return true;
+      case 'v':
+        *byte = '\v';
+        return true;
+      case 'a':
+        *byte = '\a';
+        return true;
       case 'x': {
         int value = 0;
         if (!atEnd() && peek() == '{') {
@@ -414,7 +440,7 @@ class Reader {
     const auto u = static_cast<unsigned char>(e);
     const bool alnum = (u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z');
     if (alnum || u >= 0x80) throw Unsupported{};  // \p, \Q, \C, octal, ...: not read here
-    *byte = u;  // escaped punctuation
+    *byte = u;                                    // escaped punctuation
     return true;
   }
 

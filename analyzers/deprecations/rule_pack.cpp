@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <initializer_list>
-#include <set>
 #include <iterator>
+#include <set>
 
 #ifndef DDD_DATA_DIR
 #define DDD_DATA_DIR "."
@@ -21,7 +21,8 @@ using nlohmann::json;
 // Names the thing being parsed in error messages: "<source>: rule <id>: field '<f>': ...".
 class Where {
  public:
-  Where(std::string source, std::string rule) : source_(std::move(source)), rule_(std::move(rule)) {}
+  Where(std::string source, std::string rule)
+      : source_(std::move(source)), rule_(std::move(rule)) {}
   void setRule(std::string rule) { rule_ = std::move(rule); }
 
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
@@ -68,8 +69,8 @@ std::string requireString(const json& object, const char* name, const Where& whe
   return s;
 }
 
-std::optional<std::string> optionalString(const json& object, const char* name,
-                                          const Where& where, bool nullAllowed = false) {
+std::optional<std::string> optionalString(const json& object, const char* name, const Where& where,
+                                          bool nullAllowed = false) {
   const json* v = field(object, name);
   if (v == nullptr || (nullAllowed && v->is_null())) return std::nullopt;
   if (!v->is_string()) {
@@ -82,7 +83,8 @@ std::optional<std::string> optionalString(const json& object, const char* name,
 bool optionalBool(const json& object, const char* name, const Where& where) {
   const json* v = field(object, name);
   if (v == nullptr) return false;
-  if (!v->is_boolean()) where.fail(name, std::string("must be true or false, got ") + v->type_name());
+  if (!v->is_boolean())
+    where.fail(name, std::string("must be true or false, got ") + v->type_name());
   return v->get<bool>();
 }
 
@@ -90,11 +92,13 @@ std::vector<std::string> stringList(const json& object, const char* name, const 
   std::vector<std::string> out;
   const json* v = field(object, name);
   if (v == nullptr) return out;
-  if (!v->is_array()) where.fail(name, std::string("must be a list of strings, got ") + v->type_name());
+  if (!v->is_array())
+    where.fail(name, std::string("must be a list of strings, got ") + v->type_name());
   for (std::size_t i = 0; i < v->size(); ++i) {
     const json& item = (*v)[i];
     const std::string label = std::string(name) + "[" + std::to_string(i) + "]";
-    if (!item.is_string()) where.fail(label, std::string("must be a string, got ") + item.type_name());
+    if (!item.is_string())
+      where.fail(label, std::string("must be a string, got ") + item.type_name());
     if (item.get_ref<const std::string&>().empty()) where.fail(label, "must not be empty");
     out.push_back(item.get<std::string>());
   }
@@ -106,7 +110,8 @@ bool isSlugChar(char c, bool dotAllowed) {
 }
 
 bool isSlug(std::string_view s, bool dotAllowed) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [&](char c) { return isSlugChar(c, dotAllowed); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [&](char c) { return isSlugChar(c, dotAllowed); });
 }
 
 GlobSet globField(const json& object, const char* name, const Where& where) {
@@ -124,8 +129,9 @@ std::shared_ptr<const RE2> compilePattern(const std::string& pattern, const Wher
   auto regex = std::make_shared<const RE2>(pattern, options);
   if (!regex->ok()) where.fail("pattern", "RE2 error: " + regex->error());
   if (RE2::PartialMatch("", *regex)) {
-    where.fail("pattern", "matches the empty string, so it would report every position; "
-                          "make it require at least one character");
+    where.fail("pattern",
+               "matches the empty string, so it would report every position; "
+               "make it require at least one character");
   }
   return regex;
 }
@@ -133,11 +139,12 @@ std::shared_ptr<const RE2> compilePattern(const std::string& pattern, const Wher
 // Resolves `fix` (a group name, or a group number) to a capture group index.
 int resolveFixGroup(const Rule& rule, const std::string& fix, const Where& where) {
   const int groups = rule.regex->NumberOfCapturingGroups();
-  if (fix.empty()) where.fail("fix", "must name a capture group (or be left out for the whole match)");
+  if (fix.empty())
+    where.fail("fix", "must name a capture group (or be left out for the whole match)");
   if (std::all_of(fix.begin(), fix.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (fix.size() > 3 || std::stoi(fix) > groups) {
-      where.fail("fix", "group " + fix + " does not exist: the pattern has " + std::to_string(groups) +
-                            " capture group(s)");
+      where.fail("fix", "group " + fix + " does not exist: the pattern has " +
+                            std::to_string(groups) + " capture group(s)");
     }
     return std::stoi(fix);
   }
@@ -146,9 +153,9 @@ int resolveFixGroup(const Rule& rule, const std::string& fix, const Where& where
   if (it == named.end()) {
     std::string names;
     for (const auto& [name, index] : named) names += (names.empty() ? "" : ", ") + name;
-    where.fail("fix", "no capture group named '" + fix + "' in the pattern (named groups: " +
-                          (names.empty() ? std::string("none; write (?P<" + fix + ">...)") : names) +
-                          ")");
+    where.fail("fix",
+               "no capture group named '" + fix + "' in the pattern (named groups: " +
+                   (names.empty() ? std::string("none; write (?P<" + fix + ">...)") : names) + ")");
   }
   return it->second;
 }
@@ -159,7 +166,8 @@ std::vector<RuleTestCase> parseCases(const json& tests, const char* kind, const 
   const std::string base = std::string("tests.") + kind;
   const json* list = field(tests, kind);
   if (list == nullptr) return out;
-  if (!list->is_array()) where.fail(base, std::string("must be a list of cases, got ") + list->type_name());
+  if (!list->is_array())
+    where.fail(base, std::string("must be a list of cases, got ") + list->type_name());
   const bool positive = std::string_view(kind) == "positive";
   for (std::size_t i = 0; i < list->size(); ++i) {
     const json& c = (*list)[i];
@@ -177,7 +185,8 @@ std::vector<RuleTestCase> parseCases(const json& tests, const char* kind, const 
     };
     auto path = str("path");
     auto code = str("code");
-    if (!path || path->empty()) where.fail(label + ".path", "required (a file path that decides the language)");
+    if (!path || path->empty())
+      where.fail(label + ".path", "required (a file path that decides the language)");
     if (!code) where.fail(label + ".code", "required");
     tc.path = *path;
     tc.code = *code;
@@ -198,22 +207,27 @@ std::vector<RuleTestCase> parseCases(const json& tests, const char* kind, const 
 }
 
 const std::initializer_list<std::string_view> kRegexFields = {
-    "id",   "type",      "languages",       "paths",     "excludePaths", "pattern",
-    "fix",  "replacement", "inStrings",     "message",   "deprecatedSince", "removedIn",
-    "docs", "safe",      "severity",        "tests"};
-const std::initializer_list<std::string_view> kK8sFields = {
-    "id",      "type",  "languages",       "paths",     "excludePaths", "apiVersion",
-    "kinds",   "replacementApiVersion", "message", "deprecatedSince", "removedIn", "docs",
-    "safe",    "severity", "tests"};
+    "id",   "type",        "languages", "paths",   "excludePaths",    "pattern",
+    "fix",  "replacement", "inStrings", "message", "deprecatedSince", "removedIn",
+    "docs", "safe",        "severity",  "tests"};
+const std::initializer_list<std::string_view> kK8sFields = {"id",           "type",
+                                                            "languages",    "paths",
+                                                            "excludePaths", "apiVersion",
+                                                            "kinds",        "replacementApiVersion",
+                                                            "message",      "deprecatedSince",
+                                                            "removedIn",    "docs",
+                                                            "safe",         "severity",
+                                                            "tests"};
 
-Rule parseRule(const json& j, const std::string& packName, std::size_t index, const std::string& source,
-               const RulePackOptions& options) {
+Rule parseRule(const json& j, const std::string& packName, std::size_t index,
+               const std::string& source, const RulePackOptions& options) {
   Where where(source, "rule #" + std::to_string(index + 1));
   if (!j.is_object()) where.fail("", std::string("must be an object, got ") + j.type_name());
   Rule rule;
   rule.pack = packName;
   rule.id = requireString(j, "id", where);
-  if (!isSlug(rule.id, true)) where.fail("id", "'" + rule.id + "' may only use a-z, 0-9, '.' and '-'");
+  if (!isSlug(rule.id, true))
+    where.fail("id", "'" + rule.id + "' may only use a-z, 0-9, '.' and '-'");
   where.setRule("rule " + rule.id);
   if (!rule.id.starts_with(packName + ".") || rule.id.size() == packName.size() + 1) {
     where.fail("id", "must be '" + packName + ".<name>' (the pack name, a dot, a name)");
@@ -254,7 +268,8 @@ Rule parseRule(const json& j, const std::string& packName, std::size_t index, co
   rule.deprecatedSince = optionalString(j, "deprecatedSince", where).value_or("");
   rule.removedIn = optionalString(j, "removedIn", where, true);
   rule.docs = optionalString(j, "docs", where).value_or("");
-  if (!rule.docs.empty() && !rule.docs.starts_with("https://") && !rule.docs.starts_with("http://")) {
+  if (!rule.docs.empty() && !rule.docs.starts_with("https://") &&
+      !rule.docs.starts_with("http://")) {
     where.fail("docs", "must be an http(s) URL, got '" + rule.docs + "'");
   }
   rule.safe = optionalBool(j, "safe", where);
@@ -269,7 +284,8 @@ Rule parseRule(const json& j, const std::string& packName, std::size_t index, co
   if (rule.type == RuleType::Regex) {
     rule.pattern = requireString(j, "pattern", where);
     rule.regex = compilePattern(rule.pattern, where);
-    if (auto fix = optionalString(j, "fix", where)) rule.fixGroup = resolveFixGroup(rule, *fix, where);
+    if (auto fix = optionalString(j, "fix", where))
+      rule.fixGroup = resolveFixGroup(rule, *fix, where);
     rule.inStrings = optionalBool(j, "inStrings", where);
     rule.replacement = optionalString(j, "replacement", where);
     int needed = rule.fixGroup;
@@ -293,14 +309,17 @@ Rule parseRule(const json& j, const std::string& packName, std::size_t index, co
 
   const json* tests = field(j, "tests");
   if (tests != nullptr) {
-    if (!tests->is_object()) where.fail("tests", std::string("must be an object, got ") + tests->type_name());
+    if (!tests->is_object())
+      where.fail("tests", std::string("must be an object, got ") + tests->type_name());
     rejectUnknownFields(*tests, {"positive", "negative"}, where, "tests.");
     rule.positive = parseCases(*tests, "positive", rule, where);
     rule.negative = parseCases(*tests, "negative", rule, where);
   }
   if (options.requireTests) {
-    if (rule.positive.empty()) where.fail("tests.positive", "needs at least one case the rule fires on");
-    if (rule.negative.empty()) where.fail("tests.negative", "needs at least one case the rule must not fire on");
+    if (rule.positive.empty())
+      where.fail("tests.positive", "needs at least one case the rule fires on");
+    if (rule.negative.empty())
+      where.fail("tests.negative", "needs at least one case the rule must not fire on");
   }
   return rule;
 }
@@ -327,7 +346,8 @@ bool Rule::appliesToPath(std::string_view path) const {
   return excludePaths.empty() || !excludePaths.matches(path);
 }
 
-RulePack parseRulePack(std::string_view jsonText, const std::string& source, RulePackOptions options) {
+RulePack parseRulePack(std::string_view jsonText, const std::string& source,
+                       RulePackOptions options) {
   json j;
   try {
     j = json::parse(jsonText.begin(), jsonText.end(), nullptr, true, true);
@@ -335,18 +355,21 @@ RulePack parseRulePack(std::string_view jsonText, const std::string& source, Rul
     throw RulePackError(source + ": invalid JSON: " + e.what());
   }
   Where where(source, "");
-  if (!j.is_object()) where.fail("", std::string("a rule pack is a JSON object, got ") + j.type_name());
+  if (!j.is_object())
+    where.fail("", std::string("a rule pack is a JSON object, got ") + j.type_name());
   try {
     rejectUnknownFields(j, {"pack", "title", "description", "rules"}, where);
     RulePack pack;
     pack.source = source;
     pack.name = requireString(j, "pack", where);
-    if (!isSlug(pack.name, false)) where.fail("pack", "'" + pack.name + "' may only use a-z, 0-9 and '-'");
+    if (!isSlug(pack.name, false))
+      where.fail("pack", "'" + pack.name + "' may only use a-z, 0-9 and '-'");
     pack.title = optionalString(j, "title", where).value_or(pack.name);
     optionalString(j, "description", where);
     const json* rules = field(j, "rules");
     if (rules == nullptr) where.fail("rules", "required");
-    if (!rules->is_array() || rules->empty()) where.fail("rules", "must be a non-empty list of rules");
+    if (!rules->is_array() || rules->empty())
+      where.fail("rules", "must be a non-empty list of rules");
     parseRulesInto(pack, *rules, options);
     return pack;
   } catch (const json::exception& e) {  // not expected: every access is type-checked first
@@ -357,7 +380,8 @@ RulePack parseRulePack(std::string_view jsonText, const std::string& source, Rul
 RulePack parseInlineRules(const nlohmann::json& rules, const std::string& packName,
                           const std::string& source, RulePackOptions options) {
   Where where(source, "");
-  if (!rules.is_array()) where.fail("", std::string("must be a list of rules, got ") + rules.type_name());
+  if (!rules.is_array())
+    where.fail("", std::string("must be a list of rules, got ") + rules.type_name());
   RulePack pack;
   pack.name = packName;
   pack.title = packName;
@@ -387,8 +411,9 @@ LoadedPacks loadShippedPacks(const std::filesystem::path& dataDir) {
     if (it->path().extension() == ".json") files.push_back(it->path());
   }
   if (ec) {
-    loaded.warnings.push_back("no shipped rule packs: cannot list " + dir.string() + ": " + ec.message() +
-                              " (set DDD_DATA_DIR to the directory holding analyzers/deprecations/packs)");
+    loaded.warnings.push_back(
+        "no shipped rule packs: cannot list " + dir.string() + ": " + ec.message() +
+        " (set DDD_DATA_DIR to the directory holding analyzers/deprecations/packs)");
     return loaded;
   }
   std::sort(files.begin(), files.end());
@@ -406,7 +431,8 @@ LoadedPacks loadShippedPacks(const std::filesystem::path& dataDir) {
     try {
       pack = parseRulePack(text, source);
     } catch (const RulePackError& e) {
-      loaded.warnings.push_back(std::string(e.what()) + "; pack skipped, the other packs still run");
+      loaded.warnings.push_back(std::string(e.what()) +
+                                "; pack skipped, the other packs still run");
       continue;
     }
     if (packNames.count(pack.name) != 0) {

@@ -38,7 +38,8 @@ TEST(DeprecationsAnalyzer, EditTouchesOnlyTheMatchedSpan) {
       "\tlogger.warn(  'tabs\tand trailing spaces'  )   \r\n"
       "# logging.warn('comment stays')\r\n"
       "no_newline_at_end = logging.warn";
-  const auto result = runDeprecations({{"svc/worker.py", original}}, {testPack("sample_python.json")});
+  const auto result =
+      runDeprecations({{"svc/worker.py", original}}, {testPack("sample_python.json")});
   const ProposedChange* change = changeById(result, "deprecations/sample-python");
   ASSERT_NE(change, nullptr);
   const FileEdit* edit = editOf(*change, "svc/worker.py");
@@ -59,14 +60,18 @@ TEST(DeprecationsAnalyzer, EditTouchesOnlyTheMatchedSpan) {
   EXPECT_EQ(edit->spans[0].replacement, "logging.warning(");
   EXPECT_EQ(edit->spans[1].line, 5u);
   // Bytes before the first span and after the last are identical.
-  EXPECT_EQ(edit->newContent->substr(0, edit->spans[0].offset), original.substr(0, edit->spans[0].offset));
+  EXPECT_EQ(edit->newContent->substr(0, edit->spans[0].offset),
+            original.substr(0, edit->spans[0].offset));
   const std::size_t tail = original.size() - (edit->spans[1].offset + edit->spans[1].length);
-  EXPECT_EQ(edit->newContent->substr(edit->newContent->size() - tail), original.substr(original.size() - tail));
+  EXPECT_EQ(edit->newContent->substr(edit->newContent->size() - tail),
+            original.substr(original.size() - tail));
 }
 
 TEST(DeprecationsAnalyzer, FixGroupEditsOnlyTheGroup) {
-  const std::string code = "class T(TestCase):\n    def test(self):\n        self.assertEquals(f(1),  2)\n";
-  const auto result = runDeprecations({{"tests/test_f.py", code}}, {testPack("sample_python.json")});
+  const std::string code =
+      "class T(TestCase):\n    def test(self):\n        self.assertEquals(f(1),  2)\n";
+  const auto result =
+      runDeprecations({{"tests/test_f.py", code}}, {testPack("sample_python.json")});
   const ProposedChange* change = changeById(result, "deprecations/sample-python");
   ASSERT_NE(change, nullptr);
   ASSERT_EQ(change->edits.size(), 1u);
@@ -95,7 +100,8 @@ TEST(DeprecationsAnalyzer, OverlappingMatchesKeepFirst) {
   ASSERT_EQ(change->edits.size(), 1u);
   // Line 1: os.popen( wins; popen(cmd) overlaps it and is dropped; cmd) starts after
   // the first span ends and is kept. Line 2: popen(cmd) wins over cmd).
-  EXPECT_EQ(*change->edits[0].newContent, "out = subprocess_popen(command).read()\nother = run(cmd)\n");
+  EXPECT_EQ(*change->edits[0].newContent,
+            "out = subprocess_popen(command).read()\nother = run(cmd)\n");
   // Every match is still a finding; only the kept ones name the change.
   ASSERT_EQ(result.findings.size(), 5u);
   int withChange = 0;
@@ -143,17 +149,18 @@ TEST(DeprecationsAnalyzer, GroupingByPackRuleAll) {
     return out;
   };
   const auto byPack = runDeprecations(files, allTestPacks());
-  EXPECT_EQ(ids(byPack), (std::vector<std::string>{"deprecations/sample-actions", "deprecations/sample-k8s-review",
+  EXPECT_EQ(ids(byPack), (std::vector<std::string>{"deprecations/sample-actions",
+                                                   "deprecations/sample-k8s-review",
                                                    "deprecations/sample-python"}));
   EXPECT_EQ(changeById(byPack, "deprecations/sample-python")->facts.filesTouched, 2u);
   EXPECT_EQ(changeById(byPack, "deprecations/sample-python")->facts.ecosystem, "sample-python");
 
   const auto byRule = runDeprecations(files, allTestPacks(), {{"grouping", "rule"}});
-  EXPECT_EQ(ids(byRule), (std::vector<std::string>{
-                             "deprecations/sample-actions-set-output",
-                             "deprecations/sample-k8s-extensions-v1beta1-workloads",
-                             "deprecations/sample-python-logging-warn",
-                             "deprecations/sample-python-unittest-assert-equals"}));
+  EXPECT_EQ(ids(byRule),
+            (std::vector<std::string>{"deprecations/sample-actions-set-output",
+                                      "deprecations/sample-k8s-extensions-v1beta1-workloads",
+                                      "deprecations/sample-python-logging-warn",
+                                      "deprecations/sample-python-unittest-assert-equals"}));
   EXPECT_EQ(changeById(byRule, "deprecations/sample-python-logging-warn")->facts.filesTouched, 2u);
 
   const auto all = runDeprecations(files, allTestPacks(), {{"grouping", "all"}});
@@ -187,15 +194,17 @@ TEST(DeprecationsAnalyzer, ChangeFactsAndPullRequestSections) {
   EXPECT_EQ(c.edits[0].path, "svc/a.py");
   EXPECT_NE(c.whatChanges.find("`svc/a.py:3`"), std::string::npos) << c.whatChanges;
   // Each occurrence in its line, before and after.
-  EXPECT_NE(c.whatChanges.find("| `svc/b.py:1` | `self.assertEquals(x, y)` | `self.assertEqual(x, y)` | "
-                               "sample-python.unittest-assert-equals |"),
-            std::string::npos)
+  EXPECT_NE(
+      c.whatChanges.find("| `svc/b.py:1` | `self.assertEquals(x, y)` | `self.assertEqual(x, y)` | "
+                         "sample-python.unittest-assert-equals |"),
+      std::string::npos)
       << c.whatChanges;
   EXPECT_NE(c.whatChanges.find("| `svc/a.py:3` | `logging.warn('b'); logging.warn('c')` | "
                                "`logging.warn('b'); logging.warning('c')` |"),
             std::string::npos)
       << c.whatChanges;
-  EXPECT_NE(c.why.find("https://docs.python.org/3/library/logging.html#logging.Logger.warning"), std::string::npos);
+  EXPECT_NE(c.why.find("https://docs.python.org/3/library/logging.html#logging.Logger.warning"),
+            std::string::npos);
   EXPECT_NE(c.why.find("Deprecated since: Python 3.3"), std::string::npos);
   EXPECT_NE(c.why.find("Removed in: Python 3.12"), std::string::npos);
   EXPECT_NE(c.risk.find("marked safe"), std::string::npos);
@@ -205,9 +214,10 @@ TEST(DeprecationsAnalyzer, ChangeFactsAndPullRequestSections) {
 }
 
 TEST(DeprecationsAnalyzer, ReportOnlyRulesGiveFindingsWithoutChanges) {
-  const auto result = runDeprecations(
-      {{"deploy/psp.yaml", "apiVersion: extensions/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: restricted\n"}},
-      {testPack("sample_k8s.json")});
+  const auto result = runDeprecations({{"deploy/psp.yaml",
+                                        "apiVersion: extensions/v1beta1\nkind: "
+                                        "PodSecurityPolicy\nmetadata:\n  name: restricted\n"}},
+                                      {testPack("sample_k8s.json")});
   EXPECT_TRUE(result.changes.empty());
   ASSERT_EQ(result.findings.size(), 1u);
   const Finding& f = result.findings[0];
@@ -227,7 +237,8 @@ TEST(DeprecationsAnalyzer, K8sFixKeepsQuotesAndLayout) {
       "---\n"
       "kind: Deployment\n"
       "apiVersion: 'extensions/v1beta1'\n";
-  const auto result = runDeprecations({{"deploy/app.yml", manifest}}, {testPack("sample_k8s.json")});
+  const auto result =
+      runDeprecations({{"deploy/app.yml", manifest}}, {testPack("sample_k8s.json")});
   ASSERT_EQ(result.changes.size(), 1u);
   EXPECT_EQ(result.changes[0].id, "deprecations/sample-k8s-review");
   EXPECT_EQ(*result.changes[0].edits[0].newContent,
@@ -241,8 +252,8 @@ TEST(DeprecationsAnalyzer, K8sFixKeepsQuotesAndLayout) {
 TEST(DeprecationsAnalyzer, OverflowIsOneWarningFinding) {
   std::string code;
   for (int i = 0; i < 30; ++i) code += "log.warn(x)\n";
-  const auto result = runDeprecations({{"many.py", code}}, {testPack("sample_python.json")}, json::object(),
-                                      MatchOptions{10});
+  const auto result = runDeprecations({{"many.py", code}}, {testPack("sample_python.json")},
+                                      json::object(), MatchOptions{10});
   const auto findings = findingsOf(result, "sample-python.logging-warn");
   ASSERT_EQ(findings.size(), 11u);
   const Finding* overflow = nullptr;
@@ -268,24 +279,36 @@ TEST(DeprecationsAnalyzer, ConfigDisablesPacksRulesAndPaths) {
   EXPECT_EQ(result.findings[0].path, "svc/a.py");
   EXPECT_EQ(result.findings[0].rule, "sample-python.logging-warn");
   ASSERT_EQ(result.warnings.size(), 1u);
-  EXPECT_NE(result.warnings[0].find("deprecations.disablePacks: there is no pack named 'nonexistent'"),
-            std::string::npos);
+  EXPECT_NE(
+      result.warnings[0].find("deprecations.disablePacks: there is no pack named 'nonexistent'"),
+      std::string::npos);
 }
 
 TEST(DeprecationsAnalyzer, InvalidConfigNamesTheField) {
-  EXPECT_NE(configErrorOf({{"grouping", "by-file"}}).find("deprecations.grouping: must be"), std::string::npos);
-  EXPECT_NE(configErrorOf({{"disableRules", "python.x"}}).find("deprecations.disableRules: must be a list"),
+  EXPECT_NE(configErrorOf({{"grouping", "by-file"}}).find("deprecations.grouping: must be"),
             std::string::npos);
-  EXPECT_NE(configErrorOf({{"ignorePaths", {"src/{a"}}}).find("deprecations.ignorePaths: glob 'src/{a'"),
+  EXPECT_NE(configErrorOf({{"disableRules", "python.x"}})
+                .find("deprecations.disableRules: must be a list"),
             std::string::npos);
-  EXPECT_NE(configErrorOf({{"rulez", json::array()}}).find("deprecations.rulez: unknown field"), std::string::npos);
-  EXPECT_NE(configErrorOf(json::array()).find("deprecations: must be an object"), std::string::npos);
-  EXPECT_NE(configErrorOf({{"rulePacks", {"ci/missing.json"}}})
-                .find("deprecations.rulePacks[0]: 'ci/missing.json' does not exist in the scanned commit"),
+  EXPECT_NE(
+      configErrorOf({{"ignorePaths", {"src/{a"}}}).find("deprecations.ignorePaths: glob 'src/{a'"),
+      std::string::npos);
+  EXPECT_NE(configErrorOf({{"rulez", json::array()}}).find("deprecations.rulez: unknown field"),
             std::string::npos);
+  EXPECT_NE(configErrorOf(json::array()).find("deprecations: must be an object"),
+            std::string::npos);
+  EXPECT_NE(
+      configErrorOf({{"rulePacks", {"ci/missing.json"}}})
+          .find(
+              "deprecations.rulePacks[0]: 'ci/missing.json' does not exist in the scanned commit"),
+      std::string::npos);
   const std::string badRule = configErrorOf(
-      {{"rules", json::parse(R"J([{"id": "repo.x", "languages": ["python"], "pattern": "(", "message": "m"}])J")}});
-  EXPECT_NE(badRule.find("deprecations.rules: rule repo.x: field 'pattern': RE2 error"), std::string::npos) << badRule;
+      {{"rules",
+        json::parse(
+            R"J([{"id": "repo.x", "languages": ["python"], "pattern": "(", "message": "m"}])J")}});
+  EXPECT_NE(badRule.find("deprecations.rules: rule repo.x: field 'pattern': RE2 error"),
+            std::string::npos)
+      << badRule;
   EXPECT_EQ(configErrorOf(json(nullptr)), "no error");
   EXPECT_EQ(configErrorOf({{"enabled", true}}), "no error");
 }
@@ -295,11 +318,14 @@ TEST(DeprecationsAnalyzer, RepositoryRulesInlineAndFromPackFiles) {
       {"tools/ddd-rules.json", R"J({"pack": "acme", "title": "ACME internal", "rules": [
           {"id": "acme.old-client", "languages": ["go"], "pattern": "\\bacme\\.NewClientV1\\(",
            "replacement": "acme.NewClient(", "safe": true, "message": "NewClientV1 is retired"}]})J"},
-      {"cmd/main.go", "package main\n\nfunc main() {\n\tc := acme.NewClientV1(cfg) // acme.NewClientV1( in a comment\n}\n"},
+      {"cmd/main.go",
+       "package main\n\nfunc main() {\n\tc := acme.NewClientV1(cfg) // acme.NewClientV1( in a "
+       "comment\n}\n"},
       {"app/x.py", "print(x)\n"}};
   const json config = {
       {"rulePacks", {"tools/ddd-rules.json"}},
-      {"rules", json::parse(R"J([{"id": "repo.no-print", "languages": ["python"], "pattern": "\\bprint\\(",
+      {"rules",
+       json::parse(R"J([{"id": "repo.no-print", "languages": ["python"], "pattern": "\\bprint\\(",
                                   "message": "use logging instead of print"}])J")}};
   const auto result = runDeprecations(files, {testPack("sample_python.json")}, config);
   ASSERT_EQ(result.findings.size(), 2u);
@@ -309,16 +335,19 @@ TEST(DeprecationsAnalyzer, RepositoryRulesInlineAndFromPackFiles) {
   EXPECT_EQ(result.changes[0].id, "deprecations/acme");
   EXPECT_EQ(result.changes[0].title, "ACME internal: replace 1 deprecated API usage");
   EXPECT_EQ(*result.changes[0].edits[0].newContent,
-            "package main\n\nfunc main() {\n\tc := acme.NewClient(cfg) // acme.NewClientV1( in a comment\n}\n");
+            "package main\n\nfunc main() {\n\tc := acme.NewClient(cfg) // acme.NewClientV1( in a "
+            "comment\n}\n");
   // A repository pack may not take a shipped pack's name.
   const json clash = {{"rulePacks", {"tools/clash.json"}}};
   try {
-    runDeprecations({{"tools/clash.json", R"J({"pack": "sample-python", "rules": [{"id": "sample-python.x",
+    runDeprecations(
+        {{"tools/clash.json", R"J({"pack": "sample-python", "rules": [{"id": "sample-python.x",
         "languages": ["python"], "pattern": "x", "message": "m"}]})J"}},
-                    {testPack("sample_python.json")}, clash);
+        {testPack("sample_python.json")}, clash);
     FAIL() << "expected a config error";
   } catch (const DeprecationsConfigError& e) {
-    EXPECT_NE(std::string(e.what()).find("deprecations.rulePacks[0]: pack name 'sample-python' is already used"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "deprecations.rulePacks[0]: pack name 'sample-python' is already used"),
               std::string::npos)
         << e.what();
   }
@@ -351,14 +380,16 @@ TEST(DeprecationsAnalyzer, CorruptPackIsReportedAndOthersStillRun) {
   const AnalysisResult result = analyzer.run(tree, context);
   EXPECT_EQ(result.findings.size(), 1u);
   ASSERT_EQ(result.warnings.size(), 1u);
-  EXPECT_NE(result.warnings[0].find("analyzers/deprecations/packs/broken.json: invalid JSON"), std::string::npos);
+  EXPECT_NE(result.warnings[0].find("analyzers/deprecations/packs/broken.json: invalid JSON"),
+            std::string::npos);
 }
 
 TEST(DeprecationsAnalyzer, ScansAGitCommitIncludingHiddenDirectories) {
   ddd::testing::TestRepo repo;
-  const git::Oid commit = repo.commit({{".github/workflows/ci.yml", "steps:\n  - run: echo \"::set-output name=v::1\"\n"},
-                                       {"src/app.py", "logger.warn('x')\n"},
-                                       {"README.md", "logger.warn( in docs is not code\n"}});
+  const git::Oid commit = repo.commit(
+      {{".github/workflows/ci.yml", "steps:\n  - run: echo \"::set-output name=v::1\"\n"},
+       {"src/app.py", "logger.warn('x')\n"},
+       {"README.md", "logger.warn( in docs is not code\n"}});
   GitSourceTree tree(repo.path(), commit, ScanLimits{});
   DeprecationsAnalyzer analyzer(DeprecationsOptions{allTestPacks(), {}});
   const AnalysisResult result = analyzer.run(tree, AnalyzerContext{});

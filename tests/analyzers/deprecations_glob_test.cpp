@@ -8,7 +8,9 @@
 namespace ddd::analyzers::deprecations {
 namespace {
 
-bool matches(const std::string& glob, const std::string& path) { return GlobSet({glob}).matches(path); }
+bool matches(const std::string& glob, const std::string& path) {
+  return GlobSet({glob}).matches(path);
+}
 
 TEST(DeprecationsGlob, WorkflowAndActionGlobs) {
   const GlobSet workflows({".github/workflows/*.{yml,yaml}", "**/action.{yml,yaml}"});

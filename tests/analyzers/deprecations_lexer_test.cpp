@@ -53,7 +53,8 @@ TEST(DeprecationsLexer, PythonCommentsStringsAndPrefixes) {
 }
 
 TEST(DeprecationsLexer, PythonTripleQuotesWithEmbeddedQuotes) {
-  const std::string code = "doc = \"\"\"She said \"hi\" and ''' here\"\"\"\nafter = datetime.utcnow()\n";
+  const std::string code =
+      "doc = \"\"\"She said \"hi\" and ''' here\"\"\"\nafter = datetime.utcnow()\n";
   EXPECT_EQ(kindAt(Language::Python, code, "She said"), "string");
   EXPECT_EQ(kindAt(Language::Python, code, "''' here"), "string");
   EXPECT_EQ(kindAt(Language::Python, code, "after"), "code");
@@ -142,10 +143,12 @@ TEST(DeprecationsLexer, CppRawStringsDigitSeparatorsAndContinuedComments) {
 }
 
 TEST(DeprecationsLexer, CppUnterminatedRawStringAndBlockComment) {
-  EXPECT_EQ(kindAt(Language::Cpp, "x = R\"d(open\nstd::auto_ptr<int> p;", "std::auto_ptr"), "string");
+  EXPECT_EQ(kindAt(Language::Cpp, "x = R\"d(open\nstd::auto_ptr<int> p;", "std::auto_ptr"),
+            "string");
   EXPECT_EQ(kindAt(Language::Cpp, "/* open\nstd::auto_ptr<int> p;", "std::auto_ptr"), "comment");
   // A malformed raw-string delimiter is an ordinary string, ending at the line.
-  EXPECT_EQ(kindAt(Language::Cpp, "x = R\"a b(c)a b\";\nstd::auto_ptr<int> p;", "std::auto_ptr"), "code");
+  EXPECT_EQ(kindAt(Language::Cpp, "x = R\"a b(c)a b\";\nstd::auto_ptr<int> p;", "std::auto_ptr"),
+            "code");
 }
 
 TEST(DeprecationsLexer, YamlQuotedScalarsCommentsAndBlockScalars) {

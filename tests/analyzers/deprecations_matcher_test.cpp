@@ -38,7 +38,8 @@ class Scan {
   }
   std::vector<std::string> matchedTexts() const {
     std::vector<std::string> texts;
-    for (const RuleMatch& m : out_.matches) texts.push_back(content_.substr(m.begin, m.end - m.begin));
+    for (const RuleMatch& m : out_.matches)
+      texts.push_back(content_.substr(m.begin, m.end - m.begin));
     return texts;
   }
 
@@ -55,7 +56,8 @@ TEST(DeprecationsMatcher, PythonRuleDoesNotFireOnTypeScriptAssertEquals) {
       "import { assertEquals } from \"https://deno.land/std/assert/mod.ts\";\n"
       "Deno.test(\"adds\", () => { self.assertEquals(add(1, 2), 3); });\n";
   EXPECT_TRUE(scan.run("tests/add.test.ts", deno).matches.empty());
-  const std::string python = "class T(TestCase):\n    def test_add(self):\n        self.assertEquals(add(1, 2), 3)\n";
+  const std::string python =
+      "class T(TestCase):\n    def test_add(self):\n        self.assertEquals(add(1, 2), 3)\n";
   EXPECT_EQ(scan.run("tests/test_add.py", python).matches.size(), 1u);
   EXPECT_EQ(scan.ruleIds(), std::vector<std::string>{"sample-python.unittest-assert-equals"});
 }
@@ -74,7 +76,8 @@ TEST(DeprecationsMatcher, MatchInCommentIsNotReported) {
 TEST(DeprecationsMatcher, MatchInStringReportedOnlyWithInStrings) {
   Scan scan(allTestPacks());
   // A Python rule without inStrings: the string is left alone.
-  EXPECT_TRUE(scan.run("app/doc.py", "help = \"call datetime.utcnow() for UTC\"\n").matches.empty());
+  EXPECT_TRUE(
+      scan.run("app/doc.py", "help = \"call datetime.utcnow() for UTC\"\n").matches.empty());
   // The set-output rule says inStrings: a quoted run: value is still found.
   const std::string workflow =
       "jobs:\n  b:\n    steps:\n"
@@ -103,7 +106,8 @@ TEST(DeprecationsMatcher, EveryMatchWithPositionsAndReplacement) {
       "logger.warn(\n";
   const FileMatches& m = scan.run("svc/w.py", code);
   ASSERT_EQ(m.matches.size(), 3u);
-  EXPECT_EQ(scan.matchedTexts(), (std::vector<std::string>{"logging.warn(", "log.warn(", "logger.warn("}));
+  EXPECT_EQ(scan.matchedTexts(),
+            (std::vector<std::string>{"logging.warn(", "log.warn(", "logger.warn("}));
   EXPECT_EQ(m.matches[1].line, 2u);
   EXPECT_EQ(m.matches[1].column, 20u);
   EXPECT_EQ(m.matches[1].endLine, 2u);
@@ -143,7 +147,8 @@ TEST(DeprecationsMatcher, MillionMatchesFileIsBoundedAndFast) {
   for (int i = 0; i < 1'000'000; ++i) code += "log.warn(x)\n";
   const auto start = std::chrono::steady_clock::now();
   const FileMatches& m = scan.run("huge.py", code);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   ASSERT_EQ(m.matches.size(), 10000u);
   ASSERT_EQ(m.overflows.size(), 1u);
   EXPECT_EQ(m.overflows[0].unreported, 990000u);
@@ -187,9 +192,10 @@ TEST(DeprecationsK8s, K8sApiVersionKeyedByKind) {
       "apiVersion: extensions/v1beta1\n"
       "kind: NetworkPolicy\n";
   const FileMatches& m = scan.run("deploy/all.yaml", manifests);
-  ASSERT_EQ(scan.ruleIds(), (std::vector<std::string>{"sample-k8s.extensions-v1beta1-workloads",
-                                                      "sample-k8s.extensions-v1beta1-ingress",
-                                                      "sample-k8s.extensions-v1beta1-podsecuritypolicy"}));
+  ASSERT_EQ(scan.ruleIds(),
+            (std::vector<std::string>{"sample-k8s.extensions-v1beta1-workloads",
+                                      "sample-k8s.extensions-v1beta1-ingress",
+                                      "sample-k8s.extensions-v1beta1-podsecuritypolicy"}));
   EXPECT_EQ(m.matches[0].replacement, "apps/v1");
   EXPECT_EQ(m.matches[0].line, 1u);
   EXPECT_EQ(m.matches[0].column, 13u);
@@ -227,8 +233,10 @@ TEST(DeprecationsK8s, NestedScaleTargetRef) {
 TEST(DeprecationsK8s, SiblingKindMustBeInTheSameMapping) {
   std::vector<K8sApiRef> refs;
   // kind belongs to the parent mapping, not to scaleTargetRef.
-  findK8sApiRefs("kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1beta1\n    name: x\n",
-                 refs);
+  findK8sApiRefs(
+      "kind: HorizontalPodAutoscaler\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1beta1\n    "
+      "name: x\n",
+      refs);
   EXPECT_TRUE(refs.empty());
   // Separate documents.
   findK8sApiRefs("apiVersion: extensions/v1beta1\n---\nkind: Deployment\n", refs);
@@ -267,7 +275,9 @@ TEST(DeprecationsK8s, CrlfAndTrailingCommentsStayOutOfTheValue) {
 }
 
 TEST(DeprecationsK8s, TruncatedInputNeverReadsPastTheEnd) {
-  const std::string doc = "- apiVersion: \"extensions/v1beta1\"\n  kind: Deployment\n  x: {apiVersion: 'a', kind: \"b\"}\n";
+  const std::string doc =
+      "- apiVersion: \"extensions/v1beta1\"\n  kind: Deployment\n  x: {apiVersion: 'a', kind: "
+      "\"b\"}\n";
   std::vector<K8sApiRef> refs;
   for (std::size_t n = 0; n <= doc.size(); ++n) {
     const std::string prefix = doc.substr(0, n);

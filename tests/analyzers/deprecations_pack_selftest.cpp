@@ -54,8 +54,9 @@ std::string applyEditsOf(const Rule& rule, const std::string& code, const FileMa
   for (const RuleMatch& m : fm.matches) {
     if (m.rule == &rule && m.hasEdit) edits.push_back(&m);
   }
-  std::stable_sort(edits.begin(), edits.end(),
-                   [](const RuleMatch* a, const RuleMatch* b) { return a->editBegin < b->editBegin; });
+  std::stable_sort(edits.begin(), edits.end(), [](const RuleMatch* a, const RuleMatch* b) {
+    return a->editBegin < b->editBegin;
+  });
   for (const RuleMatch* m : edits) {
     if (m->editBegin < at || m->editBegin == lastBegin) continue;  // overlapping: first wins
     out.append(code, at, m->editBegin - at);
@@ -105,7 +106,9 @@ TEST_P(RulePacks, EveryShippedRulePassesItsOwnTests) {
     shipped.matcher->scan(c.path, *language, c.code, fm);
     const auto found = std::count_if(fm.matches.begin(), fm.matches.end(),
                                      [&](const RuleMatch& m) { return m.rule == &rule; });
-    EXPECT_GE(found, 1) << rule.id << " positive[" << i << "] (" << c.path << ") finds nothing in:\n" << c.code;
+    EXPECT_GE(found, 1) << rule.id << " positive[" << i << "] (" << c.path
+                        << ") finds nothing in:\n"
+                        << c.code;
     if (c.fixed) {
       EXPECT_EQ(show(applyEditsOf(rule, c.code, fm)), show(*c.fixed))
           << rule.id << " positive[" << i << "] (" << c.path << "): the fix does not give 'fixed'";
@@ -118,8 +121,9 @@ TEST_P(RulePacks, EveryShippedRulePassesItsOwnTests) {
     shipped.matcher->scan(c.path, *language, c.code, fm);
     for (const RuleMatch& m : fm.matches) {
       if (m.rule != &rule) continue;
-      ADD_FAILURE() << rule.id << " negative[" << i << "] (" << c.path << ") fires at line " << m.line << ", column "
-                    << m.column << " on: " << c.code.substr(m.begin, m.end - m.begin);
+      ADD_FAILURE() << rule.id << " negative[" << i << "] (" << c.path << ") fires at line "
+                    << m.line << ", column " << m.column
+                    << " on: " << c.code.substr(m.begin, m.end - m.begin);
     }
   }
 }

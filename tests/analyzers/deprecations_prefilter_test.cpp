@@ -23,19 +23,22 @@ TEST(DeprecationsPatternLiterals, RequiredLiteralsOfTypicalRules) {
   EXPECT_EQ(lit(R"(\b(logging|log)\.warn\()").required, (Strings{"log.warn(", "logging.warn("}));
   EXPECT_EQ(lit(R"(\bself\.(?P<m>assertEquals)\()").required, Strings{"self.assertEquals("});
   // The most selective necessary piece: a keyword on every other line loses to a rarer one.
-  EXPECT_EQ(lit(R"((?m)^[ \t]*(import[ \t]+imp\b|from[ \t]+imp[ \t]+import\b))").required, Strings{"imp"});
-  EXPECT_EQ(lit(R"((?m)^[ \t]*(import[ \t]+smtpd\b|from[ \t]+smtpd[ \t]+import\b))").required, Strings{"smtpd"});
+  EXPECT_EQ(lit(R"((?m)^[ \t]*(import[ \t]+imp\b|from[ \t]+imp[ \t]+import\b))").required,
+            Strings{"imp"});
+  EXPECT_EQ(lit(R"((?m)^[ \t]*(import[ \t]+smtpd\b|from[ \t]+smtpd[ \t]+import\b))").required,
+            Strings{"smtpd"});
   EXPECT_EQ(lit(R"((?m)^[ \t]*import[ \t]+(?:a|uu))").required, Strings{"import"});
   EXPECT_FALSE(lit(R"((?m)^[ \t]*import[ \t]+imp\b)").mayMatchNewline);
-  EXPECT_TRUE(lit(R"(import\s+imp\b)").mayMatchNewline);  // \s takes '\n'
+  EXPECT_TRUE(lit(R"(import\s+imp\b)").mayMatchNewline);       // \s takes '\n'
   EXPECT_TRUE(lit(R"(new Buffer\([^)]*\))").mayMatchNewline);  // [^)] takes '\n'
   EXPECT_EQ(lit(R"(new Buffer\([^)]*\))").required, Strings{"new Buffer("});
   EXPECT_FALSE(lit(R"(ioutil\.(ReadAll|ReadFile|WriteFile)\b)").mayMatchNewline);
-  EXPECT_EQ(lit(R"(ioutil\.(ReadAll|ReadFile))").required, (Strings{"ioutil.ReadAll", "ioutil.ReadFile"}));
+  EXPECT_EQ(lit(R"(ioutil\.(ReadAll|ReadFile))").required,
+            (Strings{"ioutil.ReadAll", "ioutil.ReadFile"}));
   EXPECT_TRUE(lit(R"((?s)a.b.c.d)").mayMatchNewline);
   EXPECT_FALSE(lit(R"(abc.d)").mayMatchNewline);
   EXPECT_TRUE(lit(R"(sudo:\n)").mayMatchNewline);  // an escaped newline
-  EXPECT_TRUE(lit("sudo:\n").mayMatchNewline);      // a raw one
+  EXPECT_TRUE(lit("sudo:\n").mayMatchNewline);     // a raw one
   EXPECT_TRUE(lit(R"((?:a\n|b)sudo:)").mayMatchNewline);
   EXPECT_TRUE(lit(R"((?:[^x]*\n)?sudo:)").mayMatchNewline);
   EXPECT_EQ(lit(R"(x{2}yz)").required, Strings{"xxyz"});
@@ -43,7 +46,8 @@ TEST(DeprecationsPatternLiterals, RequiredLiteralsOfTypicalRules) {
 }
 
 TEST(DeprecationsPatternLiterals, UnknownWhenUnsure) {
-  for (const char* p : {"(?i)utcnow", "\\pLfoo", "\\Qa.b\\E", "a|bc", "[[:alpha:]]+xyz", "ab", "a*b*c*", "(foo)?bar|x"}) {
+  for (const char* p : {"(?i)utcnow", "\\pLfoo", "\\Qa.b\\E", "a|bc", "[[:alpha:]]+xyz", "ab",
+                        "a*b*c*", "(foo)?bar|x"}) {
     const PatternLiterals pl = analyzePattern(p);
     EXPECT_TRUE(pl.required.empty()) << p;
   }
@@ -51,7 +55,8 @@ TEST(DeprecationsPatternLiterals, UnknownWhenUnsure) {
   // Deep nesting is given up on, not recursed into without bound.
   const std::string deep = std::string(100000, '(') + "utcnow" + std::string(100000, ')');
   EXPECT_TRUE(analyzePattern(deep).required.empty());
-  EXPECT_EQ(analyzePattern(std::string(60, '(') + "utcnow" + std::string(60, ')')).required, Strings{"utcnow"});
+  EXPECT_EQ(analyzePattern(std::string(60, '(') + "utcnow" + std::string(60, ')')).required,
+            Strings{"utcnow"});
   // Case-insensitivity switched off again is fine.
   EXPECT_EQ(analyzePattern("(?-i)utcnow").required, Strings{"utcnow"});
 }
@@ -78,11 +83,12 @@ void expectSameHits(std::vector<LiteralHit> a, std::vector<LiteralHit> b, const 
 }
 
 TEST(DeprecationsLiteralScanner, FindsEveryOccurrenceIncludingOverlapsAndEdges) {
-  const Strings literals = {"utcnow", "warn(", "abab", "aba", "xyz", std::string("\xff\x00\x01", 3), "import"};
+  const Strings literals = {"utcnow", "warn(", "abab", "aba", "xyz", std::string("\xff\x00\x01", 3),
+                            "import"};
   const LiteralScanner scanner(literals);
   std::vector<LiteralHit> hits;
-  const std::string text = std::string("utcnow") + std::string(40, '.') + "ababab warn(warn( import" +
-                           std::string("\xff\x00\x01", 3) + "xyz";
+  const std::string text = std::string("utcnow") + std::string(40, '.') +
+                           "ababab warn(warn( import" + std::string("\xff\x00\x01", 3) + "xyz";
   scanner.findAll(text, hits);
   expectSameHits(hits, naiveFind(literals, text), text);
   for (std::size_t i = 1; i < hits.size(); ++i) EXPECT_LE(hits[i - 1].offset, hits[i].offset);
@@ -111,8 +117,8 @@ TEST(DeprecationsLiteralScanner, AgreesWithANaiveSearchOnRandomText) {
     const int length = static_cast<int>(rng() % 200);
     for (int k = 0; k < length; ++k) text += alphabet[rng() % alphabet.size()];
     const auto expected = naiveFind(literals, text);
-    for (auto simd : {LiteralScanner::Simd::Best, LiteralScanner::Simd::Avx2, LiteralScanner::Simd::Ssse3,
-                      LiteralScanner::Simd::Scalar}) {
+    for (auto simd : {LiteralScanner::Simd::Best, LiteralScanner::Simd::Avx2,
+                      LiteralScanner::Simd::Ssse3, LiteralScanner::Simd::Scalar}) {
       scanner.findAll(text, hits, simd);
       expectSameHits(hits, expected, text);
     }
@@ -154,9 +160,28 @@ TEST(DeprecationsMatcher, PrefilterNeverChangesResults) {
   const RuleMatcher fast(rules, MatchOptions{10000, true});
   const RuleMatcher plain(rules, MatchOptions{10000, false});
 
-  const Strings words = {"datetime.utcnow()", "logging.warn(", "log.warn(", "import imp", "import\n  imp",
-                         "from imp import x", "new Buffer(1,\n2)", "self.assertEquals(", "imp", "xxyzzw",
-                         "begin", "end", "# c", "'s'", "\"", "\n", " ", "\t", "warn(", "x", "y", "z"};
+  const Strings words = {"datetime.utcnow()",
+                         "logging.warn(",
+                         "log.warn(",
+                         "import imp",
+                         "import\n  imp",
+                         "from imp import x",
+                         "new Buffer(1,\n2)",
+                         "self.assertEquals(",
+                         "imp",
+                         "xxyzzw",
+                         "begin",
+                         "end",
+                         "# c",
+                         "'s'",
+                         "\"",
+                         "\n",
+                         " ",
+                         "\t",
+                         "warn(",
+                         "x",
+                         "y",
+                         "z"};
   std::mt19937 rng(11);
   FileMatches a;
   FileMatches b;
@@ -208,18 +233,37 @@ TEST(DeprecationsMatcher, PrefilterNeverChangesResultsOnShippedRules) {
     }
     for (const std::string& text : texts) {
       // Paths that satisfy most globs of the language's rules.
-      for (const char* path : {"a/b", ".github/workflows/ci", "roles/x/tasks/main", "playbooks/site"}) {
+      for (const char* path :
+           {"a/b", ".github/workflows/ci", "roles/x/tasks/main", "playbooks/site"}) {
         std::string file = path;
         switch (language) {
-          case Language::Python: file += ".py"; break;
-          case Language::JavaScript: file += ".js"; break;
-          case Language::TypeScript: file += ".ts"; break;
-          case Language::Go: file += ".go"; break;
-          case Language::Cpp: file += ".cpp"; break;
-          case Language::C: file += ".c"; break;
-          case Language::Yaml: file += ".yml"; break;
-          case Language::Dockerfile: file = "Dockerfile"; break;
-          case Language::Shell: file += ".sh"; break;
+          case Language::Python:
+            file += ".py";
+            break;
+          case Language::JavaScript:
+            file += ".js";
+            break;
+          case Language::TypeScript:
+            file += ".ts";
+            break;
+          case Language::Go:
+            file += ".go";
+            break;
+          case Language::Cpp:
+            file += ".cpp";
+            break;
+          case Language::C:
+            file += ".c";
+            break;
+          case Language::Yaml:
+            file += ".yml";
+            break;
+          case Language::Dockerfile:
+            file = "Dockerfile";
+            break;
+          case Language::Shell:
+            file += ".sh";
+            break;
         }
         fast.scan(file, language, text, a);
         plain.scan(file, language, text, b);

@@ -7,10 +7,9 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analyzers/deprecations/analyzer.h"
 #include "analyzers/deprecations/rule_pack.h"
@@ -35,18 +34,19 @@ inline dep::RulePack testPack(const std::string& file) {
 }
 
 inline std::vector<dep::RulePack> allTestPacks() {
-  return {testPack("sample_python.json"), testPack("sample_workflows.json"), testPack("sample_k8s.json")};
+  return {testPack("sample_python.json"), testPack("sample_workflows.json"),
+          testPack("sample_k8s.json")};
 }
 
 // A pack from JSON text; tests are optional.
-inline dep::RulePack packFromJson(const std::string& json, const std::string& source = "inline.json") {
+inline dep::RulePack packFromJson(const std::string& json,
+                                  const std::string& source = "inline.json") {
   return dep::parseRulePack(json, source, dep::RulePackOptions{false});
 }
 
-inline analyzers::AnalysisResult runDeprecations(const std::map<std::string, std::string>& files,
-                                                 std::vector<dep::RulePack> packs,
-                                                 const nlohmann::json& config = nlohmann::json::object(),
-                                                 dep::MatchOptions limits = {}) {
+inline analyzers::AnalysisResult runDeprecations(
+    const std::map<std::string, std::string>& files, std::vector<dep::RulePack> packs,
+    const nlohmann::json& config = nlohmann::json::object(), dep::MatchOptions limits = {}) {
   analyzers::MemorySourceTree tree(files);
   dep::DeprecationsAnalyzer analyzer(dep::DeprecationsOptions{std::move(packs), limits});
   analyzers::AnalyzerContext context;
@@ -64,7 +64,8 @@ inline std::vector<const analyzers::Finding*> findingsOf(const analyzers::Analys
   return out;
 }
 
-inline const analyzers::ProposedChange* changeById(const analyzers::AnalysisResult& r, const std::string& id) {
+inline const analyzers::ProposedChange* changeById(const analyzers::AnalysisResult& r,
+                                                   const std::string& id) {
   for (const auto& c : r.changes) {
     if (c.id == id) return &c;
   }

@@ -7,10 +7,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "analyzers/deprecations/matcher.h"
 #include "analyzers/deprecations/pattern_literals.h"
@@ -20,7 +19,8 @@ namespace {
 
 using namespace ddd::analyzers::deprecations;
 
-void expectSameMatches(const std::vector<const Rule*>& rules, const std::string& path, const std::string& text) {
+void expectSameMatches(const std::vector<const Rule*>& rules, const std::string& path,
+                       const std::string& text) {
   const auto language = languageOf(path);
   if (!language) return;
   const RuleMatcher fast(rules, MatchOptions{1000, true});
@@ -33,7 +33,8 @@ void expectSameMatches(const std::vector<const Rule*>& rules, const std::string&
   for (std::size_t i = 0; i < a.matches.size(); ++i) {
     const RuleMatch& x = a.matches[i];
     const RuleMatch& y = b.matches[i];
-    if (x.rule != y.rule || x.begin != y.begin || x.end != y.end || x.replacement != y.replacement) __builtin_trap();
+    if (x.rule != y.rule || x.begin != y.begin || x.end != y.end || x.replacement != y.replacement)
+      __builtin_trap();
     if (x.end > text.size() || x.editEnd > text.size() || x.line == 0) __builtin_trap();
   }
 }
@@ -61,8 +62,13 @@ void fuzzPattern(const std::string& input) {
   const std::string text = input.substr(nl + 1);
   (void)analyzePattern(pattern);
   nlohmann::json pack = {{"pack", "f"},
-                         {"rules", {{{"id", "f.r"}, {"languages", {"python"}}, {"pattern", pattern},
-                                     {"replacement", "X"}, {"inStrings", true}, {"message", "m"}}}}};
+                         {"rules",
+                          {{{"id", "f.r"},
+                            {"languages", {"python"}},
+                            {"pattern", pattern},
+                            {"replacement", "X"},
+                            {"inStrings", true},
+                            {"message", "m"}}}}};
   std::string json;
   try {
     json = pack.dump();
