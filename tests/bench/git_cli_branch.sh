@@ -5,8 +5,8 @@
 #                                                   append a line to each listed file, git commit
 #   git_cli_branch.sh clean REPO WORKTREE           remove that worktree and its branch
 #
-# The branch is ddd-bench-cli; run.sh times `run` with hyperfine and calls `clean` before
-# every run.
+# The branch is ddd-bench-cli; run.sh times `run` with hyperfine and calls `clean` (which
+# also syncs the file system) before every run.
 set -euo pipefail
 
 action="${1:-}"
@@ -20,6 +20,9 @@ case "$action" in
     if [[ -e "$worktree" ]]; then git -C "$repo" worktree remove --force "$worktree" 2>/dev/null || rm -rf "$worktree"; fi
     git -C "$repo" worktree prune
     if git -C "$repo" show-ref --verify --quiet "refs/heads/$branch"; then git -C "$repo" branch -q -D "$branch"; fi
+    # Write back what removing the last worktree left dirty, so that the next timed run
+    # is not charged for it.
+    sync
     ;;
   run)
     list="${4:?an edit list is needed for run}"
