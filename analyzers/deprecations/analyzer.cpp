@@ -246,9 +246,7 @@ class FileScanner {
       s.offset = m.editBegin;
       s.length = m.editEnd - m.editBegin;
       s.replacement = m.replacement;
-      s.line = m.line + static_cast<uint32_t>(std::count(
-                            content.begin() + static_cast<std::ptrdiff_t>(m.begin),
-                            content.begin() + static_cast<std::ptrdiff_t>(m.editBegin), '\n'));
+      s.line = m.line;  // an edited span is the match's reported span
       s.before = content.substr(m.editBegin, m.editEnd - m.editBegin);
       g.spanRules.push_back(m.rule);
       g.spanLines.push_back(spanInLine(content, m.editBegin, m.editEnd, m.replacement));

@@ -135,12 +135,16 @@ class RuleSearch {
     m.ruleOrder = order_;
     m.begin = begin;
     m.end = end;
-    if (!rule_.replacement) return;
+    m.reportedBegin = begin;
+    m.reportedEnd = end;
     const re2::StringPiece& fix = sub_[rule_.fixGroup];
     if (fix.data() == nullptr) return;  // the fix group did not take part in this match
+    m.reportedBegin = static_cast<std::size_t>(fix.data() - content_.data());
+    m.reportedEnd = m.reportedBegin + fix.size();
+    if (!rule_.replacement) return;
     m.hasEdit = true;
-    m.editBegin = static_cast<std::size_t>(fix.data() - content_.data());
-    m.editEnd = m.editBegin + fix.size();
+    m.editBegin = m.reportedBegin;
+    m.editEnd = m.reportedEnd;
     rule_.regex->Rewrite(&m.replacement, *rule_.replacement, sub_, rule_.submatches);
   }
 
@@ -417,6 +421,8 @@ void RuleMatcher::scan(std::string_view path, Language language, std::string_vie
           m.ruleOrder = index;
           m.begin = ref.valueBegin;
           m.end = ref.valueEnd;
+          m.reportedBegin = ref.valueBegin;
+          m.reportedEnd = ref.valueEnd;
           if (rule.replacement) {
             m.hasEdit = true;
             m.editBegin = ref.valueBegin;
@@ -435,14 +441,15 @@ void RuleMatcher::scan(std::string_view path, Language language, std::string_vie
   // Order and positions.
   if (out.matches.empty()) return;
   std::sort(out.matches.begin(), out.matches.end(), [](const RuleMatch& a, const RuleMatch& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.ruleOrder < b.ruleOrder;
+    return a.reportedBegin != b.reportedBegin ? a.reportedBegin < b.reportedBegin
+                                              : a.ruleOrder < b.ruleOrder;
   });
   LineCounter lines(content);
   for (RuleMatch& m : out.matches) {
-    lines.advanceTo(m.begin);
+    lines.advanceTo(m.reportedBegin);
     m.line = lines.line();
-    m.column = lines.columnOf(m.begin);
-    lines.endOf(m.begin, m.end, &m.endLine, &m.endColumn);
+    m.column = lines.columnOf(m.reportedBegin);
+    lines.endOf(m.reportedBegin, m.reportedEnd, &m.endLine, &m.endColumn);
   }
 }
 

@@ -31,13 +31,18 @@ struct MatchOptions {
   bool literalPrefilter = true;
 };
 
-// One match of a rule. Lines and columns are 1-based; columns count bytes; the end
-// position is just past the last byte of the match.
+// One match of a rule. The reported span is what a finding points at: the rule's fix
+// group when it names one and the group took part in the match (the deprecated token,
+// not the context the pattern needs around it), else the whole match. Lines and
+// columns are those of the reported span: 1-based, columns count bytes, the end
+// position is just past its last byte.
 struct RuleMatch {
   const Rule* rule = nullptr;
   uint32_t ruleOrder = 0;  // the rule's index in the matcher's list (ties sort by it)
   std::size_t begin = 0;   // the matched bytes
   std::size_t end = 0;
+  std::size_t reportedBegin = 0;  // the reported span (see above)
+  std::size_t reportedEnd = 0;
   bool hasEdit = false;       // the rule has a replacement and the edited span is known
   std::size_t editBegin = 0;  // the span the fix replaces
   std::size_t editEnd = 0;
@@ -55,7 +60,7 @@ struct RuleOverflow {
 };
 
 struct FileMatches {
-  std::vector<RuleMatch> matches;  // sorted by (begin, ruleOrder)
+  std::vector<RuleMatch> matches;  // sorted by (reportedBegin, ruleOrder)
   std::vector<RuleOverflow> overflows;
 };
 

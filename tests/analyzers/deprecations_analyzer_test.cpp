@@ -80,9 +80,41 @@ TEST(DeprecationsAnalyzer, FixGroupEditsOnlyTheGroup) {
   EXPECT_EQ(change->edits[0].spans[0].before, "assertEquals");
   const auto findings = findingsOf(result, "sample-python.unittest-assert-equals");
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0]->column, 9u);  // the finding spans the whole match
+  // The finding points at the fix group (the deprecated name), not at "self.".
+  EXPECT_EQ(findings[0]->line, 3u);
+  EXPECT_EQ(findings[0]->column, 14u);
+  EXPECT_EQ(findings[0]->endColumn, 26u);
   EXPECT_EQ(findings[0]->changeId, "deprecations/sample-python");
   EXPECT_EQ(findings[0]->severity, Severity::Error);
+}
+
+TEST(DeprecationsAnalyzer, FindingAndEditPointAtFixGroupOnTheLineAfterTheContext) {
+  // An Ansible-style rule: the pattern needs the task's name on the line before, but
+  // the deprecated token is the short module name on the next line.
+  const RulePack pack = packFromJson(R"J({"pack": "ans", "title": "Ansible", "rules": [
+    {"id": "ans.fqcn-apt", "languages": ["yaml"],
+     "pattern": "(?m)^[ \\t]*- name: [^\\n]*\\n[ \\t]+(?P<module>apt):",
+     "fix": "module", "replacement": "ansible.builtin.apt", "safe": true,
+     "message": "use the FQCN ansible.builtin.apt"}]})J");
+  const std::string playbook =
+      "- hosts: web\n"
+      "  tasks:\n"
+      "    - name: install nginx\n"
+      "      apt:\n"
+      "        name: nginx\n";
+  const auto result = runDeprecations({{"site.yml", playbook}}, {pack});
+  const auto findings = findingsOf(result, "ans.fqcn-apt");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_EQ(findings[0]->line, 4u);
+  EXPECT_EQ(findings[0]->column, 7u);
+  EXPECT_EQ(findings[0]->endLine, 4u);
+  EXPECT_EQ(findings[0]->endColumn, 10u);
+  const ProposedChange* change = changeById(result, "deprecations/ans");
+  ASSERT_NE(change, nullptr);
+  ASSERT_EQ(change->edits.size(), 1u);
+  ASSERT_EQ(change->edits[0].spans.size(), 1u);
+  EXPECT_EQ(change->edits[0].spans[0].line, 4u);
+  EXPECT_EQ(change->edits[0].spans[0].before, "apt");
 }
 
 TEST(DeprecationsAnalyzer, OverlappingMatchesKeepFirst) {

@@ -129,6 +129,44 @@ TEST(DeprecationsMatcher, MultiLineMatchHasItsEndPosition) {
   EXPECT_FALSE(m.matches[0].hasEdit);  // report only
 }
 
+TEST(DeprecationsMatcher, PositionIsTheFixGroupsWhenTheRuleNamesOne) {
+  Scan scan({packFromJson(R"J({"pack": "p", "rules": [
+    {"id": "p.utcnow", "languages": ["python"],
+     "pattern": "(?m)(?:^|[^\\w.])datetime\\.datetime\\.(?P<call>utcnow\\(\\))",
+     "fix": "call", "replacement": "now(datetime.timezone.utc)", "message": "naive"},
+    {"id": "p.report-only", "languages": ["python"],
+     "pattern": "\\bimport\\s+(?P<mod>imp)\\b", "fix": "mod", "message": "imp was removed"},
+    {"id": "p.optional", "languages": ["python"],
+     "pattern": "\\bos\\.(?:popen|(?P<sys>system))\\(", "fix": "sys", "message": "shell"}]})J")});
+  const std::string code =
+      "stamp = datetime.datetime.utcnow()\n"
+      "import  imp\n"
+      "os.popen('ls'); os.system('ls')\n";
+  const FileMatches& m = scan.run("app/clock.py", code);
+  ASSERT_EQ(m.matches.size(), 4u);
+  // The match starts at the space before "datetime"; the finding at "utcnow()".
+  EXPECT_EQ(m.matches[0].rule->id, "p.utcnow");
+  EXPECT_EQ(code.substr(m.matches[0].begin, 1), " ");
+  EXPECT_EQ(m.matches[0].line, 1u);
+  EXPECT_EQ(m.matches[0].column, 27u);
+  EXPECT_EQ(m.matches[0].endLine, 1u);
+  EXPECT_EQ(m.matches[0].endColumn, 35u);
+  EXPECT_EQ(m.matches[0].editBegin, m.matches[0].reportedBegin);
+  // A report-only rule points at its fix group too.
+  EXPECT_EQ(m.matches[1].rule->id, "p.report-only");
+  EXPECT_FALSE(m.matches[1].hasEdit);
+  EXPECT_EQ(m.matches[1].line, 2u);
+  EXPECT_EQ(m.matches[1].column, 9u);
+  EXPECT_EQ(m.matches[1].endColumn, 12u);
+  // When the fix group takes no part in the match, the whole match is reported.
+  EXPECT_EQ(m.matches[2].rule->id, "p.optional");
+  EXPECT_EQ(m.matches[2].line, 3u);
+  EXPECT_EQ(m.matches[2].column, 1u);
+  EXPECT_EQ(m.matches[2].endColumn, 10u);
+  EXPECT_EQ(m.matches[3].column, 20u);
+  EXPECT_EQ(m.matches[3].endColumn, 26u);
+}
+
 TEST(DeprecationsMatcher, InvalidUtf8AndNulBytesAreHarmless) {
   Scan scan(allTestPacks());
   std::string code = "x = '\xff\xfe'\n";
