@@ -105,6 +105,20 @@ TEST(DeprecationsLanguage, DecidedFromThePathAlone) {
   EXPECT_EQ(languageOf("dir.py/README"), std::nullopt);
 }
 
+TEST(DeprecationsLanguage, DockerfilesByNameAndByExtensionInAnyCase) {
+  EXPECT_EQ(languageOf("services/api.Dockerfile"), Language::Dockerfile);
+  EXPECT_EQ(languageOf("web.dockerfile"), Language::Dockerfile);
+  EXPECT_EQ(languageOf("ci/Worker.DOCKERFILE"), Language::Dockerfile);
+  EXPECT_EQ(languageOf("build/Containerfile.fedora"), Language::Dockerfile);
+  EXPECT_EQ(languageOf("Dockerfile.prod"), Language::Dockerfile);
+  // Only the names themselves: a longer word, or the name as a directory, is not one.
+  EXPECT_EQ(languageOf("Dockerfiles"), std::nullopt);
+  EXPECT_EQ(languageOf("Containerfile2"), std::nullopt);
+  EXPECT_EQ(languageOf("Dockerfile/README"), std::nullopt);
+  EXPECT_EQ(languageOf("docs/dockerfile.md"), std::nullopt);
+  EXPECT_EQ(languageOf(".dockerfile"), std::nullopt);  // a hidden file, no extension
+}
+
 TEST(DeprecationsLanguage, NamesRoundTrip) {
   for (std::size_t i = 0; i < kLanguageCount; ++i) {
     const auto l = static_cast<Language>(i);
