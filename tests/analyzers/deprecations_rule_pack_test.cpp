@@ -275,7 +275,7 @@ TEST_F(ShippedPackLoading, EnvironmentOverridesTheDataDir) {
   ::setenv("DDD_DATA_DIR", dir_.path().c_str(), 1);
   EXPECT_EQ(defaultDataDir(), dir_.path());
   ::unsetenv("DDD_DATA_DIR");
-  EXPECT_EQ(defaultDataDir(), std::filesystem::path(DDD_DATA_DIR));
+  EXPECT_EQ(defaultDataDir(), ddd::testing::dataDir());
   if (old) ::setenv("DDD_DATA_DIR", saved.c_str(), 1);
 }
 

@@ -13,6 +13,7 @@
 
 #include "analyzers/deprecations/rule_pack.h"
 #include "analyzers/source_tree.h"
+#include "tests/support/test_repo.h"
 
 namespace ddd::analyzers {
 namespace {
@@ -20,7 +21,7 @@ namespace {
 using nlohmann::json;
 using Files = std::map<std::string, std::string>;
 
-const std::string kDataDir = DDD_SOURCE_DIR;
+const std::string kDataDir = ddd::testing::sourceDir().string();
 
 RepoConfig parse(const std::string& text, const std::string& file = ".github/ddd.json") {
   return parseRepoConfig(text, file, kDataDir);

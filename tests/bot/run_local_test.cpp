@@ -25,7 +25,7 @@ RunLocalRequest requestFor(const TestRepo& repo, bool dryRun = false) {
   RunLocalRequest r;
   r.scan.repoPath = repo.path();
   r.scan.analyzers = {kTestAnalyzer};
-  r.scan.dataDir = DDD_DATA_DIR;
+  r.scan.dataDir = ddd::testing::dataDir().string();
   r.dryRun = dryRun;
   return r;
 }

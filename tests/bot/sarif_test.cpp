@@ -18,7 +18,7 @@ ScanReport scanWithTestAnalyzer(const TestRepo& repo) {
   ScanRequest r;
   r.repoPath = repo.path();
   r.analyzers = {kTestAnalyzer};
-  r.dataDir = DDD_DATA_DIR;
+  r.dataDir = ddd::testing::dataDir().string();
   return runScan(r);
 }
 

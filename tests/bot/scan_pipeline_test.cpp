@@ -19,7 +19,7 @@ ScanRequest requestFor(const TestRepo& repo) {
   ScanRequest r;
   r.repoPath = repo.path();
   r.analyzers = {kTestAnalyzer};
-  r.dataDir = DDD_DATA_DIR;
+  r.dataDir = ddd::testing::dataDir().string();
   return r;
 }
 

@@ -64,5 +64,7 @@ CommandResult runCommand(const std::string& command);
 std::filesystem::path dddBinary();
 std::filesystem::path sourceDir();
 std::filesystem::path sharedFixtures();
+// The data directory the build compiled in (rule packs, schemas): the source tree.
+std::filesystem::path dataDir();
 
 }  // namespace ddd::testing
