@@ -63,7 +63,9 @@ Repository Repository::open(const std::filesystem::path& path) {
 
 Repository Repository::init(const std::filesystem::path& path, bool bare) {
   ensureLibgit2();
-  git_repository_init_options options = GIT_REPOSITORY_INIT_OPTIONS_INIT;
+  git_repository_init_options options;
+  check(git_repository_init_options_init(&options, GIT_REPOSITORY_INIT_OPTIONS_VERSION),
+        "cannot prepare repository options");
   options.flags = GIT_REPOSITORY_INIT_MKPATH;
   if (bare) options.flags |= GIT_REPOSITORY_INIT_BARE;
   options.initial_head = "main";

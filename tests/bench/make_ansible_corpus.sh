@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Makes the scan benchmark's corpus: the Python files of Debian's `ansible` and
-# `ansible-core` packages, committed into a fresh git repository (about 12,000 files,
-# 225 MB). The packages are fetched with `apt-get download` (no installation) and
+# `ansible-core` packages and the Azure SDK (`python3-azure`), committed into a fresh
+# git repository (about 34,000 files). The packages are fetched with `apt-get download` (no installation) and
 # unpacked with `dpkg-deb -x`; nothing else touches the network.
 #
 #   tests/bench/make_ansible_corpus.sh [DIR]
 #
-# DIR defaults to $DDD_BENCH_DIR/ansible-corpus (DDD_BENCH_DIR defaults to build/bench).
-# DDD_BENCH_PACKAGES replaces the package list (default: "ansible ansible-core").
+# DIR defaults to $DDD_BENCH_DIR/python-corpus (DDD_BENCH_DIR defaults to build/bench).
+# DDD_BENCH_PACKAGES replaces the package list (default: "ansible ansible-core python3-azure": about 34,000 Python files).
 # The repository is made once: a rerun finds it and only prints its size.
 # Prints the corpus path as its last line.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 bench_dir="${DDD_BENCH_DIR:-$repo_root/build/bench}"
-corpus="${1:-$bench_dir/ansible-corpus}"
-read -r -a packages <<< "${DDD_BENCH_PACKAGES:-ansible ansible-core}"
+corpus="${1:-$bench_dir/python-corpus}"
+read -r -a packages <<< "${DDD_BENCH_PACKAGES:-ansible ansible-core python3-azure}"
 
 log() { echo "make_ansible_corpus.sh: $*" >&2; }
 die() { echo "make_ansible_corpus.sh: error: $*" >&2; exit 1; }
