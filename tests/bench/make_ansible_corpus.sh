@@ -65,6 +65,7 @@ export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@localhost GIT_COMMITTER_NAME
   GIT_COMMITTER_EMAIL=bench@localhost GIT_AUTHOR_DATE="2024-01-01T00:00:00Z" \
   GIT_COMMITTER_DATE="2024-01-01T00:00:00Z"
 git -C "$corpus" init -q -b main
+git -C "$corpus" config gc.auto 0   # no background auto-gc racing the explicit one below
 git -C "$corpus" add -A
 git -C "$corpus" commit -q -m "Python files of ${versions[*]}"
 git -C "$corpus" gc -q
