@@ -149,7 +149,7 @@ int runRunCommand(const RunFlags& flags) {
   std::string text = renderRunLocal(result);
   std::fwrite(text.data(), 1, text.size(), stdout);
   std::fflush(stdout);
-  return kExitOk;
+  return result.anyFailed() ? kExitInternal : kExitOk;
 }
 
 // "ddd: error: ..." plus where to read more; returns 2.

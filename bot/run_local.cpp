@@ -32,8 +32,6 @@ template <typename T, void (*Free)(T*)>
 struct GitFree {
   void operator()(T* p) const { Free(p); }
 };
-using CommitPtr = std::unique_ptr<git_commit, GitFree<git_commit, git_commit_free>>;
-using RevwalkPtr = std::unique_ptr<git_revwalk, GitFree<git_revwalk, git_revwalk_free>>;
 using ReferencePtr = std::unique_ptr<git_reference, GitFree<git_reference, git_reference_free>>;
 using OdbPtr = std::unique_ptr<git_odb, GitFree<git_odb, git_odb_free>>;
 
@@ -123,59 +121,6 @@ void keepObjectWritesInMemory(const git::Repository& repo) {
              "switching to the in-memory object store");
 }
 
-std::optional<git::Oid> parentOf(const git::Repository& repo, const git::Oid& commit) {
-  git_commit* raw = nullptr;
-  git::check(git_commit_lookup(&raw, repo.raw(), commit.raw()), "reading commit " + commit.hex());
-  CommitPtr c(raw);
-  if (git_commit_parentcount(c.get()) == 0) return std::nullopt;
-  return git::Oid(*git_commit_parent_id(c.get(), 0));
-}
-
-bool hasChangeIdTrailer(const char* message) {
-  std::string_view text = message ? message : "";
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    if (text.substr(start, end - start).starts_with("Ddd-Change-Id:")) return true;
-    start = end + 1;
-  }
-  return false;
-}
-
-// The first commit on `tip` but not in `base` that the bot did not make (the same test
-// as git::commitToBranch: bot author and committer, and a Ddd-Change-Id trailer),
-// described for people, or empty when there is none.
-std::string humanCommitBetween(const git::Repository& repo, const std::string& branch,
-                               const git::Oid& base, const git::Oid& tip) {
-  git_revwalk* rawWalk = nullptr;
-  git::check(git_revwalk_new(&rawWalk, repo.raw()), "walking branch history");
-  RevwalkPtr walk(rawWalk);
-  git::check(git_revwalk_push(walk.get(), tip.raw()), "walking from " + tip.hex());
-  git::check(git_revwalk_hide(walk.get(), base.raw()), "hiding " + base.hex());
-  const git::Identity bot;
-  git_oid id;
-  while (git_revwalk_next(&id, walk.get()) == 0) {
-    git_commit* raw = nullptr;
-    git::check(git_commit_lookup(&raw, repo.raw(), &id), "reading a commit of " + branch);
-    CommitPtr c(raw);
-    const git_signature* author = git_commit_author(c.get());
-    const git_signature* committer = git_commit_committer(c.get());
-    if (author && committer && bot.email == author->email && bot.email == committer->email &&
-        hasChangeIdTrailer(git_commit_message(c.get()))) {
-      continue;
-    }
-    const char* summary = git_commit_summary(c.get());
-    return "commit " + git::Oid(id).shortHex() + " by " +
-           (author ? std::string(author->name) + " <" + author->email + ">"
-                   : std::string("an unknown author")) +
-           " (\"" + (summary ? summary : "") + "\") is on " + branch +
-           " and not from ddd; the branch is left alone";
-  }
-  git_error_clear();
-  return {};
-}
-
 std::vector<git::TreeEdit> treeEdits(const analyzers::ProposedChange& change) {
   std::vector<git::TreeEdit> edits;
   edits.reserve(change.edits.size());
@@ -242,25 +187,6 @@ BranchStatus fromGit(git::BranchOutcome o) {
   return BranchStatus::Blocked;
 }
 
-// What commitToBranch would do, without writing a ref (the tree lives in memory).
-void predictBranch(const git::Repository& repo, const git::Oid& base, const git::Oid& tree,
-                   ChangeOutcome& out) {
-  auto tip = repo.branchTip(out.branch);
-  if (!tip) {
-    out.status = BranchStatus::WouldCreate;
-    return;
-  }
-  out.headCommit = tip->hex();
-  out.detail = humanCommitBetween(repo, out.branch, base, *tip);
-  if (!out.detail.empty()) {
-    out.status = BranchStatus::Blocked;
-  } else if (repo.treeOf(*tip) == tree && parentOf(repo, *tip) == base) {
-    out.status = BranchStatus::UpToDate;
-  } else {
-    out.status = BranchStatus::WouldUpdate;
-  }
-}
-
 ChangeRecord toRecord(const ChangeOutcome& c) {
   ChangeRecord r;
   r.changeId = c.changeId;
@@ -294,6 +220,13 @@ std::string indented(const std::string& text, const std::string& prefix) {
 
 }  // namespace
 
+bool RunLocalResult::anyFailed() const {
+  for (const auto& c : changes) {
+    if (c.status == BranchStatus::Failed) return true;
+  }
+  return false;
+}
+
 const char* toString(BranchStatus s) {
   switch (s) {
     case BranchStatus::Created:
@@ -310,6 +243,8 @@ const char* toString(BranchStatus s) {
       return "would create";
     case BranchStatus::WouldUpdate:
       return "would update";
+    case BranchStatus::Failed:
+      return "failed";
   }
   return "?";
 }
@@ -336,50 +271,66 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
     result.runId = state->beginRun(repoKey, scan.commit.hex());
   }
 
+  // Writes one change's branch and PR (or predicts them on a dry run) into `out`;
+  // records it. Throws when the change cannot be written.
+  auto writeChange = [&](const analyzers::ProposedChange& change, ChangeOutcome& out) {
+    out.changeId = change.id;
+    out.branch = change.branch();
+    out.title = change.title;
+    out.decision = policies::decideWithDefaults(change);
+    out.body = renderPrBody(change, out.decision, scan.commit.hex());
+    if (out.decision.action == policies::Action::Skip) {
+      out.status = BranchStatus::Skipped;
+      if (state) state->recordChange(result.runId, toRecord(out));
+      return;
+    }
+
+    const git::Oid tree = git::buildTree(repo, baseTree, treeEdits(change));
+    git::CommitRequest commit;
+    commit.branch = out.branch;
+    commit.base = scan.commit;
+    commit.tree = tree;
+    commit.message = commitMessage(change, out.decision);
+    commit.changeId = change.id;
+    commit.when = request.commitTime;
+    if (request.dryRun) {
+      const auto plan = git::predictBranch(repo, commit);
+      out.status = plan.outcome == git::BranchOutcome::Created   ? BranchStatus::WouldCreate
+                   : plan.outcome == git::BranchOutcome::Updated ? BranchStatus::WouldUpdate
+                                                                 : fromGit(plan.outcome);
+      out.detail = plan.detail;
+      if (!plan.head.isZero()) out.headCommit = plan.head.hex();
+      return;
+    }
+    const auto branch = git::commitToBranch(repo, commit);
+    out.status = fromGit(branch.outcome);
+    out.detail = branch.detail;
+    out.headCommit = branch.head.hex();
+
+    forges::PullRequestSpec spec;
+    spec.repo = repoKey;
+    spec.branch = out.branch;
+    spec.base = baseName;
+    spec.title = change.title;
+    spec.body = out.body;
+    spec.labels = labelsFor(change, out.decision);
+    spec.draft = out.decision.action == policies::Action::Draft;
+    reconcilePullRequest(*forge, spec, out);
+    state->recordChange(result.runId, toRecord(out));
+  };
+
   try {
     for (const auto& change : scan.result.changes) {
       ChangeOutcome out;
-      out.changeId = change.id;
-      out.branch = change.branch();
-      out.title = change.title;
-      out.decision = policies::decideWithDefaults(change);
-      out.body = renderPrBody(change, out.decision, scan.commit.hex());
-      if (out.decision.action == policies::Action::Skip) {
-        out.status = BranchStatus::Skipped;
+      try {
+        writeChange(change, out);
+      } catch (const std::exception& e) {
+        // One change that cannot be written (a checked-out branch, a hostile path in
+        // an edit) must not hold back the others.
+        out.status = BranchStatus::Failed;
+        out.detail = e.what();
         if (state) state->recordChange(result.runId, toRecord(out));
-        result.changes.push_back(std::move(out));
-        continue;
       }
-
-      const git::Oid tree = git::buildTree(repo, baseTree, treeEdits(change));
-      if (request.dryRun) {
-        predictBranch(repo, scan.commit, tree, out);
-        result.changes.push_back(std::move(out));
-        continue;
-      }
-
-      git::CommitRequest commit;
-      commit.branch = out.branch;
-      commit.base = scan.commit;
-      commit.tree = tree;
-      commit.message = commitMessage(change, out.decision);
-      commit.changeId = change.id;
-      commit.when = request.commitTime;
-      const auto branch = git::commitToBranch(repo, commit);
-      out.status = fromGit(branch.outcome);
-      out.detail = branch.detail;
-      out.headCommit = branch.head.hex();
-
-      forges::PullRequestSpec spec;
-      spec.repo = repoKey;
-      spec.branch = out.branch;
-      spec.base = baseName;
-      spec.title = change.title;
-      spec.body = out.body;
-      spec.labels = labelsFor(change, out.decision);
-      spec.draft = out.decision.action == policies::Action::Draft;
-      reconcilePullRequest(*forge, spec, out);
-      state->recordChange(result.runId, toRecord(out));
       result.changes.push_back(std::move(out));
     }
     if (state) {
@@ -422,17 +373,21 @@ std::string renderRunLocal(const RunLocalResult& result) {
           "            " +
           (c.detail.empty() ? std::string("a commit not made by ddd is on the branch") : c.detail) +
           "; merge or delete the branch to let ddd update it\n";
+    } else if (c.status == BranchStatus::Failed) {
+      out += "            " + c.detail + "\n";
     }
     out += "  decision: " + std::string(policies::toString(c.decision.action)) + " (" +
            c.decision.rule + ")\n";
     for (const auto& r : c.decision.reasons) out += "    - " + r + "\n";
     if (c.prNumber) {
       out += "  PR:       #" + std::to_string(c.prNumber) + " " + c.prOutcome + "\n";
-    } else if (result.dryRun && c.status != BranchStatus::Skipped) {
+    } else if (result.dryRun && c.status != BranchStatus::Skipped &&
+               c.status != BranchStatus::Failed) {
       out += "  PR:       would be created or updated\n";
     }
-    const bool showBody = result.dryRun ? c.status != BranchStatus::Skipped
-                                        : (c.prOutcome == "created" || c.prOutcome == "updated");
+    const bool showBody =
+        result.dryRun ? c.status != BranchStatus::Skipped && c.status != BranchStatus::Failed
+                      : (c.prOutcome == "created" || c.prOutcome == "updated");
     if (showBody) {
       out += "  title:    " + c.title + "\n";
       out += indented(c.body, "  | ");
@@ -463,6 +418,7 @@ std::string renderRunLocal(const RunLocalResult& result) {
   add(BranchStatus::Skipped, "skipped");
   add(BranchStatus::WouldCreate, "would be created");
   add(BranchStatus::WouldUpdate, "would be updated");
+  add(BranchStatus::Failed, "failed (see above; the run exits 3)");
   out += summary + (result.dryRun ? " (dry run: nothing was written)" : "") + "\n";
   return out;
 }

@@ -34,6 +34,7 @@ enum class BranchStatus {
   Skipped,      // the decision was Skip: no branch
   WouldCreate,  // dry run
   WouldUpdate,  // dry run
+  Failed,       // this change could not be written (detail says why); the others went on
 };
 const char* toString(BranchStatus s);  // "created", "up to date", "would create", ...
 
@@ -43,7 +44,7 @@ struct ChangeOutcome {
   std::string title;
   policies::Decision decision;
   BranchStatus status = BranchStatus::Skipped;
-  std::string detail;      // Blocked: who made which commit
+  std::string detail;      // Blocked: who made which commit; Failed: the error
   std::string headCommit;  // the branch tip after the run (hex), empty if none
   int prNumber = 0;        // 0 = no pull request
   std::string prOutcome;   // "created", "updated", "up to date", "left alone", "" (none)
@@ -56,10 +57,13 @@ struct RunLocalResult {
   std::filesystem::path stateFile;  // empty on a dry run
   int64_t runId = 0;                // 0 on a dry run
   bool dryRun = false;
+  bool anyFailed() const;
 };
 
 // Throws UsageError for bad input (see runScan); other exceptions on runtime
-// failures, after marking the run failed in the state store.
+// failures of the run as a whole, after marking the run failed in the state store.
+// A change that cannot be written is reported as Failed and the run goes on with the
+// others (anyFailed() is then true; the CLI exits 3).
 RunLocalResult runLocal(const RunLocalRequest& request);
 
 // What `ddd run --local` prints: per change the branch, outcome, decision and PR

@@ -78,6 +78,37 @@ detail::CommitHandle lookupCommit(const Repository& repo, const Oid& id, const s
   return detail::CommitHandle(raw);
 }
 
+// The first commit on `tip` but not in `req.base` that the bot did not make, described
+// for people ("commit 1a2b3c4 by Ann <ann@x> ("Fix") is on ddd/x and not from ddd; ..."),
+// or empty when every such commit is the bot's.
+std::string firstHumanCommit(const Repository& repo, const CommitRequest& req, const Oid& tip) {
+  const std::string where = repo.path().string();
+  git_revwalk* rawWalk = nullptr;
+  check(git_revwalk_new(&rawWalk, repo.raw()), "cannot walk history in " + where);
+  detail::RevwalkHandle walk(rawWalk);
+  check(git_revwalk_push(walk.get(), tip.raw()),
+        "cannot walk branch " + req.branch + " in " + where);
+  if (!req.base.isZero()) {
+    check(git_revwalk_hide(walk.get(), req.base.raw()),
+          "cannot walk from base " + req.base.hex() + " in " + where);
+  }
+  git_oid next;
+  int rc = 0;
+  while ((rc = git_revwalk_next(&next, walk.get())) == 0) {
+    detail::CommitHandle commit = lookupCommit(repo, Oid(next), "commit");
+    if (madeByBot(commit.get(), req.identity)) continue;
+    const git_signature* author = git_commit_author(commit.get());
+    return "commit " + Oid(next).shortHex() + " by " +
+           (author ? std::string(author->name) + " <" + author->email + ">"
+                   : std::string("an unknown author")) +
+           " (\"" + summaryOf(commit.get()) + "\") is on " + req.branch +
+           " and not from ddd; the branch is left alone";
+  }
+  if (rc != GIT_ITEROVER) check(rc, "cannot walk branch " + req.branch + " in " + where);
+  git_error_clear();
+  return {};
+}
+
 // True when HEAD is a symbolic ref to `refName` (the branch is checked out).
 bool checkedOut(const Repository& repo, const std::string& refName) {
   git_reference* raw = nullptr;
@@ -132,26 +163,17 @@ Oid createCommit(const Repository& repo, const Oid& base, const Oid& tree,
   return Oid(out);
 }
 
-BranchResult commitToBranch(const Repository& repo, const CommitRequest& req) {
+BranchResult predictBranch(const Repository& repo, const CommitRequest& req) {
   checkBranchName(req.branch);
+  messageWithTrailer(req);  // throws for a change id commitToBranch would refuse
   const std::string where = repo.path().string();
   const std::string refName = "refs/heads/" + req.branch;
-  const std::string message = messageWithTrailer(req);
 
   git_reference* rawRef = nullptr;
   int rc = git_reference_lookup(&rawRef, repo.raw(), refName.c_str());
   if (rc == GIT_ENOTFOUND) {
-    Oid commit = createCommit(repo, req.base, req.tree, message, req.identity, req.when);
-    git_reference* created = nullptr;
-    rc = git_reference_create(&created, repo.raw(), refName.c_str(), commit.raw(), 0,
-                              ("ddd: create " + req.branch).c_str());
-    detail::ReferenceHandle owned(created);
-    if (rc == GIT_EEXISTS) {
-      throw GitError("branch " + req.branch + " in " + where +
-                     " appeared while ddd was creating it; run again");
-    }
-    check(rc, "cannot create branch " + req.branch + " in " + where);
-    return {BranchOutcome::Created, commit, {}};
+    git_error_clear();
+    return {BranchOutcome::Created, Oid(), {}};
   }
   check(rc, "cannot read branch " + req.branch + " in " + where);
   detail::ReferenceHandle ref(rawRef);
@@ -161,31 +183,8 @@ BranchResult commitToBranch(const Repository& repo, const CommitRequest& req) {
                    "recreate it)");
   }
   const Oid tip(*git_reference_target(ref.get()));
-
-  // Every commit on the branch that the base does not have must be the bot's own.
-  git_revwalk* rawWalk = nullptr;
-  check(git_revwalk_new(&rawWalk, repo.raw()), "cannot walk history in " + where);
-  detail::RevwalkHandle walk(rawWalk);
-  check(git_revwalk_push(walk.get(), tip.raw()),
-        "cannot walk branch " + req.branch + " in " + where);
-  if (!req.base.isZero()) {
-    check(git_revwalk_hide(walk.get(), req.base.raw()),
-          "cannot walk from base " + req.base.hex() + " in " + where);
-  }
-  git_oid next;
-  while ((rc = git_revwalk_next(&next, walk.get())) == 0) {
-    detail::CommitHandle commit = lookupCommit(repo, Oid(next), "commit");
-    if (!madeByBot(commit.get(), req.identity)) {
-      const git_signature* author = git_commit_author(commit.get());
-      std::string detail = "commit " + Oid(next).shortHex() + " by " +
-                           (author ? std::string(author->name) + " <" + author->email + ">"
-                                   : std::string("an unknown author")) +
-                           " (\"" + summaryOf(commit.get()) + "\") is on " + req.branch +
-                           " and not from ddd; the branch is left alone";
-      return {BranchOutcome::HumanCommits, tip, detail};
-    }
-  }
-  if (rc != GIT_ITEROVER) check(rc, "cannot walk branch " + req.branch + " in " + where);
+  std::string human = firstHumanCommit(repo, req, tip);
+  if (!human.empty()) return {BranchOutcome::HumanCommits, tip, std::move(human)};
 
   detail::CommitHandle tipCommit = lookupCommit(repo, tip, "branch tip");
   if (git_commit_parentcount(tipCommit.get()) == 1 &&
@@ -193,17 +192,39 @@ BranchResult commitToBranch(const Repository& repo, const CommitRequest& req) {
       Oid(*git_commit_tree_id(tipCommit.get())) == req.tree) {
     return {BranchOutcome::UpToDate, tip, {}};
   }
-
   if (checkedOut(repo, refName)) {
     throw GitError("branch " + req.branch + " is checked out in " + where +
                    "; ddd never moves a checked-out branch (check out another branch and run "
                    "again)");
   }
-  Oid commit = createCommit(repo, req.base, req.tree, message, req.identity, req.when);
-  git_reference* moved = nullptr;
-  rc = git_reference_create_matching(&moved, repo.raw(), refName.c_str(), commit.raw(), 1,
-                                     tip.raw(), ("ddd: update " + req.branch).c_str());
-  detail::ReferenceHandle owned(moved);
+  return {BranchOutcome::Updated, tip, {}};
+}
+
+BranchResult commitToBranch(const Repository& repo, const CommitRequest& req) {
+  const BranchResult plan = predictBranch(repo, req);
+  if (plan.outcome == BranchOutcome::HumanCommits || plan.outcome == BranchOutcome::UpToDate) {
+    return plan;
+  }
+  const std::string where = repo.path().string();
+  const std::string refName = "refs/heads/" + req.branch;
+  const Oid commit =
+      createCommit(repo, req.base, req.tree, messageWithTrailer(req), req.identity, req.when);
+  git_reference* written = nullptr;
+  int rc = 0;
+  if (plan.outcome == BranchOutcome::Created) {
+    rc = git_reference_create(&written, repo.raw(), refName.c_str(), commit.raw(), 0,
+                              ("ddd: create " + req.branch).c_str());
+    detail::ReferenceHandle owned(written);
+    if (rc == GIT_EEXISTS) {
+      throw GitError("branch " + req.branch + " in " + where +
+                     " appeared while ddd was creating it; run again");
+    }
+    check(rc, "cannot create branch " + req.branch + " in " + where);
+    return {BranchOutcome::Created, commit, {}};
+  }
+  rc = git_reference_create_matching(&written, repo.raw(), refName.c_str(), commit.raw(), 1,
+                                     plan.head.raw(), ("ddd: update " + req.branch).c_str());
+  detail::ReferenceHandle owned(written);
   if (rc == GIT_EMODIFIED) {
     throw GitError("branch " + req.branch + " in " + where +
                    " moved while ddd was updating it; nothing was changed, run again");

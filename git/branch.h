@@ -43,9 +43,17 @@ struct BranchResult {
 
 // Creates or moves `req.branch` to a commit of `req.tree` on top of `req.base`.
 // Never touches the work tree, the index or HEAD. Throws GitError when the branch
-// name is outside ddd/ or a git operation fails; nothing is half-written (the ref
+// name is outside ddd/, the branch is a symbolic ref, the branch would have to move
+// while it is checked out, or a git operation fails; nothing is half-written (the ref
 // is updated last, in one step, and only if it still points where it was read).
 BranchResult commitToBranch(const Repository& repo, const CommitRequest& req);
+
+// What commitToBranch(repo, req) would do, decided by the same checks, without
+// writing anything (no object, no ref): `outcome` is the one it would return (Created
+// and Updated mean "would create", "would update"), `head` the branch's current tip
+// (zero when it does not exist), `detail` as commitToBranch's. `req.tree` need not be
+// in the object database. Throws the GitErrors commitToBranch throws before writing.
+BranchResult predictBranch(const Repository& repo, const CommitRequest& req);
 
 // A commit of `tree` with parent `base`, not referenced by any branch.
 Oid createCommit(const Repository& repo, const Oid& base, const Oid& tree,

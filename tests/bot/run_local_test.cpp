@@ -243,7 +243,7 @@ TEST(RunLocal, PrDraftRecordedInState) {
   EXPECT_EQ(store.lastFindings(result.scan.repoPath.string()).size(), 1u);
 }
 
-TEST(RunLocal, AFailedRunIsRecordedAndLeavesTheBranchAsItWas) {
+TEST(RunLocal, AChangeThatCannotBeWrittenIsReportedFailedAndTheRunGoesOn) {
   TestRepo repo;
   repo.commit({{"a.py", "OLD_API(1)\n"}});
   auto first = runLocal(requestFor(repo));
@@ -253,17 +253,41 @@ TEST(RunLocal, AFailedRunIsRecordedAndLeavesTheBranchAsItWas) {
 
   auto request = requestFor(repo);
   request.scan.ref = "main";
-  EXPECT_THROW(runLocal(request), std::exception);
+  auto result = runLocal(request);
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_TRUE(result.anyFailed());
+  EXPECT_EQ(result.changes[0].status, BranchStatus::Failed);
+  EXPECT_NE(result.changes[0].detail.find("checked out"), std::string::npos)
+      << result.changes[0].detail;
+  EXPECT_EQ(result.changes[0].prNumber, 0);
   EXPECT_EQ(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)), tip);
+  const std::string text = renderRunLocal(result);
+  EXPECT_NE(text.find("outcome:  failed"), std::string::npos) << text;
+  EXPECT_NE(text.find("1 branch failed"), std::string::npos) << text;
 
   StateStore store(first.stateFile);
   auto runs = store.runs(first.scan.repoPath.string());
   ASSERT_EQ(runs.size(), 2u);
-  EXPECT_EQ(runs[1].status.rfind("failed: ", 0), 0u) << runs[1].status;
-  EXPECT_NE(runs[1].status.find("checked out"), std::string::npos) << runs[1].status;
-  EXPECT_FALSE(runs[1].finished.empty());
-  // The last findings are still those of the last run that finished.
-  EXPECT_EQ(store.lastFindings(first.scan.repoPath.string()).size(), 1u);
+  EXPECT_EQ(runs[1].status, "ok");
+  auto changes = store.changesOfRun(runs[1].id);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].outcome, "failed");
+  EXPECT_NE(changes[0].detail.find("checked out"), std::string::npos) << changes[0].detail;
+}
+
+TEST(RunLocal, DryRunPredictsAFailureWithoutWriting) {
+  TestRepo repo;
+  repo.commit({{"a.py", "OLD_API(1)\n"}});
+  runLocal(requestFor(repo));
+  repo.commit({{"b.py", "OLD_API(2)\n"}}, "more code");
+  git(repo.path(), std::string("checkout -q ") + kBranch);
+  auto request = requestFor(repo, /*dryRun=*/true);
+  request.scan.ref = "main";
+  const auto before = gitDirSnapshot(repo.path());
+  auto result = runLocal(request);
+  ASSERT_EQ(result.changes.size(), 1u);
+  EXPECT_EQ(result.changes[0].status, BranchStatus::Failed);
+  EXPECT_EQ(gitDirSnapshot(repo.path()), before);
 }
 
 TEST(RunLocal, NoChangesMeansNothingToDo) {

@@ -5,6 +5,9 @@
 
 #include <git2.h>
 
+#include <filesystem>
+#include <map>
+
 #include "git/error.h"
 #include "git/handles.h"
 #include "git/tree_edit.h"
@@ -184,6 +187,96 @@ TEST(Branch, NeverMovesACheckedOutBranch) {
   EXPECT_THAT([&] { commitToBranch(work.repo(), requestFor(work, base, "other\n")); },
               ::testing::ThrowsMessage<GitError>(HasSubstr("is checked out")));
   EXPECT_EQ(work.repo().branchTip(req.branch), first.head);
+}
+
+// Every file under .git except the logs: what a read-only call must leave as it was.
+std::map<std::string, std::string> gitDirSnapshot(const std::filesystem::path& gitDir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(gitDir)) {
+    if (!entry.is_regular_file()) continue;
+    files[std::filesystem::relative(entry.path(), gitDir).string()] = readFile(entry.path());
+  }
+  return files;
+}
+
+TEST(PredictBranch, SaysWhatCommitToBranchWouldDoAndWritesNothing) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  const CommitRequest req = requestFor(work, base, "new\n");
+  const CommitRequest changed = requestFor(work, base, "newer\n");
+  const std::filesystem::path gitDir = work.repo().gitDir();
+
+  auto before = gitDirSnapshot(gitDir);
+  BranchResult predicted = predictBranch(work.repo(), req);
+  EXPECT_EQ(predicted.outcome, BranchOutcome::Created);
+  EXPECT_TRUE(predicted.head.isZero());
+  EXPECT_EQ(gitDirSnapshot(gitDir), before);
+  const BranchResult created = commitToBranch(work.repo(), req);
+  EXPECT_EQ(created.outcome, predicted.outcome);
+
+  before = gitDirSnapshot(gitDir);
+  predicted = predictBranch(work.repo(), req);
+  EXPECT_EQ(predicted.outcome, BranchOutcome::UpToDate);
+  EXPECT_EQ(predicted.head, created.head);
+  predicted = predictBranch(work.repo(), changed);
+  EXPECT_EQ(predicted.outcome, BranchOutcome::Updated);
+  EXPECT_EQ(predicted.head, created.head);  // the tip it would move from
+  EXPECT_EQ(gitDirSnapshot(gitDir), before);
+  EXPECT_EQ(commitToBranch(work.repo(), changed).outcome, BranchOutcome::Updated);
+}
+
+TEST(PredictBranch, NeedsNoTreeInTheObjectDatabase) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  commitToBranch(work.repo(), req);
+  req.tree = Oid::fromHex("0123456789abcdef0123456789abcdef01234567");  // nowhere on disk
+  EXPECT_EQ(predictBranch(work.repo(), req).outcome, BranchOutcome::Updated);
+  req.branch = "ddd/elsewhere";
+  EXPECT_EQ(predictBranch(work.repo(), req).outcome, BranchOutcome::Created);
+}
+
+TEST(PredictBranch, ReportsAHumanCommitAsCommitToBranchDoes) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  BranchResult first = commitToBranch(work.repo(), req);
+  Oid humanTree = buildTree(work.repo(), req.tree, {{"app.py", "new, reviewed\n"}});
+  Oid humanCommit = createCommit(work.repo(), first.head, humanTree, "Tweak the fix",
+                                 Identity{"Ada Maintainer", "ada@example.com"}, 0);
+  git_reference* raw = nullptr;
+  check(git_reference_create(&raw, work.repo().raw(), "refs/heads/ddd/deprecations/python",
+                             humanCommit.raw(), 1, "test"),
+        "moving branch in test");
+  detail::ReferenceHandle ref(raw);
+
+  const BranchResult predicted = predictBranch(work.repo(), req);
+  EXPECT_EQ(predicted.outcome, BranchOutcome::HumanCommits);
+  EXPECT_EQ(predicted.head, humanCommit);
+  EXPECT_THAT(predicted.detail, HasSubstr("Ada Maintainer <ada@example.com>"));
+  const BranchResult actual = commitToBranch(work.repo(), req);
+  EXPECT_EQ(actual.outcome, predicted.outcome);
+  EXPECT_EQ(actual.detail, predicted.detail);
+}
+
+TEST(PredictBranch, ThrowsWhereCommitToBranchWouldRefuse) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}});
+  CommitRequest req = requestFor(work, base, "new\n");
+  commitToBranch(work.repo(), req);
+  check(git_repository_set_head(work.repo().raw(), "refs/heads/ddd/deprecations/python"),
+        "checking out in test");
+  // Up to date: nothing would move, so a checked-out branch is no problem.
+  EXPECT_EQ(predictBranch(work.repo(), req).outcome, BranchOutcome::UpToDate);
+  EXPECT_THAT([&] { predictBranch(work.repo(), requestFor(work, base, "other\n")); },
+              ::testing::ThrowsMessage<GitError>(HasSubstr("is checked out")));
+  req.branch = "main";
+  EXPECT_THAT([&] { predictBranch(work.repo(), req); },
+              ::testing::ThrowsMessage<GitError>(HasSubstr("only creates or moves branches")));
+  req.branch = "ddd/x";
+  req.changeId = "two\nlines";
+  EXPECT_THAT([&] { predictBranch(work.repo(), req); },
+              ::testing::ThrowsMessage<GitError>(HasSubstr("line break")));
 }
 
 }  // namespace
