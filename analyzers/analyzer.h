@@ -5,6 +5,7 @@
 // deterministically. Analyzers register themselves in one table (registry()), so the
 // bot runs whatever is registered without knowing the kinds.
 
+#include <ctime>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,6 +25,7 @@ struct AnalyzerContext {
   std::string dataDir;       // where shipped data (rule packs, schemas) lives
   nlohmann::json config;     // this analyzer's section of the repository config ({} if none)
   std::function<void(uint64_t done, uint64_t total)> progress;  // may be empty
+  std::time_t now = 0;  // "today" for ages and schedules; 0 = the current time (tests pin it)
 };
 
 class Analyzer {

@@ -51,6 +51,7 @@ void to_json(nlohmann::json& j, const Finding& f) {
        {"path", f.path},         {"line", f.line},       {"column", f.column},
        {"endLine", f.endLine},   {"endColumn", f.endColumn}, {"message", f.message},
        {"docs", f.docs},         {"changeId", f.changeId}};
+  if (f.properties.is_object() && !f.properties.empty()) j["properties"] = f.properties;
 }
 
 void to_json(nlohmann::json& j, const ChangeFacts& f) {
@@ -65,7 +66,9 @@ void to_json(nlohmann::json& j, const ChangeFacts& f) {
        {"safe", f.safe},
        {"lockfileStale", f.lockfileStale},
        {"ruleIds", f.ruleIds},
-       {"labels", f.labels}};
+       {"labels", f.labels},
+       {"packages", f.packages},
+       {"paths", f.paths}};
 }
 
 void to_json(nlohmann::json& j, const ProposedChange& c) {

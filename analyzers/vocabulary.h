@@ -29,6 +29,10 @@ struct Finding {
   std::string message;
   std::string docs;      // link, may be empty
   std::string changeId;  // the change that fixes it, empty if none
+  // Analyzer-specific facts about this finding (confidence and evidence for dead
+  // code, versions and dates for a dependency, ...). An object; reported as
+  // "properties" in JSON and SARIF when not empty.
+  nlohmann::json properties = nlohmann::json::object();
 };
 
 // One replaced byte span of a file, for reporting ("path:line: old -> new").
@@ -60,6 +64,8 @@ struct ChangeFacts {
   bool lockfileStale = false;
   std::vector<std::string> ruleIds;
   std::vector<std::string> labels;
+  std::vector<std::string> packages;  // dependencies the change updates or removes
+  std::vector<std::string> paths;     // files the change touches, sorted (policies match globs)
 };
 
 struct ProposedChange {
@@ -81,6 +87,10 @@ struct AnalysisResult {
   std::vector<ProposedChange> changes;
   // Non-fatal problems (a corrupt rule file, an unreadable file): reported, scan goes on.
   std::vector<std::string> warnings;
+  // Analyzer-specific structured output beyond findings (the dependency inventory,
+  // readiness scores, ...): an object. The scan keeps each analyzer's under its name
+  // ("details": {"dependencies": {...}}) and JSON reports print it.
+  nlohmann::json details = nlohmann::json::object();
 };
 
 // Deterministic ordering: findings by (path, line, column, rule); changes by id.

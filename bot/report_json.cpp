@@ -5,51 +5,25 @@ namespace ddd::bot {
 namespace {
 
 nlohmann::json findingToJson(const analyzers::Finding& f) {
-  return {{"analyzer", f.analyzer},
-          {"rule", f.rule},
-          {"severity", analyzers::toString(f.severity)},
-          {"path", f.path},
-          {"line", f.line},
-          {"column", f.column},
-          {"endLine", f.endLine},
-          {"endColumn", f.endColumn},
-          {"message", f.message},
-          {"docs", f.docs},
-          {"changeId", f.changeId}};
+  nlohmann::json j;
+  analyzers::to_json(j, f);
+  return j;
 }
 
+// The change as the vocabulary serialises it ("edits" there holds the per-file spans,
+// kept here as "fileEdits"), plus the span count as "edits" and the policy decision.
 nlohmann::json changeToJson(const analyzers::ProposedChange& c) {
-  nlohmann::json files = nlohmann::json::array();
-  nlohmann::json edits = nlohmann::json::array();
+  nlohmann::json j;
+  analyzers::to_json(j, c);
   size_t spans = 0;
-  for (const auto& e : c.edits) {
-    files.push_back(e.path);
-    nlohmann::json lines = nlohmann::json::array();
-    for (const auto& s : e.spans) {
-      lines.push_back({{"line", s.line}, {"before", s.before}, {"after", s.replacement}});
-    }
-    spans += e.spans.empty() ? 1 : e.spans.size();
-    edits.push_back({{"path", e.path}, {"deleted", !e.newContent}, {"spans", std::move(lines)}});
-  }
+  for (const auto& e : c.edits) spans += e.spans.empty() ? 1 : e.spans.size();
+  j["fileEdits"] = std::move(j["edits"]);
+  j["edits"] = spans;
   const auto decision = policies::decideWithDefaults(c);
-  nlohmann::json facts;
-  analyzers::to_json(facts, c.facts);
-  return {{"id", c.id},
-          {"branch", c.branch()},
-          {"title", c.title},
-          {"analyzer", c.facts.analyzer},
-          {"files", std::move(files)},
-          {"edits", spans},
-          {"fileEdits", std::move(edits)},
-          {"facts", std::move(facts)},
-          {"decision",
-           {{"action", policies::toString(decision.action)},
-            {"rule", decision.rule},
-            {"reasons", decision.reasons}}},
-          {"whatChanges", c.whatChanges},
-          {"why", c.why},
-          {"risk", c.risk},
-          {"rollback", c.rollback}};
+  j["decision"] = {{"action", policies::toString(decision.action)},
+                   {"rule", decision.rule},
+                   {"reasons", decision.reasons}};
+  return j;
 }
 
 }  // namespace
@@ -69,6 +43,7 @@ nlohmann::json scanToJson(const ScanReport& report) {
           {"findings", std::move(findings)},
           {"changes", std::move(changes)},
           {"warnings", report.result.warnings},
+          {"details", report.result.details},
           {"stats",
            {{"files", report.stats.files},
             {"bytes", report.stats.bytes},

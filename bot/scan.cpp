@@ -234,6 +234,9 @@ ScanReport runScan(const ScanRequest& request) {
     for (auto& f : part.findings) result.findings.push_back(std::move(f));
     for (auto& c : part.changes) result.changes.push_back(std::move(c));
     for (auto& w : part.warnings) result.warnings.push_back(name + ": " + std::move(w));
+    if (part.details.is_object() && !part.details.empty()) {
+      result.details[name] = std::move(part.details);
+    }
   }
   analyzers::sortResult(result);
 

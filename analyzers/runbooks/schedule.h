@@ -1,0 +1,55 @@
+#pragma once
+// Schedules: the "when / how often" facts of the maintenance layer, extracted from
+// crontabs, cron.d, systemd timers, Kubernetes CronJobs, GitHub Actions `on.schedule`,
+// Ansible `cron:` tasks and logrotate configs. The contract between the schedule
+// extractors (with the cron parser in cron.h, also used by the bot's scheduler) and the
+// runbook generator / readiness score. Every fact keeps its source (path:line).
+
+#include <cstdint>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "analyzers/source_tree.h"
+
+namespace ddd::analyzers::runbooks {
+
+struct SourceRef {
+  std::string path;
+  uint32_t line = 0;  // 1-based
+  std::string cite() const { return path + ":" + std::to_string(line); }
+};
+
+enum class Cadence { SubDaily, Daily, Weekly, Monthly, Quarterly, Annual, Irregular };
+const char* toString(Cadence c);  // "sub-daily", "daily", ..., "irregular"
+
+struct Schedule {
+  SourceRef source;
+  std::string origin;       // "crontab", "cron.d", "systemd-timer", "k8s-cronjob",
+                            // "github-actions", "ansible-cron", "logrotate"
+  std::string expression;   // verbatim: "0 3 * * 1", "Mon *-*-* 03:00:00", "weekly"
+  std::string normalized;   // five-field cron when expressible ("0 3 * * 1"), else ""
+  std::string description;  // plain English: "every Monday at 03:00"
+  std::string timezone;     // "UTC" unless the source says otherwise (K8s timeZone, TZ=)
+  Cadence cadence = Cadence::Irregular;
+  std::string name;       // the job / timer / workflow / task name
+  std::string command;    // what runs (crontab command, ExecStart of the .service, container
+                          // command, workflow file, rotated log path), verbatim; "" if unknown
+  std::string component;  // service / module / top-level directory it belongs to
+  std::vector<std::string> details;  // "rotate 7", "maxsize 100M", "concurrencyPolicy: Forbid"
+};
+
+struct ScheduleScan {
+  std::vector<Schedule> schedules;    // sorted by (path, line)
+  std::vector<std::string> warnings;  // "deploy/app.timer:4: OnCalendar=bogus: ...; skipped"
+  uint64_t skippedTemplates = 0;      // Helm templates not valid YAML until rendered
+};
+
+// Reads every file of the tree that can hold a schedule; never throws for bad input.
+ScheduleScan extractSchedules(const SourceTree& tree);
+
+// An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that has one
+// (deterministic: UIDs from source and expression, DTSTAMP from `now`).
+std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t now);
+
+}  // namespace ddd::analyzers::runbooks
