@@ -28,6 +28,7 @@ struct ScanFlags {
   std::string failOn;
   uint64_t maxFileSize = 0;
   unsigned threads = 0;
+  bool explain = false;
 };
 
 struct RunFlags {
@@ -115,7 +116,7 @@ int runScanCommand(const ScanFlags& flags) {
 
   std::string rendered = flags.format == "json"    ? renderJson(report)
                          : flags.format == "sarif" ? renderSarif(report)
-                                                   : renderText(report);
+                                                   : renderText(report, flags.explain);
   if (flags.output.empty()) {
     std::fwrite(rendered.data(), 1, rendered.size(), stdout);
     std::fflush(stdout);
@@ -183,6 +184,9 @@ int runCli(int argc, char** argv) {
   scan->add_option("--format", scanFlags.format, "Output format: text, json or sarif (SARIF 2.1.0)")
       ->check(CLI::IsMember({"text", "json", "sarif"}))
       ->type_name("FORMAT");
+  scan->add_flag("--explain", scanFlags.explain,
+                 "Text format: under each proposed change, the policy decision with the facts "
+                 "used and every rule considered (JSON always includes it)");
   scan->add_option("--output", scanFlags.output,
                    "Write the report to FILE (atomically) instead of standard output")
       ->type_name("FILE");

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "bot/version.h"
+#include "policies/explain.h"
 
 namespace ddd::bot {
 namespace {
@@ -23,20 +24,6 @@ std::string section(const char* heading, const std::string& text) {
   std::string out = std::string("## ") + heading + "\n\n" + text;
   if (out.back() != '\n') out += '\n';
   return out + "\n";
-}
-
-const char* decisionHeading(policies::Action a) {
-  switch (a) {
-    case policies::Action::Automerge:
-      return "Why this PR will be merged automatically";
-    case policies::Action::Review:
-      return "Why this PR needs review";
-    case policies::Action::Draft:
-      return "Why this PR is a draft";
-    case policies::Action::Skip:
-      return "Why this change is not proposed";
-  }
-  return "Decision";
 }
 
 }  // namespace
@@ -81,11 +68,8 @@ std::string renderPrBody(const analyzers::ProposedChange& change,
       section("Rollback", change.rollback.empty() ? std::string("Revert this PR's single commit.")
                                                   : change.rollback);
 
-  std::string reasons;
-  for (const auto& r : decision.reasons) reasons += "- " + r + "\n";
-  reasons +=
-      "\nDecided by `" + decision.rule + "` (" + policies::toString(decision.action) + ").\n";
-  out += section(decisionHeading(decision.action), reasons);
+  out += section(policies::explanationHeading(decision.action).c_str(),
+                 policies::explainMarkdown(decision));
 
   out += "---\nProposed by ddd " + std::string(kVersion) + " from commit " +
          baseCommit.substr(0, 12) + ".\n\n";

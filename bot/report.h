@@ -6,10 +6,15 @@
 // JSON (the CLI contract; fields are only ever added):
 //   {"repo", "ref", "commit", "analyzers": [...],
 //    "findings": [{"analyzer","rule","severity","path","line","column","endLine",
-//                  "endColumn","message","docs","changeId"}],
+//                  "endColumn","message","docs","changeId"[,"properties":{...}]}],
 //    "changes": [{"id","branch","title","analyzer","files":[...],"edits":N,"facts":{...},
-//                 "decision":{"action","rule","reasons"},"whatChanges","why","risk","rollback"}],
-//    "warnings": [...],
+//                 "fileEdits":[...],
+//                 "decision":{"action","rule","source","reasons","reviewers","labels",
+//                             "mergeMethod","requiredChecks","mergeOnApproval",
+//                             "ignoreTests","facts","trace":[{"rule","source","action",
+//                             "matched","decided","held","failed"}]},
+//                 "whatChanges","why","risk","rollback"}],
+//    "warnings": [...], "details": {"<analyzer>": {...}},
 //    "stats": {"files","bytes","skipped","skippedByReason":{...},"seconds"}}
 // SARIF: version 2.1.0 as GitHub code scanning accepts it (one run, tool "ddd").
 
@@ -20,7 +25,8 @@
 
 namespace ddd::bot {
 
-std::string renderText(const ScanReport& report);
+// `explain`: under each proposed change, the policy trace (policies::explainText).
+std::string renderText(const ScanReport& report, bool explain = false);
 
 nlohmann::json scanToJson(const ScanReport& report);
 std::string renderJson(const ScanReport& report);  // scanToJson, indented, newline-terminated

@@ -12,17 +12,36 @@ nlohmann::json findingToJson(const analyzers::Finding& f) {
 
 // The change as the vocabulary serialises it ("edits" there holds the per-file spans,
 // kept here as "fileEdits"), plus the span count as "edits" and the policy decision.
-nlohmann::json changeToJson(const analyzers::ProposedChange& c) {
+nlohmann::json changeToJson(const analyzers::ProposedChange& c,
+                            const policies::Decision& decision) {
   nlohmann::json j;
   analyzers::to_json(j, c);
   size_t spans = 0;
   for (const auto& e : c.edits) spans += e.spans.empty() ? 1 : e.spans.size();
   j["fileEdits"] = std::move(j["edits"]);
   j["edits"] = spans;
-  const auto decision = policies::decideWithDefaults(c);
+  nlohmann::json trace = nlohmann::json::array();
+  for (const auto& t : decision.trace) {
+    trace.push_back({{"rule", t.rule},
+                     {"source", t.source},
+                     {"action", policies::toString(t.action)},
+                     {"matched", t.matched},
+                     {"decided", t.decided},
+                     {"held", t.held},
+                     {"failed", t.failed}});
+  }
   j["decision"] = {{"action", policies::toString(decision.action)},
                    {"rule", decision.rule},
-                   {"reasons", decision.reasons}};
+                   {"source", decision.source},
+                   {"reasons", decision.reasons},
+                   {"reviewers", decision.reviewers},
+                   {"labels", decision.labels},
+                   {"mergeMethod", decision.mergeMethod},
+                   {"requiredChecks", decision.requiredChecks},
+                   {"mergeOnApproval", decision.mergeOnApproval},
+                   {"ignoreTests", decision.ignoreTests},
+                   {"facts", decision.facts},
+                   {"trace", std::move(trace)}};
   return j;
 }
 
@@ -32,7 +51,11 @@ nlohmann::json scanToJson(const ScanReport& report) {
   nlohmann::json findings = nlohmann::json::array();
   for (const auto& f : report.result.findings) findings.push_back(findingToJson(f));
   nlohmann::json changes = nlohmann::json::array();
-  for (const auto& c : report.result.changes) changes.push_back(changeToJson(c));
+  for (size_t i = 0; i < report.result.changes.size(); ++i) {
+    const auto& c = report.result.changes[i];
+    changes.push_back(changeToJson(
+        c, i < report.decisions.size() ? report.decisions[i] : policies::decideWithDefaults(c)));
+  }
   nlohmann::json skipped = nlohmann::json::object();
   for (const auto& [reason, n] : report.stats.skippedByReason) skipped[reason] = n;
   return {{"repo", report.repoPath.string()},

@@ -3,6 +3,7 @@
 
 #include "bot/report.h"
 #include "policies/decision.h"
+#include "policies/explain.h"
 
 namespace ddd::bot {
 namespace {
@@ -25,7 +26,7 @@ std::string seconds(double s) {
 
 }  // namespace
 
-std::string renderText(const ScanReport& report) {
+std::string renderText(const ScanReport& report, bool explain) {
   std::string out;
   const auto& findings = report.result.findings;
   const auto& changes = report.result.changes;
@@ -52,10 +53,13 @@ std::string renderText(const ScanReport& report) {
   if (!changes.empty()) {
     if (!findings.empty()) out += "\n";
     out += "Proposed changes:\n";
-    for (const auto& c : changes) {
-      auto decision = policies::decideWithDefaults(c);
+    for (size_t i = 0; i < changes.size(); ++i) {
+      const auto& c = changes[i];
+      const auto decision =
+          i < report.decisions.size() ? report.decisions[i] : policies::decideWithDefaults(c);
       out += "  " + c.branch() + "  " + c.title + "  (" + plural(c.edits.size(), "file", "files") +
              ", " + policies::toString(decision.action) + ")\n";
+      if (explain) out += policies::explainText(decision, "      ");
     }
   }
 

@@ -10,6 +10,7 @@
 #include <git2/sys/odb_backend.h>
 #include <git2/sys/repository.h>
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -22,6 +23,7 @@
 #include "git/error.h"
 #include "git/repository.h"
 #include "git/tree_edit.h"
+#include "policies/explain.h"
 
 namespace ddd::bot {
 namespace {
@@ -139,7 +141,11 @@ std::vector<std::string> labelsFor(const analyzers::ProposedChange& change,
   std::vector<std::string> labels = {"ddd"};
   if (!change.facts.analyzer.empty()) labels.push_back("ddd:" + change.facts.analyzer);
   if (decision.action == policies::Action::Automerge) labels.push_back("automerge");
+  if (decision.action == policies::Action::Review) labels.push_back("ddd:needs-review");
   for (const auto& l : change.facts.labels) labels.push_back(l);
+  for (const auto& l : decision.labels) {
+    if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
+  }
   return labels;
 }
 
@@ -273,11 +279,12 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
 
   // Writes one change's branch and PR (or predicts them on a dry run) into `out`;
   // records it. Throws when the change cannot be written.
-  auto writeChange = [&](const analyzers::ProposedChange& change, ChangeOutcome& out) {
+  auto writeChange = [&](const analyzers::ProposedChange& change,
+                         const policies::Decision& decision, ChangeOutcome& out) {
     out.changeId = change.id;
     out.branch = change.branch();
     out.title = change.title;
-    out.decision = policies::decideWithDefaults(change);
+    out.decision = decision;
     out.body = renderPrBody(change, out.decision, scan.commit.hex());
     if (out.decision.action == policies::Action::Skip) {
       out.status = BranchStatus::Skipped;
@@ -320,10 +327,14 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
   };
 
   try {
-    for (const auto& change : scan.result.changes) {
+    for (size_t i = 0; i < scan.result.changes.size(); ++i) {
+      const auto& change = scan.result.changes[i];
       ChangeOutcome out;
       try {
-        writeChange(change, out);
+        writeChange(
+            change,
+            i < scan.decisions.size() ? scan.decisions[i] : policies::decideWithDefaults(change),
+            out);
       } catch (const std::exception& e) {
         // One change that cannot be written (a checked-out branch, a hostile path in
         // an edit) must not hold back the others.
@@ -376,9 +387,7 @@ std::string renderRunLocal(const RunLocalResult& result) {
     } else if (c.status == BranchStatus::Failed) {
       out += "            " + c.detail + "\n";
     }
-    out += "  decision: " + std::string(policies::toString(c.decision.action)) + " (" +
-           c.decision.rule + ")\n";
-    for (const auto& r : c.decision.reasons) out += "    - " + r + "\n";
+    out += policies::explainText(c.decision, "  ");
     if (c.prNumber) {
       out += "  PR:       #" + std::to_string(c.prNumber) + " " + c.prOutcome + "\n";
     } else if (result.dryRun && c.status != BranchStatus::Skipped &&

@@ -139,6 +139,57 @@ std::vector<std::string> knownAnalyzers() {
   return names;
 }
 
+namespace {
+
+// The policy decision for every proposed change: the repository's rules (an invalid
+// rule is reported as a config finding and only the server and built-in rules decide)
+// with CODEOWNERS, read from the scanned tree, for "@codeowners" reviewers.
+void decideChanges(ScanReport& report, const analyzers::RepoConfig& config,
+                   const analyzers::SourceTree& tree, const policies::ServerPolicies& server) {
+  policies::PolicyEngine engine(std::vector<policies::Rule>{}, server);
+  const auto it = config.raw.find("policies");
+  if (it != config.raw.end()) {
+    try {
+      engine = policies::PolicyEngine::fromConfig(*it, config.sourcePath, server);
+    } catch (const policies::PolicyError& e) {
+      analyzers::Finding f;
+      f.analyzer = "config";
+      f.rule = "config.invalid-policies";
+      f.severity = analyzers::Severity::Error;
+      f.path = config.sourcePath;
+      f.message = std::string(e.what()) +
+                  " (ddd ignored the repository's policies and decided with the safe defaults: "
+                  "fix the rule)";
+      report.result.warnings.push_back(f.message);
+      report.result.findings.push_back(std::move(f));
+      analyzers::sortResult(report.result);
+    }
+  }
+  policies::Codeowners owners;
+  bool wantsOwners = false;
+  for (const auto& r : engine.rules()) {
+    for (const auto& who : r.reviewers) wantsOwners |= who == "@codeowners";
+  }
+  std::vector<std::string> paths;
+  if (wantsOwners && !report.result.changes.empty()) {
+    for (const auto& f : tree.files()) paths.push_back(f.path);
+  }
+  const std::string location = policies::codeownersLocation(paths);
+  if (!location.empty()) {
+    for (const auto& f : tree.files()) {
+      if (f.path != location) continue;
+      if (auto text = tree.read(f)) owners = policies::Codeowners::parse(*text, location);
+      for (const auto& w : owners.warnings()) report.result.warnings.push_back(w);
+    }
+  }
+  report.decisions.clear();
+  for (const auto& change : report.result.changes) {
+    report.decisions.push_back(engine.decide(change, owners));
+  }
+}
+
+}  // namespace
+
 ScanReport runScan(const ScanRequest& request) {
   const auto started = std::chrono::steady_clock::now();
   analyzers::registerBuiltinAnalyzers();
@@ -239,6 +290,7 @@ ScanReport runScan(const ScanRequest& request) {
     }
   }
   analyzers::sortResult(result);
+  decideChanges(report, config, *tree, request.serverPolicies);
 
   const auto& c = tree->counters();
   report.stats.files = c.filesRead;

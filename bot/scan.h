@@ -18,6 +18,8 @@
 #include "analyzers/source_tree.h"
 #include "analyzers/vocabulary.h"
 #include "git/oid.h"
+#include "policies/decision.h"
+#include "policies/engine.h"
 
 namespace ddd::bot {
 
@@ -31,6 +33,8 @@ struct ScanRequest {
   std::filesystem::path dataDir;
   // Called (from analyzer threads) with files done / total and bytes read so far.
   std::function<void(uint64_t done, uint64_t total, uint64_t bytes)> progress;
+  // Server-wide policy rules stacked around the repository's (policies/engine.h).
+  policies::ServerPolicies serverPolicies;
 };
 
 struct ScanStats {
@@ -50,6 +54,9 @@ struct ScanReport {
   std::vector<std::string> analyzers;  // the ones that ran, in order
   std::string configPath;              // the repository config file read, empty if none
   analyzers::AnalysisResult result;    // sorted (sortResult)
+  // The policy decision for each of result.changes, in the same order, from the
+  // repository's `policies` (an invalid one is a finding; the built-in defaults decide).
+  std::vector<policies::Decision> decisions;
   ScanStats stats;
   // The scanned tree, for renderers that quote source lines (SARIF fingerprints).
   std::shared_ptr<const analyzers::SourceTree> tree;

@@ -1,11 +1,10 @@
 #pragma once
-// What the bot does with a proposed change, and why. Until the policy engine reads
-// rules from the repository config, decideWithDefaults() applies the safe defaults:
-// only deprecation fixes made entirely of edits whose rules are marked safe, and that
-// touch no CI workflow or CODEOWNERS file, are merged automatically; every other
-// change is opened for review (or as a draft when the analyzer is unsure), and a
-// change with no edits is skipped. Pure functions; thread-safe.
+// What the bot does with a proposed change, and why: the Decision vocabulary. The
+// policy engine (policies/engine.h) makes decisions from explicit rules and records
+// a trace of every rule it considered; decideWithDefaults() is the engine with only
+// the built-in safe defaults (policies/README.md). Pure functions; thread-safe.
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,12 +20,38 @@ enum class Action {
 };
 const char* toString(Action a);  // "automerge", "review", "draft", "skip"
 
+// One rule as the engine considered it, for explanations.
+struct RuleTrace {
+  std::string rule;    // its name
+  std::string source;  // where it came from ("built-in", "repository .github/ddd.json /policies/1")
+  Action action = Action::Review;
+  bool matched = false;
+  bool decided = false;             // the first match: this rule made the decision
+  std::vector<std::string> held;    // match fields that held
+  std::vector<std::string> failed;  // match fields that did not
+};
+
 struct Decision {
   Action action = Action::Review;
   std::string rule;                  // the rule that decided, e.g. "defaults.safe-deprecation-fix"
   std::vector<std::string> reasons;  // human-readable, one sentence each
+  std::string source;                // where the deciding rule came from
+  // What the deciding rule asks of the PR.
+  std::vector<std::string> reviewers;  // users, "org/team"; "@codeowners" already resolved
+  std::vector<std::string> labels;
+  std::string mergeMethod;  // merge|squash|rebase, "" = the forge's default
+  std::vector<std::string> requiredChecks;
+  bool mergeOnApproval = false;
+  bool ignoreTests = false;
+  // The explanation: the facts used ("updateType: minor") and every rule considered.
+  std::vector<std::string> facts;
+  std::vector<RuleTrace> trace;
 };
 
+// "automerge" etc. back to the Action; nullopt for anything else.
+std::optional<Action> actionFromString(const std::string& s);
+
+// The built-in safe defaults only (PolicyEngine with no configured rules).
 Decision decideWithDefaults(const analyzers::ProposedChange& change);
 
 // True for paths whose changes always need a human: CI definitions (.github/workflows/,

@@ -69,14 +69,13 @@ std::vector<Case> cases() {
                  "defaults.safe-deprecation-fix", "the only edit comes from a rule marked safe"});
   out.push_back({"safe fix touching a workflow",
                  safeDeprecationFix({modified(".github/workflows/ci.yml", 1), modified("a.py", 1)}),
-                 Action::Review, "defaults.protected-path",
-                 "touches .github/workflows/ci.yml: CI changes always need review"});
+                 Action::Review, "defaults.protected-path", "touches .github/workflows/ci.yml"});
   out.push_back({"safe fix touching .gitlab-ci.yml",
                  safeDeprecationFix({modified(".gitlab-ci.yml", 1)}), Action::Review,
                  "defaults.protected-path", "touches .gitlab-ci.yml"});
   out.push_back({"safe fix touching a composite action",
                  safeDeprecationFix({modified("tools/setup/action.yml", 1)}), Action::Review,
-                 "defaults.protected-path", "CI changes always need review"});
+                 "defaults.protected-path", "touches tools/setup/action.yml"});
   out.push_back({"safe fix touching CODEOWNERS",
                  safeDeprecationFix({modified(".github/CODEOWNERS", 1)}), Action::Review,
                  "defaults.protected-path", "touches .github/CODEOWNERS"});
@@ -115,8 +114,8 @@ std::vector<Case> cases() {
   {
     auto c = safeDeprecationFix({modified("src/a.py", 1)});
     c.facts.confidence = 0.3;
-    out.push_back(
-        {"low confidence", c, Action::Draft, "defaults.low-confidence", "confidence is 0.30"});
+    out.push_back({"low confidence", c, Action::Draft, "defaults.low-confidence",
+                   "confidence 0.30 is below 0.50"});
   }
   out.push_back(
       {"no edits", safeDeprecationFix({}), Action::Skip, "defaults.no-edits", "edits no file"});
@@ -141,7 +140,7 @@ TEST(DecideWithDefaults, ListsEveryReasonThatBlocksAutomerge) {
   Decision d = decideWithDefaults(c);
   EXPECT_EQ(d.action, Action::Review);
   EXPECT_TRUE(anyReasonContains(d, "touches .github/workflows/ci.yml"));
-  EXPECT_TRUE(anyReasonContains(d, "touches CODEOWNERS"));
+  EXPECT_TRUE(anyReasonContains(d, "touches .github/workflows/ci.yml, CODEOWNERS"));
   EXPECT_TRUE(anyReasonContains(d, "deletes CODEOWNERS"));
 }
 
