@@ -153,6 +153,6 @@ CommandResult runCommand(const std::string& command) {
 fs::path dddBinary() { return DDD_BINARY; }
 fs::path sourceDir() { return DDD_SOURCE_DIR; }
 fs::path dataDir() { return DDD_DATA_DIR; }
-fs::path sharedFixtures() { return fs::path(DDD_SHARED_DIR) / "fixtures"; }
+fs::path sharedFixtures() { return sourceDir() / "tests" / "fixtures" / "shared"; }
 
 }  // namespace ddd::testing

@@ -60,7 +60,9 @@ struct CommandResult {
 };
 CommandResult runCommand(const std::string& command);
 
-// Path of the built `ddd` binary, of the source tree, and of ../shared/fixtures.
+// Path of the built `ddd` binary, of the source tree, and of the shared fixtures as
+// vendored into tests/fixtures/shared (see its PROVENANCE.md; nothing outside the
+// repository is read).
 std::filesystem::path dddBinary();
 std::filesystem::path sourceDir();
 std::filesystem::path sharedFixtures();
