@@ -1,0 +1,128 @@
+#pragma once
+// Datasources: one per kind of registry (npm, the Python package index JSON API, the Go
+// module proxy, the crates.io-style sparse index, GitHub tags/releases, Docker Registry
+// v2, Helm chart repositories). A datasource turns a package name plus the registry
+// base URLs that apply (registry_settings.h: configuration and the ecosystem's own
+// settings, never a host name written in the code) into the list of published releases
+// with their dates and flags. The network is reached only through RegistryHttp, which
+// the bot implements with its HTTP(S) client (TLS verified, timeouts, retries,
+// ETag caching, request budget); analyzers never open sockets themselves.
+// Datasources are stateless and thread-safe; the parse* functions are pure.
+
+#include <ctime>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ddd::analyzers::deps {
+
+struct HttpRequest {
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;  // e.g. Accept, Authorization
+  bool head = false;                                         // HEAD instead of GET
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string nextPageUrl;  // from a `Link: <...>; rel="next"` header, "" when none
+  // The first header of that name (case-insensitive), "" when absent.
+  std::string header(std::string_view name) const;
+};
+
+// A registry could not be asked or answered badly: names the registry URL (secrets
+// redacted), the package and what to do ("check the URL in DDD_NPM_REGISTRY").
+class RegistryError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The bot's HTTP client as the datasources see it. get() returns any HTTP status
+// (404 is an answer); it throws RegistryError for transport failures (connect,
+// TLS, timeout, truncated body, too large, request budget exhausted).
+class RegistryHttp {
+ public:
+  virtual ~RegistryHttp() = default;
+  virtual HttpResponse get(const HttpRequest& request) = 0;
+};
+
+struct Release {
+  std::string version;  // as the registry spells it ("1.2.3", "v1.2.3", "3.11-slim")
+  std::optional<std::time_t> released;  // publication time, when the registry says
+  bool deprecated = false;
+  std::string deprecationMessage;
+  bool yanked = false;
+  std::string yankedReason;
+  std::string digest;  // commit sha for a git tag, content digest for an image, "" if unknown
+};
+
+struct ReleaseInfo {
+  std::string datasource;                   // "npm"
+  std::string packageName;                  // as looked up
+  std::string registryUrl;                  // the base URL that answered
+  std::vector<Release> releases;            // in the registry's order
+  std::map<std::string, std::string> tags;  // npm dist-tags ("latest" -> "4.17.21")
+  std::string sourceUrl;                    // the source repository (https URL), "" when unknown
+  std::string homepage;
+  std::string changelogUrl;  // when the registry names one
+  bool deprecated = false;   // the package as a whole (npm: latest version deprecated)
+  std::string deprecationMessage;
+};
+
+// What a manager found, as a datasource needs it.
+struct LookupRequest {
+  std::string packageName;
+  std::vector<std::string> registryUrls;  // in order of preference (already resolved)
+  std::string currentValue;               // for datasources that need it (docker variants)
+  // Extra request headers by URL prefix (auth from the environment), already resolved.
+  std::vector<std::pair<std::string, std::string>> authHeaders;  // "Authorization", "Bearer x"
+};
+
+class Datasource {
+ public:
+  virtual ~Datasource() = default;
+  virtual std::string_view name() const = 0;
+  // Asks the registries in order until one knows the package. Throws RegistryError
+  // when none answers usably (the message names each URL tried and its status); a
+  // package no registry knows is a RegistryError saying "not found".
+  virtual ReleaseInfo getReleases(const LookupRequest& request, RegistryHttp& http) const = 0;
+};
+
+// The table of datasources (one line each in datasources/registry.cpp).
+const std::vector<const Datasource*>& datasources();
+const Datasource* findDatasource(std::string_view name);
+
+// Pure parsers of the registries' documents (each throws RegistryError naming `what`
+// for a document that is not the expected JSON/YAML/text).
+ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what);
+ReleaseInfo parsePypiProject(std::string_view body, const std::string& what);
+std::vector<std::string> parseGoVersionList(std::string_view body);
+// A Go proxy's `.info` / `@latest` document: {"Version": ..., "Time": ...}.
+Release parseGoInfo(std::string_view body, const std::string& what);
+ReleaseInfo parseCratesIndex(std::string_view body, const std::string& what);
+std::vector<std::string> parseDockerTags(std::string_view body, const std::string& what);
+ReleaseInfo parseHelmIndex(std::string_view body, const std::string& chart,
+                           const std::string& what);
+// GitHub `GET /repos/{o}/{r}/tags` (name + commit sha) and `/releases` (dates, flags).
+std::vector<Release> parseGithubTags(std::string_view body, const std::string& what);
+std::vector<Release> parseGithubReleases(std::string_view body, const std::string& what);
+
+// RFC 3339 / ISO 8601 timestamps as registries write them ("2021-02-20T15:42:16.891Z",
+// "2021-02-20T15:42:16+01:00", "2021-02-20 15:42:16"); nullopt when unreadable.
+std::optional<std::time_t> parseTimestamp(std::string_view s);
+
+// Go module paths as the proxy protocol escapes them: an upper-case letter becomes
+// '!' plus its lower-case form ("github.com/Azure/x" -> "github.com/!azure/x").
+std::string escapeGoModulePath(std::string_view path);
+// The sparse-index path of a crate name: "1/a", "2/ab", "3/a/abc", "se/rd/serde".
+std::string cratesIndexPath(std::string_view name);
+// A source-repository URL as a browsable https URL ("git+https://x/y.git" ->
+// "https://x/y", "github:o/r" -> "" unless a GitHub base URL is given).
+std::string normalizeRepositoryUrl(std::string_view url);
+
+}  // namespace ddd::analyzers::deps

@@ -1,0 +1,329 @@
+#include "analyzers/dependencies/datasources/registry_settings.h"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace ddd::analyzers::deps {
+namespace {
+
+std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+std::string withoutTrailingSlash(std::string s) {
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+bool isHttpUrl(std::string_view u) {
+  return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+}
+
+std::vector<std::string> split(std::string_view s, std::string_view seps) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t end = s.find_first_of(seps, start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string part = trim(s.substr(start, end - start));
+    if (!part.empty()) out.push_back(std::move(part));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::string base64(std::string_view in) {
+  static const char* k = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8) | uint8_t(in[i + 2]);
+    for (int s = 18; s >= 0; s -= 6) out += k[(n >> s) & 63];
+  }
+  if (i + 1 == in.size()) {
+    uint32_t n = uint8_t(in[i]) << 16;
+    out += k[(n >> 18) & 63];
+    out += k[(n >> 12) & 63];
+    out += "==";
+  } else if (i + 2 == in.size()) {
+    uint32_t n = (uint8_t(in[i]) << 16) | (uint8_t(in[i + 1]) << 8);
+    out += k[(n >> 18) & 63];
+    out += k[(n >> 12) & 63];
+    out += k[(n >> 6) & 63];
+    out += '=';
+  }
+  return out;
+}
+
+// Splits "scheme://user:pass@host/path" into the URL without userinfo and the userinfo.
+std::pair<std::string, std::string> takeUserinfo(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return {std::string(url), ""};
+  const size_t hostStart = scheme + 3;
+  const size_t pathStart = url.find('/', hostStart);
+  const std::string_view authority =
+      url.substr(hostStart, pathStart == std::string_view::npos ? url.npos : pathStart - hostStart);
+  const size_t at = authority.rfind('@');
+  if (at == std::string_view::npos) return {std::string(url), ""};
+  std::string clean = std::string(url.substr(0, hostStart)) +
+                      std::string(authority.substr(at + 1)) +
+                      std::string(pathStart == std::string_view::npos ? "" : url.substr(pathStart));
+  return {clean, std::string(authority.substr(0, at))};
+}
+
+// "https://host:443/a/b" -> "https://host:443"
+std::string originOf(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string_view::npos) return std::string(url);
+  const size_t pathStart = url.find('/', scheme + 3);
+  return std::string(url.substr(0, pathStart));
+}
+
+// Glob with '*' only (GOPRIVATE patterns match path prefixes element-wise).
+bool globMatch(std::string_view pattern, std::string_view text) {
+  size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t] && text[t] != '/') {
+      ++p;
+      ++t;
+    } else if (p < pattern.size() && pattern[p] == '/' && text[t] == '/') {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos && text[t] != '/') {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+}  // namespace
+
+GetEnv processEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+std::string redactUrl(std::string_view url) {
+  auto [clean, userinfo] = takeUserinfo(url);
+  std::string out = clean;
+  if (!userinfo.empty()) {
+    const size_t scheme = out.find("://");
+    out.insert(scheme + 3, "***@");
+  }
+  const size_t q = out.find('?');
+  if (q != std::string::npos) {
+    std::string query = out.substr(q + 1);
+    std::string redacted;
+    for (const auto& pair : split(query, "&")) {
+      const size_t eq = pair.find('=');
+      std::string key = pair.substr(0, eq);
+      std::string lower = key;
+      std::transform(lower.begin(), lower.end(), lower.begin(), ::tolower);
+      const bool secret =
+          lower.find("token") != std::string::npos || lower.find("key") != std::string::npos ||
+          lower.find("secret") != std::string::npos ||
+          lower.find("password") != std::string::npos || lower.find("sig") != std::string::npos;
+      if (!redacted.empty()) redacted += '&';
+      redacted += key;
+      if (eq != std::string::npos) {
+        redacted += '=';
+        redacted += secret ? std::string_view("***") : std::string_view(pair).substr(eq + 1);
+      }
+    }
+    out = out.substr(0, q + 1) + redacted;
+  }
+  return out;
+}
+
+RegistrySettings RegistrySettings::fromEnvironment(const GetEnv& env) {
+  RegistrySettings s;
+  auto first = [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
+    for (const char* n : names) {
+      if (auto v = env(n); v && !trim(*v).empty()) return trim(*v);
+    }
+    return std::nullopt;
+  };
+  auto bearer = [&](const std::vector<std::string>& urls,
+                    std::initializer_list<const char*> names) {
+    if (auto token = first(names)) {
+      for (const auto& u : urls) s.addCredential(originOf(u), "Authorization", "Bearer " + *token);
+    }
+  };
+
+  if (auto v = first({"DDD_REGISTRY_NPM", "npm_config_registry", "NPM_CONFIG_REGISTRY"})) {
+    s.setDefault("npm", {*v});
+    bearer(s.defaults_["npm"], {"DDD_REGISTRY_NPM_TOKEN", "NPM_TOKEN"});
+  }
+  if (auto v = first({"DDD_REGISTRY_PYPI"})) {
+    s.setDefault("pypi", {*v});
+  } else {
+    std::vector<std::string> urls;
+    for (const char* name : {"PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL"}) {
+      if (auto value = env(name)) {
+        for (const auto& u : split(*value, " \t")) urls.push_back(u);
+      }
+    }
+    std::vector<std::string> bases;
+    for (const auto& raw : urls) {
+      auto [url, userinfo] = takeUserinfo(raw);
+      url = withoutTrailingSlash(url);
+      if (url.size() >= 7 && url.compare(url.size() - 7, 7, "/simple") == 0)
+        url.resize(url.size() - 7);
+      if (!userinfo.empty())
+        s.addCredential(originOf(url), "Authorization", "Basic " + base64(userinfo));
+      bases.push_back(url);
+    }
+    if (!bases.empty()) s.setDefault("pypi", bases);
+  }
+  if (auto v = first({"DDD_REGISTRY_GO", "GOPROXY"})) {
+    std::vector<std::string> proxies;
+    for (const auto& p : split(*v, ",|")) {
+      if (p == "direct" || p == "off") continue;
+      proxies.push_back(p);
+    }
+    if (!proxies.empty()) s.setDefault("go", proxies);
+  }
+  for (const char* name : {"GOPRIVATE", "GONOPROXY"}) {
+    if (auto v = env(name)) {
+      for (const auto& g : split(*v, ",")) s.goPrivate_.push_back(g);
+    }
+  }
+  if (auto v = first({"DDD_REGISTRY_CRATES"})) {
+    std::string url = *v;
+    if (url.rfind("sparse+", 0) == 0) url = url.substr(7);
+    s.setDefault("crate", {url});
+  }
+  if (auto v = first({"DDD_REGISTRY_DOCKER"})) {
+    s.setDefault("docker", {*v});
+    bearer(s.defaults_["docker"], {"DDD_REGISTRY_DOCKER_TOKEN"});
+  }
+  if (auto v = first({"DDD_REGISTRY_GITHUB", "DDD_GITHUB_API_URL"})) {
+    s.setDefault("github-tags", {*v});
+    bearer(s.defaults_["github-tags"], {"DDD_REGISTRY_GITHUB_TOKEN", "GITHUB_TOKEN"});
+  }
+  return s;
+}
+
+void RegistrySettings::setDefault(const std::string& datasource, std::vector<std::string> urls) {
+  std::vector<std::string> clean;
+  for (auto& u : urls) {
+    if (isHttpUrl(u)) clean.push_back(withoutTrailingSlash(u));
+  }
+  defaults_[datasource] = std::move(clean);
+}
+
+void RegistrySettings::addCredential(const std::string& urlPrefix, std::string header,
+                                     std::string value) {
+  credentials_.push_back({withoutTrailingSlash(urlPrefix), std::move(header), std::move(value)});
+}
+
+void RegistrySettings::applyNpmrc(std::string_view text, const std::string& path,
+                                  std::vector<std::string>& warnings) {
+  size_t lineNo = 0;
+  for (const auto& rawLine : split(text, "\n")) {
+    ++lineNo;
+    std::string line = trim(rawLine);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = trim(line.substr(0, eq));
+    const std::string value = trim(line.substr(eq + 1));
+    const std::string where = path + ":" + std::to_string(lineNo);
+    if (key.rfind("//", 0) == 0 || key == "_authToken" || key == "_auth" || key == "_password") {
+      warnings.push_back(where +
+                         ": credentials in a repository's .npmrc are ignored; give the "
+                         "bot a token through its environment (NPM_TOKEN or "
+                         "DDD_REGISTRY_NPM_TOKEN)");
+      continue;
+    }
+    if (value.find("${") != std::string::npos) {
+      warnings.push_back(where + ": " + key +
+                         " uses an environment variable; ddd does not "
+                         "expand a repository's variables; line skipped");
+      continue;
+    }
+    if (key == "registry") {
+      if (!isHttpUrl(value)) {
+        warnings.push_back(where + ": registry=" + redactUrl(value) +
+                           " is not an http(s) URL; skipped");
+        continue;
+      }
+      defaults_["npm"] = {withoutTrailingSlash(value)};
+    } else if (key.size() > 10 && key[0] == '@' &&
+               key.compare(key.size() - 9, 9, ":registry") == 0) {
+      if (!isHttpUrl(value)) {
+        warnings.push_back(where + ": " + key + " is not an http(s) URL; skipped");
+        continue;
+      }
+      npmScopes_[key.substr(0, key.size() - 9)] = withoutTrailingSlash(value);
+    }
+  }
+}
+
+std::vector<std::string> RegistrySettings::urlsFor(std::string_view datasource,
+                                                   std::string_view packageName) const {
+  if (datasource == "npm" && !packageName.empty() && packageName[0] == '@') {
+    const size_t slash = packageName.find('/');
+    auto it = npmScopes_.find(std::string(packageName.substr(0, slash)));
+    if (it != npmScopes_.end()) return {it->second};
+  }
+  auto it = defaults_.find(std::string(datasource));
+  return it == defaults_.end() ? std::vector<std::string>{} : it->second;
+}
+
+std::vector<std::pair<std::string, std::string>> RegistrySettings::authFor(
+    std::string_view url) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  const Credential* best = nullptr;
+  for (const auto& c : credentials_) {
+    // The prefix must end at a URL boundary: "https://a.example" must not match
+    // "https://a.example.evil".
+    if (url.rfind(c.prefix, 0) != 0) continue;
+    const char next = url.size() > c.prefix.size() ? url[c.prefix.size()] : '/';
+    if (next != '/' && next != '?' && next != ':') continue;
+    if (!best || c.prefix.size() > best->prefix.size()) best = &c;
+  }
+  if (best) out.emplace_back(best->header, best->value);
+  return out;
+}
+
+bool RegistrySettings::isPrivateGoModule(std::string_view module) const {
+  for (const auto& g : goPrivate_) {
+    // A pattern matches the module path or any of its prefixes (element-wise).
+    std::string_view m = module;
+    while (true) {
+      if (globMatch(g, m)) return true;
+      const size_t slash = m.rfind('/');
+      if (slash == std::string_view::npos) break;
+      m = m.substr(0, slash);
+    }
+  }
+  return false;
+}
+
+std::string RegistrySettings::howToConfigure(std::string_view datasource) {
+  if (datasource == "npm")
+    return "set npm_config_registry (or DDD_REGISTRY_NPM) or add registry= to .npmrc";
+  if (datasource == "pypi") return "set PIP_INDEX_URL (or DDD_REGISTRY_PYPI)";
+  if (datasource == "go") return "set GOPROXY (or DDD_REGISTRY_GO)";
+  if (datasource == "crate") return "set DDD_REGISTRY_CRATES to the sparse index URL";
+  if (datasource == "docker")
+    return "set DDD_REGISTRY_DOCKER to the default registry (or a mirror)";
+  if (datasource == "github-tags") return "set DDD_GITHUB_API_URL (or DDD_REGISTRY_GITHUB)";
+  if (datasource == "helm") return "give the chart repository URL in Chart.yaml";
+  return "configure the " + std::string(datasource) + " registry";
+}
+
+}  // namespace ddd::analyzers::deps

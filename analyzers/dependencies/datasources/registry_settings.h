@@ -1,0 +1,81 @@
+#pragma once
+// Where each datasource's registries are and which credentials go to them. Nothing
+// here knows a registry's host name: base URLs come from the operator's environment
+// (the ecosystems' own variables — npm_config_registry, PIP_INDEX_URL, GOPROXY, ... —
+// and ddd's uniform DDD_REGISTRY_<KIND> overrides) and from the repository's own
+// settings (.npmrc `registry=` and `@scope:registry=`). Credentials only ever come
+// from the operator's environment and go only to the host they were given for: a
+// repository file can point at a registry but can never pull a token out of the bot
+// (auth lines in a repository's .npmrc are ignored with a warning). A RegistrySettings
+// is a plain value: copy it per repository, then apply that repository's files.
+//
+// Variables read (first match wins per datasource; README "Registries"):
+//   npm     DDD_REGISTRY_NPM, npm_config_registry / NPM_CONFIG_REGISTRY,
+//           npm_config_@scope:registry; tokens DDD_REGISTRY_NPM_TOKEN, NPM_TOKEN
+//   pypi    DDD_REGISTRY_PYPI (a JSON-API base, "<base>/pypi/<name>/json"),
+//           PIP_INDEX_URL and PIP_EXTRA_INDEX_URL (".../simple" becomes the base;
+//           user:password in the URL becomes Basic auth for that host)
+//   go      DDD_REGISTRY_GO, GOPROXY (comma/pipe list; "direct" and "off" skipped);
+//           GOPRIVATE / GONOPROXY globs mark modules private (not looked up)
+//   crate   DDD_REGISTRY_CRATES (a sparse index URL, "sparse+" prefix allowed)
+//   docker  DDD_REGISTRY_DOCKER (for images that name no registry host); images
+//           with a host use https://<host>; token DDD_REGISTRY_DOCKER_TOKEN
+//   github-tags  DDD_REGISTRY_GITHUB, else DDD_GITHUB_API_URL; token
+//           DDD_REGISTRY_GITHUB_TOKEN, else GITHUB_TOKEN
+//   helm    the repository URL in Chart.yaml (http/https only)
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace ddd::analyzers::deps {
+
+using GetEnv = std::function<std::optional<std::string>(const std::string& name)>;
+// The process environment.
+GetEnv processEnvironment();
+
+class RegistrySettings {
+ public:
+  // From the operator's environment.
+  static RegistrySettings fromEnvironment(const GetEnv& env);
+
+  // Applies a repository's .npmrc (`path` names it in warnings): registry= and
+  // @scope:registry= lines; ${VAR} is not expanded; auth lines are ignored.
+  void applyNpmrc(std::string_view text, const std::string& path,
+                  std::vector<std::string>& warnings);
+
+  // Base URLs for a package, in order of preference; empty when none is configured
+  // (the caller reports "no registry configured for npm: set npm_config_registry ...").
+  std::vector<std::string> urlsFor(std::string_view datasource, std::string_view packageName) const;
+  // Headers to send to `url` (Authorization), empty when no credential matches its host.
+  std::vector<std::pair<std::string, std::string>> authFor(std::string_view url) const;
+  // True when a Go module is private (GOPRIVATE / GONOPROXY) and must not be looked up.
+  bool isPrivateGoModule(std::string_view module) const;
+  // How to configure a datasource, for error messages ("set npm_config_registry or
+  // DDD_REGISTRY_NPM").
+  static std::string howToConfigure(std::string_view datasource);
+
+  // Direct set-up (server config, tests).
+  void setDefault(const std::string& datasource, std::vector<std::string> urls);
+  void addCredential(const std::string& urlPrefix, std::string header, std::string value);
+
+ private:
+  std::map<std::string, std::vector<std::string>> defaults_;  // datasource -> base URLs
+  std::map<std::string, std::string> npmScopes_;              // "@scope" -> URL
+  struct Credential {
+    std::string prefix;  // "https://host[:port]/path"
+    std::string header;
+    std::string value;
+  };
+  std::vector<Credential> credentials_;
+  std::vector<std::string> goPrivate_;
+};
+
+// "https://user:secret@host/x?token=y" -> "https://***@host/x?token=***": for messages.
+std::string redactUrl(std::string_view url);
+
+}  // namespace ddd::analyzers::deps
