@@ -10,6 +10,7 @@
 #include "bot/errors.h"
 #include "bot/progress.h"
 #include "bot/report.h"
+#include "bot/report_local.h"
 #include "bot/run_local.h"
 #include "bot/scan.h"
 #include "bot/version.h"
@@ -35,6 +36,16 @@ struct RunFlags {
   std::string local;
   bool dryRun = false;
   std::string state;
+  std::string ref = "HEAD";
+  std::vector<std::string> analyzers;
+  uint64_t maxFileSize = 0;
+  unsigned threads = 0;
+};
+
+struct ReportFlags {
+  std::string path;
+  std::string state;
+  std::string output;
   std::string ref = "HEAD";
   std::vector<std::string> analyzers;
   uint64_t maxFileSize = 0;
@@ -153,6 +164,21 @@ int runRunCommand(const RunFlags& flags) {
   return result.anyFailed() ? kExitInternal : kExitOk;
 }
 
+int runReportCommand(const ReportFlags& flags) {
+  ReportLocalRequest request;
+  request.scan =
+      makeScanRequest(flags.path, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
+  if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
+  ReportLocalResult result = reportLocal(request);
+  if (!flags.output.empty()) {
+    writeFileAtomically(flags.output, result.body);
+  } else {
+    std::fwrite(result.body.data(), 1, result.body.size(), stdout);
+    std::fflush(stdout);
+  }
+  return kExitOk;
+}
+
 // "ddd: error: ..." plus where to read more; returns 2.
 int usageFailure(const std::string& message, const std::string& command) {
   std::fprintf(stderr, "ddd: error: %s\n", message.c_str());
@@ -227,9 +253,31 @@ int runCli(int argc, char** argv) {
                   "branch that carries a human's commit\nis reported and never overwritten.\n\n") +
       kExitCodes);
 
+  ReportFlags reportFlags;
+  auto* report = app.add_subcommand(
+      "report",
+      "Print the weekly tech-debt report of a local repository (history in the state file)");
+  report->add_option("path", reportFlags.path, "The git repository")->required()->type_name("PATH");
+  report
+      ->add_option("--state", reportFlags.state,
+                   "The SQLite state file holding the weekly history (default: "
+                   "<gitdir>/ddd/state.sqlite)")
+      ->type_name("FILE");
+  report->add_option("--output", reportFlags.output, "Write the report to FILE (atomically)")
+      ->type_name("FILE");
+  report->add_option("--ref", reportFlags.ref, "Branch, tag or commit to scan (default HEAD)")
+      ->type_name("REF");
+  addScanLimits(report, reportFlags.analyzers, reportFlags.maxFileSize, reportFlags.threads);
+  report->footer(std::string("Scans REF, scores the repository's health (formula in "
+                             "bot/tech_debt_report.h), records this week's point\nin the state "
+                             "file (one per ISO week) and prints the same Markdown body as the "
+                             "weekly\nreport issue: score, trends of the last 12 weeks, "
+                             "forecasts, open ddd PRs.\n\n") +
+                 kExitCodes);
+
   std::string helpTopic;
   auto* help = app.add_subcommand("help", "Show help for ddd or one of its commands");
-  help->add_option("command", helpTopic, "scan, run or help")->type_name("COMMAND");
+  help->add_option("command", helpTopic, "scan, run, report or help")->type_name("COMMAND");
 
   std::string command;
   try {
@@ -248,16 +296,17 @@ int runCli(int argc, char** argv) {
     for (const auto* s : app.get_subcommands()) sub = s->get_name();
     if (argc <= 1) {
       std::cerr << app.help();
-      return usageFailure("no command given: use scan, run or help", "");
+      return usageFailure("no command given: use scan, run, report or help", "");
     }
     if (sub.empty() && argv[1][0] == '-') {
-      return usageFailure(std::string("unknown option ") + argv[1] +
-                              " (ddd takes --help, --version or a command: scan, run, help)",
-                          "");
+      return usageFailure(
+          std::string("unknown option ") + argv[1] +
+              " (ddd takes --help, --version or a command: scan, run, report, help)",
+          "");
     }
     if (sub.empty()) {
-      return usageFailure(std::string("unknown command '") + argv[1] + "': use scan, run or help",
-                          "");
+      return usageFailure(
+          std::string("unknown command '") + argv[1] + "': use scan, run, report or help", "");
     }
     return usageFailure(e.what(), sub);
   }
@@ -266,20 +315,23 @@ int runCli(int argc, char** argv) {
     if (*help) {
       if (helpTopic.empty()) {
         std::cout << app.help();
-      } else if (auto* target = helpTopic == "help"   ? help
-                                : helpTopic == "scan" ? scan
-                                : helpTopic == "run"  ? run
-                                                      : nullptr) {
+      } else if (auto* target = helpTopic == "help"     ? help
+                                : helpTopic == "scan"   ? scan
+                                : helpTopic == "run"    ? run
+                                : helpTopic == "report" ? report
+                                                        : nullptr) {
         std::cout << target->help();
       } else {
-        return usageFailure("unknown command '" + helpTopic + "': use scan, run or help", "");
+        return usageFailure("unknown command '" + helpTopic + "': use scan, run, report or help",
+                            "");
       }
       return kExitOk;
     }
     if (*scan) return runScanCommand(scanFlags);
     if (*run) return runRunCommand(runFlags);
+    if (*report) return runReportCommand(reportFlags);
   } catch (const UsageError& e) {
-    return usageFailure(e.what(), *scan ? "scan" : *run ? "run" : "");
+    return usageFailure(e.what(), *scan ? "scan" : *run ? "run" : *report ? "report" : "");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "ddd: error: %s\n", e.what());
     return kExitInternal;

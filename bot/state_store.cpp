@@ -1,5 +1,6 @@
 #include "bot/state_store.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -80,6 +81,17 @@ void migrate(forges::SqliteDb& db) {
         "  docs TEXT NOT NULL,"
         "  change_id TEXT NOT NULL,"
         "  PRIMARY KEY (repo, seq));");
+  }
+  if (version < 2) {
+    db.exec(
+        "CREATE TABLE report_history ("
+        "  repo TEXT NOT NULL,"
+        "  week TEXT NOT NULL,"
+        "  at INTEGER NOT NULL,"
+        "  score REAL NOT NULL,"
+        "  libyears REAL,"
+        "  inputs TEXT NOT NULL DEFAULT '{}',"
+        "  PRIMARY KEY (repo, week));");
   }
   db.setUserVersion(StateStore::kSchemaVersion);
   tx.commit();
@@ -219,6 +231,42 @@ std::vector<analyzers::Finding> StateStore::lastFindings(const std::string& repo
     f.changeId = st.text(8);
     out.push_back(std::move(f));
   }
+  return out;
+}
+
+void StateStore::recordReportPoint(const std::string& repo, const ReportPoint& p) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO report_history (repo, week, at, score, libyears, inputs) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  st.bind(1, repo).bind(2, p.week).bind(3, p.at).bind(4, p.score);
+  if (p.libyears) {
+    st.bind(5, *p.libyears);
+  } else {
+    st.bindNull(5);
+  }
+  st.bind(6, p.inputs.empty() ? std::string("{}") : p.inputs);
+  st.run();
+  tx.commit();
+}
+
+std::vector<ReportPoint> StateStore::reportHistory(const std::string& repo,
+                                                   const std::string& beforeWeek, size_t limit) {
+  auto st = db_.prepare(
+      "SELECT week, at, score, libyears, inputs FROM report_history "
+      "WHERE repo = ?1 AND week < ?2 ORDER BY week DESC LIMIT ?3");
+  st.bind(1, repo).bind(2, beforeWeek).bind(3, static_cast<int64_t>(limit));
+  std::vector<ReportPoint> out;
+  while (st.step()) {
+    ReportPoint p;
+    p.week = st.text(0);
+    p.at = st.integer(1);
+    p.score = st.real(2);
+    if (!st.isNull(3)) p.libyears = st.real(3);
+    p.inputs = st.text(4);
+    out.push_back(std::move(p));
+  }
+  std::reverse(out.begin(), out.end());
   return out;
 }
 

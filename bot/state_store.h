@@ -29,6 +29,15 @@ struct RunRecord {
   std::string status;  // "running", "ok", "failed: <message>"
 };
 
+// One week's point of the tech-debt report's history.
+struct ReportPoint {
+  std::string week;  // ISO week, "2026-W48": one point per week (a rerun replaces it)
+  int64_t at = 0;    // unix time of the report
+  double score = 0;
+  std::optional<double> libyears;
+  std::string inputs;  // the week's measurements as JSON, for later formulas
+};
+
 struct ChangeRecord {
   std::string changeId;
   std::string branch;
@@ -44,7 +53,7 @@ struct ChangeRecord {
 
 class StateStore {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // <gitDir>/ddd/state.sqlite (the directory is created by open(), not here).
   static std::filesystem::path defaultPath(const std::filesystem::path& gitDir);
@@ -64,6 +73,11 @@ class StateStore {
   std::vector<RunRecord> runs(const std::string& repo);
   std::vector<ChangeRecord> changesOfRun(int64_t runId);
   std::vector<analyzers::Finding> lastFindings(const std::string& repo);
+  // The tech-debt report's history: records (or replaces) the week's point; lists the
+  // points of weeks before `beforeWeek`, oldest first, at most `limit`.
+  void recordReportPoint(const std::string& repo, const ReportPoint& point);
+  std::vector<ReportPoint> reportHistory(const std::string& repo, const std::string& beforeWeek,
+                                         size_t limit);
   int schemaVersion() { return db_.userVersion(); }
   forges::SqliteDb& db() { return db_; }
 
