@@ -40,6 +40,8 @@ struct RunFlags {
   std::vector<std::string> analyzers;
   uint64_t maxFileSize = 0;
   unsigned threads = 0;
+  int maxOpenPrs = 10;
+  int maxNewPrsPerHour = 0;
 };
 
 struct ReportFlags {
@@ -149,6 +151,8 @@ int runRunCommand(const RunFlags& flags) {
   request.scan =
       makeScanRequest(flags.local, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
   request.dryRun = flags.dryRun;
+  request.limits.maxOpenPullRequests = flags.maxOpenPrs;
+  request.limits.maxNewPerHour = flags.maxNewPrsPerHour;
   if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
   ProgressLine progress = ProgressLine::forStderr();
   if (progress.enabled()) {
@@ -242,6 +246,14 @@ int runCli(int argc, char** argv) {
       ->type_name("FILE");
   run->add_option("--ref", runFlags.ref, "Branch, tag or commit to scan (default HEAD)")
       ->type_name("REF");
+  run->add_option("--max-open-prs", runFlags.maxOpenPrs,
+                  "Hold back new pull requests while this many ddd PRs are open (default 10; 0 "
+                  "= no cap)")
+      ->type_name("N");
+  run->add_option("--max-new-prs-per-hour", runFlags.maxNewPrsPerHour,
+                  "Open at most N pull requests an hour (default 0 = no cap locally; servers "
+                  "use 2)")
+      ->type_name("N");
   addScanLimits(run, runFlags.analyzers, runFlags.maxFileSize, runFlags.threads);
   run->footer(
       std::string("Scans REF (default HEAD), decides what to do with each proposed change (safe "

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <set>
 #include <string_view>
 
 #include "bot/pr_body.h"
@@ -149,36 +150,6 @@ std::vector<std::string> labelsFor(const analyzers::ProposedChange& change,
   return labels;
 }
 
-bool samePullRequest(const forges::PullRequest& pr, const forges::PullRequestSpec& spec,
-                     const std::string& head) {
-  return pr.title == spec.title && pr.body == spec.body && pr.labels == spec.labels &&
-         pr.draft == spec.draft && pr.base == spec.base && pr.headCommit == head;
-}
-
-// Opens the pull request of a change, or brings the open one up to date.
-void reconcilePullRequest(forges::Forge& forge, const forges::PullRequestSpec& spec,
-                          ChangeOutcome& out) {
-  auto existing = forge.findOpenByBranch(spec.branch);
-  if (out.status == BranchStatus::Blocked) {
-    // The branch holds a human's work: its pull request stays as it is.
-    if (existing) {
-      out.prNumber = existing->number;
-      out.prOutcome = "left alone";
-    }
-    return;
-  }
-  if (!existing) {
-    out.prNumber = forge.create(spec, out.headCommit).number;
-    out.prOutcome = "created";
-  } else if (samePullRequest(*existing, spec, out.headCommit)) {
-    out.prNumber = existing->number;
-    out.prOutcome = "up to date";
-  } else {
-    out.prNumber = forge.update(existing->number, spec, out.headCommit).number;
-    out.prOutcome = "updated";
-  }
-}
-
 BranchStatus fromGit(git::BranchOutcome o) {
   switch (o) {
     case git::BranchOutcome::Created:
@@ -251,6 +222,8 @@ const char* toString(BranchStatus s) {
       return "would update";
     case BranchStatus::Failed:
       return "failed";
+    case BranchStatus::HeldBack:
+      return "held back";
   }
   return "?";
 }
@@ -269,11 +242,15 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
 
   std::optional<StateStore> state;
   std::optional<forges::LocalForge> forge;
+  std::optional<PullRequestReconciler> prs;
   if (!request.dryRun) {
     result.stateFile =
         request.stateFile ? *request.stateFile : StateStore::defaultPath(repo.gitDir());
     state.emplace(result.stateFile);
     forge.emplace(result.stateFile, repoKey);
+    prs.emplace(*forge, request.limits,
+                request.now ? request.now
+                            : std::function<std::time_t()>([] { return std::time(nullptr); }));
     result.runId = state->beginRun(repoKey, scan.commit.hex());
   }
 
@@ -309,6 +286,12 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
       if (!plan.head.isZero()) out.headCommit = plan.head.hex();
       return;
     }
+    if (auto reason = prs->holdBackReason(out.branch)) {
+      out.status = BranchStatus::HeldBack;
+      out.detail = *reason;
+      state->recordChange(result.runId, toRecord(out));
+      return;
+    }
     const auto branch = git::commitToBranch(repo, commit);
     out.status = fromGit(branch.outcome);
     out.detail = branch.detail;
@@ -322,7 +305,11 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
     spec.body = out.body;
     spec.labels = labelsFor(change, out.decision);
     spec.draft = out.decision.action == policies::Action::Draft;
-    reconcilePullRequest(*forge, spec, out);
+    spec.reviewers = out.decision.reviewers;
+    const auto pr =
+        prs->apply(spec, out.headCommit, out.status == BranchStatus::Blocked, out.detail);
+    out.prNumber = pr.number;
+    out.prOutcome = pr.outcome;
     state->recordChange(result.runId, toRecord(out));
   };
 
@@ -343,6 +330,16 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
         if (state) state->recordChange(result.runId, toRecord(out));
       }
       result.changes.push_back(std::move(out));
+    }
+    if (prs) {
+      std::set<std::string> live;
+      for (const auto& c : scan.result.changes) live.insert(c.branch());
+      for (const auto& c : result.changes) {
+        if (c.status == BranchStatus::Skipped) live.erase(c.branch);
+      }
+      result.closed =
+          prs->closeStale(live, std::set<std::string>(scan.analyzers.begin(), scan.analyzers.end()),
+                          scan.commit.hex());
     }
     if (state) {
       state->finishRun(result.runId, scan.result.findings,
@@ -384,7 +381,7 @@ std::string renderRunLocal(const RunLocalResult& result) {
           "            " +
           (c.detail.empty() ? std::string("a commit not made by ddd is on the branch") : c.detail) +
           "; merge or delete the branch to let ddd update it\n";
-    } else if (c.status == BranchStatus::Failed) {
+    } else if (c.status == BranchStatus::Failed || c.status == BranchStatus::HeldBack) {
       out += "            " + c.detail + "\n";
     }
     out += policies::explainText(c.decision, "  ");
@@ -403,13 +400,17 @@ std::string renderRunLocal(const RunLocalResult& result) {
     }
   }
 
+  for (const auto& c : result.closed) {
+    out += "\n" + c.branch + "\n  PR:       #" + std::to_string(c.number) +
+           " closed: the scan no longer proposes this change\n";
+  }
   out += "\n";
-  if (result.changes.empty()) {
+  if (result.changes.empty() && result.closed.empty()) {
     out += "no proposed changes: nothing to do\n";
     return out;
   }
   const size_t upToDate = counts[BranchStatus::UpToDate];
-  if (upToDate == result.changes.size()) {
+  if (upToDate == result.changes.size() && result.closed.empty()) {
     out += upToDate == 1
                ? "the branch is up to date; nothing was written\n"
                : "all " + std::to_string(upToDate) + " branches up to date; nothing was written\n";
@@ -428,6 +429,12 @@ std::string renderRunLocal(const RunLocalResult& result) {
   add(BranchStatus::WouldCreate, "would be created");
   add(BranchStatus::WouldUpdate, "would be updated");
   add(BranchStatus::Failed, "failed (see above; the run exits 3)");
+  add(BranchStatus::HeldBack, "held back by the pull-request caps");
+  if (!result.closed.empty()) {
+    summary += (summary.empty() ? "" : ", ") +
+               plural(result.closed.size(), "stale pull request", "stale pull requests") +
+               " closed";
+  }
   out += summary + (result.dryRun ? " (dry run: nothing was written)" : "") + "\n";
   return out;
 }

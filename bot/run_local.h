@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bot/reconcile.h"
 #include "bot/scan.h"
 #include "policies/decision.h"
 
@@ -24,6 +25,10 @@ struct RunLocalRequest {
   bool dryRun = false;
   std::optional<std::filesystem::path> stateFile;  // default <gitdir>/ddd/state.sqlite
   std::time_t commitTime = 0;                      // 0 = now; tests pin it
+  // Caps on open / new pull requests. Locally only the open cap applies by default:
+  // the drafts are records, no reviewer is flooded by a burst (servers use 10 and 2).
+  ReconcileLimits limits{10, 0};
+  std::function<std::time_t()> now;                // the clock for the caps (default: time())
 };
 
 enum class BranchStatus {
@@ -35,6 +40,7 @@ enum class BranchStatus {
   WouldCreate,  // dry run
   WouldUpdate,  // dry run
   Failed,       // this change could not be written (detail says why); the others went on
+  HeldBack,     // no pull request yet: a cap on pull requests was reached (detail says which)
 };
 const char* toString(BranchStatus s);  // "created", "up to date", "would create", ...
 
@@ -54,8 +60,9 @@ struct ChangeOutcome {
 struct RunLocalResult {
   ScanReport scan;
   std::vector<ChangeOutcome> changes;
-  std::filesystem::path stateFile;  // empty on a dry run
-  int64_t runId = 0;                // 0 on a dry run
+  std::vector<PullRequestReconciler::Closed> closed;  // stale ddd pull requests closed
+  std::filesystem::path stateFile;                    // empty on a dry run
+  int64_t runId = 0;                                  // 0 on a dry run
   bool dryRun = false;
   bool anyFailed() const;
 };

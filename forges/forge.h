@@ -5,6 +5,7 @@
 // object is bound to one repository. Implementations throw ForgeError (naming the
 // repository, the PR and what to do) and are not thread-safe.
 
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -25,7 +26,15 @@ struct PullRequestSpec {
   std::string title;
   std::string body;  // Markdown
   std::vector<std::string> labels;
+  std::vector<std::string> reviewers;  // users or "org/team", requested on create/update
   bool draft = false;
+};
+
+// A comment on a pull request.
+struct Comment {
+  std::string id;
+  std::string author;  // login; the bot's own comments carry markers in the body
+  std::string body;
 };
 
 // A pull request as the forge has it.
@@ -40,7 +49,9 @@ struct PullRequest {
   std::string state;  // "open", "closed" or "merged"
   std::string headCommit;
   std::vector<std::string> labels;
+  std::vector<std::string> reviewers;
   bool draft = false;
+  int64_t createdAt = 0;  // unix time the pull request was opened (rate limits)
 };
 
 class Forge {
@@ -57,6 +68,13 @@ class Forge {
                              const std::string& headCommit) = 0;
   // Every pull request of the repository, open or not, by number.
   virtual std::vector<PullRequest> list() = 0;
+  // Adds a comment to pull request `number`.
+  virtual void comment(int number, const std::string& body) = 0;
+  // The comments of pull request `number`, oldest first.
+  virtual std::vector<Comment> comments(int number) = 0;
+  // Closes pull request `number` (not merged) after posting `comment` (if not empty);
+  // the branch stays.
+  virtual void close(int number, const std::string& comment) = 0;
 };
 
 }  // namespace ddd::forges

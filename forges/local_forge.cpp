@@ -6,7 +6,7 @@
 namespace ddd::forges {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 std::string nowUtc() {
   std::time_t t = std::time(nullptr);
@@ -32,7 +32,8 @@ std::vector<std::string> labelsFromText(const std::string& text) {
 }
 
 constexpr const char* kColumns =
-    "id, number, branch, base, title, body, state, head_commit, labels, draft";
+    "id, number, branch, base, title, body, state, head_commit, labels, draft, reviewers, "
+    "CAST(strftime('%s', created) AS INTEGER)";
 
 PullRequest readRow(const Statement& st, const std::string& repo) {
   PullRequest pr;
@@ -47,6 +48,8 @@ PullRequest readRow(const Statement& st, const std::string& repo) {
   pr.headCommit = st.text(7);
   pr.labels = labelsFromText(st.text(8));
   pr.draft = st.integer(9) != 0;
+  pr.reviewers = labelsFromText(st.text(10));
+  pr.createdAt = st.integer(11);
   return pr;
 }
 
@@ -82,6 +85,18 @@ void migrate(SqliteDb& db) {
         "  updated TEXT NOT NULL,"
         "  UNIQUE (repo, number));"
         "CREATE INDEX local_pull_requests_branch ON local_pull_requests (repo, branch, state);");
+  }
+  if (version < 2) {
+    db.exec(
+        "ALTER TABLE local_pull_requests ADD COLUMN reviewers TEXT NOT NULL DEFAULT '[]';"
+        "CREATE TABLE local_pr_comments ("
+        "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+        "  repo TEXT NOT NULL,"
+        "  number INTEGER NOT NULL,"
+        "  author TEXT NOT NULL,"
+        "  body TEXT NOT NULL,"
+        "  created TEXT NOT NULL);"
+        "CREATE INDEX local_pr_comments_pr ON local_pr_comments (repo, number, id);");
   }
   db.exec("UPDATE local_forge_schema SET version = " + std::to_string(kSchemaVersion));
   tx.commit();
@@ -127,11 +142,12 @@ PullRequest LocalForge::create(const PullRequestSpec& spec, const std::string& h
   std::string now = nowUtc();
   auto insert = db_.prepare(
       "INSERT INTO local_pull_requests (repo, number, branch, base, title, body, state, "
-      "head_commit, labels, draft, created, updated) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?10)");
+      "head_commit, labels, draft, created, updated, reviewers) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'open', ?7, ?8, ?9, ?10, ?10, ?11)");
   insert.bind(1, repo_).bind(2, number).bind(3, spec.branch).bind(4, spec.base);
   insert.bind(5, spec.title).bind(6, spec.body).bind(7, headCommit);
   insert.bind(8, labelsToText(spec.labels)).bind(9, spec.draft ? 1 : 0).bind(10, now);
+  insert.bind(11, labelsToText(spec.reviewers));
   insert.run();
   auto pr = byNumber(number);
   tx.commit();
@@ -143,10 +159,10 @@ PullRequest LocalForge::update(int number, const PullRequestSpec& spec,
   Transaction tx(db_);
   auto st = db_.prepare(
       "UPDATE local_pull_requests SET base = ?3, title = ?4, body = ?5, head_commit = ?6, "
-      "labels = ?7, draft = ?8, updated = ?9 WHERE repo = ?1 AND number = ?2");
+      "labels = ?7, draft = ?8, updated = ?9, reviewers = ?10 WHERE repo = ?1 AND number = ?2");
   st.bind(1, repo_).bind(2, number).bind(3, spec.base).bind(4, spec.title).bind(5, spec.body);
   st.bind(6, headCommit).bind(7, labelsToText(spec.labels)).bind(8, spec.draft ? 1 : 0);
-  st.bind(9, nowUtc());
+  st.bind(9, nowUtc()).bind(10, labelsToText(spec.reviewers));
   st.run();
   auto pr = byNumber(number);
   if (!pr) {
@@ -179,6 +195,34 @@ void LocalForge::setState(int number, const std::string& state) {
   st.bind(1, repo_).bind(2, number).bind(3, state).bind(4, nowUtc());
   st.run();
   tx.commit();
+}
+
+void LocalForge::comment(int number, const std::string& body) {
+  Transaction tx(db_);
+  if (!byNumber(number)) {
+    throw ForgeError("no local pull request #" + std::to_string(number) + " in " + repo_ +
+                     " to comment on");
+  }
+  auto st = db_.prepare(
+      "INSERT INTO local_pr_comments (repo, number, author, body, created) "
+      "VALUES (?1, ?2, 'ddd', ?3, ?4)");
+  st.bind(1, repo_).bind(2, number).bind(3, body).bind(4, nowUtc());
+  st.run();
+  tx.commit();
+}
+
+std::vector<Comment> LocalForge::comments(int number) {
+  auto st = db_.prepare(
+      "SELECT id, author, body FROM local_pr_comments WHERE repo = ?1 AND number = ?2 ORDER BY id");
+  st.bind(1, repo_).bind(2, number);
+  std::vector<Comment> out;
+  while (st.step()) out.push_back({std::to_string(st.integer(0)), st.text(1), st.text(2)});
+  return out;
+}
+
+void LocalForge::close(int number, const std::string& comment) {
+  if (!comment.empty()) this->comment(number, comment);
+  setState(number, "closed");
 }
 
 }  // namespace ddd::forges

@@ -26,6 +26,9 @@ class LocalForge : public Forge {
   PullRequest update(int number, const PullRequestSpec& spec,
                      const std::string& headCommit) override;
   std::vector<PullRequest> list() override;
+  void comment(int number, const std::string& body) override;
+  std::vector<Comment> comments(int number) override;
+  void close(int number, const std::string& comment) override;
 
   // Marks pull request `number` closed or merged (the local platform has no UI for it).
   void setState(int number, const std::string& state);

@@ -147,3 +147,32 @@ TEST(SqliteDb, ErrorsNameTheFile) {
 
 }  // namespace
 }  // namespace ddd::forges
+
+namespace ddd::forges {
+namespace {
+
+TEST(LocalForge, CommentsCloseReviewersAndCreationTime) {
+  ddd::testing::TempDir dir;
+  LocalForge forge(dir.path() / "state.sqlite", "/repos/app");
+  auto s = spec("ddd/deps/npm-lodash", "Update lodash");
+  s.reviewers = {"alice", "org/platform"};
+  const auto before = std::time(nullptr);
+  auto pr = forge.create(s, "aaaa");
+  EXPECT_GE(pr.createdAt, before - 1);
+  EXPECT_LE(pr.createdAt, std::time(nullptr) + 1);
+  EXPECT_EQ(pr.reviewers, s.reviewers);
+  forge.comment(pr.number, "first <!-- ddd:blocked -->");
+  forge.comment(pr.number, "second");
+  auto cs = forge.comments(pr.number);
+  ASSERT_EQ(cs.size(), 2u);
+  EXPECT_EQ(cs[0].body, "first <!-- ddd:blocked -->");
+  EXPECT_EQ(cs[1].author, "ddd");
+  forge.close(pr.number, "no longer needed");
+  EXPECT_FALSE(forge.findOpenByBranch("ddd/deps/npm-lodash"));
+  EXPECT_EQ(forge.list()[0].state, "closed");
+  EXPECT_EQ(forge.comments(pr.number).back().body, "no longer needed");
+  EXPECT_THROW(forge.comment(99, "x"), ForgeError);
+}
+
+}  // namespace
+}  // namespace ddd::forges
