@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "analyzers/dependencies/analyzer.h"
 #include "analyzers/deprecations/register.h"
 
 namespace ddd::analyzers {
@@ -37,6 +38,7 @@ void registerAnalyzer(AnalyzerRegistration r) {
 void registerBuiltinAnalyzers() {
   // Order here is the order analyzers run in.
   registerDeprecationsAnalyzer();
+  deps::registerDependencyAnalyzer();
 }
 
 const AnalyzerRegistration* findAnalyzer(const std::string& name) {

@@ -18,6 +18,11 @@
 
 namespace ddd::analyzers {
 
+namespace deps {
+class RegistryHttp;
+class RegistrySettings;
+}  // namespace deps
+
 // What the bot hands every analyzer besides the tree.
 struct AnalyzerContext {
   std::string repoName;      // for messages
@@ -26,6 +31,10 @@ struct AnalyzerContext {
   nlohmann::json config;     // this analyzer's section of the repository config ({} if none)
   std::function<void(uint64_t done, uint64_t total)> progress;  // may be empty
   std::time_t now = 0;  // "today" for ages and schedules; 0 = the current time (tests pin it)
+  // Registry look-ups for the dependency analyzer (nullptr: offline, nothing is looked
+  // up) and where the registries are (nullptr: none configured).
+  deps::RegistryHttp* registry = nullptr;
+  const deps::RegistrySettings* registrySettings = nullptr;
 };
 
 class Analyzer {

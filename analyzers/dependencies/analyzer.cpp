@@ -1,0 +1,687 @@
+#include "analyzers/dependencies/analyzer.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "analyzers/dependencies/datasources/datasource.h"
+#include "analyzers/dependencies/datasources/registry_settings.h"
+#include "analyzers/dependencies/managers/manager.h"
+#include "analyzers/dependencies/versioning/semver.h"
+
+namespace ddd::analyzers::deps {
+namespace {
+
+constexpr double kSecondsPerYear = 365.25 * 86400;
+
+struct Found {
+  Dependency dep;
+  std::string path;
+  std::string lockedVersion;
+  bool lockfile = false;  // a lockfile sits next to the manifest
+};
+
+struct LookupResult {
+  std::optional<ReleaseInfo> info;
+  std::string error;
+};
+
+// Everything computed for one dependency.
+struct Evaluated {
+  const Found* found = nullptr;
+  const ReleaseInfo* info = nullptr;
+  std::string used, latest, target, latestSatisfying, newValue, updateType, problem;
+  std::optional<std::time_t> usedDate, latestDate, targetDate;
+  double libyear = 0;
+  bool libyearKnown = false;
+  int versionsBehind = 0;
+  bool deprecated = false;
+  std::string deprecationMessage;
+  bool tooYoung = false;  // a newer version exists but is younger than the minimum age
+};
+
+std::string dirOf(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  return slash == std::string::npos ? "" : path.substr(0, slash + 1);
+}
+
+std::string dateOf(std::time_t t) {
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+std::string fixed(double v, int decimals) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  return buf;
+}
+
+std::string branchSafe(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') {
+      out += c;
+    } else if (c == '/' && !out.empty() && out.back() != '-') {
+      out += '-';
+    }
+  }
+  return out;
+}
+
+// Locked versions of a package-lock.json (v1 `dependencies`, v2/v3 `packages`).
+std::map<std::string, std::string> lockedVersions(const std::string& text) {
+  std::map<std::string, std::string> out;
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return out;
+  if (j.contains("packages") && j["packages"].is_object()) {
+    for (const auto& [key, value] : j["packages"].items()) {
+      const std::string prefix = "node_modules/";
+      if (key.rfind(prefix, 0) != 0 || key.find("/node_modules/") != std::string::npos) continue;
+      if (value.is_object() && value.contains("version") && value["version"].is_string()) {
+        out[key.substr(prefix.size())] = value["version"].get<std::string>();
+      }
+    }
+  }
+  if (out.empty() && j.contains("dependencies") && j["dependencies"].is_object()) {
+    for (const auto& [name, value] : j["dependencies"].items()) {
+      if (value.is_object() && value.contains("version") && value["version"].is_string()) {
+        out[name] = value["version"].get<std::string>();
+      }
+    }
+  }
+  return out;
+}
+
+// The leading operator and the number of version components of a simple range
+// ("^4.17", "~1.2.3", ">=2", "1.2.3"); nullopt for anything else.
+struct SimpleRange {
+  std::string op;
+  int components = 3;
+  bool xrange = false;  // "1.x", "1.2.x"
+};
+std::optional<SimpleRange> simpleRange(std::string_view v) {
+  SimpleRange r;
+  size_t i = 0;
+  if (v.substr(0, 2) == ">=") {
+    r.op = ">=";
+    i = 2;
+  } else if (!v.empty() && (v[0] == '^' || v[0] == '~' || v[0] == '=')) {
+    r.op = std::string(1, v[0]);
+    i = 1;
+  }
+  std::string_view rest = v.substr(i);
+  if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) return std::nullopt;
+  if (rest.find_first_of(" |<>") != std::string_view::npos) return std::nullopt;
+  r.components = 1 + static_cast<int>(std::count(rest.begin(), rest.end(), '.'));
+  if (rest.find('-') != std::string_view::npos || rest.find('+') != std::string_view::npos)
+    r.components = 3;
+  r.xrange = rest.back() == 'x' || rest.back() == 'X' || rest.back() == '*';
+  return r;
+}
+
+std::string format(const SemVer& v, int components) {
+  if (components >= 3) return v.toString();
+  if (components == 2) return std::to_string(v.major) + "." + std::to_string(v.minor);
+  return std::to_string(v.major);
+}
+
+// The new value of `current` that admits `target`, per strategy; nullopt when nothing
+// should change (or the range is too complex to rewrite safely: `problem` says so).
+std::optional<std::string> newNpmValue(const std::string& current, const NpmRange& range,
+                                       const SemVer& target, const std::string& strategy,
+                                       std::string& problem) {
+  const bool satisfied = range.satisfiedBy(target);
+  if (strategy == "pin") {
+    const std::string pinned = target.toString();
+    return pinned == current ? std::nullopt : std::optional<std::string>(pinned);
+  }
+  if ((strategy == "replace" || strategy == "widen") && satisfied) return std::nullopt;
+  auto simple = simpleRange(current);
+  if (strategy == "widen") {
+    return current + " || ^" + target.toString();
+  }
+  if (!simple) {
+    if (satisfied) return std::nullopt;
+    problem = "the range \"" + current +
+              "\" is too complex to rewrite; set rangeStrategy \"widen\" or \"pin\"";
+    return std::nullopt;
+  }
+  std::string value;
+  if (simple->xrange) {
+    value = simple->components == 2
+                ? std::to_string(target.major) + ".x"
+                : std::to_string(target.major) + "." + std::to_string(target.minor) + ".x";
+    if (simple->components == 1) value = "*";
+  } else {
+    value = simple->op + format(target, simple->components);
+  }
+  if (value == current) return std::nullopt;
+  if (strategy == "bump" && satisfied && !simple->xrange) {
+    // Bumping a range that already admits the target raises its floor.
+    return value;
+  }
+  return value;
+}
+
+std::string updateTypeOf(const SemVer& from, const SemVer& to) {
+  if (to.major != from.major) return "major";
+  if (to.minor != from.minor) return "minor";
+  return "patch";
+}
+
+int rankOf(const std::string& updateType) {
+  return updateType == "major" ? 3 : updateType == "minor" ? 2 : updateType == "patch" ? 1 : 0;
+}
+
+std::string releaseNotesLink(const ReleaseInfo& info) {
+  if (!info.changelogUrl.empty()) return info.changelogUrl;
+  if (info.sourceUrl.find("github.com/") != std::string::npos) return info.sourceUrl + "/releases";
+  if (!info.sourceUrl.empty()) return info.sourceUrl;
+  return info.homepage;
+}
+
+Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOptions& options,
+                   std::time_t now) {
+  Evaluated e;
+  e.found = &f;
+  e.info = &info;
+  auto range = NpmRange::parse(f.dep.currentValue);
+  if (!range) {
+    e.problem = "\"" + f.dep.currentValue + "\" is not a valid npm range";
+    return e;
+  }
+  std::vector<std::pair<SemVer, const Release*>> versions;
+  for (const auto& r : info.releases) {
+    if (auto v = parseSemVer(r.version)) versions.emplace_back(*v, &r);
+  }
+  std::sort(versions.begin(), versions.end(),
+            [](const auto& a, const auto& b) { return compareSemVer(a.first, b.first) < 0; });
+  auto dateOfVersion = [&](const SemVer& v) -> std::optional<std::time_t> {
+    for (const auto& [sv, r] : versions) {
+      if (compareSemVer(sv, v) == 0) return r->released;
+    }
+    return std::nullopt;
+  };
+  // The newest version: the "latest" dist-tag, else the highest stable one.
+  std::optional<SemVer> latest;
+  if (auto tag = info.tags.find("latest"); tag != info.tags.end())
+    latest = parseSemVer(tag->second);
+  if (!latest) {
+    for (const auto& [v, r] : versions) {
+      if (!v.isPrerelease()) latest = v;
+    }
+  }
+  // What is in use: the locked version, else the lowest version the range admits.
+  std::optional<SemVer> used =
+      f.lockedVersion.empty() ? std::nullopt : parseSemVer(f.lockedVersion);
+  if (!used) {
+    for (const auto& [v, r] : versions) {
+      if (range->satisfiedBy(v)) {
+        used = v;
+        break;
+      }
+    }
+  }
+  if (!used) used = parseSemVer(f.dep.currentValue);
+  if (!latest || !used) {
+    e.problem = !latest ? "the registry lists no usable version"
+                        : "no published version matches \"" + f.dep.currentValue + "\"";
+    return e;
+  }
+  e.used = used->toString();
+  e.latest = latest->toString();
+  e.usedDate = dateOfVersion(*used);
+  e.latestDate = dateOfVersion(*latest);
+  if (auto sat = maxSatisfying(
+          [&] {
+            std::vector<SemVer> vs;
+            for (const auto& [v, r] : versions) vs.push_back(v);
+            return vs;
+          }(),
+          *range)) {
+    e.latestSatisfying = sat->toString();
+  }
+  for (const auto& [v, r] : versions) {
+    if (compareSemVer(v, *used) == 0 && r->deprecated) {
+      e.deprecated = true;
+      e.deprecationMessage = r->deprecationMessage;
+    }
+    if (!v.isPrerelease() && compareSemVer(v, *used) > 0 && compareSemVer(v, *latest) <= 0)
+      ++e.versionsBehind;
+  }
+  if (e.usedDate && e.latestDate && *e.latestDate > *e.usedDate) {
+    e.libyear = static_cast<double>(*e.latestDate - *e.usedDate) / kSecondsPerYear;
+  }
+  e.libyearKnown = e.usedDate && e.latestDate;
+  // The proposal: the newest stable, not deprecated version up to "latest" that is old enough.
+  const std::time_t minAge = static_cast<std::time_t>(options.minimumReleaseAgeDays) * 86400;
+  std::optional<SemVer> target;
+  for (const auto& [v, r] : versions) {
+    if (v.isPrerelease() || r->deprecated || compareSemVer(v, *latest) > 0 ||
+        compareSemVer(v, *used) <= 0)
+      continue;
+    if (r->released && now - *r->released < minAge) {
+      e.tooYoung = true;
+      continue;
+    }
+    target = v;
+    e.targetDate = r->released;
+  }
+  if (!target) return e;
+  e.target = target->toString();
+  e.updateType = updateTypeOf(*used, *target);
+  std::string problem;
+  if (auto nv = newNpmValue(f.dep.currentValue, *range, *target, options.rangeStrategy, problem)) {
+    e.newValue = *nv;
+  }
+  if (!problem.empty()) e.problem = problem;
+  return e;
+}
+
+nlohmann::json toJson(const Evaluated& e, std::time_t now) {
+  const auto& d = e.found->dep;
+  nlohmann::json j = {{"manager", d.manager},
+                      {"file", e.found->path},
+                      {"line", d.line},
+                      {"name", d.name},
+                      {"packageName", d.packageName},
+                      {"datasource", d.datasource},
+                      {"depType", d.depType},
+                      {"currentValue", d.currentValue},
+                      {"lockedVersion", e.found->lockedVersion},
+                      {"used", e.used},
+                      {"latest", e.latest},
+                      {"latestSatisfying", e.latestSatisfying},
+                      {"proposed", e.target},
+                      {"newValue", e.newValue},
+                      {"updateType", e.updateType},
+                      {"versionsBehind", e.versionsBehind},
+                      {"libyear", std::round(e.libyear * 100) / 100},
+                      {"deprecated", e.deprecated},
+                      {"yanked", false}};
+  if (e.usedDate) j["releasedUsed"] = dateOf(*e.usedDate);
+  if (e.latestDate) j["releasedLatest"] = dateOf(*e.latestDate);
+  if (e.usedDate)
+    j["daysBehind"] = e.latestDate ? std::max<long>(0, (*e.latestDate - *e.usedDate) / 86400) : 0;
+  if (e.targetDate) j["releaseAgeDays"] = (now - *e.targetDate) / 86400;
+  if (!e.deprecationMessage.empty()) j["deprecationMessage"] = e.deprecationMessage;
+  if (!e.problem.empty()) j["problem"] = e.problem;
+  if (e.info && !e.info->sourceUrl.empty()) j["sourceUrl"] = e.info->sourceUrl;
+  if (e.tooYoung) j["heldByReleaseAge"] = true;
+  return j;
+}
+
+struct Update {
+  const Evaluated* e;
+  int major;  // the target's major (for the branch name)
+};
+
+}  // namespace
+
+DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
+  DependencyOptions o;
+  if (!section.is_object()) return o;
+  auto str = [&](const char* key, std::string& out, std::initializer_list<const char*> allowed) {
+    if (!section.contains(key)) return;
+    const auto& v = section[key];
+    if (!v.is_string())
+      throw std::invalid_argument(std::string("dependencies.") + key + " must be a string");
+    out = v.get<std::string>();
+    for (const char* a : allowed) {
+      if (out == a) return;
+    }
+    throw std::invalid_argument(std::string("dependencies.") + key + ": \"" + out +
+                                "\" is not a known value");
+  };
+  str("rangeStrategy", o.rangeStrategy, {"bump", "replace", "pin", "widen"});
+  str("grouping", o.grouping, {"dependency", "ecosystem", "non-major", "monorepo"});
+  if (section.contains("minimumReleaseAgeDays")) {
+    const auto& v = section["minimumReleaseAgeDays"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 3650) {
+      throw std::invalid_argument(
+          "dependencies.minimumReleaseAgeDays must be a whole number of days (0-3650)");
+    }
+    o.minimumReleaseAgeDays = v.get<int>();
+  }
+  if (section.contains("ignore") && section["ignore"].is_array()) {
+    for (const auto& v : section["ignore"]) {
+      if (v.is_string()) o.ignore.push_back(v.get<std::string>());
+    }
+  }
+  return o;
+}
+
+AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerContext& context) {
+  AnalysisResult result;
+  const DependencyOptions options = parseDependencyOptions(context.config);
+  const std::time_t now = context.now ? context.now : std::time(nullptr);
+  RegistrySettings settings =
+      context.registrySettings ? *context.registrySettings : RegistrySettings{};
+
+  auto finding = [&](const std::string& rule, Severity sev, const std::string& path, uint32_t line,
+                     const std::string& message) {
+    Finding f;
+    f.analyzer = "dependencies";
+    f.rule = rule;
+    f.severity = sev;
+    f.path = path;
+    f.line = line;
+    f.message = message;
+    result.findings.push_back(std::move(f));
+    return &result.findings.back();
+  };
+
+  // 1. Manifests, lockfiles and the repository's own registry settings.
+  std::map<std::string, std::string> contents;                      // manifest path -> text
+  std::map<std::string, std::map<std::string, std::string>> locks;  // dir -> name -> version
+  std::vector<std::pair<const Manager*, const SourceFile*>> manifests;
+  for (const auto& file : tree.files()) {
+    const std::string& p = file.path;
+    const std::string base = p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+    if (p == ".npmrc") {
+      if (auto text = tree.read(file)) settings.applyNpmrc(*text, p, result.warnings);
+    } else if (base == "package-lock.json" && p.find("node_modules/") == std::string::npos) {
+      if (auto text = tree.read(file)) locks[dirOf(p)] = lockedVersions(*text);
+    }
+    for (const auto* m : managers()) {
+      if (m->handles(p)) manifests.emplace_back(m, &file);
+    }
+  }
+  std::vector<Found> found;
+  for (const auto& [manager, file] : manifests) {
+    auto text = tree.read(*file);
+    if (!text) {
+      result.warnings.push_back(
+          file->path + ": not read (binary or too large); its dependencies are not checked");
+      continue;
+    }
+    try {
+      ExtractResult r = manager->extract(file->path, *text);
+      for (auto& w : r.warnings) result.warnings.push_back(std::move(w));
+      auto lock = locks.find(dirOf(file->path));
+      for (auto& d : r.deps) {
+        Found f;
+        f.path = file->path;
+        f.lockfile = lock != locks.end();
+        if (f.lockfile) {
+          if (auto it = lock->second.find(d.name); it != lock->second.end())
+            f.lockedVersion = it->second;
+        }
+        f.dep = std::move(d);
+        found.push_back(std::move(f));
+      }
+      contents[file->path] = std::move(*text);
+    } catch (const ManifestError& e) {
+      finding("dependencies.invalid-manifest", Severity::Error, file->path, 0,
+              std::string(e.what()) + "; its dependencies are not checked");
+    }
+  }
+
+  // 2. Look-ups, each (datasource, package, registries) once, a few at a time.
+  using Key = std::tuple<std::string, std::string, std::vector<std::string>>;
+  std::map<Key, LookupResult> lookups;
+  for (const auto& f : found) {
+    const auto& d = f.dep;
+    if (!d.skipReason.empty() || std::find(options.ignore.begin(), options.ignore.end(),
+                                           d.packageName) != options.ignore.end()) {
+      continue;
+    }
+    lookups[{d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)}];
+  }
+  if (context.registry && !lookups.empty()) {
+    std::vector<std::pair<const Key*, LookupResult*>> work;
+    for (auto& [k, v] : lookups) work.emplace_back(&k, &v);
+    std::atomic<size_t> next{0};
+    auto worker = [&] {
+      for (size_t i; (i = next.fetch_add(1)) < work.size();) {
+        const auto& [datasource, name, urls] = *work[i].first;
+        LookupResult& out = *work[i].second;
+        const Datasource* ds = findDatasource(datasource);
+        if (!ds) {
+          out.error = "no datasource \"" + datasource + "\"";
+          continue;
+        }
+        LookupRequest req;
+        req.packageName = name;
+        req.registryUrls = urls;
+        if (!urls.empty()) req.authHeaders = settings.authFor(urls.front());
+        try {
+          out.info = ds->getReleases(req, *context.registry);
+        } catch (const std::exception& e) {
+          out.error = e.what();
+        }
+      }
+    };
+    const size_t threads = std::min<size_t>(std::max(1, options.lookupConcurrency), work.size());
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    worker();
+    for (auto& t : pool) t.join();
+  } else if (!lookups.empty()) {
+    result.warnings.push_back("no registry client: dependencies were listed, not looked up");
+  }
+
+  // 3. Evaluate each dependency.
+  std::vector<Evaluated> evaluated;
+  nlohmann::json inventory = nlohmann::json::array();
+  std::map<std::string, int> updatesByType;
+  double libyears = 0;
+  int deprecatedCount = 0, outdated = 0, skipped = 0, failures = 0;
+  std::set<std::string> reportedFailures;
+  evaluated.reserve(found.size());
+  for (const auto& f : found) {
+    const auto& d = f.dep;
+    if (!d.skipReason.empty()) {
+      ++skipped;
+      nlohmann::json j = {{"manager", d.manager},
+                          {"file", f.path},
+                          {"line", d.line},
+                          {"name", d.name},
+                          {"depType", d.depType},
+                          {"currentValue", d.currentValue},
+                          {"skipReason", d.skipReason}};
+      inventory.push_back(std::move(j));
+      continue;
+    }
+    auto it =
+        lookups.find({d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)});
+    if (it == lookups.end() || !it->second.info) {
+      if (it != lookups.end() && !it->second.error.empty()) {
+        ++failures;
+        if (reportedFailures.insert(d.packageName).second) {
+          finding("dependencies.lookup-failed", Severity::Warning, f.path, d.line,
+                  it->second.error + " (the rest of the scan went on)");
+        }
+      }
+      inventory.push_back(
+          {{"manager", d.manager},
+           {"file", f.path},
+           {"line", d.line},
+           {"name", d.name},
+           {"depType", d.depType},
+           {"currentValue", d.currentValue},
+           {"error", it == lookups.end() ? std::string("not looked up") : it->second.error}});
+      continue;
+    }
+    Evaluated e = evaluate(f, *it->second.info, options, now);
+    inventory.push_back(toJson(e, now));
+    if (!e.problem.empty()) {
+      finding("dependencies.unsupported-range", Severity::Note, f.path, d.line,
+              d.name + ": " + e.problem);
+    }
+    if (e.deprecated) {
+      ++deprecatedCount;
+      auto* x =
+          finding("dependencies.deprecated", Severity::Warning, f.path, d.line,
+                  d.name + "@" + e.used + " is deprecated" +
+                      (e.deprecationMessage.empty() ? std::string() : ": " + e.deprecationMessage));
+      x->properties = inventory.back();
+    }
+    if (!e.latest.empty() && e.latest != e.used && parseSemVer(e.latest) && parseSemVer(e.used) &&
+        compareSemVer(*parseSemVer(e.latest), *parseSemVer(e.used)) > 0) {
+      ++outdated;
+      libyears += e.libyear;
+      const std::string type = updateTypeOf(*parseSemVer(e.used), *parseSemVer(e.latest));
+      ++updatesByType[type];
+      auto* x = finding(
+          type == "major" ? "dependencies.major-available" : "dependencies.update-available",
+          type == "major" ? Severity::Warning : Severity::Note, f.path, d.line,
+          d.name + " " + d.currentValue + " (" + e.used + ") is " +
+              std::to_string(e.versionsBehind) +
+              (e.versionsBehind == 1 ? " version" : " versions") + " behind " + e.latest +
+              (e.libyearKnown ? ", " + fixed(e.libyear, 1) + " libyears" : std::string()) +
+              (e.tooYoung && e.target.empty()
+                   ? "; the newest release is younger than " +
+                         std::to_string(options.minimumReleaseAgeDays) + " days"
+                   : std::string()));
+      x->properties = inventory.back();
+    }
+    evaluated.push_back(std::move(e));
+  }
+
+  // 4. Proposals, grouped; majors always on their own.
+  std::map<std::string, std::vector<const Evaluated*>> groups;
+  for (const auto& e : evaluated) {
+    if (e.newValue.empty() || e.newValue == e.found->dep.currentValue) continue;
+    const auto target = parseSemVer(e.target);
+    const std::string name = branchSafe(e.found->dep.packageName);
+    std::string id;
+    if (e.updateType == "major" || options.grouping == "dependency") {
+      id = "deps/npm-" + name + "-" + std::to_string(target->major) + ".x";
+    } else if (options.grouping == "monorepo" && e.info && !e.info->sourceUrl.empty()) {
+      id = "deps/npm-monorepo-" +
+           branchSafe(e.info->sourceUrl.substr(e.info->sourceUrl.rfind('/') + 1));
+    } else if (options.grouping == "ecosystem") {
+      id = "deps/npm";
+    } else if (options.grouping == "non-major") {
+      id = "deps/npm-non-major";
+    } else {
+      id = "deps/npm-" + name + "-" + std::to_string(target->major) + ".x";
+    }
+    groups[id].push_back(&e);
+  }
+  for (const auto& [id, members] : groups) {
+    ProposedChange c;
+    c.id = id;
+    std::map<std::string, std::vector<SpanReplacement>> perFile;
+    std::map<std::string, std::vector<SpanEdit>> spansPerFile;
+    std::set<std::string> packages, depTypes;
+    std::string maxType;
+    int64_t minAge = -1;
+    bool lockStale = false;
+    std::string table =
+        "| package | type | change | age | released | libyear |\n|---|---|---|---|---|---|\n";
+    std::string links;
+    std::string rollback = "Revert this PR's commit. The previous values were:\n";
+    for (const auto* e : members) {
+      const auto& d = e->found->dep;
+      perFile[e->found->path].push_back({d.valueSpan, e->newValue});
+      SpanEdit s;
+      s.offset = d.valueSpan.offset;
+      s.length = d.valueSpan.length;
+      s.replacement = e->newValue;
+      s.line = d.line;
+      s.before = d.currentValue;
+      spansPerFile[e->found->path].push_back(std::move(s));
+      packages.insert(d.packageName);
+      depTypes.insert(d.depType);
+      if (rankOf(e->updateType) > rankOf(maxType)) maxType = e->updateType;
+      const int64_t age = e->targetDate ? (now - *e->targetDate) / 86400 : -1;
+      if (age >= 0 && (minAge < 0 || age < minAge)) minAge = age;
+      lockStale = lockStale || e->found->lockfile;
+      table += "| `" + d.packageName + "` | " + e->updateType + " | `" + d.currentValue + "` → `" +
+               e->newValue + "` (" + e->used + " → " + e->target + ") | " +
+               (age >= 0 ? std::to_string(age) + " days" : "?") + " | " +
+               (e->targetDate ? dateOf(*e->targetDate) : "?") + " | " +
+               (e->libyearKnown ? fixed(e->libyear, 2) : std::string("?")) + " |\n";
+      if (e->info) {
+        const std::string link = releaseNotesLink(*e->info);
+        if (!link.empty()) links += "- `" + d.packageName + "`: " + link + "\n";
+      }
+      rollback += "- `" + e->found->path + "`: `" + d.name + "` `" + d.currentValue + "`\n";
+    }
+    for (auto& [path, edits] : perFile) {
+      FileEdit fe;
+      fe.path = path;
+      fe.newContent = applySpanEdits(contents[path], edits);
+      fe.spans = std::move(spansPerFile[path]);
+      std::sort(fe.spans.begin(), fe.spans.end(),
+                [](const SpanEdit& a, const SpanEdit& b) { return a.offset < b.offset; });
+      c.edits.push_back(std::move(fe));
+      c.facts.paths.push_back(path);
+    }
+    const std::string first = *packages.begin();
+    c.title = members.size() == 1
+                  ? "Update " + first + " to " + members.front()->target
+                  : "Update " + std::to_string(members.size()) + " npm dependencies" +
+                        (maxType == "major" ? "" : " (non-major)");
+    c.facts.analyzer = "dependencies";
+    c.facts.ecosystem = "npm";
+    c.facts.updateType = maxType;
+    c.facts.dependencyType = depTypes.size() == 1 ? *depTypes.begin() : "prod";
+    c.facts.packages.assign(packages.begin(), packages.end());
+    c.facts.releaseAgeDays = minAge;
+    c.facts.lockfileStale = lockStale;
+    c.facts.confidence = 1.0;
+    c.facts.filesTouched = static_cast<uint32_t>(c.edits.size());
+    c.facts.linesTouched = static_cast<uint32_t>(members.size());
+    c.facts.labels = {"dependencies"};
+    c.whatChanges = table + (links.empty() ? "" : "\nRelease notes:\n" + links);
+    c.why = std::to_string(members.size()) +
+            (members.size() == 1 ? " dependency is" : " dependencies are") +
+            " behind the newest release that is at least " +
+            std::to_string(options.minimumReleaseAgeDays) +
+            " days old (range strategy: " + options.rangeStrategy +
+            ", grouping: " + options.grouping + ").";
+    c.risk = maxType == "major" ? "**Breaking**: a major update may remove or change APIs this "
+                                  "code uses. Read the release notes "
+                                  "and run the full test suite before merging."
+                                : "Minor and patch updates are meant to be compatible (semantic "
+                                  "versioning), but a release can "
+                                  "still break things: checks must pass.";
+    if (lockStale) {
+      c.risk +=
+          "\n\nThe lockfile (`package-lock.json`) was not regenerated: ddd never runs package "
+          "managers. Run "
+          "`npm install` on this branch and commit the lockfile before merging.";
+    }
+    c.rollback = rollback;
+    for (auto& f : result.findings) {
+      for (const auto* e : members) {
+        if (f.path == e->found->path && f.line == e->found->dep.line && f.changeId.empty() &&
+            (f.rule == "dependencies.update-available" ||
+             f.rule == "dependencies.major-available")) {
+          f.changeId = c.id;
+        }
+      }
+    }
+    result.changes.push_back(std::move(c));
+  }
+
+  result.details = {{"dependencies", std::move(inventory)},
+                    {"summary",
+                     {{"total", found.size()},
+                      {"outdated", outdated},
+                      {"libyears", std::round(libyears * 100) / 100},
+                      {"updatesByType", updatesByType},
+                      {"deprecated", deprecatedCount},
+                      {"yanked", 0},
+                      {"skipped", skipped},
+                      {"lookupFailures", failures}}}};
+  sortResult(result);
+  return result;
+}
+
+void registerDependencyAnalyzer() {
+  registerAnalyzer({"dependencies", DependencyAnalyzer().description(),
+                    [] { return std::make_unique<DependencyAnalyzer>(); }});
+}
+
+}  // namespace ddd::analyzers::deps

@@ -1,0 +1,38 @@
+#pragma once
+// The dependency-staleness analyzer: for every dependency a manager extracts, asks the
+// datasource how far behind it is (versions, release dates, deprecation), computes
+// libyears and the update type, and proposes minimal-diff updates (only the version
+// spans change) grouped as configured, majors always on their own. Registry look-ups go
+// through AnalyzerContext::registry, deduplicated and run a few at a time; without one
+// (offline) the inventory is still reported. Configuration: the repository config's
+// "dependencies" section (analyzers/dependencies/README.md).
+
+#include <string>
+
+#include "analyzers/analyzer.h"
+
+namespace ddd::analyzers::deps {
+
+struct DependencyOptions {
+  std::string rangeStrategy = "bump";   // bump | replace | pin | widen
+  std::string grouping = "dependency";  // dependency | ecosystem | non-major | monorepo
+  int minimumReleaseAgeDays = 3;        // a version younger than this is not proposed
+  int lookupConcurrency = 8;
+  std::vector<std::string> ignore;  // package names never looked up or proposed
+};
+
+// Parses the "dependencies" config section; throws std::invalid_argument naming the field.
+DependencyOptions parseDependencyOptions(const nlohmann::json& section);
+
+class DependencyAnalyzer : public Analyzer {
+ public:
+  std::string name() const override { return "dependencies"; }
+  std::string description() const override {
+    return "outdated, deprecated and yanked dependencies (npm, ...), libyears, update PRs";
+  }
+  AnalysisResult run(const SourceTree& tree, const AnalyzerContext& context) override;
+};
+
+void registerDependencyAnalyzer();
+
+}  // namespace ddd::analyzers::deps

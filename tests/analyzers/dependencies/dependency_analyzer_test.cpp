@@ -1,0 +1,245 @@
+// The dependency analyzer on real trees: inventory, libyears, update types, proposals
+// that change only the version spans, grouping, release age, lockfiles, and bad input.
+// Registry answers come in the npm registry's real packument format from a table
+// keyed by URL, standing in for the network (the HTTP client has its own tests).
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "analyzers/dependencies/analyzer.h"
+#include "analyzers/dependencies/datasources/datasource.h"
+#include "analyzers/dependencies/datasources/registry_settings.h"
+#include "analyzers/source_tree.h"
+
+namespace ddd::analyzers::deps {
+namespace {
+
+constexpr std::time_t kNow = 1764000000;  // 2025-11-24
+
+// Answers GET <base>/<name> with packuments; counts requests; 404 for anything else.
+class RegistryTable : public RegistryHttp {
+ public:
+  std::map<std::string, std::string> bodies;
+  std::vector<std::string> asked;
+  HttpResponse get(const HttpRequest& r) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    asked.push_back(r.url);
+    auto it = bodies.find(r.url);
+    if (it == bodies.end()) return {404, {}, "{\"error\":\"Not found\"}", ""};
+    if (it->second == "503") return {503, {}, "", ""};
+    return {200, {{"Content-Type", "application/json"}}, it->second, ""};
+  }
+
+ private:
+  std::mutex mutex_;
+};
+
+std::string packument(const std::string& name,
+                      const std::vector<std::pair<std::string, std::string>>& versions,
+                      const std::string& latest, const std::string& deprecated = "") {
+  nlohmann::json j;
+  j["name"] = name;
+  j["dist-tags"] = {{"latest", latest}};
+  j["time"] = nlohmann::json::object();
+  j["versions"] = nlohmann::json::object();
+  for (const auto& [v, date] : versions) {
+    j["versions"][v] = {{"name", name}, {"version", v}};
+    if (v == deprecated) j["versions"][v]["deprecated"] = "no longer maintained";
+    j["time"][v] = date;
+  }
+  j["repository"] = {{"type", "git"}, {"url", "git+https://github.com/example/" + name + ".git"}};
+  return j.dump();
+}
+
+struct Fixture {
+  RegistryTable registry;
+  RegistrySettings settings;
+  Fixture() {
+    settings.setDefault("npm", {"https://npm.test"});
+    registry.bodies["https://npm.test/lodash"] =
+        packument("lodash",
+                  {{"4.17.15", "2019-07-19T02:28:46.584Z"},
+                   {"4.17.20", "2020-08-13T16:53:54.152Z"},
+                   {"4.17.21", "2021-02-20T15:42:16.891Z"}},
+                  "4.17.21");
+    registry.bodies["https://npm.test/react"] = packument("react",
+                                                          {{"17.0.2", "2021-03-22T21:56:19.536Z"},
+                                                           {"18.2.0", "2022-06-14T19:46:38.369Z"},
+                                                           {"18.3.1", "2024-04-26T16:42:53.000Z"},
+                                                           {"19.0.0", "2024-12-05T18:10:24.000Z"}},
+                                                          "19.0.0");
+    registry.bodies["https://npm.test/request"] = packument(
+        "request", {{"2.88.0", "2018-07-16T00:00:00Z"}, {"2.88.2", "2020-02-11T16:42:48.000Z"}},
+        "2.88.2", "2.88.2");
+    registry.bodies["https://npm.test/fresh"] = packument(
+        "fresh", {{"1.0.0", "2020-01-01T00:00:00Z"}, {"1.1.0", "2025-11-23T00:00:00Z"}}, "1.1.0");
+  }
+  AnalysisResult run(MemorySourceTree& tree, nlohmann::json config = nlohmann::json::object()) {
+    AnalyzerContext ctx;
+    ctx.now = kNow;
+    ctx.registry = &registry;
+    ctx.registrySettings = &settings;
+    ctx.config = std::move(config);
+    return DependencyAnalyzer().run(tree, ctx);
+  }
+};
+
+const char* kManifest = R"({
+  "name": "app",
+  "dependencies": {
+    "lodash": "^4.17.15",
+    "react": "^17.0.2",
+    "request": "2.88.2",
+    "local": "file:../local"
+  },
+  "devDependencies": {
+    "fresh": "~1.0.0"
+  }
+}
+)";
+
+const nlohmann::json* dep(const AnalysisResult& r, const std::string& name) {
+  for (const auto& d : r.details["dependencies"]) {
+    if (d["name"] == name) return &d;
+  }
+  return nullptr;
+}
+
+TEST(DependencyAnalyzer, InventoryWithLibyearsUpdateTypesAndFlags) {
+  Fixture fx;
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  auto r = fx.run(tree);
+  ASSERT_EQ(r.details["dependencies"].size(), 5u);
+  const auto* lodash = dep(r, "lodash");
+  ASSERT_TRUE(lodash);
+  EXPECT_EQ((*lodash)["used"], "4.17.15");  // no lockfile: the range's floor
+  EXPECT_EQ((*lodash)["latest"], "4.17.21");
+  EXPECT_EQ((*lodash)["latestSatisfying"], "4.17.21");
+  EXPECT_EQ((*lodash)["updateType"], "patch");
+  EXPECT_EQ((*lodash)["versionsBehind"], 2);
+  EXPECT_NEAR((*lodash)["libyear"].get<double>(), 1.59, 0.01);
+  EXPECT_EQ((*dep(r, "react"))["updateType"], "major");
+  EXPECT_EQ((*dep(r, "request"))["deprecated"], true);
+  EXPECT_EQ((*dep(r, "local"))["skipReason"], "local-path");
+  // fresh 1.1.0 is a day old: not proposed, and said so.
+  EXPECT_EQ((*dep(r, "fresh"))["proposed"], "");
+  EXPECT_EQ((*dep(r, "fresh"))["heldByReleaseAge"], true);
+  const auto& s = r.details["summary"];
+  EXPECT_EQ(s["total"], 5);
+  EXPECT_EQ(s["outdated"], 3);
+  EXPECT_EQ(s["updatesByType"]["major"], 1);
+  EXPECT_EQ(s["deprecated"], 1);
+  EXPECT_GT(s["libyears"].get<double>(), 5);
+  // Each package asked once.
+  EXPECT_EQ(fx.registry.asked.size(), 4u);
+}
+
+TEST(DependencyAnalyzer, ProposalsChangeOnlyTheVersionSpans) {
+  Fixture fx;
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  auto r = fx.run(tree);
+  ASSERT_EQ(r.changes.size(), 2u);  // lodash (patch), react (major); request is current
+  const auto& lodash = r.changes[0];
+  EXPECT_EQ(lodash.id, "deps/npm-lodash-4.x");
+  EXPECT_EQ(lodash.branch(), "ddd/deps/npm-lodash-4.x");
+  ASSERT_EQ(lodash.edits.size(), 1u);
+  std::string expected = kManifest;
+  expected.replace(expected.find("^4.17.15"), 8, "^4.17.21");
+  EXPECT_EQ(*lodash.edits[0].newContent, expected);
+  EXPECT_EQ(lodash.facts.updateType, "patch");
+  EXPECT_EQ(lodash.facts.dependencyType, "prod");
+  EXPECT_EQ(lodash.facts.packages, std::vector<std::string>{"lodash"});
+  EXPECT_NE(lodash.whatChanges.find("| `lodash` | patch | `^4.17.15` → `^4.17.21`"),
+            std::string::npos)
+      << lodash.whatChanges;
+  EXPECT_NE(lodash.whatChanges.find("https://github.com/example/lodash/releases"),
+            std::string::npos);
+  const auto& react = r.changes[1];
+  EXPECT_EQ(react.id, "deps/npm-react-19.x");
+  EXPECT_EQ(react.facts.updateType, "major");
+  EXPECT_NE(react.risk.find("**Breaking**"), std::string::npos);
+  EXPECT_NE(react.edits[0].newContent->find("\"react\": \"^19.0.0\""), std::string::npos);
+}
+
+TEST(DependencyAnalyzer, GroupingAndStrategies) {
+  Fixture fx;
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  auto grouped = fx.run(tree, {{"grouping", "non-major"}, {"minimumReleaseAgeDays", 0}});
+  std::vector<std::string> ids;
+  for (const auto& c : grouped.changes) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"deps/npm-non-major", "deps/npm-react-19.x"}));
+  EXPECT_EQ(grouped.changes[0].facts.packages, (std::vector<std::string>{"fresh", "lodash"}));
+  EXPECT_EQ(grouped.changes[0].facts.dependencyType, "prod");  // mixed: the cautious type
+
+  auto replace = fx.run(tree, {{"rangeStrategy", "replace"}});
+  ASSERT_EQ(replace.changes.size(), 1u);  // ^4.17.15 already admits 4.17.21
+  EXPECT_EQ(replace.changes[0].id, "deps/npm-react-19.x");
+
+  auto pin = fx.run(tree, {{"rangeStrategy", "pin"}});
+  EXPECT_NE(pin.changes[0].edits[0].newContent->find("\"lodash\": \"4.17.21\""), std::string::npos);
+  EXPECT_THROW(fx.run(tree, {{"rangeStrategy", "sideways"}}), std::invalid_argument);
+}
+
+TEST(DependencyAnalyzer, LockfileVersionsAndStaleness) {
+  Fixture fx;
+  MemorySourceTree tree(
+      {{"package.json", kManifest},
+       {"package-lock.json",
+        R"({"lockfileVersion": 3, "packages": {"": {}, "node_modules/lodash": {"version": "4.17.20"}}})"}});
+  auto r = fx.run(tree);
+  EXPECT_EQ((*dep(r, "lodash"))["used"], "4.17.20");
+  EXPECT_EQ((*dep(r, "lodash"))["lockedVersion"], "4.17.20");
+  ASSERT_FALSE(r.changes.empty());
+  EXPECT_TRUE(r.changes[0].facts.lockfileStale);
+  EXPECT_NE(r.changes[0].risk.find("npm install"), std::string::npos);
+}
+
+TEST(DependencyAnalyzer, BadManifestsAndRegistriesDoNotStopTheScan) {
+  Fixture fx;
+  fx.registry.bodies["https://npm.test/lodash"] = "503";
+  MemorySourceTree tree(
+      {{"package.json", kManifest}, {"broken/package.json", "{\"dependencies\": {"}});
+  auto r = fx.run(tree);
+  bool invalid = false, failed = false;
+  for (const auto& f : r.findings) {
+    if (f.rule == "dependencies.invalid-manifest") {
+      invalid = true;
+      EXPECT_EQ(f.path, "broken/package.json");
+    }
+    if (f.rule == "dependencies.lookup-failed") {
+      failed = true;
+      EXPECT_NE(f.message.find("https://npm.test/lodash answered HTTP 503"), std::string::npos)
+          << f.message;
+    }
+  }
+  EXPECT_TRUE(invalid);
+  EXPECT_TRUE(failed);
+  EXPECT_EQ((*dep(r, "react"))["updateType"], "major");  // the rest went on
+}
+
+TEST(DependencyAnalyzer, WithoutARegistryTheInventoryStillLists) {
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  AnalyzerContext ctx;
+  ctx.now = kNow;
+  auto r = DependencyAnalyzer().run(tree, ctx);
+  EXPECT_EQ(r.details["dependencies"].size(), 5u);
+  EXPECT_TRUE(r.changes.empty());
+  ASSERT_EQ(r.warnings.size(), 1u);
+}
+
+TEST(DependencyAnalyzer, NoRegistryConfiguredIsAClearFinding) {
+  Fixture fx;
+  fx.settings = RegistrySettings{};
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  auto r = fx.run(tree);
+  bool said = false;
+  for (const auto& f : r.findings) {
+    said = said || (f.rule == "dependencies.lookup-failed" &&
+                    f.message.find("npm_config_registry") != std::string::npos);
+  }
+  EXPECT_TRUE(said);
+  EXPECT_TRUE(fx.registry.asked.empty());
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deps
