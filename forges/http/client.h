@@ -1,0 +1,101 @@
+#pragma once
+// HttpClient: HTTP/1.1 over Boost.Beast, with TLS through OpenSSL (the peer's
+// certificate checked against the system CA store — plus an optional extra CA file —
+// and its host name verified, SNI sent, TLS 1.2 at least). Keep-alive connections are
+// pooled per scheme://host:port and reused; a pooled connection the server closed is
+// retried once on a fresh one. Every request has a connect, a write and a read
+// timeout, a response body cap, bounded redirects (301/302/303/307/308; Authorization
+// dropped when the host changes), and retries with backoff for rate limits and
+// server errors on idempotent requests (GitHub's and GitLab's rate-limit headers
+// honoured; waits go through an injectable sleeper so tests never sleep). Secrets never
+// appear in errors or logs. Thread-safe: many threads may send at once.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace ddd::forges {
+
+// A request that could not be completed (connect, TLS, timeout, truncated or oversized
+// body, too many redirects, budget exhausted). The message names method and URL with
+// secrets redacted.
+class HttpError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct HttpHeaders {
+  std::vector<std::pair<std::string, std::string>> items;
+  // The first value of `name` (case-insensitive), "" when absent.
+  std::string get(std::string_view name) const;
+  void set(std::string name, std::string value);
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;
+  HttpHeaders headers;
+  std::string body;
+};
+
+struct ClientResponse {
+  int status = 0;
+  HttpHeaders headers;
+  std::string body;
+  std::string url;  // the final URL after redirects
+  // The URL of the next page from `Link: <...>; rel="next"`, "" when none.
+  std::string nextPageUrl() const;
+};
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connectTimeout{5000};
+  std::chrono::milliseconds ioTimeout{15000};  // each write and read
+  uint64_t maxBodyBytes = 50ull << 20;
+  int maxRedirects = 5;
+  int maxRetries = 3;                      // for 429 / 5xx / rate limits, idempotent only
+  std::chrono::seconds maxRetryWait{120};  // a longer Retry-After is an error instead
+  std::string extraCaFile;                 // PEM bundle added to the system store
+  size_t maxIdlePerHost = 8;
+  std::string userAgent = "ddd";
+  // Waits between retries; tests record instead of sleeping.
+  std::function<void(std::chrono::milliseconds)> sleep;
+  // Wall clock (seconds since the epoch) for x-ratelimit-reset; tests pin it.
+  std::function<int64_t()> now;
+  // Gets each log line (already redacted); may be empty.
+  std::function<void(const std::string&)> log;
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(HttpClientOptions options = {});
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends `request`, following redirects and retrying as described above. Any HTTP
+  // status is a response; transport failures throw HttpError.
+  ClientResponse send(const ClientRequest& request);
+
+  uint64_t connectionsOpened() const;  // for tests and metrics
+
+  struct Pool;  // detail
+
+ private:
+  HttpClientOptions options_;
+  std::unique_ptr<Pool> pool_;
+};
+
+// The target of `Link: <url>; rel="next"` in a Link header value, "" when none.
+std::string linkNext(std::string_view linkHeader);
+// The URL with userinfo and token-like query parameters masked.
+std::string redactForLog(std::string_view url);
+
+}  // namespace ddd::forges

@@ -1,0 +1,258 @@
+// The HTTP client over real loopback sockets: keep-alive reuse, a closed idle
+// connection retried, timeouts on a stalling server, truncated and oversized bodies,
+// redirects keeping credentials on their host, the rate-limit rules (waits recorded,
+// never slept), Link pagination and redacted logs.
+#include "forges/http/client.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/fake_http_server.h"
+
+namespace ddd::forges {
+namespace {
+
+using ddd::testing::FakeHttpServer;
+using Resp = FakeHttpServer::Response;
+using namespace std::chrono;
+
+struct Recorder {
+  std::vector<milliseconds> waits;
+  std::vector<std::string> logs;
+  HttpClientOptions options() {
+    HttpClientOptions o;
+    o.sleep = [this](milliseconds d) { waits.push_back(d); };
+    o.now = [] { return int64_t{1700000000}; };
+    o.log = [this](const std::string& line) { logs.push_back(line); };
+    return o;
+  }
+};
+
+ClientRequest get(const std::string& url) {
+  ClientRequest r;
+  r.url = url;
+  return r;
+}
+
+TEST(HttpClient, ReusesKeepAliveConnections) {
+  FakeHttpServer server([](const auto& r) { return Resp{200, {}, "hello " + r.target}; });
+  HttpClient client;
+  for (int i = 0; i < 3; ++i) {
+    auto res = client.send(get(server.url() + "/p" + std::to_string(i) + "?q=1"));
+    EXPECT_EQ(res.status, 200);
+    EXPECT_EQ(res.body, "hello /p" + std::to_string(i) + "?q=1");
+  }
+  EXPECT_EQ(server.connections(), 1);
+  EXPECT_EQ(client.connectionsOpened(), 1u);
+  EXPECT_EQ(server.requests()[0].header("Host"), "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST(HttpClient, RetriesOnceWhenAnIdleConnectionWasClosed) {
+  FakeHttpServer server([](const auto&) {
+    Resp r{200, {}, "ok"};
+    r.closeAfter = true;  // closes without saying so
+    return r;
+  });
+  HttpClient client;
+  EXPECT_EQ(client.send(get(server.url() + "/a")).body, "ok");
+  EXPECT_EQ(client.send(get(server.url() + "/b")).body, "ok");
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpClient, AStallingServerTimesOut) {
+  FakeHttpServer server([](const auto&) {
+    Resp r{200, {}, "late"};
+    r.stall = seconds(3);
+    return r;
+  });
+  HttpClientOptions o;
+  o.ioTimeout = milliseconds(300);
+  HttpClient client(o);
+  const auto start = steady_clock::now();
+  try {
+    client.send(get(server.url() + "/slow?token=SECRET"));
+    FAIL();
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("stalled"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("SECRET"), std::string::npos) << e.what();
+  }
+  EXPECT_LT(steady_clock::now() - start, seconds(2));
+}
+
+TEST(HttpClient, TruncatedAndOversizedBodiesAreErrors) {
+  FakeHttpServer server([](const auto& r) {
+    if (r.target == "/cut") {
+      Resp x{200, {{"Content-Length", "100"}}, std::string(100, 'x')};
+      x.truncateAt = 10;
+      return x;
+    }
+    return Resp{200, {}, std::string(2 << 20, 'y')};
+  });
+  HttpClientOptions o;
+  o.maxBodyBytes = 1 << 20;
+  HttpClient client(o);
+  EXPECT_THROW(
+      {
+        try {
+          client.send(get(server.url() + "/cut"));
+        } catch (const HttpError& e) {
+          EXPECT_NE(std::string(e.what()).find("cut short"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      HttpError);
+  try {
+    client.send(get(server.url() + "/big"));
+    FAIL();
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than 1048576 bytes"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(HttpClient, RedirectsKeepCredentialsOnTheirHost) {
+  std::string otherUrl;
+  FakeHttpServer other([](const auto&) { return Resp{200, {}, "moved here"}; });
+  otherUrl = "http://localhost:" + std::to_string(other.port());
+  FakeHttpServer server([&](const auto& r) {
+    if (r.target == "/old") return Resp{301, {{"Location", "/new"}}, ""};
+    if (r.target == "/new") return Resp{302, {{"Location", otherUrl + "/final"}}, ""};
+    return Resp{404, {}, ""};
+  });
+  HttpClient client;
+  ClientRequest req = get(server.url() + "/old");
+  req.headers.set("Authorization", "Bearer TOKEN");
+  auto res = client.send(req);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "moved here");
+  EXPECT_EQ(res.url, otherUrl + "/final");
+  EXPECT_EQ(server.requests()[1].header("Authorization"), "Bearer TOKEN");  // same host
+  EXPECT_EQ(other.requests()[0].header("Authorization"), "");               // another host
+}
+
+TEST(HttpClient, TooManyRedirectsIsAnError) {
+  FakeHttpServer server([](const auto&) { return Resp{302, {{"Location", "/again"}}, ""}; });
+  HttpClient client;
+  EXPECT_THROW(client.send(get(server.url() + "/again")), HttpError);
+}
+
+TEST(HttpClient, RateLimitRulesWaitWhatTheyShould) {
+  int calls = 0;
+  std::vector<Resp> script = {
+      {429, {{"Retry-After", "7"}}, ""},
+      {403,
+       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1700000030"}},
+       "API rate limit exceeded"},
+      {403, {}, "You have exceeded a secondary rate limit"},
+      {503, {}, ""},
+      {200, {}, "finally"},
+  };
+  FakeHttpServer server(
+      [&](const auto&) { return script[std::min<size_t>(calls++, script.size() - 1)]; });
+  Recorder rec;
+  auto o = rec.options();
+  o.maxRetries = 5;
+  HttpClient client(o);
+  auto res = client.send(get(server.url() + "/repos/o/r"));
+  EXPECT_EQ(res.body, "finally");
+  ASSERT_EQ(rec.waits.size(), 4u);
+  EXPECT_EQ(rec.waits[0], seconds(7));
+  EXPECT_EQ(rec.waits[1], seconds(31));  // until the reset, plus one
+  EXPECT_EQ(rec.waits[2], seconds(60));  // no hint: at least a minute
+  EXPECT_EQ(rec.waits[3], seconds(8));   // a server error: backoff by attempt (2^3)
+}
+
+TEST(HttpClient, ServerErrorsAreNotRetriedForPostAndPermissionErrorsAreAnswers) {
+  int calls = 0;
+  FakeHttpServer server([&](const auto& r) {
+    ++calls;
+    return r.method == "POST" ? Resp{502, {}, ""}
+                              : Resp{403, {}, "Resource not accessible by integration"};
+  });
+  Recorder rec;
+  HttpClient client(rec.options());
+  ClientRequest post = get(server.url() + "/x");
+  post.method = "POST";
+  post.body = "{}";
+  EXPECT_EQ(client.send(post).status, 502);
+  EXPECT_EQ(client.send(get(server.url() + "/y")).status, 403);
+  EXPECT_EQ(calls, 2);
+  EXPECT_TRUE(rec.waits.empty());
+}
+
+TEST(HttpClient, AWaitLongerThanTheCapIsLeftToTheCaller) {
+  FakeHttpServer server([](const auto&) { return Resp{429, {{"Retry-After", "3600"}}, ""}; });
+  Recorder rec;
+  HttpClient client(rec.options());
+  EXPECT_EQ(client.send(get(server.url() + "/")).status, 429);
+  EXPECT_TRUE(rec.waits.empty());
+}
+
+TEST(HttpClient, LinkHeaderPagination) {
+  EXPECT_EQ(
+      linkNext(
+          R"(<https://api.example/repos?page=2>; rel="next", <https://api.example/repos?page=5>; rel="last")"),
+      "https://api.example/repos?page=2");
+  EXPECT_EQ(linkNext(R"(<https://api.example/repos?page=1>; rel="prev")"), "");
+  FakeHttpServer server([](const auto& r) {
+    if (r.target == "/items") return Resp{200, {{"Link", "</items?page=2>; rel=\"next\""}}, "[1]"};
+    return Resp{200, {}, "[2]"};
+  });
+  HttpClient client;
+  auto first = client.send(get(server.url() + "/items"));
+  EXPECT_EQ(first.nextPageUrl(), "/items?page=2");
+}
+
+TEST(HttpClient, LogsAndErrorsNeverShowSecrets) {
+  FakeHttpServer server([](const auto&) { return Resp{200, {}, "ok"}; });
+  Recorder rec;
+  HttpClient client(rec.options());
+  ClientRequest r = get("http://user:PASSWORD@127.0.0.1:" + std::to_string(server.port()) +
+                        "/x?access_token=TOKEN&page=2");
+  r.headers.set("Authorization", "token HEADERSECRET");
+  client.send(r);
+  ASSERT_FALSE(rec.logs.empty());
+  for (const auto& line : rec.logs) {
+    EXPECT_EQ(line.find("PASSWORD"), std::string::npos) << line;
+    EXPECT_EQ(line.find("TOKEN"), std::string::npos) << line;
+    EXPECT_EQ(line.find("HEADERSECRET"), std::string::npos) << line;
+    EXPECT_NE(line.find("page=2"), std::string::npos) << line;
+  }
+  EXPECT_EQ(redactForLog("https://a:b@h/p?token=x&sig=y&z=1"),
+            "https://***@h/p?token=***&sig=***&z=1");
+}
+
+TEST(HttpClient, ConnectionFailuresAndBadUrlsAreClear) {
+  HttpClientOptions o;
+  o.connectTimeout = milliseconds(500);
+  HttpClient client(o);
+  unsigned short freePort;
+  {
+    FakeHttpServer s([](const auto&) { return Resp{}; });
+    freePort = s.port();
+  }
+  try {
+    client.send(get("http://127.0.0.1:" + std::to_string(freePort) + "/"));
+    FAIL();
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot connect to 127.0.0.1"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(client.send(get("ftp://example.invalid/x")), HttpError);
+  EXPECT_THROW(client.send(get("not a url")), HttpError);
+}
+
+TEST(HttpClient, TlsToAPlainServerFailsTheHandshake) {
+  FakeHttpServer server([](const auto&) { return Resp{200, {}, "plain"}; });
+  HttpClientOptions o;
+  o.ioTimeout = milliseconds(1000);
+  HttpClient client(o);
+  try {
+    client.send(get("https://127.0.0.1:" + std::to_string(server.port()) + "/"));
+    FAIL();
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("TLS handshake failed"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ddd::forges
