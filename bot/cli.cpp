@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 
 #include "analyzers/analyzer.h"
@@ -9,6 +10,7 @@
 #include "bot/data_dir.h"
 #include "bot/errors.h"
 #include "bot/progress.h"
+#include "bot/registry_client.h"
 #include "bot/report.h"
 #include "bot/report_local.h"
 #include "bot/run_local.h"
@@ -98,6 +100,20 @@ ScanRequest makeScanRequest(const std::string& path, const std::string& ref,
   return request;
 }
 
+// Registry access for one command (the dependency analyzer's look-ups), kept alive
+// while the command runs; none when DDD_OFFLINE is set (anything but "0").
+struct OnlineRegistry {
+  forges::HttpClient http{registryHttpOptions()};
+  RegistryClient client{http, 5000};
+};
+std::unique_ptr<OnlineRegistry> attachRegistry(ScanRequest& request) {
+  const char* offline = std::getenv("DDD_OFFLINE");
+  if (offline && *offline && std::string(offline) != "0") return nullptr;
+  auto online = std::make_unique<OnlineRegistry>();
+  request.registry = &online->client;
+  return online;
+}
+
 void printWarnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::fprintf(stderr, "ddd: warning: %s\n", w.c_str());
 }
@@ -123,6 +139,7 @@ int runScanCommand(const ScanFlags& flags) {
       progress.update(done, total, bytes);
     };
   }
+  auto online = attachRegistry(request);
   ScanReport report = runScan(request);
   progress.finish();
   printWarnings(report.result.warnings);
@@ -150,6 +167,7 @@ int runRunCommand(const RunFlags& flags) {
   RunLocalRequest request;
   request.scan =
       makeScanRequest(flags.local, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
+  auto online = attachRegistry(request.scan);
   request.dryRun = flags.dryRun;
   request.limits.maxOpenPullRequests = flags.maxOpenPrs;
   request.limits.maxNewPerHour = flags.maxNewPrsPerHour;
@@ -173,6 +191,7 @@ int runReportCommand(const ReportFlags& flags) {
   request.scan =
       makeScanRequest(flags.path, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
   if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
+  auto online = attachRegistry(request.scan);
   ReportLocalResult result = reportLocal(request);
   if (!flags.output.empty()) {
     writeFileAtomically(flags.output, result.body);

@@ -28,7 +28,7 @@ struct RunLocalRequest {
   // Caps on open / new pull requests. Locally only the open cap applies by default:
   // the drafts are records, no reviewer is flooded by a burst (servers use 10 and 2).
   ReconcileLimits limits{10, 0};
-  std::function<std::time_t()> now;                // the clock for the caps (default: time())
+  std::function<std::time_t()> now;  // the clock for the caps (default: time())
 };
 
 enum class BranchStatus {

@@ -251,6 +251,10 @@ ScanReport runScan(const ScanRequest& request) {
   for (auto& w : warnings) result.warnings.push_back(std::move(w));
 
   const std::string repoName = report.repoPath.filename().string();
+  const analyzers::deps::RegistrySettings registrySettings =
+      request.registrySettings ? *request.registrySettings
+                               : analyzers::deps::RegistrySettings::fromEnvironment(
+                                     analyzers::deps::processEnvironment());
   for (const auto& name : report.analyzers) {
     const auto* registration = analyzers::findAnalyzer(name);
     auto analyzer = registration->make();
@@ -259,6 +263,8 @@ ScanReport runScan(const ScanRequest& request) {
     context.commit = report.commit.hex();
     context.dataDir = request.dataDir.string();
     context.config = config.section(name);
+    context.registry = request.registry;
+    context.registrySettings = &registrySettings;
     if (request.progress) {
       const auto* counters = &tree->counters();
       request.progress(0, analyzed->files().size(), counters->bytesRead.load());

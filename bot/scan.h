@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/dependencies/datasources/datasource.h"
+#include "analyzers/dependencies/datasources/registry_settings.h"
 #include "analyzers/source_tree.h"
 #include "analyzers/vocabulary.h"
 #include "git/oid.h"
@@ -35,6 +37,10 @@ struct ScanRequest {
   std::function<void(uint64_t done, uint64_t total, uint64_t bytes)> progress;
   // Server-wide policy rules stacked around the repository's (policies/engine.h).
   policies::ServerPolicies serverPolicies;
+  // Registry look-ups for the dependency analyzer (nullptr: offline) and where the
+  // registries are (nullopt: from the environment).
+  analyzers::deps::RegistryHttp* registry = nullptr;
+  std::optional<analyzers::deps::RegistrySettings> registrySettings;
 };
 
 struct ScanStats {

@@ -350,6 +350,13 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
     }
     o.minimumReleaseAgeDays = v.get<int>();
   }
+    if (section.contains("lookupConcurrency")) {
+    const auto& v = section["lookupConcurrency"];
+    if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 32) {
+      throw std::invalid_argument("dependencies.lookupConcurrency must be a whole number from 1 to 32");
+    }
+    o.lookupConcurrency = v.get<int>();
+  }
   if (section.contains("ignore") && section["ignore"].is_array()) {
     for (const auto& v : section["ignore"]) {
       if (v.is_string()) o.ignore.push_back(v.get<std::string>());
@@ -435,9 +442,26 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     }
     lookups[{d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)}];
   }
+  // A datasource with no registry configured: one finding saying how to set one up.
+  std::set<std::string> unconfigured;
+  for (auto it = lookups.begin(); it != lookups.end();) {
+    if (std::get<2>(it->first).empty()) {
+      unconfigured.insert(std::get<0>(it->first));
+      it->second.error = "no " + std::get<0>(it->first) + " registry is configured";
+    }
+    ++it;
+  }
+  for (const auto& ds : unconfigured) {
+    finding(
+        "dependencies.no-registry", Severity::Warning, "", 0,
+        "no " + ds + " registry is configured, so " + ds +
+            " dependencies were listed but not looked up: " + RegistrySettings::howToConfigure(ds));
+  }
   if (context.registry && !lookups.empty()) {
     std::vector<std::pair<const Key*, LookupResult*>> work;
-    for (auto& [k, v] : lookups) work.emplace_back(&k, &v);
+    for (auto& [k, v] : lookups) {
+      if (!std::get<2>(k).empty()) work.emplace_back(&k, &v);
+    }
     std::atomic<size_t> next{0};
     auto worker = [&] {
       for (size_t i; (i = next.fetch_add(1)) < work.size();) {
@@ -493,7 +517,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     auto it =
         lookups.find({d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)});
     if (it == lookups.end() || !it->second.info) {
-      if (it != lookups.end() && !it->second.error.empty()) {
+      if (it != lookups.end() && !it->second.error.empty() && !std::get<2>(it->first).empty()) {
         ++failures;
         if (reportedFailures.insert(d.packageName).second) {
           finding("dependencies.lookup-failed", Severity::Warning, f.path, d.line,

@@ -24,11 +24,11 @@ std::string shellQuote(const std::string& s) {
   return out + "'";
 }
 
-Output runDdd(const std::string& args) {
+Output runDdd(const std::string& args, const std::string& envPrefix) {
   TempDir dir;
   const auto out = dir.path() / "stdout";
   const auto err = dir.path() / "stderr";
-  auto r = runCommand("(" + shellQuote(dddBinary().string()) + " " + args + " >" +
+  auto r = runCommand("(" + envPrefix + shellQuote(dddBinary().string()) + " " + args + " >" +
                       shellQuote(out.string()) + " 2>" + shellQuote(err.string()) + ")");
   return {r.exitCode, readFile(out), readFile(err)};
 }

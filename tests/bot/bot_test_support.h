@@ -18,8 +18,9 @@ struct Output {
   std::string err;
 };
 
-// Runs `ddd <args>` (args are passed to the shell as they are: quote paths).
-Output runDdd(const std::string& args);
+// Runs `ddd <args>` (args are passed to the shell as they are: quote paths), with
+// `envPrefix` ("NAME=value ") in front of the command.
+Output runDdd(const std::string& args, const std::string& envPrefix = "");
 // Runs `git -C <repo> <args>`; throws std::runtime_error when git fails.
 std::string git(const std::filesystem::path& repo, const std::string& args);
 

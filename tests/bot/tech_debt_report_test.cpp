@@ -50,8 +50,9 @@ TEST(Forecast, SaysWhenAMetricCrossesItsThreshold) {
             std::string::npos);
   EXPECT_NE(forecastSentence("total libyears", {19, 21, 23, 25}, 20, true).find("already past 20"),
             std::string::npos);
-  EXPECT_EQ(forecastSentence("the health score", {80, 75, 70, 65}, 50, false),
-            "at the current trend, the health score will fall below 50 in about 3 weeks (-5.00 a week)");
+  EXPECT_EQ(
+      forecastSentence("the health score", {80, 75, 70, 65}, 50, false),
+      "at the current trend, the health score will fall below 50 in about 3 weeks (-5.00 a week)");
   auto t = fitTrend({1, 3, 5});
   ASSERT_TRUE(t);
   EXPECT_DOUBLE_EQ(t->slope, 2);
@@ -100,7 +101,8 @@ TEST(TechDebtReport, RendersScoreChartsControlsAndLists) {
   EXPECT_LT(body.find("## Controls"), body.find("## Open ddd pull requests"));
   EXPECT_NE(body.find("| #3 | Update package 2 | review | awaiting review |"), std::string::npos);
   EXPECT_NE(body.find("release age: 1 of 3 days"), std::string::npos);
-  EXPECT_NE(body.find("at the current trend, total libyears will pass 20"), std::string::npos) << body;
+  EXPECT_NE(body.find("at the current trend, total libyears will pass 20"), std::string::npos)
+      << body;
   EXPECT_NE(body.find("weakest: billing 10, api 35"), std::string::npos);
 }
 

@@ -1,0 +1,57 @@
+#include "bot/registry_client.h"
+
+#include <cstdlib>
+
+namespace ddd::bot {
+
+RegistryClient::RegistryClient(forges::HttpClient& http, uint64_t budget)
+    : http_(http), budget_(budget) {}
+
+analyzers::deps::HttpResponse RegistryClient::get(const analyzers::deps::HttpRequest& request) {
+  const uint64_t n = ++sent_;
+  if (budget_ && n > budget_) {
+    throw analyzers::deps::RegistryError(
+        "the request budget of " + std::to_string(budget_) +
+        " registry requests for this run is used up; the next run goes on");
+  }
+  forges::ClientRequest req;
+  req.method = request.head ? "HEAD" : "GET";
+  req.url = request.url;
+  for (const auto& [k, v] : request.headers) req.headers.set(k, v);
+  try {
+    forges::ClientResponse res = http_.send(req);
+    analyzers::deps::HttpResponse out;
+    out.status = res.status;
+    out.headers = std::move(res.headers.items);
+    out.body = std::move(res.body);
+    std::string next = forges::linkNext([&] {
+      for (const auto& [k, v] : out.headers) {
+        if (k.size() == 4 && (k == "Link" || k == "link" || k == "LINK")) return v;
+      }
+      return std::string();
+    }());
+    if (!next.empty() && next[0] == '/') {
+      // Relative to the origin of the request (Docker registries send these).
+      const size_t scheme = res.url.find("://");
+      const size_t path = res.url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+      next = res.url.substr(0, path) + next;
+    }
+    out.nextPageUrl = std::move(next);
+    return out;
+  } catch (const forges::HttpError& e) {
+    throw analyzers::deps::RegistryError(e.what());
+  }
+}
+
+forges::HttpClientOptions registryHttpOptions() {
+  forges::HttpClientOptions o;
+  o.connectTimeout = std::chrono::milliseconds(10000);
+  o.ioTimeout = std::chrono::milliseconds(20000);
+  o.maxBodyBytes = 64ull << 20;  // some packuments are large
+  o.maxRetries = 2;
+  o.maxRetryWait = std::chrono::seconds(30);
+  if (const char* ca = std::getenv("DDD_CA_FILE"); ca && *ca) o.extraCaFile = ca;
+  return o;
+}
+
+}  // namespace ddd::bot
