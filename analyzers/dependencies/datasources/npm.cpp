@@ -42,7 +42,23 @@ class NpmDatasource : public Datasource {
 }  // namespace
 
 ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
-  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  // Packuments of popular packages run to megabytes (every version's whole manifest);
+  // keep only what is read below while parsing, so memory stays near the body's size.
+  std::string top;
+  auto keep = [&top](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event != nlohmann::json::parse_event_t::key) return true;
+    const auto& key = parsed.get_ref<const std::string&>();
+    if (depth == 1) {
+      top = key;
+      return key == "versions" || key == "time" || key == "dist-tags" || key == "repository" ||
+             key == "homepage" || key == "name";
+    }
+    if (top != "versions") return true;
+    if (depth == 2) return true;  // a version
+    if (depth == 3) return key == "deprecated" || key == "dist" || key == "repository";
+    return key == "integrity" || key == "url" || key == "type";
+  };
+  nlohmann::json j = nlohmann::json::parse(body, keep, false);
   if (j.is_discarded() || !j.is_object()) {
     throw RegistryError(what + ": the registry's answer is not a JSON object (" +
                         std::to_string(body.size()) + " bytes); is the URL an npm registry?");
