@@ -88,7 +88,8 @@ class Reader {
         skipBlanks();
         JsonNode v = value(depth + 1);
         n.keySpans.push_back(key.span);
-        n.members.emplace_back(std::move(key.text), std::move(v));
+        n.keys.push_back(std::move(key.text));
+        n.values.push_back(std::move(v));
         skipBlanks();
         if (eat(',')) continue;
         if (eat('}')) break;
@@ -253,8 +254,8 @@ class Reader {
 }  // namespace
 
 const JsonNode* JsonNode::get(std::string_view key) const {
-  for (const auto& [k, v] : members) {
-    if (k == key) return &v;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (keys[i] == key) return &values[i];
   }
   return nullptr;
 }

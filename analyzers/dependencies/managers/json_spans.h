@@ -21,8 +21,11 @@ struct JsonNode {
   Span inner;                   // strings: the content between the quotes
   std::string text;             // strings: decoded; numbers/bools: as written
   std::vector<JsonNode> items;  // arrays
-  std::vector<std::pair<std::string, JsonNode>> members;  // objects, in file order
-  std::vector<Span> keySpans;                             // objects: each key, quotes included
+  // Objects, in file order: keys[i] names values[i]; keySpans[i] is where that key is
+  // (quotes included). (Two vectors: a pair with this still-incomplete type is not allowed.)
+  std::vector<std::string> keys;
+  std::vector<JsonNode> values;
+  std::vector<Span> keySpans;
 
   const JsonNode* get(std::string_view key) const;  // the first member of that name
 };

@@ -72,8 +72,9 @@ class NpmManager : public Manager {
                                ": " + section.name + " is not an object; skipped");
         continue;
       }
-      for (size_t i = 0; i < deps->members.size(); ++i) {
-        const auto& [name, value] = deps->members[i];
+      for (size_t i = 0; i < deps->keys.size(); ++i) {
+        const std::string& name = deps->keys[i];
+        const JsonNode& value = deps->values[i];
         const uint32_t line = lineAt(content, deps->keySpans[i].offset);
         if (value.kind != JsonNode::String) {
           out.warnings.push_back(where + ":" + std::to_string(line) + ": " + name +
@@ -128,20 +129,20 @@ class NpmManager : public Manager {
     const JsonNode root = parseJsonWithSpans(content, "package.json");
     const JsonNode* deps = root.get(dep.group);
     if (!deps || deps->kind != JsonNode::Object) return std::nullopt;
-    for (size_t i = 0; i < deps->members.size(); ++i) {
-      if (deps->members[i].first != dep.name) continue;
+    for (size_t i = 0; i < deps->keys.size(); ++i) {
+      if (deps->keys[i] != dep.name) continue;
       const uint64_t keyStart = deps->keySpans[i].offset;
-      const uint64_t valueEnd = deps->members[i].second.span.end();
+      const uint64_t valueEnd = deps->values[i].span.end();
       std::string out(content);
-      if (deps->members.size() == 1) {
+      if (deps->keys.size() == 1) {
         // The only member: leave an empty object.
         out.replace(deps->span.offset, deps->span.length, "{}");
-      } else if (i + 1 < deps->members.size()) {
+      } else if (i + 1 < deps->keys.size()) {
         // Up to the next member's name: the comma, the line break and its indentation go.
         out.erase(keyStart, deps->keySpans[i + 1].offset - keyStart);
       } else {
         // The last member: from the end of the previous value (its comma) to this value's end.
-        const uint64_t prevEnd = deps->members[i - 1].second.span.end();
+        const uint64_t prevEnd = deps->values[i - 1].span.end();
         out.erase(prevEnd, valueEnd - prevEnd);
       }
       return out;

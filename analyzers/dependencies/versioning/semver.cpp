@@ -8,7 +8,9 @@ namespace ddd::analyzers::deps {
 namespace {
 
 constexpr uint64_t kMaxSafeInteger = 9007199254740991ull;  // 2^53 - 1, as npm
-constexpr size_t kMaxLength = 256;
+constexpr size_t kMaxLength = 256;                         // npm's limit on a version
+constexpr size_t kMaxRangeLength =
+    1 << 16;  // ours on a range (npm has none): hostile input stays cheap
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; }
@@ -514,7 +516,7 @@ SemVer increment(const SemVer& v, SemVerIncrement what) {
 }
 
 std::optional<NpmRange> NpmRange::parse(std::string_view text, bool includePrerelease) {
-  if (text.size() > kMaxLength * 4) return std::nullopt;
+  if (text.size() > kMaxRangeLength) return std::nullopt;
   NpmRange r;
   r.includePrerelease_ = includePrerelease;
   std::vector<std::pair<std::vector<Comp>, bool>> sets;  // comparators, null set

@@ -102,10 +102,10 @@ TEST(NpmManager, BadManifestsAreClearErrors) {
 
 TEST(JsonSpans, DecodesEscapesAndKeepsPositions) {
   auto n = parseJsonWithSpans(R"({"k\u00e9y": "v\"al", "n": [1, -2.5e3, true, null]})", "t");
-  ASSERT_EQ(n.members.size(), 2u);
-  EXPECT_EQ(n.members[0].first, "k\xc3\xa9y");
-  EXPECT_EQ(n.members[0].second.text, "v\"al");
-  EXPECT_EQ(n.members[1].second.items[1].text, "-2.5e3");
+  ASSERT_EQ(n.keys.size(), 2u);
+  EXPECT_EQ(n.keys[0], "k\xc3\xa9y");
+  EXPECT_EQ(n.values[0].text, "v\"al");
+  EXPECT_EQ(n.values[1].items[1].text, "-2.5e3");
   EXPECT_EQ(lineAt("a\nb\nc", 4), 3u);
 }
 
