@@ -582,7 +582,10 @@ std::string NpmRange::toString() const {
   std::string out;
   for (size_t i = 0; i < sets_.size(); ++i) {
     std::string set;
-    for (size_t k = 0; k < sets_[i].size(); ++k) set += (k ? " " : "") + compString(sets_[i][k]);
+    for (size_t k = 0; k < sets_[i].size(); ++k) {
+      if (k) set += ' ';
+      set += compString(sets_[i][k]);
+    }
     out += (i ? "||" : "") + set;
   }
   // npm trims the joined form; a lone any-set prints as "*".

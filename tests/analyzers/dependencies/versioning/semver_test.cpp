@@ -154,7 +154,10 @@ std::string randomRange(std::mt19937& rng) {
       continue;
     }
     const int n = 1 + static_cast<int>(rng() % 2);
-    for (int i = 0; i < n; ++i) out += (i ? " " : "") + comparator();
+    for (int i = 0; i < n; ++i) {
+      if (i) out += ' ';
+      out += comparator();
+    }
   }
   if (rng() % 25 == 0) out = "*";
   if (rng() % 40 == 0) out = "";
@@ -252,7 +255,7 @@ TEST(SemVer, CompareIsATotalOrder) {
       }
     }
     // "=" of a version matches exactly the versions equal to it.
-    auto eq = NpmRange::parse("=" + vs[i].toString());
+    auto eq = NpmRange::parse(std::string("=").append(vs[i].toString()));
     ASSERT_TRUE(eq);
     EXPECT_TRUE(eq->satisfiedBy(vs[i]));
   }
