@@ -1,0 +1,258 @@
+#include "forges/github/github_forge.h"
+
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace ddd::forges {
+namespace {
+
+// Last mutating call per installation, shared by every forge object of the process.
+struct Pacer {
+  std::mutex mutex;
+  std::map<std::string, std::chrono::steady_clock::time_point> last;
+};
+Pacer& pacer() {
+  static Pacer p;
+  return p;
+}
+
+bool isMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
+
+std::string encodePathSegment(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+int64_t parseIsoTime(const std::string& s) {
+  std::tm tm{};
+  if (s.size() < 19 || !strptime(s.c_str(), "%Y-%m-%dT%H:%M:%S", &tm)) return 0;
+  return static_cast<int64_t>(timegm(&tm));
+}
+
+std::string str(const nlohmann::json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string();
+}
+
+}  // namespace
+
+PullRequest pullRequestFromGithub(const nlohmann::json& j) {
+  PullRequest pr;
+  pr.id = str(j, "node_id");
+  pr.number = j.value("number", 0);
+  pr.url = str(j, "html_url");
+  if (j.contains("head") && j["head"].is_object()) {
+    pr.branch = str(j["head"], "ref");
+    pr.headCommit = str(j["head"], "sha");
+  }
+  if (j.contains("base") && j["base"].is_object()) pr.base = str(j["base"], "ref");
+  pr.title = str(j, "title");
+  pr.body = str(j, "body");
+  pr.state = str(j, "state");
+  if (j.contains("merged_at") && j["merged_at"].is_string()) pr.state = "merged";
+  if (j.contains("labels") && j["labels"].is_array()) {
+    for (const auto& l : j["labels"]) {
+      if (l.is_object()) pr.labels.push_back(str(l, "name"));
+    }
+  }
+  if (j.contains("requested_reviewers") && j["requested_reviewers"].is_array()) {
+    for (const auto& r : j["requested_reviewers"]) {
+      if (r.is_object()) pr.reviewers.push_back(str(r, "login"));
+    }
+  }
+  pr.draft = j.value("draft", false);
+  pr.createdAt = parseIsoTime(str(j, "created_at"));
+  return pr;
+}
+
+GithubForge::GithubForge(HttpClient& http, GithubForgeOptions options)
+    : http_(http), o_(std::move(options)) {
+  while (!o_.apiUrl.empty() && o_.apiUrl.back() == '/') o_.apiUrl.pop_back();
+  if (!o_.now) o_.now = [] { return std::chrono::steady_clock::now(); };
+  if (!o_.sleep) o_.sleep = [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); };
+  if (o_.installationKey.empty()) o_.installationKey = o_.apiUrl + "/" + o_.owner;
+}
+
+ClientResponse GithubForge::send(const std::string& method, const std::string& url,
+                                 const std::string& body) {
+  if (isMutating(method)) {
+    auto& p = pacer();
+    std::unique_lock<std::mutex> lock(p.mutex);
+    auto it = p.last.find(o_.installationKey);
+    if (it != p.last.end()) {
+      const auto due = it->second + o_.mutationSpacing;
+      const auto now = o_.now();
+      if (now < due) o_.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
+    }
+    p.last[o_.installationKey] = o_.now();
+  }
+  auto build = [&](const std::string& token) {
+    ClientRequest r;
+    r.method = method;
+    r.url = url;
+    r.body = body;
+    r.headers.set("Accept", "application/vnd.github+json");
+    r.headers.set("X-GitHub-Api-Version", "2022-11-28");
+    if (!token.empty()) r.headers.set("Authorization", "Bearer " + token);
+    if (!body.empty()) r.headers.set("Content-Type", "application/json");
+    return r;
+  };
+  std::string token = o_.token ? o_.token() : std::string();
+  ClientResponse res = http_.send(build(token));
+  if (res.status == 401 && o_.refresh) {
+    const std::string fresh = o_.refresh(token);
+    if (!fresh.empty() && fresh != token) res = http_.send(build(fresh));
+  }
+  return res;
+}
+
+nlohmann::json GithubForge::call(const std::string& method, const std::string& path,
+                                 const nlohmann::json& body) {
+  const std::string url =
+      path.rfind("http", 0) == 0 ? path
+      : path.rfind("/repos/", 0) == 0 || path.rfind("/app", 0) == 0 || path.rfind("/user", 0) == 0
+          ? o_.apiUrl + path
+          : o_.apiUrl + "/repos/" + o_.owner + "/" + o_.repo + path;
+  const ClientResponse res = send(method, url, body.is_null() ? std::string() : body.dump());
+  if (res.status < 200 || res.status >= 300) {
+    std::string message;
+    auto j = nlohmann::json::parse(res.body, nullptr, false);
+    if (j.is_object() && j.contains("message") && j["message"].is_string())
+      message = j["message"].get<std::string>();
+    std::string hint;
+    if (res.status == 401) hint = "; check the App's key and installation, or the token";
+    if (res.status == 403)
+      hint = "; the App lacks a permission for this call (see deploy/github-app.yml)";
+    if (res.status == 404)
+      hint = "; the repository, pull request or installation does not exist or is not visible";
+    if (res.status == 422) hint = "; GitHub rejected the request's content";
+    throw ForgeError("GitHub " + method + " " + redactForLog(url) + " answered " +
+                     std::to_string(res.status) +
+                     (message.empty() ? "" : " (\"" + message + "\")") + hint);
+  }
+  if (res.body.empty()) return nullptr;
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  if (j.is_discarded()) {
+    throw ForgeError("GitHub " + method + " " + redactForLog(url) + " answered " +
+                     std::to_string(res.status) + " with a body that is not JSON");
+  }
+  return j;
+}
+
+nlohmann::json GithubForge::getAll(const std::string& path) {
+  nlohmann::json all = nlohmann::json::array();
+  std::string url = o_.apiUrl + "/repos/" + o_.owner + "/" + o_.repo + path;
+  for (int page = 0; page < 100 && !url.empty(); ++page) {
+    const ClientResponse res = send("GET", url, "");
+    if (res.status != 200) {
+      call("GET", url);  // reports the error the same way
+    }
+    auto j = nlohmann::json::parse(res.body, nullptr, false);
+    if (!j.is_array())
+      throw ForgeError("GitHub GET " + redactForLog(url) + " did not answer a JSON array");
+    for (auto& item : j) all.push_back(std::move(item));
+    url = res.nextPageUrl();
+  }
+  return all;
+}
+
+std::optional<PullRequest> GithubForge::findOpenByBranch(const std::string& branch) {
+  const auto list =
+      getAll("/pulls?state=open&per_page=100&head=" + encodePathSegment(o_.owner + ":" + branch));
+  for (const auto& j : list) {
+    PullRequest pr = pullRequestFromGithub(j);
+    if (pr.branch == branch && pr.state == "open") return pr;
+  }
+  return std::nullopt;
+}
+
+void GithubForge::setLabelsAndReviewers(int number, const PullRequestSpec& spec,
+                                        bool replaceLabels) {
+  const std::string issue = "/issues/" + std::to_string(number);
+  if (replaceLabels && spec.labels.empty()) {
+    call("DELETE", issue + "/labels");
+  } else if (replaceLabels) {
+    call("PUT", issue + "/labels", {{"labels", spec.labels}});
+  } else if (!spec.labels.empty()) {
+    // GitHub creates labels that don't exist yet when they are added to an issue.
+    call("POST", issue + "/labels", {{"labels", spec.labels}});
+  }
+  if (!spec.reviewers.empty()) {
+    std::vector<std::string> users, teams;
+    for (const auto& r : spec.reviewers) {
+      const size_t slash = r.find('/');
+      if (slash == std::string::npos) {
+        users.push_back(r[0] == '@' ? r.substr(1) : r);
+      } else {
+        teams.push_back(r.substr(slash + 1));
+      }
+    }
+    call("POST", "/pulls/" + std::to_string(number) + "/requested_reviewers",
+         {{"reviewers", users}, {"team_reviewers", teams}});
+  }
+}
+
+PullRequest GithubForge::create(const PullRequestSpec& spec, const std::string&) {
+  nlohmann::json body = {{"title", spec.title},
+                         {"head", spec.branch},
+                         {"base", spec.base},
+                         {"body", spec.body},
+                         {"draft", spec.draft}};
+  PullRequest pr = pullRequestFromGithub(call("POST", "/pulls", body));
+  setLabelsAndReviewers(pr.number, spec, false);
+  pr.labels = spec.labels;
+  pr.reviewers = spec.reviewers;
+  return pr;
+}
+
+PullRequest GithubForge::update(int number, const PullRequestSpec& spec, const std::string&) {
+  PullRequest pr = pullRequestFromGithub(
+      call("PATCH", "/pulls/" + std::to_string(number),
+           {{"title", spec.title}, {"body", spec.body}, {"base", spec.base}}));
+  setLabelsAndReviewers(number, spec, true);
+  pr.labels = spec.labels;
+  pr.reviewers = spec.reviewers;
+  return pr;
+}
+
+std::vector<PullRequest> GithubForge::list() {
+  std::vector<PullRequest> out;
+  for (const auto& j : getAll("/pulls?state=all&per_page=100"))
+    out.push_back(pullRequestFromGithub(j));
+  std::sort(out.begin(), out.end(),
+            [](const PullRequest& a, const PullRequest& b) { return a.number < b.number; });
+  return out;
+}
+
+void GithubForge::comment(int number, const std::string& body) {
+  call("POST", "/issues/" + std::to_string(number) + "/comments", {{"body", body}});
+}
+
+std::vector<Comment> GithubForge::comments(int number) {
+  std::vector<Comment> out;
+  for (const auto& j : getAll("/issues/" + std::to_string(number) + "/comments?per_page=100")) {
+    Comment c;
+    c.id = j.contains("id") ? j["id"].dump() : "";
+    c.author = j.contains("user") && j["user"].is_object() ? str(j["user"], "login") : "";
+    c.body = str(j, "body");
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+void GithubForge::close(int number, const std::string& text) {
+  if (!text.empty()) comment(number, text);
+  call("PATCH", "/pulls/" + std::to_string(number), {{"state", "closed"}});
+}
+
+}  // namespace ddd::forges

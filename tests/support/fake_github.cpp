@@ -1,0 +1,227 @@
+#include "tests/support/fake_github.h"
+
+#include <algorithm>
+
+#include "tests/support/openapi_spec.h"
+
+namespace ddd::testing {
+
+namespace {
+
+using Resp = FakeHttpServer::Response;
+
+Resp json(int status, const nlohmann::json& body,
+          std::vector<std::pair<std::string, std::string>> extra = {}) {
+  extra.emplace_back("Content-Type", "application/json; charset=utf-8");
+  return Resp{status, std::move(extra), body.dump()};
+}
+
+Resp error(int status, const std::string& message) {
+  return json(status,
+              {{"message", message}, {"documentation_url", "https://docs.github.com/rest"}});
+}
+
+std::string nowIso() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+FakeGithub::FakeGithub(std::string owner, std::string repo)
+    : owner_(std::move(owner)), repo_(std::move(repo)) {
+  server_ = std::make_unique<FakeHttpServer>(
+      [this](const FakeHttpServer::Request& r) { return handle(r); });
+}
+
+std::vector<std::string> FakeGithub::violations() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return violations_;
+}
+
+std::vector<std::string> FakeGithub::calls() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return calls_;
+}
+
+void FakeGithub::setValidTokens(std::set<std::string> tokens) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  validTokens_ = std::move(tokens);
+}
+
+void FakeGithub::failNext(const std::string& operationId, int status, int times) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  faults_[operationId] = {status, times};
+}
+
+std::map<int, FakeGithub::Pull> FakeGithub::pulls() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return pulls_;
+}
+
+void FakeGithub::addHumanPull(const std::string& branch, const std::string& title) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  nlohmann::json pr = OpenApiSpec::github().exampleResponse("pulls/get", 200);
+  const int n = nextNumber_++;
+  pr["number"] = n;
+  pr["node_id"] = "PR_" + std::to_string(n);
+  pr["title"] = title;
+  pr["head"]["ref"] = branch;
+  pr["state"] = "open";
+  pr["merged_at"] = nullptr;
+  pr["labels"] = nlohmann::json::array();
+  pr["created_at"] = nowIso();
+  pulls_[n] = Pull{pr, {}};
+}
+
+FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
+  const auto& spec = OpenApiSpec::github();
+  const auto m = spec.match(r.method, r.target, r.body);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!m.ok()) {
+    violations_.push_back(r.method + " " + r.target + ": " + m.describe());
+    return error(m.operationId.empty() ? 404 : 422, "the fake GitHub could not match this request");
+  }
+  calls_.push_back(m.operationId);
+  const std::string auth = r.header("Authorization");
+  if (!validTokens_.empty() &&
+      (auth.rfind("Bearer ", 0) != 0 || !validTokens_.count(auth.substr(7)))) {
+    return error(401, "Bad credentials");
+  }
+  if (auto f = faults_.find(m.operationId); f != faults_.end() && f->second.second > 0) {
+    --f->second.second;
+    return error(f->second.first, "injected failure");
+  }
+  if (m.pathParams.count("owner") &&
+      (m.pathParams.at("owner") != owner_ || m.pathParams.at("repo") != repo_)) {
+    return error(404, "Not Found");
+  }
+  const nlohmann::json body = r.body.empty() ? nlohmann::json() : nlohmann::json::parse(r.body);
+  auto pullOf = [&](const std::string& key) -> Pull* {
+    auto it = pulls_.find(std::stoi(m.pathParams.at(key)));
+    return it == pulls_.end() ? nullptr : &it->second;
+  };
+  auto paged = [&](const std::vector<nlohmann::json>& items) {
+    size_t per = pageSize;
+    if (m.queryParams.count("per_page"))
+      per = std::min<size_t>(per, std::stoul(m.queryParams.at("per_page")));
+    const size_t page = m.queryParams.count("page") ? std::stoul(m.queryParams.at("page")) : 1;
+    nlohmann::json out = nlohmann::json::array();
+    for (size_t i = (page - 1) * per; i < items.size() && i < page * per; ++i)
+      out.push_back(items[i]);
+    std::vector<std::pair<std::string, std::string>> headers;
+    if (page * per < items.size()) {
+      std::string target = r.target;
+      const size_t p = target.find("page=");
+      const bool hasPage = p != std::string::npos && (target[p - 1] == '?' || target[p - 1] == '&');
+      if (hasPage) {
+        target = target.substr(0, p) + "page=" + std::to_string(page + 1) +
+                 target.substr(target.find('&', p) == std::string::npos ? target.size()
+                                                                        : target.find('&', p));
+      } else {
+        target += (target.find('?') == std::string::npos ? "?" : "&") + std::string("page=") +
+                  std::to_string(page + 1);
+      }
+      headers.emplace_back("Link", "<" + server_->url() + target + ">; rel=\"next\"");
+    }
+    return json(200, out, headers);
+  };
+
+  const std::string& op = m.operationId;
+  if (op == "pulls/list") {
+    std::vector<nlohmann::json> items;
+    const std::string state = m.queryParams.count("state") ? m.queryParams.at("state") : "open";
+    const std::string head = m.queryParams.count("head") ? m.queryParams.at("head") : "";
+    for (const auto& [n, p] : pulls_) {
+      const std::string s = p.data["state"];
+      if (state != "all" && s != state) continue;
+      if (!head.empty() && owner_ + ":" + p.data["head"]["ref"].get<std::string>() != head)
+        continue;
+      items.push_back(p.data);
+    }
+    return paged(items);
+  }
+  if (op == "pulls/create") {
+    for (const auto& [n, p] : pulls_) {
+      if (p.data["state"] == "open" && p.data["head"]["ref"] == body["head"]) {
+        return error(422, "A pull request already exists for " + owner_ + ":" +
+                              body["head"].get<std::string>() + ".");
+      }
+    }
+    nlohmann::json pr = spec.exampleResponse("pulls/create", 201);
+    const int n = nextNumber_++;
+    pr["number"] = n;
+    pr["id"] = nextId_++;
+    pr["node_id"] = "PR_" + std::to_string(n);
+    pr["html_url"] =
+        "https://github.example/" + owner_ + "/" + repo_ + "/pull/" + std::to_string(n);
+    pr["title"] = body["title"];
+    pr["body"] = body.value("body", "");
+    pr["head"]["ref"] = body["head"];
+    pr["base"]["ref"] = body["base"];
+    pr["draft"] = body.value("draft", false);
+    pr["state"] = "open";
+    pr["merged_at"] = nullptr;
+    pr["labels"] = nlohmann::json::array();
+    pr["requested_reviewers"] = nlohmann::json::array();
+    pr["created_at"] = nowIso();
+    pulls_[n] = Pull{pr, {}};
+    return json(201, pr);
+  }
+  if (op == "pulls/get" || op == "pulls/update") {
+    Pull* p = pullOf("pull_number");
+    if (!p) return error(404, "Not Found");
+    if (op == "pulls/update") {
+      for (const char* k : {"title", "body", "state"}) {
+        if (body.contains(k)) p->data[k] = body[k];
+      }
+      if (body.contains("base")) p->data["base"]["ref"] = body["base"];
+    }
+    return json(200, p->data);
+  }
+  if (op == "issues/add-labels" || op == "issues/set-labels") {
+    Pull* p = pullOf("issue_number");
+    if (!p) return error(404, "Not Found");
+    if (op == "issues/set-labels") p->data["labels"] = nlohmann::json::array();
+    for (const auto& l : body["labels"])
+      p->data["labels"].push_back({{"name", l}, {"id", nextId_++}});
+    return json(200, p->data["labels"]);
+  }
+  if (op == "issues/remove-all-labels") {
+    Pull* p = pullOf("issue_number");
+    if (!p) return error(404, "Not Found");
+    p->data["labels"] = nlohmann::json::array();
+    return Resp{204, {}, ""};
+  }
+  if (op == "pulls/request-reviewers") {
+    Pull* p = pullOf("pull_number");
+    if (!p) return error(404, "Not Found");
+    p->data["requested_reviewers"] = nlohmann::json::array();
+    for (const auto& u : body.value("reviewers", nlohmann::json::array())) {
+      p->data["requested_reviewers"].push_back({{"login", u}});
+    }
+    return json(201, p->data);
+  }
+  if (op == "issues/create-comment") {
+    Pull* p = pullOf("issue_number");
+    if (!p) return error(404, "Not Found");
+    nlohmann::json c = spec.exampleResponse("issues/create-comment", 201);
+    c["id"] = nextId_++;
+    c["body"] = body["body"];
+    c["user"]["login"] = "ddd[bot]";
+    p->comments.push_back(c);
+    return json(201, c);
+  }
+  if (op == "issues/list-comments") {
+    Pull* p = pullOf("issue_number");
+    if (!p) return error(404, "Not Found");
+    return paged(p->comments);
+  }
+  return error(501, "the fake GitHub does not model " + op);
+}
+
+}  // namespace ddd::testing

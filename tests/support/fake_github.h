@@ -1,0 +1,60 @@
+#pragma once
+// A fake GitHub for tests of ddd's GitHub client: a FakeHttpServer whose every request
+// is checked against GitHub's OpenAPI description (tests/support/openapi_spec.h) — a
+// request it cannot match is a violation the test fails on — and answered from a small
+// stateful model of one repository (pull requests, labels, reviewers, comments) built on
+// the description's own example responses. Faults: 401 for tokens not in `validTokens`,
+// and any status for the next N calls of an operation. Thread-safe.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tests/support/fake_http_server.h"
+
+namespace ddd::testing {
+
+class FakeGithub {
+ public:
+  FakeGithub(std::string owner, std::string repo);
+
+  std::string apiUrl() const { return server_->url(); }
+  // Requests that did not match GitHub's description ("POST /x: no operation ..."); a
+  // correct client leaves this empty.
+  std::vector<std::string> violations() const;
+  // Operation ids called, in order ("pulls/create", "issues/add-labels", ...).
+  std::vector<std::string> calls() const;
+  int connections() const { return server_->connections(); }
+
+  // Tokens accepted in `Authorization: Bearer`; empty = any.
+  void setValidTokens(std::set<std::string> tokens);
+  // The next `times` calls of `operationId` answer `status` with a GitHub error body.
+  void failNext(const std::string& operationId, int status, int times = 1);
+  size_t pageSize = 100;  // items per page for list operations (per_page caps it too)
+
+  // The model.
+  struct Pull {
+    nlohmann::json data;  // a pulls/get shaped object
+    std::vector<nlohmann::json> comments;
+  };
+  std::map<int, Pull> pulls() const;
+  void addHumanPull(const std::string& branch, const std::string& title);  // not ddd's
+
+ private:
+  FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
+  std::string owner_, repo_;
+  mutable std::mutex mutex_;
+  std::set<std::string> validTokens_;
+  std::map<std::string, std::pair<int, int>> faults_;  // op -> (status, times)
+  std::map<int, Pull> pulls_;
+  int nextNumber_ = 1;
+  int nextId_ = 1000;
+  std::vector<std::string> violations_, calls_;
+  std::unique_ptr<FakeHttpServer> server_;  // last: stops first
+};
+
+}  // namespace ddd::testing
