@@ -54,6 +54,20 @@ struct PullRequest {
   int64_t createdAt = 0;  // unix time the pull request was opened (rate limits)
 };
 
+// What the checks on one commit say.
+struct CheckSummary {
+  int total = 0;                    // statuses + check runs
+  int failed = 0;                   // failure / error / cancelled / timed out / action required
+  int pending = 0;                  // pending / queued / in progress
+  std::vector<std::string> passed;  // names (status contexts, check-run names) that passed
+  std::vector<std::string> failedNames;
+};
+
+struct MergeResult {
+  bool merged = false;
+  std::string message;  // why not, or the merge commit
+};
+
 class Forge {
  public:
   virtual ~Forge() = default;
@@ -75,6 +89,27 @@ class Forge {
   // Closes pull request `number` (not merged) after posting `comment` (if not empty);
   // the branch stays.
   virtual void close(int number, const std::string& comment) = 0;
+
+  // --- the merge flow ---
+  // The checks reported on commit `sha`: commit statuses and check runs together.
+  virtual CheckSummary checks(const std::string& sha) = 0;
+  // Sets ddd's own commit status `context` ("ddd/policy") on `sha`:
+  // state pending | success | failure.
+  virtual void setStatus(const std::string& sha, const std::string& context,
+                         const std::string& state, const std::string& description) = 0;
+  // True when a maintainer's latest review of pull request `number` approves it.
+  virtual bool approved(int number) = 0;
+  // Merges pull request `number` if its head is still `sha` (method merge|squash|rebase,
+  // "" = the forge's default). {false, why} when the forge refuses (not mergeable, head
+  // moved, checks required).
+  virtual MergeResult merge(int number, const std::string& sha, const std::string& method) = 0;
+  // Asks the platform to merge once its required checks pass, pinned to `sha`; false
+  // when the platform can't (ddd then merges itself when the checks are green).
+  virtual bool enableAutoMerge(const PullRequest& pr, const std::string& sha,
+                               const std::string& method) = 0;
+  // Adds labels to / requests reviewers on pull request `number`.
+  virtual void addLabels(int number, const std::vector<std::string>& labels) = 0;
+  virtual void requestReviewers(int number, const std::vector<std::string>& reviewers) = 0;
 };
 
 }  // namespace ddd::forges

@@ -1,12 +1,13 @@
 #include "forges/local_forge.h"
 
+#include <algorithm>
 #include <ctime>
 #include <nlohmann/json.hpp>
 
 namespace ddd::forges {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 std::string nowUtc() {
   std::time_t t = std::time(nullptr);
@@ -97,6 +98,17 @@ void migrate(SqliteDb& db) {
         "  body TEXT NOT NULL,"
         "  created TEXT NOT NULL);"
         "CREATE INDEX local_pr_comments_pr ON local_pr_comments (repo, number, id);");
+  }
+  if (version < 3) {
+    db.exec(
+        "CREATE TABLE local_statuses ("
+        "  repo TEXT NOT NULL, sha TEXT NOT NULL, context TEXT NOT NULL,"
+        "  state TEXT NOT NULL CHECK (state IN ('pending', 'success', 'failure', 'error')),"
+        "  description TEXT NOT NULL DEFAULT '',"
+        "  PRIMARY KEY (repo, sha, context));"
+        "CREATE TABLE local_approvals ("
+        "  repo TEXT NOT NULL, number INTEGER NOT NULL, approved INTEGER NOT NULL,"
+        "  PRIMARY KEY (repo, number));");
   }
   db.exec("UPDATE local_forge_schema SET version = " + std::to_string(kSchemaVersion));
   tx.commit();
@@ -223,6 +235,98 @@ std::vector<Comment> LocalForge::comments(int number) {
 void LocalForge::close(int number, const std::string& comment) {
   if (!comment.empty()) this->comment(number, comment);
   setState(number, "closed");
+}
+
+CheckSummary LocalForge::checks(const std::string& sha) {
+  auto st = db_.prepare(
+      "SELECT context, state FROM local_statuses WHERE repo = ?1 AND sha = ?2 ORDER BY context");
+  st.bind(1, repo_).bind(2, sha);
+  CheckSummary out;
+  while (st.step()) {
+    ++out.total;
+    const std::string context = st.text(0), state = st.text(1);
+    if (state == "success") {
+      out.passed.push_back(context);
+    } else if (state == "pending") {
+      ++out.pending;
+    } else {
+      ++out.failed;
+      out.failedNames.push_back(context);
+    }
+  }
+  return out;
+}
+
+void LocalForge::setStatus(const std::string& sha, const std::string& context,
+                           const std::string& state, const std::string& description) {
+  if (state != "pending" && state != "success" && state != "failure" && state != "error") {
+    throw ForgeError("unknown status state \"" + state +
+                     "\": use pending, success, failure or error");
+  }
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO local_statuses (repo, sha, context, state, description) VALUES (?1, "
+      "?2, ?3, ?4, ?5)");
+  st.bind(1, repo_).bind(2, sha).bind(3, context).bind(4, state).bind(5, description);
+  st.run();
+  tx.commit();
+}
+
+bool LocalForge::approved(int number) {
+  auto st = db_.prepare("SELECT approved FROM local_approvals WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number);
+  return st.step() && st.integer(0) != 0;
+}
+
+void LocalForge::setApproved(int number, bool value) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR REPLACE INTO local_approvals (repo, number, approved) VALUES (?1, ?2, ?3)");
+  st.bind(1, repo_).bind(2, number).bind(3, value ? 1 : 0);
+  st.run();
+  tx.commit();
+}
+
+MergeResult LocalForge::merge(int number, const std::string& sha, const std::string&) {
+  auto pr = byNumber(number);
+  if (!pr || pr->state != "open")
+    return {false, "pull request #" + std::to_string(number) + " is not open"};
+  if (pr->headCommit != sha) {
+    return {false, "the head of #" + std::to_string(number) + " is " + pr->headCommit.substr(0, 7) +
+                       ", not " + sha.substr(0, 7)};
+  }
+  setState(number, "merged");
+  return {true, "merged " + sha.substr(0, 7)};
+}
+
+void LocalForge::addLabels(int number, const std::vector<std::string>& labels) {
+  auto pr = byNumber(number);
+  if (!pr) throw ForgeError("no local pull request #" + std::to_string(number) + " in " + repo_);
+  for (const auto& l : labels) {
+    if (std::find(pr->labels.begin(), pr->labels.end(), l) == pr->labels.end())
+      pr->labels.push_back(l);
+  }
+  Transaction tx(db_);
+  auto st =
+      db_.prepare("UPDATE local_pull_requests SET labels = ?3 WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, labelsToText(pr->labels));
+  st.run();
+  tx.commit();
+}
+
+void LocalForge::requestReviewers(int number, const std::vector<std::string>& reviewers) {
+  auto pr = byNumber(number);
+  if (!pr) throw ForgeError("no local pull request #" + std::to_string(number) + " in " + repo_);
+  for (const auto& r : reviewers) {
+    if (std::find(pr->reviewers.begin(), pr->reviewers.end(), r) == pr->reviewers.end())
+      pr->reviewers.push_back(r);
+  }
+  Transaction tx(db_);
+  auto st =
+      db_.prepare("UPDATE local_pull_requests SET reviewers = ?3 WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, labelsToText(pr->reviewers));
+  st.run();
+  tx.commit();
 }
 
 }  // namespace ddd::forges

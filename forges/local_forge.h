@@ -29,6 +29,19 @@ class LocalForge : public Forge {
   void comment(int number, const std::string& body) override;
   std::vector<Comment> comments(int number) override;
   void close(int number, const std::string& comment) override;
+  CheckSummary checks(const std::string& sha) override;
+  void setStatus(const std::string& sha, const std::string& context, const std::string& state,
+                 const std::string& description) override;
+  bool approved(int number) override;
+  MergeResult merge(int number, const std::string& sha, const std::string& method) override;
+  bool enableAutoMerge(const PullRequest&, const std::string&, const std::string&) override {
+    return false;  // the local platform has no auto-merge: ddd merges itself
+  }
+  void addLabels(int number, const std::vector<std::string>& labels) override;
+  void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
+
+  // The local platform's stand-in for a maintainer's review.
+  void setApproved(int number, bool approved);
 
   // Marks pull request `number` closed or merged (the local platform has no UI for it).
   void setState(int number, const std::string& state);

@@ -255,4 +255,115 @@ void GithubForge::close(int number, const std::string& text) {
   call("PATCH", "/pulls/" + std::to_string(number), {{"state", "closed"}});
 }
 
+CheckSummary GithubForge::checks(const std::string& sha) {
+  CheckSummary out;
+  const auto combined = call("GET", "/commits/" + sha + "/status?per_page=100");
+  if (combined.contains("statuses") && combined["statuses"].is_array()) {
+    for (const auto& st : combined["statuses"]) {
+      const std::string context = str(st, "context"), state = str(st, "state");
+      ++out.total;
+      if (state == "success") {
+        out.passed.push_back(context);
+      } else if (state == "pending") {
+        ++out.pending;
+      } else {
+        ++out.failed;
+        out.failedNames.push_back(context);
+      }
+    }
+  }
+  const auto runs = call("GET", "/commits/" + sha + "/check-runs?per_page=100");
+  if (runs.contains("check_runs") && runs["check_runs"].is_array()) {
+    for (const auto& run : runs["check_runs"]) {
+      const std::string name = str(run, "name"), status = str(run, "status"),
+                        conclusion = str(run, "conclusion");
+      ++out.total;
+      if (status != "completed") {
+        ++out.pending;
+      } else if (conclusion == "success" || conclusion == "neutral" || conclusion == "skipped") {
+        out.passed.push_back(name);
+      } else {
+        ++out.failed;
+        out.failedNames.push_back(name);
+      }
+    }
+  }
+  return out;
+}
+
+void GithubForge::setStatus(const std::string& sha, const std::string& context,
+                            const std::string& state, const std::string& description) {
+  call("POST", "/statuses/" + sha,
+       {{"state", state}, {"context", context}, {"description", description.substr(0, 140)}});
+}
+
+bool GithubForge::approved(int number) {
+  std::map<std::string, std::string> latest;  // reviewer -> last deciding state
+  for (const auto& r : getAll("/pulls/" + std::to_string(number) + "/reviews?per_page=100")) {
+    const std::string state = str(r, "state");
+    if (state != "APPROVED" && state != "CHANGES_REQUESTED" && state != "DISMISSED") continue;
+    latest[r.contains("user") && r["user"].is_object() ? str(r["user"], "login") : ""] = state;
+  }
+  bool any = false;
+  for (const auto& [who, state] : latest) {
+    if (state == "CHANGES_REQUESTED") return false;
+    any = any || state == "APPROVED";
+  }
+  return any;
+}
+
+MergeResult GithubForge::merge(int number, const std::string& sha, const std::string& method) {
+  nlohmann::json body = {{"sha", sha}};
+  if (!method.empty()) body["merge_method"] = method;
+  const std::string url = o_.apiUrl + "/repos/" + o_.owner + "/" + o_.repo + "/pulls/" +
+                          std::to_string(number) + "/merge";
+  const ClientResponse res = send("PUT", url, body.dump());
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  const std::string message = j.is_object() ? str(j, "message") : "";
+  if (res.status == 200 && j.is_object() && j.value("merged", false)) return {true, str(j, "sha")};
+  if (res.status == 405 || res.status == 409 || res.status == 422) {
+    return {false, "GitHub refused the merge (" + std::to_string(res.status) +
+                       (message.empty() ? "" : ": " + message) + ")"};
+  }
+  call("PUT", url, body);  // reports any other answer as an error
+  return {false, message};
+}
+
+bool GithubForge::enableAutoMerge(const PullRequest& pr, const std::string& sha,
+                                  const std::string& method) {
+  std::string graphql = o_.apiUrl;
+  if (graphql.size() > 7 && graphql.compare(graphql.size() - 7, 7, "/api/v3") == 0) {
+    graphql = graphql.substr(0, graphql.size() - 7) + "/api/graphql";  // GitHub Enterprise Server
+  } else {
+    graphql += "/graphql";
+  }
+  std::string m = method.empty() ? "MERGE" : method;
+  for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const nlohmann::json body = {
+      {"query",
+       "mutation($id: ID!, $oid: GitObjectID!, $method: PullRequestMergeMethod!) { "
+       "enablePullRequestAutoMerge(input: {pullRequestId: $id, expectedHeadOid: $oid, mergeMethod: "
+       "$method}) "
+       "{ pullRequest { number autoMergeRequest { enabledAt } } } }"},
+      {"variables", {{"id", pr.id}, {"oid", sha}, {"method", m}}}};
+  const ClientResponse res = send("POST", graphql, body.dump());
+  auto j = nlohmann::json::parse(res.body, nullptr, false);
+  if (res.status != 200 || !j.is_object()) return false;
+  if (j.contains("errors") && j["errors"].is_array() && !j["errors"].empty()) return false;
+  return j.contains("data") && j["data"].is_object() &&
+         j["data"].contains("enablePullRequestAutoMerge") &&
+         !j["data"]["enablePullRequestAutoMerge"].is_null();
+}
+
+void GithubForge::addLabels(int number, const std::vector<std::string>& labels) {
+  if (!labels.empty())
+    call("POST", "/issues/" + std::to_string(number) + "/labels", {{"labels", labels}});
+}
+
+void GithubForge::requestReviewers(int number, const std::vector<std::string>& reviewers) {
+  PullRequestSpec s;
+  s.reviewers = reviewers;
+  if (!reviewers.empty()) setLabelsAndReviewers(number, s, false);
+}
+
 }  // namespace ddd::forges

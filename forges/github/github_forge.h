@@ -45,6 +45,17 @@ class GithubForge : public Forge {
   void comment(int number, const std::string& body) override;
   std::vector<Comment> comments(int number) override;
   void close(int number, const std::string& comment) override;
+  CheckSummary checks(const std::string& sha) override;
+  void setStatus(const std::string& sha, const std::string& context, const std::string& state,
+                 const std::string& description) override;
+  bool approved(int number) override;
+  MergeResult merge(int number, const std::string& sha, const std::string& method) override;
+  // GraphQL enablePullRequestAutoMerge with expectedHeadOid; false when GitHub refuses
+  // (auto-merge not allowed in the repository, no protected branch, ...).
+  bool enableAutoMerge(const PullRequest& pr, const std::string& sha,
+                       const std::string& method) override;
+  void addLabels(int number, const std::vector<std::string>& labels) override;
+  void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
 
   // One API call: `path` relative to the repository ("/pulls") or absolute ("/user");
   // returns the parsed body (null for 204). Throws ForgeError for non-2xx answers.

@@ -78,7 +78,73 @@ void FakeGithub::addHumanPull(const std::string& branch, const std::string& titl
   pulls_[n] = Pull{pr, {}};
 }
 
+void FakeGithub::setCheckRun(const std::string& sha, const std::string& name,
+                             const std::string& status, const std::string& conclusion) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto& runs = checkRuns_[sha];
+  runs.erase(std::remove_if(runs.begin(), runs.end(),
+                            [&](const nlohmann::json& x) { return x["name"] == name; }),
+             runs.end());
+  runs.push_back(
+      {{"id", nextId_++},
+       {"name", name},
+       {"status", status},
+       {"conclusion", conclusion.empty() ? nlohmann::json() : nlohmann::json(conclusion)}});
+}
+
+void FakeGithub::addReview(int number, const std::string& user, const std::string& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  reviews_[number].push_back({{"id", nextId_++}, {"user", {{"login", user}}}, {"state", state}});
+}
+
+void FakeGithub::setHeadSha(int number, const std::string& sha) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pulls_.at(number).data["head"]["sha"] = sha;
+}
+
+std::map<std::string, std::string> FakeGithub::statuses(const std::string& sha) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = statuses_.find(sha);
+  return it == statuses_.end() ? std::map<std::string, std::string>{} : it->second;
+}
+
+bool FakeGithub::autoMergeEnabled(int number) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return autoMerge_.count(number) > 0;
+}
+
 FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
+  if (r.method == "POST" && r.target == "/graphql") {
+    // GraphQL is not in the REST description: check the one mutation ddd sends.
+    std::lock_guard<std::mutex> lock(mutex_);
+    calls_.push_back("graphql");
+    const auto body = nlohmann::json::parse(r.body, nullptr, false);
+    if (!body.is_object() || !body.contains("query") ||
+        body["query"].get<std::string>().find(
+            "enablePullRequestAutoMerge(input: {pullRequestId: $id, "
+            "expectedHeadOid: $oid, mergeMethod: $method})") == std::string::npos) {
+      violations_.push_back("POST /graphql: not the enablePullRequestAutoMerge mutation");
+      return json(200, {{"errors", {{{"message", "unknown query"}}}}});
+    }
+    const auto& vars = body["variables"];
+    for (auto& [n, p] : pulls_) {
+      if (p.data["node_id"] != vars["id"]) continue;
+      if (!autoMergeAllowed) {
+        return json(
+            200, {{"data", {{"enablePullRequestAutoMerge", nullptr}}},
+                  {"errors",
+                   {{{"message", "Pull request Auto merge is not allowed for this repository"}}}}});
+      }
+      if (p.data["head"]["sha"] != vars["oid"]) {
+        return json(200, {{"data", {{"enablePullRequestAutoMerge", nullptr}}},
+                          {"errors", {{{"message", "Head sha didn't match expected head sha"}}}}});
+      }
+      autoMerge_.insert(n);
+      return json(200,
+                  {{"data", {{"enablePullRequestAutoMerge", {{"pullRequest", {{"number", n}}}}}}}});
+    }
+    return json(200, {{"errors", {{{"message", "Could not resolve to a node"}}}}});
+  }
   const auto& spec = OpenApiSpec::github();
   const auto m = spec.match(r.method, r.target, r.body);
   std::lock_guard<std::mutex> lock(mutex_);
@@ -190,6 +256,43 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     for (const auto& l : body["labels"])
       p->data["labels"].push_back({{"name", l}, {"id", nextId_++}});
     return json(200, p->data["labels"]);
+  }
+  if (op == "repos/create-commit-status") {
+    statuses_[m.pathParams.at("sha")][body["context"]] = body["state"];
+    return json(201, {{"id", nextId_++}, {"state", body["state"]}, {"context", body["context"]}});
+  }
+  if (op == "repos/get-combined-status-for-ref") {
+    nlohmann::json list = nlohmann::json::array();
+    std::string overall = "success";
+    for (const auto& [context, state] : statuses_[m.pathParams.at("ref")]) {
+      list.push_back({{"context", context}, {"state", state}});
+      if (state != "success")
+        overall = state == "pending" && overall == "success" ? "pending" : "failure";
+    }
+    return json(200, {{"state", overall},
+                      {"statuses", list},
+                      {"sha", m.pathParams.at("ref")},
+                      {"total_count", list.size()}});
+  }
+  if (op == "checks/list-for-ref") {
+    const auto& runs = checkRuns_[m.pathParams.at("ref")];
+    return json(200, {{"total_count", runs.size()}, {"check_runs", runs}});
+  }
+  if (op == "pulls/list-reviews") {
+    return paged(reviews_[std::stoi(m.pathParams.at("pull_number"))]);
+  }
+  if (op == "pulls/merge") {
+    Pull* p = pullOf("pull_number");
+    if (!p) return error(404, "Not Found");
+    if (p->data["state"] != "open") return error(405, "Pull Request is not mergeable");
+    if (body.contains("sha") && body["sha"] != p->data["head"]["sha"]) {
+      return error(409, "Head branch was modified. Review and try the merge again.");
+    }
+    p->data["state"] = "closed";
+    p->data["merged_at"] = nowIso();
+    return json(200, {{"sha", "0000000000000000000000000000000000000abc"},
+                      {"merged", true},
+                      {"message", "Pull Request successfully merged"}});
   }
   if (op == "issues/remove-all-labels") {
     Pull* p = pullOf("issue_number");

@@ -43,6 +43,14 @@ class FakeGithub {
   };
   std::map<int, Pull> pulls() const;
   void addHumanPull(const std::string& branch, const std::string& title);  // not ddd's
+  // CI and people, as the tests play them.
+  void setCheckRun(const std::string& sha, const std::string& name, const std::string& status,
+                   const std::string& conclusion);
+  void addReview(int number, const std::string& user, const std::string& state);
+  void setHeadSha(int number, const std::string& sha);
+  std::map<std::string, std::string> statuses(const std::string& sha) const;  // context -> state
+  bool autoMergeEnabled(int number) const;
+  bool autoMergeAllowed = true;  // the repository setting
 
  private:
   FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
@@ -51,6 +59,10 @@ class FakeGithub {
   std::set<std::string> validTokens_;
   std::map<std::string, std::pair<int, int>> faults_;  // op -> (status, times)
   std::map<int, Pull> pulls_;
+  std::map<std::string, std::map<std::string, std::string>> statuses_;  // sha -> context -> state
+  std::map<std::string, std::vector<nlohmann::json>> checkRuns_;        // sha -> runs
+  std::map<int, std::vector<nlohmann::json>> reviews_;
+  std::set<int> autoMerge_;
   int nextNumber_ = 1;
   int nextId_ = 1000;
   std::vector<std::string> violations_, calls_;
