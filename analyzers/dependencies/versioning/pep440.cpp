@@ -118,7 +118,10 @@ class Matcher {
                                                                                 {"pre", 2},
                                                                                 {"preview", 2}}};
     const bool present = withOptionalSep(at, [&](size_t i) {
-      for (const auto& [word, kind] : kWords) {
+      for (const auto& entry : kWords) {
+        // No structured binding: clang 14 can't capture one in the lambda below.
+        const std::string_view word = entry.first;
+        const int kind = entry.second;
         if (!equalsIgnoreCase(s_, i, word)) continue;
         const bool ok = withOptionalSep(i + word.size(), [&](size_t j) {
           uint64_t n = 0;
@@ -678,8 +681,10 @@ class Pep440Versioning final : public Versioning {
     }
     if (target->epoch != 0 && strategy != RangeStrategy::Pin) return std::nullopt;
     if (clauses.clauses.empty()) {
-      return strategy == RangeStrategy::Pin ? std::optional<std::string>("==" + toString(*target))
-                                            : std::optional<std::string>(std::string(range));
+      // No specifier: any final release; a pre-release needs a pin.
+      if (strategy == RangeStrategy::Pin) return "==" + toString(*target);
+      if (target->isPrerelease()) return std::nullopt;
+      return std::string(range);
     }
     static constexpr RangeSyntax kSyntax{",", "", "==", ">=", "<"};
     const Pep440 v = *target;

@@ -98,6 +98,9 @@ TEST(Pep440, NewRangeKeepsTheShape) {
       {">=1.2", "3.0", RangeStrategy::Replace, ">=1.2"},
       {">=1.2", "3.0", RangeStrategy::Pin, "==3.0"},
       {"1.2", "1.3", RangeStrategy::Bump, "1.3"},
+      {"", "1.3", RangeStrategy::Bump, ""},
+      {"", "1.0rc1", RangeStrategy::Bump, "<none>"},  // found by fuzzing: "" admits no pre-release
+      {"", "1.0rc1", RangeStrategy::Pin, "==1.0rc1"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(pep440().newRange(c.range, "", c.target, c.strategy).value_or("<none>"), c.want)
