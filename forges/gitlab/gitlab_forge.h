@@ -1,0 +1,66 @@
+#pragma once
+// GitlabForge: the Forge interface over GitLab's REST API v4 (gitlab.com-style or a
+// self-managed base URL ending in /api/v4), for one project given by numeric id or by
+// path (encoded with %2F as GitLab requires). Authenticates with a project or group
+// access token (PRIVATE-TOKEN). Calls made while handling a webhook echo its
+// X-Gitlab-Event-UUID so GitLab can stop webhook loops. Merges pin the head with `sha`;
+// auto-merge uses `auto_merge=true`, falling back to `merge_when_pipeline_succeeds` on
+// servers that predate it, and only once the merge request has a pipeline. Errors are
+// ForgeErrors naming the call, the status and GitLab's message. Not thread-safe.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "forges/forge.h"
+#include "forges/http/client.h"
+
+namespace ddd::forges {
+
+struct GitlabForgeOptions {
+  std::string apiUrl;   // ".../api/v4"
+  std::string project;  // "42" or "group/sub/project"
+  std::string token;
+  std::string eventUuid;  // the X-Gitlab-Event-UUID being handled, "" when none
+};
+
+class GitlabForge : public Forge {
+ public:
+  GitlabForge(HttpClient& http, GitlabForgeOptions options);
+
+  std::string name() const override { return "gitlab"; }
+  std::optional<PullRequest> findOpenByBranch(const std::string& branch) override;
+  PullRequest create(const PullRequestSpec& spec, const std::string& headCommit) override;
+  PullRequest update(int number, const PullRequestSpec& spec,
+                     const std::string& headCommit) override;
+  std::vector<PullRequest> list() override;
+  void comment(int number, const std::string& body) override;
+  std::vector<Comment> comments(int number) override;
+  void close(int number, const std::string& comment) override;
+  CheckSummary checks(const std::string& sha) override;
+  void setStatus(const std::string& sha, const std::string& context, const std::string& state,
+                 const std::string& description) override;
+  bool approved(int number) override;
+  MergeResult merge(int number, const std::string& sha, const std::string& method) override;
+  bool enableAutoMerge(const PullRequest& pr, const std::string& sha,
+                       const std::string& method) override;
+  void addLabels(int number, const std::vector<std::string>& labels) override;
+  void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
+
+  // The project path or id as a URL path segment ("group%2Fsub%2Fproject").
+  std::string projectSegment() const;
+  nlohmann::json call(const std::string& method, const std::string& path,
+                      const nlohmann::json& body = nullptr);
+
+ private:
+  ClientResponse send(const std::string& method, const std::string& url, const std::string& body);
+  nlohmann::json getAll(const std::string& path);
+  std::vector<int64_t> userIds(const std::vector<std::string>& usernames);
+
+  HttpClient& http_;
+  GitlabForgeOptions o_;
+};
+
+// A GitLab merge request JSON object as a PullRequest (number = iid).
+PullRequest pullRequestFromGitlab(const nlohmann::json& j);
+
+}  // namespace ddd::forges

@@ -1,0 +1,242 @@
+#include "tests/support/fake_gitlab.h"
+
+#include <fstream>
+
+#include "tests/support/openapi_spec.h"
+#include "tests/support/test_repo.h"
+
+namespace ddd::testing {
+namespace {
+
+using Resp = FakeHttpServer::Response;
+
+Resp json(int status, const nlohmann::json& body) {
+  return Resp{status, {{"Content-Type", "application/json"}}, body.dump()};
+}
+
+std::vector<std::string> splitPath(const std::string& p) {
+  std::vector<std::string> out;
+  size_t start = 1;
+  while (start <= p.size()) {
+    size_t end = p.find('/', start);
+    if (end == std::string::npos) end = p.size();
+    out.push_back(p.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> labelsOf(const std::string& csv) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < csv.size()) {
+    size_t comma = csv.find(',', start);
+    if (comma == std::string::npos) comma = csv.size();
+    if (comma > start) out.push_back(csv.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+nlohmann::json exampleMergeRequest() {
+  std::ifstream in(sharedFixtures() / "gitlab" / "api" / "get_merge_request.json");
+  return nlohmann::json::parse(in);
+}
+
+}  // namespace
+
+FakeGitlab::FakeGitlab(std::string projectPath, std::string token)
+    : project_(std::move(projectPath)), token_(std::move(token)) {
+  server_ = std::make_unique<FakeHttpServer>(
+      [this](const FakeHttpServer::Request& r) { return handle(r); });
+}
+
+std::vector<std::string> FakeGitlab::violations() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return violations_;
+}
+nlohmann::json FakeGitlab::mergeRequest(int iid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return mrs_.at(iid);
+}
+std::vector<nlohmann::json> FakeGitlab::notes(int iid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = notes_.find(iid);
+  return it == notes_.end() ? std::vector<nlohmann::json>{} : it->second;
+}
+std::map<std::string, std::string> FakeGitlab::statuses(const std::string& sha) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = statuses_.find(sha);
+  return it == statuses_.end() ? std::map<std::string, std::string>{} : it->second;
+}
+void FakeGitlab::setJob(const std::string& sha, const std::string& name,
+                        const std::string& status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  statuses_[sha][name] = status;
+}
+void FakeGitlab::approve(int iid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  approved_.insert(iid);
+}
+void FakeGitlab::setHeadSha(int iid, const std::string& sha) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  mrs_.at(iid)["sha"] = sha;
+}
+void FakeGitlab::startPipeline(int iid) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  mrs_.at(iid)["head_pipeline"] = {{"id", nextId_++}, {"status", "running"}};
+}
+
+FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (r.header("PRIVATE-TOKEN") != token_) return json(401, {{"message", "401 Unauthorized"}});
+  const std::string target = r.target;
+  const std::string path = target.substr(0, target.find('?'));
+  std::map<std::string, std::string> query;
+  if (target.find('?') != std::string::npos) {
+    for (const auto& kv : labelsOf([&] {
+           std::string q = target.substr(target.find('?') + 1);
+           for (auto& c : q) c = c == '&' ? ',' : c;
+           return q;
+         }())) {
+      const size_t eq = kv.find('=');
+      query[kv.substr(0, eq)] = percentDecode(eq == std::string::npos ? "" : kv.substr(eq + 1));
+    }
+  }
+  const nlohmann::json body =
+      r.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.body);
+  auto seg = splitPath(path);
+  if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "users" &&
+      r.method == "GET") {
+    const std::string name = query["username"];
+    return json(200, nlohmann::json::array(
+                         {{{"id", 9000 + static_cast<int>(name.size())}, {"username", name}}}));
+  }
+  if (seg.size() < 4 || seg[0] != "api" || seg[1] != "v4" || seg[2] != "projects") {
+    violations_.push_back(r.method + " " + target + ": not a project route");
+    return json(404, {{"message", "404 Not Found"}});
+  }
+  if (percentDecode(seg[3]) != project_ || seg[3].find('/') != std::string::npos) {
+    violations_.push_back(r.method + " " + target +
+                          ": the project must be its id or its path with %2F");
+    return json(404, {{"message", "404 Project Not Found"}});
+  }
+  const std::vector<std::string> rest(seg.begin() + 4, seg.end());
+  auto mrOf = [&](const std::string& iid) -> nlohmann::json* {
+    auto it = mrs_.find(std::stoi(iid));
+    return it == mrs_.end() ? nullptr : &it->second;
+  };
+  if (rest.size() == 1 && rest[0] == "merge_requests" && r.method == "GET") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [iid, mr] : mrs_) {
+      if (query["state"] == "opened" && mr["state"] != "opened") continue;
+      if (!query["source_branch"].empty() && mr["source_branch"] != query["source_branch"])
+        continue;
+      out.push_back(mr);
+    }
+    return json(200, out);
+  }
+  if (rest.size() == 1 && rest[0] == "merge_requests" && r.method == "POST") {
+    if (!body.contains("source_branch") || !body.contains("target_branch") ||
+        !body.contains("title")) {
+      return json(400, {{"message", "source_branch, target_branch and title are required"}});
+    }
+    nlohmann::json mr = exampleMergeRequest();
+    const int iid = nextIid_++;
+    mr["iid"] = iid;
+    mr["id"] = nextId_++;
+    mr["state"] = "opened";
+    mr["merged_at"] = nullptr;
+    mr["title"] = body["title"];
+    mr["description"] = body.value("description", "");
+    mr["source_branch"] = body["source_branch"];
+    mr["target_branch"] = body["target_branch"];
+    mr["labels"] = labelsOf(body.value("labels", ""));
+    mr["reviewers"] = nlohmann::json::array();
+    for (const auto& id : body.value("reviewer_ids", nlohmann::json::array()))
+      mr["reviewers"].push_back({{"id", id}, {"username", "u" + id.dump()}});
+    mr["head_pipeline"] = nullptr;
+    mr["sha"] = "";
+    mrs_[iid] = mr;
+    return json(201, mr);
+  }
+  if (rest.size() == 2 && rest[0] == "merge_requests") {
+    nlohmann::json* mr = mrOf(rest[1]);
+    if (!mr) return json(404, {{"message", "404 Not found"}});
+    if (r.method == "GET") return json(200, *mr);
+    if (r.method == "PUT") {
+      if (body.contains("title")) (*mr)["title"] = body["title"];
+      if (body.contains("description")) (*mr)["description"] = body["description"];
+      if (body.contains("labels")) (*mr)["labels"] = labelsOf(body["labels"]);
+      if (body.contains("add_labels")) {
+        for (const auto& l : labelsOf(body["add_labels"])) (*mr)["labels"].push_back(l);
+      }
+      if (body.contains("reviewer_ids")) {
+        (*mr)["reviewers"] = nlohmann::json::array();
+        for (const auto& id : body["reviewer_ids"])
+          (*mr)["reviewers"].push_back({{"id", id}, {"username", "u" + id.dump()}});
+      }
+      if (body.value("state_event", "") == "close") (*mr)["state"] = "closed";
+      return json(200, *mr);
+    }
+  }
+  if (rest.size() == 3 && rest[0] == "merge_requests" && rest[2] == "notes") {
+    const int iid = std::stoi(rest[1]);
+    if (!mrOf(rest[1])) return json(404, {{"message", "404 Not found"}});
+    if (r.method == "POST") {
+      nlohmann::json note = {{"id", nextId_++},
+                             {"body", body["body"]},
+                             {"system", false},
+                             {"author", {{"username", "ddd-bot"}}}};
+      notes_[iid].push_back(note);
+      return json(201, note);
+    }
+    nlohmann::json out = nlohmann::json::array();
+    out.push_back({{"id", 1},
+                   {"body", "changed the description"},
+                   {"system", true},
+                   {"author", {{"username", "x"}}}});
+    for (const auto& n : notes_[iid]) out.push_back(n);
+    return json(200, out);
+  }
+  if (rest.size() == 3 && rest[0] == "merge_requests" && rest[2] == "approvals") {
+    const bool ok = approved_.count(std::stoi(rest[1])) > 0;
+    return json(200,
+                {{"approved", ok},
+                 {"approved_by", ok ? nlohmann::json::array({{{"user", {{"username", "lead"}}}}})
+                                    : nlohmann::json::array()}});
+  }
+  if (rest.size() == 3 && rest[0] == "merge_requests" && rest[2] == "merge" && r.method == "PUT") {
+    nlohmann::json* mr = mrOf(rest[1]);
+    if (!mr) return json(404, {{"message", "404 Not found"}});
+    if (body.contains("auto_merge") && !supportsAutoMergeFlag)
+      return json(400, {{"message", "auto_merge is invalid"}});
+    if ((*mr)["state"] != "opened") return json(405, {{"message", "405 Method Not Allowed"}});
+    if (body.contains("sha") && body["sha"] != (*mr)["sha"])
+      return json(409, {{"message", "SHA does not match HEAD of source branch"}});
+    if (body.value("auto_merge", false) || body.value("merge_when_pipeline_succeeds", false)) {
+      (*mr)["merge_when_pipeline_succeeds"] = true;
+      return json(200, *mr);
+    }
+    (*mr)["state"] = "merged";
+    (*mr)["merge_commit_sha"] = "feedbeef";
+    return json(200, *mr);
+  }
+  if (rest.size() == 2 && rest[0] == "statuses" && r.method == "POST") {
+    statuses_[rest[1]][body.value("name", "default")] = body["state"];
+    return json(
+        201,
+        {{"id", nextId_++}, {"status", body["state"]}, {"name", body.value("name", "default")}});
+  }
+  if (rest.size() == 4 && rest[0] == "repository" && rest[1] == "commits" &&
+      rest[3] == "statuses") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [name, status] : statuses_[rest[2]])
+      out.push_back({{"name", name}, {"status", status}});
+    return json(200, out);
+  }
+  violations_.push_back(r.method + " " + target + ": no such route in the fake GitLab");
+  return json(404, {{"message", "404 Not Found"}});
+}
+
+}  // namespace ddd::testing
