@@ -182,9 +182,22 @@ TEST(Pep440, AgreesWithPackagingOnGeneratedCases) {
   std::vector<std::string> versions, specs;
   for (int i = 0; i < 1500; ++i) versions.push_back(randomPep440(rng, true));
   for (int i = 0; i < 1200; ++i) specs.push_back(randomSpecifierSet(rng));
+  // What newRange writes, per strategy, for a random final-release target of each set.
+  nlohmann::json rewrites = nlohmann::json::array();
+  for (const auto& spec : specs) {
+    const std::string target = versions[rng() % versions.size()];
+    if (!pep440().isValid(spec) || !pep440().isStable(target)) continue;
+    for (auto strategy :
+         {RangeStrategy::Bump, RangeStrategy::Replace, RangeStrategy::Pin, RangeStrategy::Widen}) {
+      if (auto written = pep440().newRange(spec, "", target, strategy)) {
+        if (pep440().isVersion(*written)) continue;  // a bare version is not a specifier set
+        rewrites.push_back({{"from", spec}, {"to", *written}, {"target", target}});
+      }
+    }
+  }
   ddd::testing::TempDir dir;
   std::ofstream(dir.path() / "cases.json")
-      << nlohmann::json{{"versions", versions}, {"specs", specs}}.dump();
+      << nlohmann::json{{"versions", versions}, {"specs", specs}, {"rewrites", rewrites}}.dump();
   std::ofstream(dir.path() / "ref.py") << R"py(
 import json, sys
 from packaging.version import Version, InvalidVersion
@@ -208,7 +221,14 @@ for s in c["specs"]:
         contains.append([ss.contains(p) for p in probes]); valid.append(True)
     except InvalidVersion:  # "===" of a non-version: packaging raises
         valid.append(None); contains.append(None)
-json.dump({"canon": canon, "cmp": cmp, "valid": valid, "contains": contains}, open(sys.argv[2], "w"))
+rewrites = []
+for w in c["rewrites"]:
+    try:
+        rewrites.append(SpecifierSet(w["to"]).contains(w["target"]))
+    except (InvalidSpecifier, InvalidVersion):
+        rewrites.append(False)
+json.dump({"canon": canon, "cmp": cmp, "valid": valid, "contains": contains, "rewrites": rewrites},
+          open(sys.argv[2], "w"))
 )py";
   const auto run = ddd::testing::runCommand("/usr/bin/python3 " + (dir.path() / "ref.py").string() +
                                             " " + (dir.path() / "cases.json").string() + " " +
@@ -252,6 +272,15 @@ json.dump({"canon": canon, "cmp": cmp, "valid": valid, "contains": contains}, op
     }
   }
   EXPECT_GT(checked, 60000u);
+  ASSERT_EQ(rewrites.size(), ref["rewrites"].size());
+  EXPECT_GT(rewrites.size(), 500u);
+  for (size_t i = 0; i < rewrites.size(); ++i) {
+    EXPECT_TRUE(ref["rewrites"][i].get<bool>())
+        << "\"" << rewrites[i]["from"].get<std::string>() << "\" -> \""
+        << rewrites[i]["to"].get<std::string>() << "\" for "
+        << rewrites[i]["target"].get<std::string>()
+        << ": packaging rejects it or it does not admit the target";
+  }
 }
 
 }  // namespace
