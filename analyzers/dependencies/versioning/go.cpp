@@ -4,6 +4,8 @@
 // vX.Y.(Z+1)-0.TIMESTAMP-REV), which order as the pre-releases they are. Go has no ranges:
 // a requirement names one version, and matches() is equality of precedence.
 // Parsing is allocation-free (views into the text).
+#include "analyzers/dependencies/versioning/go.h"
+
 #include <algorithm>
 
 #include "analyzers/dependencies/versioning/schemes.h"
@@ -214,7 +216,54 @@ class GoVersioning final : public Versioning {
   }
 };
 
+// "v1.2.3" -> "v1.2.2" on the decimal text; nullopt for a zero patch.
+std::optional<std::string> decrementPatch(const GoVersion& v) {
+  std::string patch(v.patch);
+  size_t i = patch.size();
+  while (i > 0 && patch[i - 1] == '0') patch[--i] = '9';
+  if (i == 0) return std::nullopt;
+  --patch[i - 1];
+  if (patch.size() > 1 && patch[0] == '0') patch.erase(0, 1);
+  std::string out = "v";
+  out.append(v.major).append(".").append(v.minor).append(".").append(patch);
+  return out;
+}
+
 }  // namespace
+
+}  // namespace ddd::analyzers::deps::detail
+
+namespace ddd::analyzers::deps {
+
+std::optional<GoPseudoVersion> parseGoPseudoVersion(std::string_view version) {
+  using namespace detail;
+  auto v = parseGo(version);
+  if (!v || v->shorthand) return std::nullopt;
+  auto prefix = pseudoPrefix(*v);
+  if (!prefix) return std::nullopt;
+  GoPseudoVersion out;
+  const size_t dash = v->pre.rfind('-');
+  out.revision = std::string(v->pre.substr(dash + 1));
+  out.timestamp = std::string(v->pre.substr(dash - 14, 14));
+  if (prefix->empty()) {
+    out.base.clear();
+  } else if (*prefix == "0.") {
+    auto base = decrementPatch(*v);
+    if (!base) return std::nullopt;
+    out.base = *base;
+  } else {
+    std::string base(1, 'v');
+    base.append(v->major).append(".").append(v->minor).append(".").append(v->patch);
+    base.append("-").append(prefix->substr(0, prefix->size() - 3));
+    out.base = std::move(base);
+  }
+  if (!out.base.empty() && v->build == "incompatible") out.base += "+incompatible";
+  return out;
+}
+
+}  // namespace ddd::analyzers::deps
+
+namespace ddd::analyzers::deps::detail {
 
 const Versioning& goVersioning() {
   static const GoVersioning instance;

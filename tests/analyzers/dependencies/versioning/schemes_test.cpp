@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 
+#include "analyzers/dependencies/versioning/go.h"
 #include "analyzers/dependencies/versioning/versioning.h"
 
 namespace ddd::analyzers::deps {
@@ -183,6 +184,25 @@ TEST(GoVersioning, ModuleVersionsAndPseudoVersions) {
   EXPECT_TRUE(go.isCompatible("v1.2.3", "v3.0.0+incompatible"));
   EXPECT_TRUE(go.matches("v1.2.0", "v1.2"));
   EXPECT_THROW(go.compare("1.2.3", "v1.2.3"), VersioningError);
+}
+
+TEST(GoVersioning, PseudoVersionsNameTheirBaseTag) {
+  const auto first = parseGoPseudoVersion("v0.0.0-20190101123456-abcdefabcdef");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->base, "");
+  EXPECT_EQ(first->timestamp, "20190101123456");
+  EXPECT_EQ(first->revision, "abcdefabcdef");
+  EXPECT_EQ(parseGoPseudoVersion("v1.2.4-0.20210101000000-abcdefabcdef")->base, "v1.2.3");
+  EXPECT_EQ(parseGoPseudoVersion("v1.3.10-0.20210101000000-abcdefabcdef")->base, "v1.3.9");
+  EXPECT_EQ(parseGoPseudoVersion("v1.2.4-pre.1.0.20210101000000-abcdefabcdef")->base,
+            "v1.2.4-pre.1");
+  EXPECT_EQ(parseGoPseudoVersion("v2.0.1-0.20210101000000-abcdefabcdef+incompatible")->base,
+            "v2.0.0+incompatible");
+  for (const char* no : {"v1.2.3", "v1.2.0-0.20210101000000-abcdefabcdef",  // no tag below .0
+                         "v1.2.3-20210101000000-abcdefabcdef",  // first form needs X.0.0
+                         "v1.2.4-0.2021010100000-abcdef", "v1.2.4-0.20210101000000-"}) {
+    EXPECT_FALSE(parseGoPseudoVersion(no)) << no;
+  }
 }
 
 TEST(DockerVersioning, UpdatesKeepTheVariant) {
