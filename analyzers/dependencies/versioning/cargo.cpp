@@ -365,6 +365,9 @@ class CargoVersioning final : public Versioning {
   int compare(std::string_view a, std::string_view b) const override {
     return compareSemVer(requireVersion(a), requireVersion(b));
   }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return sortParsed(std::move(versions), parseCargoVersion, compareSemVer);
+  }
   bool isStable(std::string_view version) const override {
     auto v = parseCargoVersion(version);
     return v && !v->isPrerelease();

@@ -109,6 +109,9 @@ class DockerVersioning final : public Versioning {
   int compare(std::string_view a, std::string_view b) const override {
     return compareTags(requireTag(a), requireTag(b));
   }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return sortParsed(std::move(versions), parseTag, compareTags);
+  }
   bool isStable(std::string_view version) const override {
     auto t = parseTag(version);
     return t && t->pre.empty();

@@ -176,6 +176,10 @@ class GoVersioning final : public Versioning {
   int compare(std::string_view a, std::string_view b) const override {
     return compareGo(requireGo(a), requireGo(b));
   }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    // The parsed views point into `versions`, which stay put until the result is built.
+    return sortParsed(std::move(versions), parseGo, compareGo);
+  }
   bool isStable(std::string_view version) const override {
     auto v = parseGo(version);
     return v && v->pre.empty();

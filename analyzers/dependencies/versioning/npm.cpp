@@ -191,6 +191,9 @@ class NpmVersioning final : public Versioning {
   int compare(std::string_view a, std::string_view b) const override {
     return compareSemVer(requireSemVer(a, name()), requireSemVer(b, name()));
   }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return sortParsed(std::move(versions), parseSemVer, compareSemVer);
+  }
   bool isStable(std::string_view version) const override {
     auto v = parseSemVer(version);
     return v && !v->isPrerelease();
@@ -282,6 +285,9 @@ class SemVerVersioning final : public Versioning {
   bool isStable(std::string_view version) const override {
     auto v = parseSemVer(version);
     return v && !v->isPrerelease();
+  }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return sortParsed(std::move(versions), parseSemVer, compareSemVer);
   }
   bool matches(std::string_view version, std::string_view range) const override {
     auto v = parseSemVer(version), r = parseSemVer(range);

@@ -623,6 +623,10 @@ class Pep440Versioning final : public Versioning {
   int compare(std::string_view a, std::string_view b) const override {
     return compareVersions(requireVersion(a), requireVersion(b));
   }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return sortParsed(
+        std::move(versions), [](std::string_view v) { return parseVersion(v); }, compareVersions);
+  }
   bool isStable(std::string_view version) const override {
     auto v = parseVersion(version);
     return v && !v->isPrerelease();

@@ -96,8 +96,9 @@ class Versioning {
                                               std::string_view newVersion,
                                               RangeStrategy strategy) const = 0;
 
-  // Sorts ascending by compare(), stable; invalid versions are dropped.
-  std::vector<std::string> sorted(std::vector<std::string> versions) const;
+  // Sorts ascending by compare(), stable; invalid versions are dropped. Each version is
+  // parsed once.
+  virtual std::vector<std::string> sorted(std::vector<std::string> versions) const;
 };
 
 // Every scheme, in a fixed order.
