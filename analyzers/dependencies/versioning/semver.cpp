@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
-#include <map>
+#include <unordered_map>
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -64,14 +64,12 @@ struct Partial {
   uint64_t M = 0, m = 0, p = 0;
   std::vector<std::string> pre;
   std::string build;
-  std::string text;  // the token as written, for comparisons that keep it
 };
 
 bool isXChar(std::string_view id) { return id == "x" || id == "X" || id == "*"; }
 
 std::optional<Partial> parsePartial(std::string_view s) {
   Partial out;
-  out.text = std::string(s);
   while (!s.empty() && (s.front() == 'v' || s.front() == '=' || isBlank(s.front())))
     s.remove_prefix(1);
   if (s.empty()) return std::nullopt;
@@ -383,8 +381,30 @@ bool parseSet(std::string_view text, bool incPr, std::vector<Comp>& out, bool& i
     }
   }
   if (glued.empty()) glued.emplace_back();
-  std::map<std::string, Comp> unique;
-  std::vector<std::string> order;
+  // Equal comparators (same operator and version string) keep their first place and
+  // the last one's value; a map only once the set is larger than sets usually are.
+  std::unordered_map<std::string, size_t> index;
+  auto keep = [&](Comp c) {
+    if (index.empty() && out.size() < 8) {
+      for (auto& e : out) {
+        if (e.op == c.op && compareSemVer(e.version, c.version) == 0) {
+          e = std::move(c);
+          return;
+        }
+      }
+      out.push_back(std::move(c));
+      return;
+    }
+    if (index.empty()) {
+      for (size_t k = 0; k < out.size(); ++k) index.emplace(compString(out[k]), k);
+    }
+    auto [it, added] = index.emplace(compString(c), out.size());
+    if (added) {
+      out.push_back(std::move(c));
+    } else {
+      out[it->second] = std::move(c);
+    }
+  };
   bool anyComp = false;
   for (const auto& t : glued) {
     Desugared d;
@@ -401,12 +421,9 @@ bool parseSet(std::string_view text, bool incPr, std::vector<Comp>& out, bool& i
         out = {std::move(c)};
         return true;
       }
-      const std::string key = compString(c);
-      if (!unique.count(key)) order.push_back(key);
-      unique[key] = std::move(c);
+      keep(std::move(c));
     }
   }
-  for (const auto& k : order) out.push_back(unique.at(k));
   return true;
 }
 
