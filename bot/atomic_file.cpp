@@ -31,7 +31,7 @@ class TempFile {
   TempFile(const TempFile&) = delete;
   TempFile& operator=(const TempFile&) = delete;
 
-  void write(std::string_view content, const std::filesystem::path& target) {
+  void write(std::string_view content, const std::filesystem::path& target, bool secret = false) {
     const char* p = content.data();
     size_t left = content.size();
     while (left > 0) {
@@ -43,10 +43,12 @@ class TempFile {
       p += n;
       left -= static_cast<size_t>(n);
     }
-    // mkstemp creates 0600; give the file the usual mode for new files.
-    mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(fd_, 0666 & ~mask);
+    // mkstemp creates 0600: secrets keep it; other files get the usual mode.
+    if (!secret) {
+      mode_t mask = ::umask(0);
+      ::umask(mask);
+      ::fchmod(fd_, 0666 & ~mask);
+    }
     if (::fsync(fd_) != 0) fail(target);
     int fd = fd_;
     fd_ = -1;
@@ -72,6 +74,12 @@ class TempFile {
 void writeFileAtomically(const std::filesystem::path& target, std::string_view content) {
   TempFile tmp(target);
   tmp.write(content, target);
+  tmp.renameTo(target);
+}
+
+void writeSecretFileAtomically(const std::filesystem::path& target, std::string_view content) {
+  TempFile tmp(target);
+  tmp.write(content, target, /*secret=*/true);
   tmp.renameTo(target);
 }
 

@@ -12,5 +12,7 @@ namespace ddd::bot {
 // Throws std::runtime_error naming the file and the reason (missing directory,
 // permissions, disk full).
 void writeFileAtomically(const std::filesystem::path& target, std::string_view content);
+// The same, readable by the owner only (mode 0600 from the first byte): keys, secrets.
+void writeSecretFileAtomically(const std::filesystem::path& target, std::string_view content);
 
 }  // namespace ddd::bot

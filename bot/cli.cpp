@@ -15,6 +15,7 @@
 #include "bot/report_local.h"
 #include "bot/run_local.h"
 #include "bot/scan.h"
+#include "bot/setup_github.h"
 #include "bot/version.h"
 
 namespace ddd::bot {
@@ -306,6 +307,37 @@ int runCli(int argc, char** argv) {
                              "forecasts, open ddd PRs.\n\n") +
                  kExitCodes);
 
+  SetupGithubOptions setupFlags;
+  setupFlags.githubUrl = "https://github.com";
+  setupFlags.apiUrl = "https://api.github.com";
+  setupFlags.outDir = "ddd-secrets";
+  auto* setup = app.add_subcommand("setup", "Set ddd up on a forge");
+  auto* setupGithub = setup->add_subcommand(
+      "github", "Register the GitHub App through GitHub's manifest flow (a form on localhost)");
+  setupGithub
+      ->add_option("--webhook-url", setupFlags.webhookUrl,
+                   "Where GitHub sends webhooks: https://<your host>/webhooks/github")
+      ->required()
+      ->type_name("URL");
+  setupGithub
+      ->add_option("--github-url", setupFlags.githubUrl,
+                   "GitHub's web address (GitHub Enterprise Server: https://<host>)")
+      ->type_name("URL");
+  setupGithub
+      ->add_option("--api-url", setupFlags.apiUrl,
+                   "GitHub's REST API (GitHub Enterprise Server: https://<host>/api/v3)")
+      ->type_name("URL");
+  setupGithub
+      ->add_option("--out", setupFlags.outDir,
+                   "Directory for the App id, key and webhook secret (files of mode 0600; "
+                   "default ./ddd-secrets)")
+      ->type_name("DIR");
+  setupGithub->add_option("--port", setupFlags.port, "Local port of the setup page (default 3000)")
+      ->type_name("N");
+  setupGithub
+      ->add_option("--app-name", setupFlags.appName, "The App's name on GitHub (default ddd)")
+      ->type_name("NAME");
+
   std::string helpTopic;
   auto* help = app.add_subcommand("help", "Show help for ddd or one of its commands");
   help->add_option("command", helpTopic, "scan, run, report or help")->type_name("COMMAND");
@@ -350,6 +382,7 @@ int runCli(int argc, char** argv) {
                                 : helpTopic == "scan"   ? scan
                                 : helpTopic == "run"    ? run
                                 : helpTopic == "report" ? report
+                                : helpTopic == "setup"  ? setup
                                                         : nullptr) {
         std::cout << target->help();
       } else {
@@ -361,6 +394,10 @@ int runCli(int argc, char** argv) {
     if (*scan) return runScanCommand(scanFlags);
     if (*run) return runRunCommand(runFlags);
     if (*report) return runReportCommand(reportFlags);
+    if (*setupGithub) {
+      setupFlags.manifestFile = findDataDir() / "deploy" / "github-app.yml";
+      return runSetupGithub(setupFlags);
+    }
   } catch (const UsageError& e) {
     return usageFailure(e.what(), *scan ? "scan" : *run ? "run" : *report ? "report" : "");
   } catch (const std::exception& e) {

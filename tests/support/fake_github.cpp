@@ -257,6 +257,14 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
       p->data["labels"].push_back({{"name", l}, {"id", nextId_++}});
     return json(200, p->data["labels"]);
   }
+  if (op == "apps/create-from-manifest") {
+    nlohmann::json app = spec.exampleResponse("apps/create-from-manifest", 201);
+    app["id"] = 424242;
+    app["slug"] = "ddd-test";
+    app["pem"] = "-----BEGIN RSA PRIVATE KEY-----\nFAKE\n-----END RSA PRIVATE KEY-----\n";
+    app["webhook_secret"] = "whsec-from-github";
+    return json(201, app);
+  }
   if (op == "repos/create-commit-status") {
     statuses_[m.pathParams.at("sha")][body["context"]] = body["state"];
     return json(201, {{"id", nextId_++}, {"state", body["state"]}, {"context", body["context"]}});
