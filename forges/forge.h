@@ -68,6 +68,15 @@ struct MergeResult {
   std::string message;  // why not, or the merge commit
 };
 
+// An issue (the weekly report lives in one).
+struct Issue {
+  int number = 0;
+  std::string title;
+  std::string body;
+  std::string url;
+  std::string state;  // "open" or "closed"
+};
+
 class Forge {
  public:
   virtual ~Forge() = default;
@@ -110,6 +119,13 @@ class Forge {
   // Adds labels to / requests reviewers on pull request `number`.
   virtual void addLabels(int number, const std::vector<std::string>& labels) = 0;
   virtual void requestReviewers(int number, const std::vector<std::string>& reviewers) = 0;
+
+  // --- issues (the weekly report) ---
+  // The open issues carrying `label`, by number.
+  virtual std::vector<Issue> issuesWithLabel(const std::string& label) = 0;
+  virtual Issue createIssue(const std::string& title, const std::string& body,
+                            const std::vector<std::string>& labels) = 0;
+  virtual void editIssue(int number, const std::string& title, const std::string& body) = 0;
 };
 
 }  // namespace ddd::forges

@@ -7,7 +7,7 @@
 namespace ddd::forges {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 std::string nowUtc() {
   std::time_t t = std::time(nullptr);
@@ -108,6 +108,13 @@ void migrate(SqliteDb& db) {
         "  PRIMARY KEY (repo, sha, context));"
         "CREATE TABLE local_approvals ("
         "  repo TEXT NOT NULL, number INTEGER NOT NULL, approved INTEGER NOT NULL,"
+        "  PRIMARY KEY (repo, number));");
+  }
+  if (version < 4) {
+    db.exec(
+        "CREATE TABLE local_issues ("
+        "  repo TEXT NOT NULL, number INTEGER NOT NULL, title TEXT NOT NULL, body TEXT NOT NULL,"
+        "  labels TEXT NOT NULL DEFAULT '[]', state TEXT NOT NULL DEFAULT 'open',"
         "  PRIMARY KEY (repo, number));");
   }
   db.exec("UPDATE local_forge_schema SET version = " + std::to_string(kSchemaVersion));
@@ -325,6 +332,47 @@ void LocalForge::requestReviewers(int number, const std::vector<std::string>& re
   auto st =
       db_.prepare("UPDATE local_pull_requests SET reviewers = ?3 WHERE repo = ?1 AND number = ?2");
   st.bind(1, repo_).bind(2, number).bind(3, labelsToText(pr->reviewers));
+  st.run();
+  tx.commit();
+}
+
+std::vector<Issue> LocalForge::issuesWithLabel(const std::string& label) {
+  auto st = db_.prepare(
+      "SELECT number, title, body, labels, state FROM local_issues WHERE repo = ?1 AND state = "
+      "'open' "
+      "ORDER BY number");
+  st.bind(1, repo_);
+  std::vector<Issue> out;
+  while (st.step()) {
+    const auto labels = labelsFromText(st.text(3));
+    if (std::find(labels.begin(), labels.end(), label) == labels.end()) continue;
+    const int n = static_cast<int>(st.integer(0));
+    out.push_back(
+        {n, st.text(1), st.text(2), "local:" + repo_ + "/issues/" + std::to_string(n), st.text(4)});
+  }
+  return out;
+}
+
+Issue LocalForge::createIssue(const std::string& title, const std::string& body,
+                              const std::vector<std::string>& labels) {
+  Transaction tx(db_);
+  auto next = db_.prepare("SELECT COALESCE(MAX(number), 0) + 1 FROM local_issues WHERE repo = ?1");
+  next.bind(1, repo_);
+  next.step();
+  const int n = static_cast<int>(next.integer(0));
+  auto st = db_.prepare(
+      "INSERT INTO local_issues (repo, number, title, body, labels) VALUES (?1, ?2, ?3, ?4, ?5)");
+  st.bind(1, repo_).bind(2, n).bind(3, title).bind(4, body).bind(5, labelsToText(labels));
+  st.run();
+  tx.commit();
+  return {n, title, body, "local:" + repo_ + "/issues/" + std::to_string(n), "open"};
+}
+
+void LocalForge::editIssue(int number, const std::string& title, const std::string& body) {
+  Transaction tx(db_);
+  auto st =
+      db_.prepare("UPDATE local_issues SET title = ?3, body = ?4 WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, title).bind(4, body);
   st.run();
   tx.commit();
 }

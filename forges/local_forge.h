@@ -40,6 +40,11 @@ class LocalForge : public Forge {
   void addLabels(int number, const std::vector<std::string>& labels) override;
   void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
 
+  std::vector<Issue> issuesWithLabel(const std::string& label) override;
+  Issue createIssue(const std::string& title, const std::string& body,
+                    const std::vector<std::string>& labels) override;
+  void editIssue(int number, const std::string& title, const std::string& body) override;
+
   // The local platform's stand-in for a maintainer's review.
   void setApproved(int number, bool approved);
 

@@ -366,4 +366,26 @@ void GithubForge::requestReviewers(int number, const std::vector<std::string>& r
   if (!reviewers.empty()) setLabelsAndReviewers(number, s, false);
 }
 
+std::vector<Issue> GithubForge::issuesWithLabel(const std::string& label) {
+  std::vector<Issue> out;
+  for (const auto& j :
+       getAll("/issues?state=open&per_page=100&labels=" + encodePathSegment(label))) {
+    if (j.contains("pull_request")) continue;  // GitHub lists pull requests as issues too
+    out.push_back({j.value("number", 0), str(j, "title"), str(j, "body"), str(j, "html_url"),
+                   str(j, "state")});
+  }
+  return out;
+}
+
+Issue GithubForge::createIssue(const std::string& title, const std::string& body,
+                               const std::vector<std::string>& labels) {
+  const auto j = call("POST", "/issues", {{"title", title}, {"body", body}, {"labels", labels}});
+  return {j.value("number", 0), str(j, "title"), str(j, "body"), str(j, "html_url"),
+          str(j, "state")};
+}
+
+void GithubForge::editIssue(int number, const std::string& title, const std::string& body) {
+  call("PATCH", "/issues/" + std::to_string(number), {{"title", title}, {"body", body}});
+}
+
 }  // namespace ddd::forges

@@ -57,6 +57,11 @@ class GithubForge : public Forge {
   void addLabels(int number, const std::vector<std::string>& labels) override;
   void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
 
+  std::vector<Issue> issuesWithLabel(const std::string& label) override;
+  Issue createIssue(const std::string& title, const std::string& body,
+                    const std::vector<std::string>& labels) override;
+  void editIssue(int number, const std::string& title, const std::string& body) override;
+
   // One API call: `path` relative to the repository ("/pulls") or absolute ("/user");
   // returns the parsed body (null for 204). Throws ForgeError for non-2xx answers.
   nlohmann::json call(const std::string& method, const std::string& path,

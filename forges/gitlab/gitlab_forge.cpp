@@ -279,4 +279,24 @@ void GitlabForge::requestReviewers(int number, const std::vector<std::string>& r
     call("PUT", "/merge_requests/" + std::to_string(number), {{"reviewer_ids", ids}});
 }
 
+std::vector<Issue> GitlabForge::issuesWithLabel(const std::string& label) {
+  std::vector<Issue> out;
+  for (const auto& j : getAll("/issues?state=opened&per_page=100&labels=" + encode(label))) {
+    out.push_back(
+        {j.value("iid", 0), str(j, "title"), str(j, "description"), str(j, "web_url"), "open"});
+  }
+  return out;
+}
+
+Issue GitlabForge::createIssue(const std::string& title, const std::string& body,
+                               const std::vector<std::string>& labels) {
+  const auto j = call("POST", "/issues",
+                      {{"title", title}, {"description", body}, {"labels", commaJoined(labels)}});
+  return {j.value("iid", 0), str(j, "title"), str(j, "description"), str(j, "web_url"), "open"};
+}
+
+void GitlabForge::editIssue(int number, const std::string& title, const std::string& body) {
+  call("PUT", "/issues/" + std::to_string(number), {{"title", title}, {"description", body}});
+}
+
 }  // namespace ddd::forges

@@ -46,6 +46,11 @@ class GitlabForge : public Forge {
   void addLabels(int number, const std::vector<std::string>& labels) override;
   void requestReviewers(int number, const std::vector<std::string>& reviewers) override;
 
+  std::vector<Issue> issuesWithLabel(const std::string& label) override;
+  Issue createIssue(const std::string& title, const std::string& body,
+                    const std::vector<std::string>& labels) override;
+  void editIssue(int number, const std::string& title, const std::string& body) override;
+
   // The project path or id as a URL path segment ("group%2Fsub%2Fproject").
   std::string projectSegment() const;
   nlohmann::json call(const std::string& method, const std::string& path,

@@ -108,6 +108,11 @@ std::map<std::string, std::string> FakeGithub::statuses(const std::string& sha) 
   return it == statuses_.end() ? std::map<std::string, std::string>{} : it->second;
 }
 
+std::map<int, nlohmann::json> FakeGithub::issues() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return issues_;
+}
+
 bool FakeGithub::autoMergeEnabled(int number) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return autoMerge_.count(number) > 0;
@@ -256,6 +261,39 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     for (const auto& l : body["labels"])
       p->data["labels"].push_back({{"name", l}, {"id", nextId_++}});
     return json(200, p->data["labels"]);
+  }
+  if (op == "issues/list-for-repo") {
+    std::vector<nlohmann::json> items;
+    const std::string label = m.queryParams.count("labels") ? m.queryParams.at("labels") : "";
+    for (const auto& [n, issue] : issues_) {
+      if (issue["state"] != "open") continue;
+      bool has = label.empty();
+      for (const auto& l : issue["labels"]) has = has || l["name"] == label;
+      if (has) items.push_back(issue);
+    }
+    return paged(items);
+  }
+  if (op == "issues/create") {
+    nlohmann::json issue = spec.exampleResponse("issues/create", 201);
+    const int n = nextNumber_++;
+    issue["number"] = n;
+    issue["title"] = body["title"];
+    issue["body"] = body.value("body", "");
+    issue["state"] = "open";
+    issue.erase("pull_request");
+    issue["labels"] = nlohmann::json::array();
+    for (const auto& l : body.value("labels", nlohmann::json::array()))
+      issue["labels"].push_back({{"name", l}});
+    issues_[n] = issue;
+    return json(201, issue);
+  }
+  if (op == "issues/update") {
+    auto it = issues_.find(std::stoi(m.pathParams.at("issue_number")));
+    if (it == issues_.end()) return error(404, "Not Found");
+    for (const char* k : {"title", "body", "state"}) {
+      if (body.contains(k)) it->second[k] = body[k];
+    }
+    return json(200, it->second);
   }
   if (op == "apps/create-from-manifest") {
     nlohmann::json app = spec.exampleResponse("apps/create-from-manifest", 201);

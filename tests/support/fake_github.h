@@ -51,6 +51,7 @@ class FakeGithub {
   std::map<std::string, std::string> statuses(const std::string& sha) const;  // context -> state
   bool autoMergeEnabled(int number) const;
   bool autoMergeAllowed = true;  // the repository setting
+  std::map<int, nlohmann::json> issues() const;
 
  private:
   FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
@@ -63,6 +64,7 @@ class FakeGithub {
   std::map<std::string, std::vector<nlohmann::json>> checkRuns_;        // sha -> runs
   std::map<int, std::vector<nlohmann::json>> reviews_;
   std::set<int> autoMerge_;
+  std::map<int, nlohmann::json> issues_;
   int nextNumber_ = 1;
   int nextId_ = 1000;
   std::vector<std::string> violations_, calls_;
