@@ -15,6 +15,12 @@ bool isBlank(char c) {
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
 bool isX(char c) { return c == 'x' || c == 'X' || c == '*'; }
 
+std::string_view trimBlanks(std::string_view s) {
+  while (!s.empty() && isBlank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && isBlank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
 SemVer requireSemVer(std::string_view text, std::string_view scheme) {
   auto v = parseSemVer(text);
   if (!v) {
@@ -268,53 +274,128 @@ class NpmVersioning final : public Versioning {
   }
 };
 
-// SemVer versions with an optional "v"; a "range" is one version.
+// SemVer versions with an optional "v", and the "v4" / "v4.1" shorthands tags use (a
+// GitHub Action's floating major tag): a shorthand reads as 4.0.0 / 4.1.0 when ordering,
+// and as a "range" it admits the versions that share its written components.
+struct ShortSemVer {
+  SemVer version;
+  int precision = 3;  // components written
+};
+
+std::optional<ShortSemVer> parseShortSemVer(std::string_view text) {
+  if (auto full = parseSemVer(text)) return ShortSemVer{std::move(*full), 3};
+  text = trimBlanks(text);
+  if (!text.empty() && text.front() == 'v') text.remove_prefix(1);
+  ShortSemVer out;
+  uint64_t* parts[] = {&out.version.major, &out.version.minor};
+  int n = 0;
+  size_t at = 0;
+  while (n < 2) {
+    const size_t start = at;
+    uint64_t value = 0;
+    while (at < text.size() && isDigit(text[at]) && at - start < 16) {
+      value = value * 10 + static_cast<uint64_t>(text[at] - '0');
+      ++at;
+    }
+    if (at == start || (at - start > 1 && text[start] == '0') || value > 9007199254740991ull) {
+      return std::nullopt;
+    }
+    *parts[n++] = value;
+    if (at == text.size()) break;
+    if (text[at] != '.') return std::nullopt;
+    ++at;
+  }
+  if (at != text.size()) return std::nullopt;
+  out.precision = n;
+  return out;
+}
+
+std::optional<SemVer> parseCoerced(std::string_view text) {
+  auto v = parseShortSemVer(text);
+  if (!v) return std::nullopt;
+  return std::move(v->version);
+}
+
+SemVer requireCoerced(std::string_view text) {
+  auto v = parseCoerced(text);
+  if (!v) {
+    throw VersioningError(
+        quoteForError(text) +
+        " is not a semver version (expected [v]MAJOR[.MINOR[.PATCH[-PRE][+BUILD]]])");
+  }
+  return *v;
+}
+
 class SemVerVersioning final : public Versioning {
  public:
   std::string_view name() const override { return "semver"; }
-  bool isVersion(std::string_view text) const override { return parseSemVer(text).has_value(); }
+  bool isVersion(std::string_view text) const override {
+    return parseShortSemVer(text).has_value();
+  }
   bool isValid(std::string_view text) const override { return isVersion(text); }
   std::optional<std::string> canonical(std::string_view version) const override {
-    auto v = parseSemVer(version);
+    auto v = parseCoerced(version);
     if (!v) return std::nullopt;
     return v->toString();
   }
   int compare(std::string_view a, std::string_view b) const override {
-    return compareSemVer(requireSemVer(a, name()), requireSemVer(b, name()));
+    return compareSemVer(requireCoerced(a), requireCoerced(b));
   }
   bool isStable(std::string_view version) const override {
-    auto v = parseSemVer(version);
+    auto v = parseCoerced(version);
     return v && !v->isPrerelease();
   }
   std::vector<std::string> sorted(std::vector<std::string> versions) const override {
-    return sortParsed(std::move(versions), parseSemVer, compareSemVer);
+    return sortParsed(std::move(versions), parseCoerced, compareSemVer);
   }
   bool matches(std::string_view version, std::string_view range) const override {
-    auto v = parseSemVer(version), r = parseSemVer(range);
-    return v && r && compareSemVer(*v, *r) == 0;
+    auto v = parseCoerced(version);
+    auto r = parseShortSemVer(range);
+    if (!v || !r) return false;
+    if (r->precision == 3) return compareSemVer(*v, r->version) == 0;
+    return v->major == r->version.major && (r->precision < 2 || v->minor == r->version.minor);
   }
   std::optional<std::string> maxSatisfying(const std::vector<std::string>& versions,
                                            std::string_view range) const override {
-    for (const auto& v : versions) {
-      if (matches(v, range)) return v;
-    }
-    return std::nullopt;
+    return extreme(versions, range, 1);
   }
   std::optional<std::string> minSatisfying(const std::vector<std::string>& versions,
                                            std::string_view range) const override {
-    return maxSatisfying(versions, range);
+    return extreme(versions, range, -1);
   }
   UpdateType updateType(std::string_view from, std::string_view to) const override {
-    return semverUpdateType(requireSemVer(from, name()), requireSemVer(to, name()));
+    return semverUpdateType(requireCoerced(from), requireCoerced(to));
   }
+  // The new version written as the current one is: with its "v" and its precision
+  // ("v4" -> "v5", "v4.1" -> "v5.0", "4.1.0" -> "5.0.2").
   std::optional<std::string> newRange(std::string_view currentRange, std::string_view,
                                       std::string_view newVersion, RangeStrategy) const override {
-    auto target = parseSemVer(newVersion);
+    auto target = parseCoerced(newVersion);
     if (!target) return std::nullopt;
-    // Keep the "v" the current value is written with.
-    const bool v = !currentRange.empty() && currentRange.front() == 'v';
-    std::string out = v ? "v" : "";
-    return out.append(target->toString());
+    auto current = parseShortSemVer(currentRange);
+    const int precision = current ? current->precision : 3;
+    std::string out;
+    if (current && trimBlanks(currentRange).substr(0, 1) == "v") out += 'v';
+    TargetVersion t = targetOf(*target);
+    out += formatAt(t, static_cast<size_t>(precision));
+    return out;
+  }
+
+ private:
+  std::optional<std::string> extreme(const std::vector<std::string>& versions,
+                                     std::string_view range, int sign) const {
+    std::optional<SemVer> best;
+    const std::string* bestText = nullptr;
+    for (const auto& text : versions) {
+      if (!matches(text, range)) continue;
+      auto v = parseCoerced(text);
+      if (!best || compareSemVer(*v, *best) * sign > 0) {
+        best = std::move(v);
+        bestText = &text;
+      }
+    }
+    if (!bestText) return std::nullopt;
+    return *bestText;
   }
 };
 

@@ -4,9 +4,9 @@
 // every method is const and thread-safe. Versions and ranges are passed as written in
 // manifests; nothing here touches the network or the file system.
 //
-// Schemes: "npm" (SemVer 2.0.0 + node-semver ranges), "semver" (SemVer versions only,
-// optional "v"), "pep440" (packaging's Version and SpecifierSet), "go" (module versions,
-// +incompatible, pseudo-versions), "cargo" (SemVer + Cargo requirements), "docker"
+// Schemes: "npm" (SemVer 2.0.0 + node-semver ranges), "semver" (SemVer versions, optional "v",
+// "v4"/"v4.1" shorthand tags), "pep440" (packaging's Version and SpecifierSet), "go" (module
+// versions, +incompatible, pseudo-versions), "cargo" (SemVer + Cargo requirements), "docker"
 // (numeric image tags with a prefix and a variant suffix).
 //
 // Errors: predicates (isVersion, isValid, matches, ...) never throw and answer false for

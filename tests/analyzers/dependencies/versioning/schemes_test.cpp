@@ -103,6 +103,27 @@ TEST(RangeStrategies, RewriteOnlyWhatTheyMust) {
   }
 }
 
+TEST(SemVerScheme, ShorthandTagsKeepTheirPrecision) {
+  const auto& semver = scheme("semver");
+  for (const char* ok : {"v4", "4", "v4.1", "v4.1.0", "4.1.0-rc.1+b"}) {
+    EXPECT_TRUE(semver.isVersion(ok)) << ok;
+  }
+  for (const char* bad : {"v", "v04", "v4.", "v4.1.0.1", "v4-rc", "latest", "main"}) {
+    EXPECT_FALSE(semver.isVersion(bad)) << bad;
+  }
+  EXPECT_EQ(semver.compare("v4", "4.0.0"), 0);
+  EXPECT_LT(semver.compare("v4", "v4.1"), 0);
+  EXPECT_TRUE(semver.matches("v4.3.1", "v4"));
+  EXPECT_FALSE(semver.matches("v5.0.0", "v4"));
+  EXPECT_EQ(semver.maxSatisfying({"v4.0.0", "v4.3.1", "v5.0.0"}, "v4").value_or(""), "v4.3.1");
+  EXPECT_EQ(semver.newRange("v4", "", "v5.1.0", RangeStrategy::Bump).value_or(""), "v5");
+  EXPECT_EQ(semver.newRange("v4.1", "", "v5.1.0", RangeStrategy::Bump).value_or(""), "v5.1");
+  EXPECT_EQ(semver.updateType("v4", "v5.0.0"), UpdateType::Major);
+  // Found by fuzzing: a prefix is kept only from a value that is a version.
+  EXPECT_FALSE(semver.isVersion("V1"));
+  EXPECT_EQ(semver.newRange("V\xcd", "", "1.0.0", RangeStrategy::Bump).value_or(""), "1.0.0");
+}
+
 TEST(CargoVersioning, RequirementsAsTheSemverCrateReadsThem) {
   const auto& cargo = scheme("cargo");
   const std::tuple<const char*, const char*, bool> table[] = {
