@@ -53,7 +53,8 @@ std::string_view toString(UpdateType t);  // "none", "patch", "minor", "major", 
 //           explicit ceilings, or (implied ceilings: ^ ~ ~= x-ranges) npm appends
 //           " || <bumped last set>" and Cargo/PEP 440 rewrite the clause to ">=floor, <ceiling".
 // A range that is one exact version is replaced by the new version under every strategy.
-// Schemes without ranges (go, docker, semver) always answer the new version.
+// Schemes without ranges answer the new version (go, docker), semver as the current value
+// is written ("v4" -> "v5").
 enum class RangeStrategy { Bump, Replace, Pin, Widen };
 std::optional<RangeStrategy> parseRangeStrategy(std::string_view name);  // "bump", ...
 
