@@ -11,7 +11,7 @@
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/registry_settings.h"
 #include "analyzers/dependencies/managers/manager.h"
-#include "analyzers/dependencies/versioning/semver.h"
+#include "analyzers/dependencies/versioning/versioning.h"
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -40,6 +40,7 @@ struct Evaluated {
   bool libyearKnown = false;
   int versionsBehind = 0;
   bool deprecated = false;
+  bool yanked = false;
   std::string deprecationMessage;
   bool tooYoung = false;  // a newer version exists but is younger than the minimum age
 };
@@ -99,81 +100,22 @@ std::map<std::string, std::string> lockedVersions(const std::string& text) {
   return out;
 }
 
-// The leading operator and the number of version components of a simple range
-// ("^4.17", "~1.2.3", ">=2", "1.2.3"); nullopt for anything else.
-struct SimpleRange {
-  std::string op;
-  int components = 3;
-  bool xrange = false;  // "1.x", "1.2.x"
-};
-std::optional<SimpleRange> simpleRange(std::string_view v) {
-  SimpleRange r;
+// The leading number of a version ("4.17.21" -> 4, "v2.3.0" -> 2, "3.11-slim" -> 3).
+uint64_t majorOf(std::string_view v) {
   size_t i = 0;
-  if (v.substr(0, 2) == ">=") {
-    r.op = ">=";
-    i = 2;
-  } else if (!v.empty() && (v[0] == '^' || v[0] == '~' || v[0] == '=')) {
-    r.op = std::string(1, v[0]);
-    i = 1;
+  while (i < v.size() && !std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
+  uint64_t n = 0;
+  for (; i < v.size() && std::isdigit(static_cast<unsigned char>(v[i])) && n < (1ull << 50); ++i) {
+    n = n * 10 + static_cast<uint64_t>(v[i] - '0');
   }
-  std::string_view rest = v.substr(i);
-  if (rest.empty() || !std::isdigit(static_cast<unsigned char>(rest[0]))) return std::nullopt;
-  if (rest.find_first_of(" |<>") != std::string_view::npos) return std::nullopt;
-  r.components = 1 + static_cast<int>(std::count(rest.begin(), rest.end(), '.'));
-  if (rest.find('-') != std::string_view::npos || rest.find('+') != std::string_view::npos)
-    r.components = 3;
-  r.xrange = rest.back() == 'x' || rest.back() == 'X' || rest.back() == '*';
-  return r;
+  return n;
 }
 
-std::string format(const SemVer& v, int components) {
-  if (components >= 3) return v.toString();
-  if (components == 2) return std::to_string(v.major) + "." + std::to_string(v.minor);
-  return std::to_string(v.major);
-}
-
-// The new value of `current` that admits `target`, per strategy; nullopt when nothing
-// should change (or the range is too complex to rewrite safely: `problem` says so).
-std::optional<std::string> newNpmValue(const std::string& current, const NpmRange& range,
-                                       const SemVer& target, const std::string& strategy,
-                                       std::string& problem) {
-  const bool satisfied = range.satisfiedBy(target);
-  if (strategy == "pin") {
-    const std::string pinned = target.toString();
-    return pinned == current ? std::nullopt : std::optional<std::string>(pinned);
-  }
-  if ((strategy == "replace" || strategy == "widen") && satisfied) return std::nullopt;
-  auto simple = simpleRange(current);
-  if (strategy == "widen") {
-    return current + " || ^" + target.toString();
-  }
-  if (!simple) {
-    if (satisfied) return std::nullopt;
-    problem = "the range \"" + current +
-              "\" is too complex to rewrite; set rangeStrategy \"widen\" or \"pin\"";
-    return std::nullopt;
-  }
-  std::string value;
-  if (simple->xrange) {
-    value = simple->components == 2
-                ? std::to_string(target.major) + ".x"
-                : std::to_string(target.major) + "." + std::to_string(target.minor) + ".x";
-    if (simple->components == 1) value = "*";
-  } else {
-    value = simple->op + format(target, simple->components);
-  }
-  if (value == current) return std::nullopt;
-  if (strategy == "bump" && satisfied && !simple->xrange) {
-    // Bumping a range that already admits the target raises its floor.
-    return value;
-  }
-  return value;
-}
-
-std::string updateTypeOf(const SemVer& from, const SemVer& to) {
-  if (to.major != from.major) return "major";
-  if (to.minor != from.minor) return "minor";
-  return "patch";
+// The ecosystem a datasource serves, for branch names and policy facts.
+std::string ecosystemOf(const std::string& datasource) {
+  if (datasource == "crate") return "cargo";
+  if (datasource == "github-tags") return "github-actions";
+  return datasource;
 }
 
 int rankOf(const std::string& updateType) {
@@ -192,81 +134,85 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
   Evaluated e;
   e.found = &f;
   e.info = &info;
-  auto range = NpmRange::parse(f.dep.currentValue);
-  if (!range) {
-    e.problem = "\"" + f.dep.currentValue + "\" is not a valid npm range";
+  const Versioning* scheme = findVersioning(f.dep.versioning);
+  if (!scheme) {
+    e.problem = "no versioning scheme \"" + f.dep.versioning + "\"";
     return e;
   }
-  std::vector<std::pair<SemVer, const Release*>> versions;
-  for (const auto& r : info.releases) {
-    if (auto v = parseSemVer(r.version)) versions.emplace_back(*v, &r);
+  const std::string& range = f.dep.currentValue;
+  if (!scheme->isValid(range)) {
+    e.problem =
+        "\"" + range + "\" is not a valid " + std::string(scheme->name()) + " range or version";
+    return e;
   }
-  std::sort(versions.begin(), versions.end(),
-            [](const auto& a, const auto& b) { return compareSemVer(a.first, b.first) < 0; });
-  auto dateOfVersion = [&](const SemVer& v) -> std::optional<std::time_t> {
-    for (const auto& [sv, r] : versions) {
-      if (compareSemVer(sv, v) == 0) return r->released;
-    }
-    return std::nullopt;
+  // The registry's versions this scheme reads, in order, with their release records.
+  std::map<std::string, const Release*> byVersion;
+  std::vector<std::string> all;
+  for (const auto& r : info.releases) {
+    if (!scheme->isVersion(r.version)) continue;
+    if (byVersion.emplace(r.version, &r).second) all.push_back(r.version);
+  }
+  all = scheme->sorted(std::move(all));
+  std::vector<std::string> stable;
+  for (const auto& v : all) {
+    if (scheme->isStable(v)) stable.push_back(v);
+  }
+  auto releaseOf = [&](const std::string& v) -> const Release* {
+    auto it = byVersion.find(v);
+    return it == byVersion.end() ? nullptr : it->second;
   };
   // The newest version: the "latest" dist-tag, else the highest stable one.
-  std::optional<SemVer> latest;
-  if (auto tag = info.tags.find("latest"); tag != info.tags.end())
-    latest = parseSemVer(tag->second);
-  if (!latest) {
-    for (const auto& [v, r] : versions) {
-      if (!v.isPrerelease()) latest = v;
-    }
+  std::string latest;
+  if (auto tag = info.tags.find("latest");
+      tag != info.tags.end() && scheme->isVersion(tag->second)) {
+    latest = tag->second;
+  } else if (!stable.empty()) {
+    latest = stable.back();
   }
-  // What is in use: the locked version, else the lowest version the range admits.
-  std::optional<SemVer> used =
-      f.lockedVersion.empty() ? std::nullopt : parseSemVer(f.lockedVersion);
-  if (!used) {
-    for (const auto& [v, r] : versions) {
-      if (range->satisfiedBy(v)) {
-        used = v;
-        break;
-      }
-    }
+  // What is in use: the locked version, else the lowest stable version the range admits.
+  std::string used;
+  if (!f.lockedVersion.empty() && scheme->isVersion(f.lockedVersion)) {
+    used = f.lockedVersion;
+  } else if (auto low = scheme->minSatisfying(stable, range)) {
+    used = *low;
+  } else if (scheme->isVersion(range)) {
+    used = range;
   }
-  if (!used) used = parseSemVer(f.dep.currentValue);
-  if (!latest || !used) {
-    e.problem = !latest ? "the registry lists no usable version"
-                        : "no published version matches \"" + f.dep.currentValue + "\"";
+  if (latest.empty() || used.empty()) {
+    e.problem = latest.empty() ? "the registry lists no usable version"
+                               : "no published version matches \"" + range + "\"";
     return e;
   }
-  e.used = used->toString();
-  e.latest = latest->toString();
-  e.usedDate = dateOfVersion(*used);
-  e.latestDate = dateOfVersion(*latest);
-  if (auto sat = maxSatisfying(
-          [&] {
-            std::vector<SemVer> vs;
-            for (const auto& [v, r] : versions) vs.push_back(v);
-            return vs;
-          }(),
-          *range)) {
-    e.latestSatisfying = sat->toString();
+  e.used = scheme->canonical(used).value_or(used);
+  e.latest = scheme->canonical(latest).value_or(latest);
+  if (const Release* r = releaseOf(used)) e.usedDate = r->released;
+  if (const Release* r = releaseOf(latest)) e.latestDate = r->released;
+  if (auto sat = scheme->maxSatisfying(all, range)) e.latestSatisfying = *sat;
+  if (const Release* r = releaseOf(used); r && (r->deprecated || r->yanked)) {
+    e.deprecated = r->deprecated;
+    e.yanked = r->yanked;
+    e.deprecationMessage = r->deprecated ? r->deprecationMessage : r->yankedReason;
   }
-  for (const auto& [v, r] : versions) {
-    if (compareSemVer(v, *used) == 0 && r->deprecated) {
-      e.deprecated = true;
-      e.deprecationMessage = r->deprecationMessage;
-    }
-    if (!v.isPrerelease() && compareSemVer(v, *used) > 0 && compareSemVer(v, *latest) <= 0)
+  for (const auto& v : stable) {
+    if (scheme->compare(v, used) > 0 && scheme->compare(v, latest) <= 0 &&
+        scheme->isCompatible(used, v)) {
       ++e.versionsBehind;
+    }
   }
   if (e.usedDate && e.latestDate && *e.latestDate > *e.usedDate) {
     e.libyear = static_cast<double>(*e.latestDate - *e.usedDate) / kSecondsPerYear;
   }
   e.libyearKnown = e.usedDate && e.latestDate;
-  // The proposal: the newest stable, not deprecated version up to "latest" that is old enough.
+  // The proposal: the newest stable, not deprecated or yanked, compatible version up to
+  // "latest" that is old enough.
   const std::time_t minAge = static_cast<std::time_t>(options.minimumReleaseAgeDays) * 86400;
-  std::optional<SemVer> target;
-  for (const auto& [v, r] : versions) {
-    if (v.isPrerelease() || r->deprecated || compareSemVer(v, *latest) > 0 ||
-        compareSemVer(v, *used) <= 0)
+  std::string target;
+  for (const auto& v : stable) {
+    const Release* r = releaseOf(v);
+    if (!r || r->deprecated || r->yanked || scheme->compare(v, latest) > 0 ||
+        scheme->compare(v, used) <= 0 || !scheme->isCompatible(used, v)) {
       continue;
+    }
     if (r->released && now - *r->released < minAge) {
       e.tooYoung = true;
       continue;
@@ -274,14 +220,16 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
     target = v;
     e.targetDate = r->released;
   }
-  if (!target) return e;
-  e.target = target->toString();
-  e.updateType = updateTypeOf(*used, *target);
-  std::string problem;
-  if (auto nv = newNpmValue(f.dep.currentValue, *range, *target, options.rangeStrategy, problem)) {
-    e.newValue = *nv;
+  if (target.empty()) return e;
+  e.target = scheme->canonical(target).value_or(target);
+  e.updateType = std::string(toString(scheme->updateType(used, target)));
+  const auto strategy = parseRangeStrategy(options.rangeStrategy).value_or(RangeStrategy::Bump);
+  if (auto nv = scheme->newRange(range, used, target, strategy)) {
+    if (*nv != range) e.newValue = *nv;
+  } else {
+    e.problem = "the range \"" + range +
+                "\" can't be rewritten safely; set rangeStrategy \"widen\" or \"pin\"";
   }
-  if (!problem.empty()) e.problem = problem;
   return e;
 }
 
@@ -305,7 +253,7 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
                       {"versionsBehind", e.versionsBehind},
                       {"libyear", std::round(e.libyear * 100) / 100},
                       {"deprecated", e.deprecated},
-                      {"yanked", false}};
+                      {"yanked", e.yanked}};
   if (e.usedDate) j["releasedUsed"] = dateOf(*e.usedDate);
   if (e.latestDate) j["releasedLatest"] = dateOf(*e.latestDate);
   if (e.usedDate)
@@ -350,10 +298,11 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
     }
     o.minimumReleaseAgeDays = v.get<int>();
   }
-    if (section.contains("lookupConcurrency")) {
+  if (section.contains("lookupConcurrency")) {
     const auto& v = section["lookupConcurrency"];
     if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 32) {
-      throw std::invalid_argument("dependencies.lookupConcurrency must be a whole number from 1 to 32");
+      throw std::invalid_argument(
+          "dependencies.lookupConcurrency must be a whole number from 1 to 32");
     }
     o.lookupConcurrency = v.get<int>();
   }
@@ -548,11 +497,12 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                       (e.deprecationMessage.empty() ? std::string() : ": " + e.deprecationMessage));
       x->properties = inventory.back();
     }
-    if (!e.latest.empty() && e.latest != e.used && parseSemVer(e.latest) && parseSemVer(e.used) &&
-        compareSemVer(*parseSemVer(e.latest), *parseSemVer(e.used)) > 0) {
+    const Versioning* scheme = findVersioning(d.versioning);
+    if (!e.latest.empty() && !e.used.empty() && scheme && scheme->isVersion(e.latest) &&
+        scheme->isVersion(e.used) && scheme->compare(e.latest, e.used) > 0) {
       ++outdated;
       libyears += e.libyear;
-      const std::string type = updateTypeOf(*parseSemVer(e.used), *parseSemVer(e.latest));
+      const std::string type = std::string(toString(scheme->updateType(e.used, e.latest)));
       ++updatesByType[type];
       auto* x = finding(
           type == "major" ? "dependencies.major-available" : "dependencies.update-available",
@@ -574,20 +524,21 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   std::map<std::string, std::vector<const Evaluated*>> groups;
   for (const auto& e : evaluated) {
     if (e.newValue.empty() || e.newValue == e.found->dep.currentValue) continue;
-    const auto target = parseSemVer(e.target);
+    const uint64_t targetMajor = majorOf(e.target);
+    const std::string eco = ecosystemOf(e.found->dep.datasource);
     const std::string name = branchSafe(e.found->dep.packageName);
     std::string id;
     if (e.updateType == "major" || options.grouping == "dependency") {
-      id = "deps/npm-" + name + "-" + std::to_string(target->major) + ".x";
+      id = "deps/" + eco + "-" + name + "-" + std::to_string(targetMajor) + ".x";
     } else if (options.grouping == "monorepo" && e.info && !e.info->sourceUrl.empty()) {
-      id = "deps/npm-monorepo-" +
+      id = "deps/" + eco + "-monorepo-" +
            branchSafe(e.info->sourceUrl.substr(e.info->sourceUrl.rfind('/') + 1));
     } else if (options.grouping == "ecosystem") {
-      id = "deps/npm";
+      id = "deps/" + eco;
     } else if (options.grouping == "non-major") {
-      id = "deps/npm-non-major";
+      id = "deps/" + eco + "-non-major";
     } else {
-      id = "deps/npm-" + name + "-" + std::to_string(target->major) + ".x";
+      id = "deps/" + eco + "-" + name + "-" + std::to_string(targetMajor) + ".x";
     }
     groups[id].push_back(&e);
   }
