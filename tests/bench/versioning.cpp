@@ -6,7 +6,7 @@
 //   BM_NpmMaxSatisfying       maxSatisfying(all versions, range) per range
 //   BM_NpmCompareParsed       compareSemVer on parsed versions (sorting's inner loop)
 //   BM_Pep440MatchesStrings   the same shape for PEP 440 specifier sets
-// `bench_versioning --dump-cases FILE` writes the npm list as JSON and exits.
+// `bench_versioning --dump-cases FILE` writes both lists as JSON and exits.
 #include "analyzers/dependencies/versioning/versioning.h"
 
 #include <benchmark/benchmark.h>
@@ -118,23 +118,42 @@ void BM_NpmCompareParsed(benchmark::State& state) {
 }
 BENCHMARK(BM_NpmCompareParsed);
 
+const Cases& pep440Cases() {
+  static const Cases cases = [] {
+    Cases c;
+    std::mt19937 rng(440);
+    auto n = [&](int max) { return std::to_string(rng() % max); };
+    for (int i = 0; i < 10000; ++i) {
+      std::string v = n(20);
+      v += '.';
+      v += n(30);
+      v += '.';
+      v += n(40);
+      if (rng() % 6 == 0) v += rng() % 2 ? "rc1" : ".post2";
+      c.versions.push_back(v);
+    }
+    static const char* ops[] = {"~=", ">=", "<", "==", "!="};
+    for (int i = 0; i < 1000; ++i) {
+      std::string spec = ops[rng() % 5];
+      spec += n(20);
+      spec += '.';
+      spec += n(30);
+      spec += ",<";
+      spec += n(20);
+      c.ranges.push_back(spec);
+    }
+    return c;
+  }();
+  return cases;
+}
+
 void BM_Pep440MatchesStrings(benchmark::State& state) {
-  std::mt19937 rng(440);
-  auto n = [&](int max) { return std::to_string(rng() % max); };
-  std::vector<std::string> versions, specs;
-  for (int i = 0; i < 10000; ++i) {
-    std::string v = n(20) + "." + n(30) + "." + n(40);
-    if (rng() % 6 == 0) v += rng() % 2 ? "rc1" : ".post2";
-    versions.push_back(v);
-  }
-  static const char* ops[] = {"~=", ">=", "<", "==", "!="};
-  for (int i = 0; i < 1000; ++i) {
-    specs.push_back(std::string(ops[rng() % 5]) + n(20) + "." + n(30) + ",<" + n(20));
-  }
+  const auto& c = pep440Cases();
   const Versioning& pep440 = *findVersioning("pep440");
   size_t i = 0, matched = 0;
   for (auto _ : state) {
-    matched += pep440.matches(versions[(i * 7919) % versions.size()], specs[i % specs.size()]);
+    matched +=
+        pep440.matches(c.versions[(i * 7919) % c.versions.size()], c.ranges[i % c.ranges.size()]);
     ++i;
   }
   benchmark::DoNotOptimize(matched);
@@ -147,7 +166,13 @@ BENCHMARK(BM_Pep440MatchesStrings);
 int main(int argc, char** argv) {
   if (argc == 3 && std::strcmp(argv[1], "--dump-cases") == 0) {
     const auto& c = npmCases();
-    std::ofstream(argv[2]) << nlohmann::json{{"versions", c.versions}, {"ranges", c.ranges}}.dump();
+    const auto& p = pep440Cases();
+    std::ofstream(argv[2]) << nlohmann::json{
+        {"versions", c.versions},
+        {"ranges", c.ranges},
+        {"pep440_versions", p.versions},
+        {"pep440_specs",
+         p.ranges}}.dump();
     return 0;
   }
   benchmark::Initialize(&argc, argv);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# npm range matching: ddd's versioning (bench_versioning) vs Debian's node-semver on the
-# same generated list (10,000 versions x 1,000 ranges), measured in this one run.
-# Prints both throughputs and the ratio ddd/node (above 1: ddd is faster).
+# Range matching: ddd's versioning (bench_versioning) vs Debian's node-semver (npm ranges)
+# and python3-packaging (PEP 440 specifier sets) on the same generated lists (10,000
+# versions x 1,000 ranges each), measured in this one run. Prints the throughputs and the
+# ratios ddd/reference (above 1: ddd is faster).
 #
 #   tests/bench/versioning_vs_node.sh
 #
@@ -17,6 +18,7 @@ die() { echo "versioning_vs_node: error: $*" >&2; exit 1; }
 [[ -x "$bench" ]] || die "$bench not built: cmake --build $build_dir --target bench_versioning"
 command -v node >/dev/null || die "node not found: run deploy/setup.sh"
 [[ -f /usr/share/nodejs/semver/package.json ]] || die "Debian's node-semver is missing: run deploy/setup.sh"
+/usr/bin/python3 -c 'import packaging.specifiers' 2>/dev/null || die "python3-packaging is missing: run deploy/setup.sh"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -51,15 +53,34 @@ const maxSat = measure(k => {
 console.log(JSON.stringify({satisfies, maxSatisfyingVersions: maxSat, matched}));
 JS
 node_out="$(NODE_PATH=/usr/share/nodejs node "$work/node_bench.js" "$work/cases.json")"
-"$bench" --benchmark_filter='BM_NpmMatchesStrings|BM_NpmMaxSatisfying' --benchmark_format=json \
+py_out="$(/usr/bin/python3 - "$work/cases.json" <<'PY'
+import json, sys, time
+from packaging.specifiers import SpecifierSet
+c = json.load(open(sys.argv[1]))
+vs, specs = c["pep440_versions"], c["pep440_specs"]
+def loop(k, state=[0]):
+    i = state[0]
+    for _ in range(k):
+        SpecifierSet(specs[i % len(specs)]).contains(vs[(i * 7919) % len(vs)])
+        i += 1
+    state[0] = i
+loop(20000)
+done, start = 0, time.perf_counter()
+while time.perf_counter() - start < 2:
+    loop(20000); done += 20000
+print(json.dumps({"contains": done / (time.perf_counter() - start)}))
+PY
+)"
+"$bench" --benchmark_filter='BM_NpmMatchesStrings|BM_NpmMaxSatisfying|BM_Pep440MatchesStrings' --benchmark_format=json \
   --benchmark_min_time=1 > "$work/ddd.json" 2>/dev/null
 
-python3 - "$work/ddd.json" "$node_out" <<'PY'
+python3 - "$work/ddd.json" "$node_out" "$py_out" <<'PY'
 import json, sys
 ddd = {b["name"]: b["items_per_second"] for b in json.load(open(sys.argv[1]))["benchmarks"]}
-node = json.loads(sys.argv[2])
-rows = [("satisfies(version, range) from text", ddd["BM_NpmMatchesStrings"], node["satisfies"]),
-        ("maxSatisfying, versions scanned", ddd["BM_NpmMaxSatisfying"], node["maxSatisfyingVersions"])]
-for name, ours, theirs in rows:
-    print(f"{name:40s} ddd {ours/1e6:8.2f} M/s   node-semver {theirs/1e6:8.2f} M/s   ratio {ours/theirs:5.1f}x")
+node, py = json.loads(sys.argv[2]), json.loads(sys.argv[3])
+rows = [("npm satisfies(version, range) from text", ddd["BM_NpmMatchesStrings"], "node-semver", node["satisfies"]),
+        ("npm maxSatisfying, versions scanned", ddd["BM_NpmMaxSatisfying"], "node-semver", node["maxSatisfyingVersions"]),
+        ("PEP 440 SpecifierSet(s).contains(v)", ddd["BM_Pep440MatchesStrings"], "packaging", py["contains"])]
+for name, ours, ref, theirs in rows:
+    print(f"{name:42s} ddd {ours/1e6:8.2f} M/s   {ref:11s} {theirs/1e6:8.3f} M/s   ratio {ours/theirs:6.1f}x")
 PY
