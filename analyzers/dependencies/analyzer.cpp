@@ -545,6 +545,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   for (const auto& [id, members] : groups) {
     ProposedChange c;
     c.id = id;
+    c.facts.ecosystem = ecosystemOf(members.front()->found->dep.datasource);
     std::map<std::string, std::vector<SpanReplacement>> perFile;
     std::map<std::string, std::vector<SpanEdit>> spansPerFile;
     std::set<std::string> packages, depTypes;
@@ -595,10 +596,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     const std::string first = *packages.begin();
     c.title = members.size() == 1
                   ? "Update " + first + " to " + members.front()->target
-                  : "Update " + std::to_string(members.size()) + " npm dependencies" +
-                        (maxType == "major" ? "" : " (non-major)");
+                  : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
+                        " dependencies" + (maxType == "major" ? "" : " (non-major)");
     c.facts.analyzer = "dependencies";
-    c.facts.ecosystem = "npm";
     c.facts.updateType = maxType;
     c.facts.dependencyType = depTypes.size() == 1 ? *depTypes.begin() : "prod";
     c.facts.packages.assign(packages.begin(), packages.end());

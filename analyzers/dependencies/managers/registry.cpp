@@ -6,9 +6,15 @@
 namespace ddd::analyzers::deps {
 
 const Manager& npmManager();
+const Manager& pipRequirementsManager();
+const Manager& goModManager();
+const Manager& dockerfileManager();
+const Manager& githubActionsManager();
 
 const std::vector<const Manager*>& managers() {
-  static const std::vector<const Manager*> table = {&npmManager()};
+  static const std::vector<const Manager*> table = {&npmManager(), &pipRequirementsManager(),
+                                                    &goModManager(), &dockerfileManager(),
+                                                    &githubActionsManager()};
   return table;
 }
 

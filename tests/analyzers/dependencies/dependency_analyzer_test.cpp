@@ -244,3 +244,50 @@ TEST(DependencyAnalyzer, NoRegistryConfiguredIsAClearFinding) {
 
 }  // namespace
 }  // namespace ddd::analyzers::deps
+
+namespace ddd::analyzers::deps {
+namespace {
+
+TEST(DependencyAnalyzer, PythonRequirementsAndActionsToo) {
+  RegistryTable registry;
+  RegistrySettings settings;
+  settings.setDefault("pypi", {"https://pypi.test"});
+  settings.setDefault("github-tags", {"https://gh.test"});
+  registry.bodies["https://pypi.test/pypi/django/json"] =
+      R"({"info": {"project_urls": {"Source": "https://github.com/django/django"}},
+    "releases": {"4.2.7": [{"upload_time_iso_8601": "2023-11-01T00:00:00Z", "yanked": false}],
+                 "4.2.8": [{"upload_time_iso_8601": "2023-12-04T00:00:00Z", "yanked": false}],
+                 "5.0": [{"upload_time_iso_8601": "2023-12-04T12:00:00Z", "yanked": false}],
+                 "5.0.1": [{"upload_time_iso_8601": "2024-01-02T00:00:00Z", "yanked": true}]}})";
+  registry.bodies["https://gh.test/repos/actions/checkout/releases?per_page=100"] =
+      R"([{"tag_name": "v5", "published_at": "2025-08-11T00:00:00Z"}, {"tag_name": "v4", "published_at": "2023-09-04T00:00:00Z"}])";
+  registry.bodies["https://gh.test/repos/actions/checkout/tags?per_page=100"] =
+      R"([{"name": "v5", "commit": {"sha": "08c6903cd8c0fde910a37f88322edcfb5dd907a8"}}, {"name": "v4", "commit": {"sha": "b4ffde65f46336ab88eb53be808477a3936bae11"}}])";
+  MemorySourceTree tree(std::map<std::string, std::string>{
+      {"requirements.txt", "Django==4.2.7\n"},
+      {".github/workflows/ci.yml",
+       "jobs:\n  b:\n    steps:\n      - uses: actions/checkout@v4\n"}});
+  AnalyzerContext ctx;
+  ctx.now = kNow;
+  ctx.registry = &registry;
+  ctx.registrySettings = &settings;
+  auto r = DependencyAnalyzer().run(tree, ctx);
+  std::vector<std::string> ids;
+  for (const auto& c : r.changes) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"deps/github-actions-actions-checkout-5.x",
+                                           "deps/pypi-django-5.x"}));
+  for (const auto& c : r.changes) {
+    if (c.id == "deps/pypi-django-5.x") {
+      EXPECT_EQ(*c.edits[0].newContent, "Django==5.0\n");  // 5.0.1 is yanked
+      EXPECT_EQ(c.facts.ecosystem, "pypi");
+      EXPECT_EQ(c.facts.updateType, "major");
+    } else {
+      EXPECT_EQ(*c.edits[0].newContent,
+                "jobs:\n  b:\n    steps:\n      - uses: actions/checkout@v5\n");
+      EXPECT_EQ(c.facts.ecosystem, "github-actions");
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deps

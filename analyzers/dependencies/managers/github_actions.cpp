@@ -1,0 +1,106 @@
+// The GitHub Actions manager: `uses: owner/repo[/path]@ref` in workflow files
+// (.github/workflows/*.yml|yaml) and composite actions (action.yml|yaml). Tags are
+// updated in place; local actions (./...), docker:// images and SHA pins are listed,
+// not rewritten (a SHA pin with a `# vX.Y.Z` comment keeps both for a person).
+#include <algorithm>
+#include <cctype>
+
+#include "analyzers/dependencies/managers/line_manifest.h"
+#include "analyzers/dependencies/managers/manager.h"
+
+namespace ddd::analyzers::deps {
+namespace {
+
+bool isSha(std::string_view s) {
+  return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isxdigit(static_cast<unsigned char>(c));
+         });
+}
+
+class GithubActionsManager : public Manager {
+ public:
+  std::string_view name() const override { return "github-actions"; }
+  bool handles(std::string_view path) const override {
+    const auto base = detail::baseName(path);
+    const bool yaml = (base.size() > 4 && base.substr(base.size() - 4) == ".yml") ||
+                      (base.size() > 5 && base.substr(base.size() - 5) == ".yaml");
+    return (yaml && path.rfind(".github/workflows/", 0) == 0 &&
+            path.find('/', 18) == std::string_view::npos) ||
+           base == "action.yml" || base == "action.yaml";
+  }
+  ExtractResult extract(std::string_view path, std::string_view content) const override {
+    if (content.find('\0') != std::string_view::npos)
+      throw ManifestError(std::string(path) + ": not a text file");
+    ExtractResult out;
+    for (const auto& line : detail::splitLines(content)) {
+      const std::string_view t = line.text;
+      size_t u = t.find("uses:");
+      if (u == std::string_view::npos) continue;
+      // `uses:` as a key: only blanks, "- " before it.
+      bool key = true;
+      for (size_t i = 0; i < u; ++i) key = key && (t[i] == ' ' || t[i] == '-' || t[i] == '\t');
+      if (!key) continue;
+      size_t i = u + 5;
+      while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i;
+      if (i < t.size() && (t[i] == '"' || t[i] == '\'')) ++i;
+      const size_t start = i;
+      while (i < t.size() && t[i] != ' ' && t[i] != '\t' && t[i] != '"' && t[i] != '\'' &&
+             t[i] != '#')
+        ++i;
+      const std::string_view value = t.substr(start, i - start);
+      Dependency d;
+      d.manager = "github-actions";
+      d.line = line.number;
+      d.depType = "action";
+      d.declarationSpan = {line.offset + start, value.size()};
+      if (value.rfind("./", 0) == 0 || value.rfind("docker://", 0) == 0) {
+        d.name = std::string(value);
+        d.skipReason = value[0] == '.' ? "local-path" : "docker-action";
+        out.deps.push_back(std::move(d));
+        continue;
+      }
+      const size_t at = value.find('@');
+      if (at == std::string_view::npos) {
+        d.name = std::string(value);
+        d.skipReason = "unversioned";
+        out.deps.push_back(std::move(d));
+        continue;
+      }
+      d.name = std::string(value.substr(0, at));
+      const size_t second = d.name.find('/', d.name.find('/') + 1);
+      d.packageName = second == std::string::npos ? d.name : d.name.substr(0, second);
+      d.datasource = "github-tags";
+      d.versioning = "docker";  // v4, v4.1.0: numeric tags with a "v" prefix, same precision
+      d.currentValue = std::string(value.substr(at + 1));
+      d.valueSpan = {line.offset + start + at + 1, d.currentValue.size()};
+      if (isSha(d.currentValue)) {
+        d.currentDigest = d.currentValue;
+        d.digestSpan = d.valueSpan;
+        const size_t hash = t.find('#', i);
+        if (hash != std::string_view::npos) {
+          size_t v = hash + 1;
+          while (v < t.size() && t[v] == ' ') ++v;
+          size_t ve = v;
+          while (ve < t.size() && t[ve] != ' ') ++ve;
+          d.commentVersion = std::string(t.substr(v, ve - v));
+          d.commentVersionSpan = Span{line.offset + v, ve - v};
+        }
+        d.skipReason = "sha-pinned";
+      }
+      out.deps.push_back(std::move(d));
+    }
+    return out;
+  }
+  std::optional<std::string> remove(std::string_view, const Dependency&) const override {
+    return std::nullopt;
+  }
+};
+
+}  // namespace
+
+const Manager& githubActionsManager() {
+  static const GithubActionsManager m;
+  return m;
+}
+
+}  // namespace ddd::analyzers::deps
