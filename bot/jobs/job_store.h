@@ -1,0 +1,73 @@
+#pragma once
+// The durable job queue (DESIGN.md "Durability"): a webhook is acknowledged only after
+// its job is committed here; workers claim jobs with a lease, at most one running job per
+// repository; a worker that dies leaves its lease to expire and the job runs again;
+// failures back off exponentially (with jitter) and end in a dead-letter state after
+// maxAttempts, keeping the last error. Chosen by URL: sqlite:///path (the embedded
+// default, WAL). One JobStore per thread.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace ddd::bot {
+
+struct Job {
+  int64_t id = 0;
+  std::string kind;       // "github.issue_comment", "ping", ...
+  std::string repo;       // the repository it concerns ("" for none)
+  std::string payload;    // JSON
+  std::string dedupeKey;  // unique: a delivery id, "repo|job|slot"
+  std::string state;      // queued | running | done | dead
+  int attempts = 0;
+  int64_t nextRunAt = 0;  // unix seconds
+  std::string leaseOwner;
+  int64_t leaseExpiresAt = 0;
+  std::string lastError;
+  int64_t createdAt = 0;
+};
+
+struct JobPolicy {
+  int maxAttempts = 5;
+  int64_t backoffBaseSeconds = 30;  // 30 s, 60 s, 120 s, ... (+ up to 25 % jitter)
+  int64_t backoffMaxSeconds = 3600;
+};
+
+class JobStore {
+ public:
+  virtual ~JobStore() = default;
+  // Stores a job unless one with the same dedupe key exists; true when stored now.
+  // Returns only after the job is committed.
+  virtual bool enqueue(const std::string& kind, const std::string& repo, const std::string& payload,
+                       const std::string& dedupeKey, int64_t runAt) = 0;
+  // The oldest due job whose repository has no running job (a running job whose lease
+  // expired counts as not running, and is claimable again), marked running for `owner`
+  // until now + leaseSeconds.
+  virtual std::optional<Job> claim(const std::string& owner, int64_t leaseSeconds, int64_t now) = 0;
+  // Extends the lease; false when the job is no longer this owner's (lease lost).
+  virtual bool renew(int64_t id, const std::string& owner, int64_t leaseSeconds, int64_t now) = 0;
+  virtual bool complete(int64_t id, const std::string& owner) = 0;
+  // Records the error; the job is queued again after the backoff, or dead after the last
+  // attempt.
+  virtual bool fail(int64_t id, const std::string& owner, const std::string& error,
+                    int64_t now) = 0;
+  virtual std::vector<Job> list(bool failedOnly, size_t limit) = 0;
+  // A dead (or queued) job runs again at once, attempts reset; false when unknown.
+  virtual bool retry(int64_t id, int64_t now) = 0;
+  virtual int64_t depth() = 0;   // queued + running
+  virtual bool reachable() = 0;  // for /readyz
+};
+
+class JobStoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// "sqlite:///var/lib/ddd/state.sqlite" or a plain path. Throws JobStoreError naming the
+// URL (credentials redacted) for an unknown scheme or an unopenable store.
+std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy = {});
+
+}  // namespace ddd::bot

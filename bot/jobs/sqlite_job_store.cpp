@@ -1,0 +1,219 @@
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <random>
+
+#include "bot/jobs/job_store.h"
+#include "forges/sqlite_db.h"
+
+namespace ddd::bot {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+
+class SqliteJobStore : public JobStore {
+ public:
+  SqliteJobStore(const std::filesystem::path& file, JobPolicy policy) : db_(file), policy_(policy) {
+    forges::Transaction tx(db_);
+    db_.exec(
+        "CREATE TABLE IF NOT EXISTS job_schema (version INTEGER NOT NULL);"
+        "INSERT INTO job_schema (version) SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM job_schema);");
+    auto st = db_.prepare("SELECT version FROM job_schema");
+    st.step();
+    const int version = static_cast<int>(st.integer(0));
+    if (version > kSchemaVersion) {
+      throw JobStoreError(file.string() + ": job tables at schema version " +
+                          std::to_string(version) +
+                          ", newer than this ddd understands; upgrade ddd");
+    }
+    if (version < 1) {
+      db_.exec(
+          "CREATE TABLE jobs ("
+          "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          "  kind TEXT NOT NULL, repo TEXT NOT NULL, payload TEXT NOT NULL,"
+          "  dedupe_key TEXT NOT NULL UNIQUE,"
+          "  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'dead')),"
+          "  attempts INTEGER NOT NULL DEFAULT 0, next_run_at INTEGER NOT NULL,"
+          "  lease_owner TEXT NOT NULL DEFAULT '', lease_expires_at INTEGER NOT NULL DEFAULT 0,"
+          "  last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL);"
+          "CREATE INDEX jobs_due ON jobs (state, next_run_at, id);"
+          "CREATE INDEX jobs_repo ON jobs (repo, state);");
+    }
+    db_.exec("UPDATE job_schema SET version = " + std::to_string(kSchemaVersion));
+    tx.commit();
+  }
+
+  bool enqueue(const std::string& kind, const std::string& repo, const std::string& payload,
+               const std::string& dedupeKey, int64_t runAt) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "INSERT OR IGNORE INTO jobs (kind, repo, payload, dedupe_key, state, next_run_at, "
+        "created_at) "
+        "VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)");
+    st.bind(1, kind).bind(2, repo).bind(3, payload).bind(4, dedupeKey).bind(5, runAt);
+    st.run();
+    const bool stored = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return stored;
+  }
+
+  std::optional<Job> claim(const std::string& owner, int64_t leaseSeconds, int64_t now) override {
+    forges::Transaction tx(db_);  // BEGIN IMMEDIATE: one claimer at a time
+    auto st = db_.prepare(
+        std::string("SELECT ") + kColumns +
+        " FROM jobs j WHERE ((j.state = 'queued' AND j.next_run_at <= ?1) OR "
+        "(j.state = 'running' AND j.lease_expires_at <= ?1)) "
+        "AND NOT EXISTS (SELECT 1 FROM jobs r WHERE r.repo = j.repo AND r.repo != '' AND "
+        "r.id != j.id AND r.state = 'running' AND r.lease_expires_at > ?1) "
+        "ORDER BY j.next_run_at, j.id LIMIT 1");
+    st.bind(1, now);
+    if (!st.step()) return std::nullopt;
+    Job job = read(st);
+    auto up = db_.prepare(
+        "UPDATE jobs SET state = 'running', lease_owner = ?2, lease_expires_at = ?3, attempts = "
+        "attempts + 1 "
+        "WHERE id = ?1");
+    up.bind(1, job.id).bind(2, owner).bind(3, now + leaseSeconds);
+    up.run();
+    tx.commit();
+    job.state = "running";
+    job.leaseOwner = owner;
+    job.leaseExpiresAt = now + leaseSeconds;
+    ++job.attempts;
+    return job;
+  }
+
+  bool renew(int64_t id, const std::string& owner, int64_t leaseSeconds, int64_t now) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "UPDATE jobs SET lease_expires_at = ?3 WHERE id = ?1 AND lease_owner = ?2 AND state = "
+        "'running'");
+    st.bind(1, id).bind(2, owner).bind(3, now + leaseSeconds);
+    st.run();
+    const bool ok = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return ok;
+  }
+
+  bool complete(int64_t id, const std::string& owner) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "UPDATE jobs SET state = 'done', lease_owner = '', last_error = '' "
+        "WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'");
+    st.bind(1, id).bind(2, owner);
+    st.run();
+    const bool ok = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return ok;
+  }
+
+  bool fail(int64_t id, const std::string& owner, const std::string& error, int64_t now) override {
+    forges::Transaction tx(db_);
+    auto get = db_.prepare(
+        "SELECT attempts FROM jobs WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'");
+    get.bind(1, id).bind(2, owner);
+    if (!get.step()) return false;
+    const int attempts = static_cast<int>(get.integer(0));
+    const bool dead = attempts >= policy_.maxAttempts;
+    int64_t delay = policy_.backoffBaseSeconds << std::min(attempts - 1, 20);
+    delay = std::min(delay, policy_.backoffMaxSeconds);
+    static thread_local std::mt19937_64 rng{std::random_device{}()};
+    delay += static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 4 + 1));
+    auto st = db_.prepare(
+        "UPDATE jobs SET state = ?3, next_run_at = ?4, lease_owner = '', last_error = ?2 WHERE id "
+        "= ?1");
+    st.bind(1, id)
+        .bind(2, error.substr(0, 4000))
+        .bind(3, dead ? "dead" : "queued")
+        .bind(4, now + delay);
+    st.run();
+    tx.commit();
+    return true;
+  }
+
+  std::vector<Job> list(bool failedOnly, size_t limit) override {
+    auto st = db_.prepare(std::string("SELECT ") + kColumns + " FROM jobs " +
+                          (failedOnly ? "WHERE state = 'dead' OR last_error != '' " : "") +
+                          "ORDER BY id DESC LIMIT ?1");
+    st.bind(1, static_cast<int64_t>(limit));
+    std::vector<Job> out;
+    while (st.step()) out.push_back(read(st));
+    return out;
+  }
+
+  bool retry(int64_t id, int64_t now) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = ?2, lease_owner = '' "
+        "WHERE id = ?1 AND state IN ('dead', 'queued')");
+    st.bind(1, id).bind(2, now);
+    st.run();
+    const bool ok = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return ok;
+  }
+
+  int64_t depth() override {
+    auto st = db_.prepare("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')");
+    st.step();
+    return st.integer(0);
+  }
+
+  bool reachable() override {
+    try {
+      auto st = db_.prepare("SELECT 1");
+      return st.step();
+    } catch (const std::exception&) {
+      return false;
+    }
+  }
+
+ private:
+  static constexpr const char* kColumns =
+      "id, kind, repo, payload, dedupe_key, state, attempts, next_run_at, lease_owner, "
+      "lease_expires_at, "
+      "last_error, created_at";
+  static Job read(const forges::Statement& st) {
+    Job j;
+    j.id = st.integer(0);
+    j.kind = st.text(1);
+    j.repo = st.text(2);
+    j.payload = st.text(3);
+    j.dedupeKey = st.text(4);
+    j.state = st.text(5);
+    j.attempts = static_cast<int>(st.integer(6));
+    j.nextRunAt = st.integer(7);
+    j.leaseOwner = st.text(8);
+    j.leaseExpiresAt = st.integer(9);
+    j.lastError = st.text(10);
+    j.createdAt = st.integer(11);
+    return j;
+  }
+
+  forges::SqliteDb db_;
+  JobPolicy policy_;
+};
+
+}  // namespace
+
+std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy) {
+  std::string path = url;
+  if (url.rfind("sqlite://", 0) == 0) {
+    path = url.substr(9);
+  } else if (url.find("://") != std::string::npos) {
+    const std::string scheme = url.substr(0, url.find("://"));
+    throw JobStoreError(
+        "unsupported state store \"" + scheme +
+        "://...\": use sqlite:///path (PostgreSQL support is not built into this ddd yet)");
+  }
+  if (path.empty()) throw JobStoreError("empty state store path in \"" + url + "\"");
+  const std::filesystem::path file(path);
+  if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
+  try {
+    return std::make_unique<SqliteJobStore>(file, policy);
+  } catch (const forges::SqliteError& e) {
+    throw JobStoreError(std::string("cannot open the state store ") + path + ": " + e.what());
+  }
+}
+
+}  // namespace ddd::bot

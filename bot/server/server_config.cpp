@@ -1,0 +1,140 @@
+#include "bot/server/server_config.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace ddd::bot {
+namespace {
+
+std::string readSecretFile(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw ServerConfigError(what + ": cannot read the file " + path +
+                            " (check the path and its permissions)");
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string v = s.str();
+  if (v.size() > 1 << 20)
+    throw ServerConfigError(what + ": the file " + path + " is too large for a secret");
+  while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ')) v.pop_back();
+  if (v.empty()) throw ServerConfigError(what + ": the file " + path + " is empty");
+  return v;
+}
+
+void parseListen(const std::string& value, const std::string& what, ServerConfig& c) {
+  const size_t colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == value.size()) {
+    throw ServerConfigError(what + ": \"" + value + "\" is not host:port (e.g. 127.0.0.1:8080)");
+  }
+  std::string host = value.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  int port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoi(value.substr(colon + 1), &used);
+    if (used != value.size() - colon - 1) port = -1;
+  } catch (const std::exception&) {
+    port = -1;
+  }
+  if (port < 0 || port > 65535)
+    throw ServerConfigError(what + ": \"" + value + "\" has no valid port (0-65535)");
+  c.listenHost = host;
+  c.listenPort = static_cast<unsigned short>(port);
+}
+
+}  // namespace
+
+std::string ServerConfig::describe() const {
+  auto masked = [](const std::string& s) {
+    return s.empty() ? std::string("(not set)") : std::string("(set)");
+  };
+  return "listen " + listenHost + ":" + std::to_string(listenPort) + ", state " + state +
+         ", workers " + std::to_string(workers) + ", GitHub webhook secret " +
+         masked(githubWebhookSecret) + ", GitHub App " +
+         (githubAppId.empty() ? std::string("(not set)") : githubAppId) +
+         ", GitLab webhook token " + masked(gitlabWebhookToken) + ", GitLab token " +
+         masked(gitlabToken);
+}
+
+ServerConfig loadServerConfig(const std::string& text, const std::string& source,
+                              const EnvLookup& env) {
+  ServerConfig c;
+  if (!text.empty()) {
+    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      throw ServerConfigError(source + ": not a JSON object (check the syntax)");
+    }
+    for (const auto& [key, v] : j.items()) {
+      const std::string where = source + ": " + key;
+      auto text = [&]() {
+        if (!v.is_string()) throw ServerConfigError(where + ": expected a string");
+        return v.get<std::string>();
+      };
+      if (key == "listen") {
+        parseListen(text(), where, c);
+      } else if (key == "state") {
+        c.state = text();
+      } else if (key == "githubWebhookSecretFile") {
+        c.githubWebhookSecret = readSecretFile(text(), where);
+      } else if (key == "githubAppId") {
+        c.githubAppId = v.is_number() ? v.dump() : text();
+      } else if (key == "githubPrivateKeyFile") {
+        c.githubPrivateKeyFile = text();
+      } else if (key == "githubApiUrl") {
+        c.githubApiUrl = text();
+      } else if (key == "gitlabWebhookTokenFile") {
+        c.gitlabWebhookToken = readSecretFile(text(), where);
+      } else if (key == "gitlabTokenFile") {
+        c.gitlabToken = readSecretFile(text(), where);
+      } else if (key == "gitlabApiUrl") {
+        c.gitlabApiUrl = text();
+      } else if (key == "workers") {
+        if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 256) {
+          throw ServerConfigError(where + ": expected a whole number from 1 to 256");
+        }
+        c.workers = v.get<int>();
+      } else if (key == "policies") {
+        if (!v.is_object())
+          throw ServerConfigError(where + ": expected an object with enforced/defaults rules");
+        c.policies = v;
+      } else if (key == "githubWebhookSecret" || key == "gitlabWebhookToken") {
+        throw ServerConfigError(where + ": secrets are not kept in the config file; use " + key +
+                                "File or the environment variable");
+      } else {
+        throw ServerConfigError(
+            where +
+            ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
+            "githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
+            "gitlabTokenFile, gitlabApiUrl, policies)");
+      }
+    }
+  }
+  auto get = [&](const char* name) { return env(name); };
+  if (auto v = get("DDD_LISTEN")) parseListen(*v, "DDD_LISTEN", c);
+  if (auto v = get("DDD_STATE")) c.state = *v;
+  if (auto v = get("DDD_GITHUB_WEBHOOK_SECRET_FILE"))
+    c.githubWebhookSecret = readSecretFile(*v, "DDD_GITHUB_WEBHOOK_SECRET_FILE");
+  if (auto v = get("DDD_GITHUB_WEBHOOK_SECRET")) c.githubWebhookSecret = *v;
+  if (auto v = get("DDD_GITHUB_APP_ID")) c.githubAppId = *v;
+  if (auto v = get("DDD_GITHUB_PRIVATE_KEY_FILE")) c.githubPrivateKeyFile = *v;
+  if (auto v = get("DDD_GITHUB_API_URL")) c.githubApiUrl = *v;
+  if (auto v = get("DDD_GITLAB_WEBHOOK_TOKEN_FILE"))
+    c.gitlabWebhookToken = readSecretFile(*v, "DDD_GITLAB_WEBHOOK_TOKEN_FILE");
+  if (auto v = get("DDD_GITLAB_WEBHOOK_TOKEN")) c.gitlabWebhookToken = *v;
+  if (auto v = get("DDD_GITLAB_TOKEN_FILE"))
+    c.gitlabToken = readSecretFile(*v, "DDD_GITLAB_TOKEN_FILE");
+  if (auto v = get("DDD_GITLAB_API_URL")) c.gitlabApiUrl = *v;
+  return c;
+}
+
+ServerConfig loadServerConfigFile(const std::string& path, const EnvLookup& env) {
+  if (path.empty()) return loadServerConfig("", "", env);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ServerConfigError("cannot read the server config " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return loadServerConfig(s.str(), path, env);
+}
+
+}  // namespace ddd::bot

@@ -1,0 +1,52 @@
+#pragma once
+// The server configuration of `ddd serve`: a JSON file (--config FILE, every field
+// checked, errors naming the field) overridden field by field by environment variables;
+// secrets given as values or, better, as files. Variables (names fixed: deploy files
+// and outside tests use them): DDD_LISTEN (host:port, default 127.0.0.1:8080), DDD_STATE
+// (state store URL, default sqlite:///<state dir>/ddd.sqlite), DDD_GITHUB_WEBHOOK_SECRET
+// / DDD_GITHUB_WEBHOOK_SECRET_FILE, DDD_GITHUB_APP_ID, DDD_GITHUB_PRIVATE_KEY_FILE,
+// DDD_GITHUB_API_URL, DDD_GITLAB_WEBHOOK_TOKEN / DDD_GITLAB_WEBHOOK_TOKEN_FILE,
+// DDD_GITLAB_TOKEN_FILE, DDD_GITLAB_API_URL. A forge whose webhook secret is not set has
+// its webhooks refused (401), never accepted unverified.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace ddd::bot {
+
+class ServerConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+  std::string listenHost = "127.0.0.1";
+  unsigned short listenPort = 8080;
+  std::string state = "sqlite://ddd-state/ddd.sqlite";
+  std::string githubWebhookSecret;  // "" = GitHub webhooks refused
+  std::string githubAppId;
+  std::string githubPrivateKeyFile;
+  std::string githubApiUrl = "https://api.github.com";
+  std::string gitlabWebhookToken;  // "" = GitLab webhooks refused
+  std::string gitlabToken;
+  std::string gitlabApiUrl = "https://gitlab.com/api/v4";
+  int workers = 2;
+  size_t maxBodyBytes = 25u << 20;                     // GitHub's own cap
+  nlohmann::json policies = nlohmann::json::object();  // server-wide policy rules
+
+  // Secrets masked: safe to log.
+  std::string describe() const;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The JSON text (may be empty: defaults) with the environment on top. `source` names
+// the file in errors. Throws ServerConfigError naming the field or variable.
+ServerConfig loadServerConfig(const std::string& json, const std::string& source,
+                              const EnvLookup& env);
+ServerConfig loadServerConfigFile(const std::string& path, const EnvLookup& env);
+
+}  // namespace ddd::bot

@@ -1,0 +1,370 @@
+#include "bot/server/webhook_server.h"
+
+#include <openssl/sha.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <ctime>
+
+#include "forges/webhooks/events.h"
+#include "forges/webhooks/verify.h"
+
+namespace ddd::bot {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+namespace {
+
+constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
+
+std::string sha256Hex(std::string_view data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : md) {
+    out += hex[b >> 4];
+    out += hex[b & 15];
+  }
+  return out;
+}
+
+std::string jsonMessage(const std::string& key, const std::string& value) {
+  return nlohmann::json{{key, value}}.dump() + "\n";
+}
+
+}  // namespace
+
+void Metrics::add(const std::string& name, const std::string& labels, uint64_t n) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  counters_[name + "{" + labels + "}"] += n;
+}
+
+uint64_t Metrics::get(const std::string& name, const std::string& labels) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = counters_.find(name + "{" + labels + "}");
+  return it == counters_.end() ? 0 : it->second;
+}
+
+void Metrics::observeSeconds(double s) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t i = 0; i < std::size(kBuckets); ++i) {
+    if (s <= kBuckets[i]) ++buckets_[i];
+  }
+  ++observations_;
+  sum_ += s;
+}
+
+std::string Metrics::render(int64_t queueDepth) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::string out;
+  std::string lastName;
+  for (const auto& [key, value] : counters_) {
+    const std::string name = key.substr(0, key.find('{'));
+    if (name != lastName) {
+      out += "# TYPE " + name + " counter\n";
+      lastName = name;
+    }
+    out += key + " " + std::to_string(value) + "\n";
+  }
+  out += "# TYPE ddd_webhook_handling_seconds histogram\n";
+  for (size_t i = 0; i < std::size(kBuckets); ++i) {
+    char le[32];
+    std::snprintf(le, sizeof le, "%g", kBuckets[i]);
+    out += "ddd_webhook_handling_seconds_bucket{le=\"" + std::string(le) + "\"} " +
+           std::to_string(buckets_[i]) + "\n";
+  }
+  out += "ddd_webhook_handling_seconds_bucket{le=\"+Inf\"} " + std::to_string(observations_) + "\n";
+  char sum[64];
+  std::snprintf(sum, sizeof sum, "%.6f", sum_);
+  out += "ddd_webhook_handling_seconds_sum " + std::string(sum) + "\n";
+  out += "ddd_webhook_handling_seconds_count " + std::to_string(observations_) + "\n";
+  out += "# TYPE ddd_queue_depth gauge\nddd_queue_depth " + std::to_string(queueDepth) + "\n";
+  return out;
+}
+
+bool isRelevantGithubEvent(const std::string& event, const std::string& action) {
+  if (event == "issue_comment") return action == "created";
+  if (event == "issues") return action == "edited";
+  if (event == "pull_request")
+    return action == "closed" || action == "synchronize" || action == "reopened";
+  if (event == "pull_request_review") return action == "submitted";
+  if (event == "check_suite" || event == "check_run") return action == "completed";
+  return event == "status" || event == "push" || event == "installation" ||
+         event == "installation_repositories";
+}
+
+bool isRelevantGitlabEvent(const std::string& kind) {
+  return kind == "note" || kind == "merge_request" || kind == "pipeline" || kind == "push" ||
+         kind == "issue";
+}
+
+struct WebhookServer::Impl {
+  ServerConfig config;
+  std::shared_ptr<JobStore> store;
+  std::mutex storeMutex;
+  std::shared_ptr<Metrics> metrics;
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::thread> threads;
+  std::atomic<int> inFlight{0};
+  std::atomic<bool> stopping{false};
+
+  using Response = http::response<http::string_body>;
+
+  Response reply(const http::request<http::string_body>& req, http::status status, std::string body,
+                 const char* type = "application/json") {
+    Response res{status, req.version()};
+    res.set(http::field::server, "ddd");
+    res.set(http::field::content_type, type);
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    return res;
+  }
+
+  Response handleWebhook(const http::request<http::string_body>& req, const std::string& forge) {
+    const std::string& body = req.body();
+    std::string event, delivery;
+    bool verified = false;
+    bool configured = true;
+    if (forge == "github") {
+      event = std::string(req["X-GitHub-Event"]);
+      delivery = std::string(req["X-GitHub-Delivery"]);
+      configured = !config.githubWebhookSecret.empty();
+      verified =
+          configured && forges::verifyGithubSignature(config.githubWebhookSecret, body,
+                                                      std::string(req["X-Hub-Signature-256"]));
+    } else {
+      event = std::string(req["X-Gitlab-Event"]);
+      delivery = std::string(req["Idempotency-Key"]);
+      if (delivery.empty()) delivery = std::string(req["X-Gitlab-Event-UUID"]);
+      configured = !config.gitlabWebhookToken.empty();
+      verified = configured && forges::verifyGitlabToken(config.gitlabWebhookToken,
+                                                         std::string(req["X-Gitlab-Token"]));
+    }
+    const std::string labels =
+        "forge=\"" + forge + "\",event=\"" + (event.empty() ? "unknown" : event) + "\"";
+    metrics->add("ddd_webhook_deliveries_received_total", labels);
+    if (!verified) {
+      metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"unauthorized\"");
+      return reply(
+          req, http::status::unauthorized,
+          jsonMessage("error", !configured
+                                   ? "webhooks from " + forge +
+                                         " are not accepted: no secret is configured on this ddd"
+                                   : "the delivery's signature or token does not match"));
+    }
+    metrics->add("ddd_webhook_deliveries_verified_total", labels);
+    const nlohmann::json payload = nlohmann::json::parse(body, nullptr, false);
+    if (payload.is_discarded() || !payload.is_object()) {
+      metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"malformed\"");
+      return reply(req, http::status::bad_request,
+                   jsonMessage("error", "the body is not a JSON object"));
+    }
+    if (forge == "github" && event == "ping")
+      return reply(req, http::status::ok, jsonMessage("status", "pong"));
+    forges::ForgeEvent e;
+    try {
+      e = forge == "github" ? forges::normalizeGithub(event, payload, delivery)
+                            : forges::normalizeGitlab(event, payload, delivery);
+    } catch (const std::exception& ex) {
+      return reply(req, http::status::bad_request, jsonMessage("error", ex.what()));
+    }
+    const bool relevant =
+        forge == "github" ? isRelevantGithubEvent(event, e.action) : isRelevantGitlabEvent(e.kind);
+    if (!relevant) {
+      metrics->add("ddd_webhook_deliveries_ignored_total", labels);
+      return reply(req, http::status::ok, jsonMessage("status", "ignored"));
+    }
+    const std::string key =
+        forge + ":" + (delivery.empty() ? "sha256:" + sha256Hex(body) : delivery);
+    bool stored = false;
+    try {
+      std::lock_guard<std::mutex> lock(storeMutex);
+      stored = store->enqueue(forge + "." + e.kind, e.repo, body, key,
+                              static_cast<int64_t>(std::time(nullptr)));
+    } catch (const std::exception& ex) {
+      metrics->add("ddd_webhook_store_errors_total", labels);
+      return reply(req, http::status::service_unavailable,
+                   jsonMessage("error", "the job could not be stored; deliver again later"));
+    }
+    if (!stored) {
+      metrics->add("ddd_webhook_deliveries_deduplicated_total", labels);
+      return reply(req, http::status::ok, jsonMessage("status", "duplicate"));
+    }
+    return reply(req, http::status::accepted, jsonMessage("status", "queued"));
+  }
+
+  Response handle(const http::request<http::string_body>& req) {
+    const std::string target(req.target().substr(0, req.target().find('?')));
+    if (target == "/healthz" && req.method() == http::verb::get)
+      return reply(req, http::status::ok, "ok\n", "text/plain");
+    if (target == "/readyz" && req.method() == http::verb::get) {
+      bool ok = false;
+      {
+        std::lock_guard<std::mutex> lock(storeMutex);
+        ok = store->reachable();
+      }
+      return reply(req, ok ? http::status::ok : http::status::service_unavailable,
+                   ok ? "ready\n" : "store unreachable\n", "text/plain");
+    }
+    if (target == "/metrics" && req.method() == http::verb::get) {
+      int64_t depth = 0;
+      {
+        std::lock_guard<std::mutex> lock(storeMutex);
+        depth = store->depth();
+      }
+      return reply(req, http::status::ok, metrics->render(depth), "text/plain; version=0.0.4");
+    }
+    if (target == "/webhooks/github" || target == "/webhooks/gitlab") {
+      if (req.method() != http::verb::post)
+        return reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST"));
+      return handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab");
+    }
+    return reply(req, http::status::not_found, jsonMessage("error", "not found"));
+  }
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, WebhookServer::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
+  void start() { read(); }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(server_.config.maxBodyBytes);
+    parser_->header_limit(64 * 1024);
+    stream_.expires_after(std::chrono::seconds(30));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout ||
+        ec == net::error::operation_aborted) {
+      close();
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      server_.metrics->add("ddd_webhook_deliveries_rejected_total", "reason=\"too_large\"");
+      http::request<http::string_body> req;
+      req.version(11);
+      respond(server_.reply(
+                  req, http::status::payload_too_large,
+                  jsonMessage("error", "the body is larger than " +
+                                           std::to_string(server_.config.maxBodyBytes) + " bytes")),
+              true);
+      return;
+    }
+    if (ec) {
+      close();
+      return;
+    }
+    ++server_.inFlight;
+    const auto started = std::chrono::steady_clock::now();
+    auto req = parser_->release();
+    auto res = server_.handle(req);
+    if (req.target().starts_with("/webhooks/")) {
+      server_.metrics->observeSeconds(
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    }
+    --server_.inFlight;
+    respond(std::move(res), !req.keep_alive() || server_.stopping);
+  }
+
+  void respond(WebhookServer::Impl::Response res, bool closeAfter) {
+    res_ = std::make_shared<WebhookServer::Impl::Response>(std::move(res));
+    if (closeAfter) res_->keep_alive(false);
+    http::async_write(stream_, *res_,
+                      [self = shared_from_this(), closeAfter](beast::error_code ec, size_t) {
+                        if (ec || closeAfter) {
+                          self->close();
+                        } else {
+                          self->read();
+                        }
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  WebhookServer::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<WebhookServer::Impl::Response> res_;
+};
+
+void acceptLoop(WebhookServer::Impl& impl) {
+  impl.acceptor.async_accept(net::make_strand(impl.ioc),
+                             [&impl](beast::error_code ec, tcp::socket socket) {
+                               if (impl.stopping) return;
+                               if (!ec) std::make_shared<Session>(std::move(socket), impl)->start();
+                               acceptLoop(impl);
+                             });
+}
+
+}  // namespace
+
+WebhookServer::WebhookServer(ServerConfig config, std::shared_ptr<JobStore> store,
+                             std::shared_ptr<Metrics> metrics)
+    : impl_(std::make_unique<Impl>()) {
+  impl_->config = std::move(config);
+  impl_->store = std::move(store);
+  impl_->metrics = std::move(metrics);
+}
+
+WebhookServer::~WebhookServer() { stop(0); }
+
+void WebhookServer::start(int threads) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(impl_->config.listenHost, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + impl_->config.listenHost +
+                             ": not an IP address");
+  tcp::endpoint ep(address, impl_->config.listenPort);
+  impl_->acceptor.open(ep.protocol());
+  impl_->acceptor.set_option(net::socket_base::reuse_address(true));
+  impl_->acceptor.bind(ep, ec);
+  if (ec) {
+    throw std::runtime_error("cannot listen on " + impl_->config.listenHost + ":" +
+                             std::to_string(impl_->config.listenPort) + ": " + ec.message());
+  }
+  impl_->acceptor.listen(net::socket_base::max_listen_connections);
+  port_ = impl_->acceptor.local_endpoint().port();
+  acceptLoop(*impl_);
+  for (int i = 0; i < std::max(1, threads); ++i)
+    impl_->threads.emplace_back([this] { impl_->ioc.run(); });
+}
+
+void WebhookServer::stop(int graceMs) {
+  if (impl_->threads.empty()) return;
+  impl_->stopping = true;
+  net::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(graceMs);
+  while (impl_->inFlight > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace ddd::bot

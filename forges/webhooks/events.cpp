@@ -1,0 +1,119 @@
+#include "forges/webhooks/events.h"
+
+#include <stdexcept>
+
+namespace ddd::forges {
+namespace {
+
+std::string str(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>()
+                                                                : std::string();
+}
+int64_t num(const nlohmann::json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_number_integer() ? j[key].get<int64_t>() : 0;
+}
+const nlohmann::json& obj(const nlohmann::json& j, const char* key) {
+  static const nlohmann::json empty = nlohmann::json::object();
+  return j.is_object() && j.contains(key) && j[key].is_object() ? j[key] : empty;
+}
+
+}  // namespace
+
+ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
+                           std::string_view deliveryId) {
+  if (!p.is_object()) throw std::invalid_argument("the GitHub payload is not a JSON object");
+  ForgeEvent e;
+  e.forge = "github";
+  e.kind = std::string(event);
+  e.action = str(p, "action");
+  e.deliveryId = std::string(deliveryId);
+  const auto& repo = obj(p, "repository");
+  e.repo = str(repo, "full_name");
+  e.repoId = num(repo, "id");
+  e.defaultBranch = str(repo, "default_branch");
+  e.installationId = num(obj(p, "installation"), "id");
+  const auto& sender = obj(p, "sender");
+  e.sender = str(sender, "login");
+  e.senderIsBot = str(sender, "type") == "Bot";
+  if (e.kind == "issue_comment" || e.kind == "issues") {
+    const auto& issue = obj(p, "issue");
+    e.number = static_cast<int>(num(issue, "number"));
+    e.onPullRequest = issue.contains("pull_request");
+    e.body = str(issue, "body");
+    e.bodyBefore = str(obj(obj(p, "changes"), "body"), "from");
+    const auto& comment = obj(p, "comment");
+    e.commentId = num(comment, "id");
+    e.commentBody = str(comment, "body");
+  } else if (e.kind == "pull_request" || e.kind == "pull_request_review") {
+    const auto& pr = obj(p, "pull_request");
+    e.number = static_cast<int>(num(pr, "number"));
+    e.onPullRequest = true;
+    e.headBranch = str(obj(pr, "head"), "ref");
+    e.headSha = str(obj(pr, "head"), "sha");
+    e.conclusion = e.kind == "pull_request_review" ? str(obj(p, "review"), "state")
+                   : pr.value("merged", false)     ? "merged"
+                                                   : "";
+  } else if (e.kind == "check_suite" || e.kind == "check_run") {
+    const auto& c = obj(p, e.kind == "check_suite" ? "check_suite" : "check_run");
+    e.headSha = str(c, "head_sha");
+    e.headBranch = str(c, "head_branch");
+    e.conclusion = str(c, "conclusion");
+  } else if (e.kind == "status") {
+    e.headSha = str(p, "sha");
+    e.conclusion = str(p, "state");
+  } else if (e.kind == "push") {
+    e.ref = str(p, "ref");
+    e.headSha = str(p, "after");
+  }
+  return e;
+}
+
+ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
+                           std::string_view deliveryId) {
+  if (!p.is_object()) throw std::invalid_argument("the GitLab payload is not a JSON object");
+  ForgeEvent e;
+  e.forge = "gitlab";
+  e.deliveryId = std::string(deliveryId);
+  const std::string kind = str(p, "object_kind");
+  e.kind = kind.empty() ? std::string(event) : kind;
+  const auto& project = obj(p, "project");
+  e.repo = str(project, "path_with_namespace");
+  e.repoId = num(project, "id") ? num(project, "id") : num(p, "project_id");
+  e.defaultBranch = str(project, "default_branch");
+  const auto& user = obj(p, "user");
+  e.sender = str(user, "username").empty() ? str(p, "user_username") : str(user, "username");
+  const auto& attrs = obj(p, "object_attributes");
+  e.action = str(attrs, "action");
+  if (e.kind == "note") {
+    e.commentId = num(attrs, "id");
+    e.commentBody = str(attrs, "note");
+    e.senderIsBot = attrs.value("system", false);
+    // GitLab sends note events for new notes only; edits come as "update" actions.
+    e.action = e.action.empty() ? "created" : e.action == "create" ? "created" : e.action;
+    const auto& mr = obj(p, "merge_request");
+    e.onPullRequest = !mr.empty();
+    e.number = static_cast<int>(e.onPullRequest ? num(mr, "iid") : num(obj(p, "issue"), "iid"));
+    e.headBranch = str(mr, "source_branch");
+  } else if (e.kind == "merge_request") {
+    e.number = static_cast<int>(num(attrs, "iid"));
+    e.onPullRequest = true;
+    e.headBranch = str(attrs, "source_branch");
+    e.headSha = str(obj(attrs, "last_commit"), "id");
+    e.conclusion = str(attrs, "state");
+  } else if (e.kind == "pipeline") {
+    e.headSha = str(attrs, "sha");
+    e.headBranch = str(attrs, "ref");
+    e.conclusion = str(attrs, "status");
+    e.number = static_cast<int>(num(obj(p, "merge_request"), "iid"));
+  } else if (e.kind == "push") {
+    e.ref = str(p, "ref");
+    e.headSha = str(p, "after");
+  } else if (e.kind == "issue") {
+    e.number = static_cast<int>(num(attrs, "iid"));
+    e.body = str(attrs, "description");
+    e.bodyBefore = str(obj(obj(p, "changes"), "description"), "previous");
+  }
+  return e;
+}
+
+}  // namespace ddd::forges

@@ -1,0 +1,45 @@
+#pragma once
+// Webhook payloads of GitHub and GitLab normalised into one ForgeEvent: what happened,
+// to which repository, by whom, and the few fields ddd acts on (a comment and whether
+// it was just created, the pull/merge request and its head, the check or pipeline
+// outcome, an edited issue's old and new body). Pure; thread-safe.
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+namespace ddd::forges {
+
+struct ForgeEvent {
+  std::string forge;       // "github" | "gitlab"
+  std::string kind;        // "issue_comment", "pull_request", "check_suite", "push", "ping", ...
+  std::string action;      // "created", "edited", "completed", "closed", ... ("" when none)
+  std::string deliveryId;  // X-GitHub-Delivery / Idempotency-Key / X-Gitlab-Event-UUID
+  std::string repo;        // "owner/name" or GitLab's path_with_namespace
+  int64_t repoId = 0;
+  int64_t installationId = 0;  // GitHub Apps
+  std::string sender;          // login / username
+  bool senderIsBot = false;    // sender.type == "Bot", or a GitLab system note
+  int number = 0;              // issue / pull request number, merge request iid
+  bool onPullRequest = false;  // the comment or issue is a pull/merge request
+  std::string headBranch;
+  std::string headSha;
+  int64_t commentId = 0;
+  std::string commentBody;
+  std::string conclusion;  // check_suite / check_run / status / pipeline outcome
+  std::string bodyBefore;  // issues edited: the body before the edit
+  std::string body;        // issues: the body now
+  std::string defaultBranch;
+  std::string ref;  // push: "refs/heads/main"
+};
+
+// `event` is X-GitHub-Event; throws std::invalid_argument for a payload that is not an
+// object.
+ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& payload,
+                           std::string_view deliveryId);
+// `event` is X-Gitlab-Event ("Note Hook", "Merge Request Hook", ...).
+ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& payload,
+                           std::string_view deliveryId);
+
+}  // namespace ddd::forges

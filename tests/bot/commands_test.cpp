@@ -1,0 +1,71 @@
+// `/ddd` commands: only at the start of a line, outside code and quotes.
+#include "bot/commands.h"
+
+#include <gtest/gtest.h>
+
+namespace ddd::bot {
+namespace {
+
+struct Case {
+  const char* body;
+  std::vector<std::string> names;  // commands found, in order
+};
+
+TEST(Commands, FoundOnlyWhereTheyCount) {
+  const std::vector<Case> cases = {
+      {"/ddd rerun", {"rerun"}},
+      {"/ddd rerun dependencies deprecations", {"rerun"}},
+      {"/ddd", {"help"}},
+      {"/ddd help", {"help"}},
+      {"/ddd ignore lodash", {"ignore"}},
+      {"/ddd ignore lodash major", {"ignore"}},
+      {"/ddd ignore", {"ignore"}},
+      {"/ddd frobnicate", {"unknown"}},
+      {"Thanks!\n/ddd rerun\nCheers", {"rerun"}},
+      {"   /ddd rerun", {"rerun"}},  // up to three spaces
+      {"    /ddd rerun", {}},        // indented code
+      {"\t/ddd rerun", {}},          // indented code
+      {"> /ddd rerun", {}},          // a quote
+      {">> /ddd rerun", {}},         // a nested quote
+      {"```\n/ddd rerun\n```", {}},  // a fenced block
+      {"~~~sh\n/ddd rerun\n~~~\n/ddd help", {"help"}},
+      {"````\n```\n/ddd rerun\n````\n/ddd rerun", {"rerun"}},
+      {"please /ddd rerun", {}},  // not at the start
+      {"/dddrerun", {}},          // not the command word
+      {"/DDD rerun", {}},         // case matters
+      {"`/ddd rerun`", {}},       // inline code
+      {"/ddd rerun\r\n/ddd help\r\n", {"rerun", "help"}},
+      {"", {}},
+      {"/ddd rerun\n/ddd rerun", {"rerun", "rerun"}},
+      {"text\n\n```\nunclosed\n/ddd rerun", {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.body);
+    std::vector<std::string> names;
+    for (const auto& cmd : parseCommands(c.body)) names.push_back(cmd.name);
+    EXPECT_EQ(names, c.names);
+  }
+}
+
+TEST(Commands, ArgumentsAndProblems) {
+  auto c = parseCommands("/ddd rerun dependencies deprecations")[0];
+  EXPECT_EQ(c.args, (std::vector<std::string>{"dependencies", "deprecations"}));
+  auto i = parseCommands("/ddd ignore lodash 5.0.0")[0];
+  EXPECT_EQ(i.args, (std::vector<std::string>{"lodash", "5.0.0"}));
+  EXPECT_TRUE(i.problem.empty());
+  EXPECT_NE(parseCommands("/ddd ignore")[0].problem.find("needs a dependency"), std::string::npos);
+  EXPECT_NE(parseCommands("/ddd frobnicate")[0].problem.find("`/ddd frobnicate` is not a command"),
+            std::string::npos);
+  EXPECT_NE(commandHelp().find("/ddd rerun"), std::string::npos);
+}
+
+TEST(Commands, WhoMayCommand) {
+  for (const char* p : {"admin", "maintain", "write"}) EXPECT_TRUE(githubMayCommand(p)) << p;
+  for (const char* p : {"triage", "read", "none", ""}) EXPECT_FALSE(githubMayCommand(p)) << p;
+  EXPECT_TRUE(gitlabMayCommand(30));
+  EXPECT_TRUE(gitlabMayCommand(50));
+  EXPECT_FALSE(gitlabMayCommand(20));
+}
+
+}  // namespace
+}  // namespace ddd::bot

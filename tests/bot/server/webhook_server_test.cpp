@@ -1,0 +1,196 @@
+// The webhook receiver over real loopback HTTP, with the real payloads of GitHub and
+// GitLab (tests/fixtures/shared), signed as the forges sign them: stored before the
+// 202, duplicates dropped, tampering and unconfigured forges refused, oversized and
+// malformed bodies answered, health, readiness and metrics.
+#include "bot/server/webhook_server.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "forges/http/client.h"
+#include "forges/webhooks/verify.h"
+#include "tests/support/test_repo.h"
+
+namespace ddd::bot {
+namespace {
+
+nlohmann::json githubExample(const std::string& name, const std::string& action) {
+  static const nlohmann::json all = [] {
+    std::ifstream in(ddd::testing::sharedFixtures() / "github" / "webhooks" / "examples.json");
+    return nlohmann::json::parse(in);
+  }();
+  for (const auto& group : all) {
+    if (group["name"] != name) continue;
+    for (const auto& ex : group["examples"]) {
+      if (action.empty() || ex.value("action", "") == action) return ex;
+    }
+  }
+  throw std::runtime_error("no example " + name + " " + action);
+}
+
+std::string gitlabExample(const std::string& file) {
+  std::ifstream in(ddd::testing::sharedFixtures() / "gitlab" / "webhooks" / (file + ".json"));
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Receiver {
+  ddd::testing::TempDir dir;
+  std::shared_ptr<JobStore> store;
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
+  std::unique_ptr<WebhookServer> server;
+  forges::HttpClient http;
+
+  explicit Receiver(size_t maxBody = 25u << 20, bool gitlab = true) {
+    ServerConfig c;
+    c.listenPort = 0;
+    c.githubWebhookSecret = "It's a Secret to Everybody";
+    if (gitlab) c.gitlabWebhookToken = "gl-token";
+    c.maxBodyBytes = maxBody;
+    store = std::shared_ptr<JobStore>(
+        openJobStore("sqlite://" + (dir.path() / "jobs.sqlite").string()));
+    server = std::make_unique<WebhookServer>(c, store, metrics);
+    server->start(2);
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(server->port()) + path;
+  }
+  forges::ClientResponse github(const std::string& event, const std::string& body,
+                                const std::string& delivery, std::string signature = "") {
+    forges::ClientRequest r;
+    r.method = "POST";
+    r.url = url("/webhooks/github");
+    r.body = body;
+    r.headers.set("Content-Type", "application/json");
+    r.headers.set("X-GitHub-Event", event);
+    r.headers.set("X-GitHub-Delivery", delivery);
+    r.headers.set("X-Hub-Signature-256",
+                  signature.empty() ? forges::githubSignature("It's a Secret to Everybody", body)
+                                    : signature);
+    return http.send(r);
+  }
+};
+
+TEST(WebhookServer, SignatureTestVectorFromGithubsDocs) {
+  EXPECT_EQ(forges::githubSignature("It's a Secret to Everybody", "Hello, World!"),
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17");
+  EXPECT_TRUE(forges::verifyGithubSignature(
+      "It's a Secret to Everybody", "Hello, World!",
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"));
+  EXPECT_FALSE(forges::verifyGithubSignature(
+      "", "Hello, World!",
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"));
+}
+
+TEST(WebhookServer, StoresTheJobBeforeAnswering202AndDropsDuplicates) {
+  Receiver r;
+  const std::string body = githubExample("issue_comment", "created").dump();
+  auto res = r.github("issue_comment", body, "delivery-1");
+  EXPECT_EQ(res.status, 202) << res.body;
+  // The 202 means committed: the job is there the moment the answer arrives.
+  auto jobs = r.store->list(false, 10);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].kind, "github.issue_comment");
+  EXPECT_EQ(jobs[0].dedupeKey, "github:delivery-1");
+  EXPECT_EQ(jobs[0].payload, body);
+  EXPECT_FALSE(jobs[0].repo.empty());
+  auto again = r.github("issue_comment", body, "delivery-1");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_NE(again.body.find("duplicate"), std::string::npos);
+  EXPECT_EQ(r.store->list(false, 10).size(), 1u);
+  EXPECT_EQ(r.metrics->get("ddd_webhook_deliveries_deduplicated_total",
+                           "forge=\"github\",event=\"issue_comment\""),
+            1u);
+}
+
+TEST(WebhookServer, RefusesTamperedOrUnsignedDeliveries) {
+  Receiver r;
+  const std::string body = githubExample("issue_comment", "created").dump();
+  const std::string signature = forges::githubSignature("It's a Secret to Everybody", body);
+  std::string tampered = body;
+  tampered[tampered.size() / 2] ^= 1;
+  EXPECT_EQ(r.github("issue_comment", tampered, "d1", signature).status, 401);
+  EXPECT_EQ(
+      r.github("issue_comment", body, "d2", forges::githubSignature("wrong secret", body)).status,
+      401);
+  EXPECT_EQ(r.github("issue_comment", body, "d3", "sha256=").status, 401);
+  EXPECT_TRUE(r.store->list(false, 10).empty());
+}
+
+TEST(WebhookServer, AForgeWithoutASecretIsRefusedNotTrusted) {
+  Receiver r(25u << 20, /*gitlab=*/false);
+  forges::ClientRequest req;
+  req.method = "POST";
+  req.url = r.url("/webhooks/gitlab");
+  req.body = gitlabExample("note_merge_request");
+  req.headers.set("X-Gitlab-Event", "Note Hook");
+  req.headers.set("X-Gitlab-Token", "");
+  auto res = r.http.send(req);
+  EXPECT_EQ(res.status, 401);
+  EXPECT_NE(res.body.find("no secret is configured"), std::string::npos);
+  EXPECT_TRUE(r.store->list(false, 10).empty());
+}
+
+TEST(WebhookServer, GitlabNotesWithTheTokenAreQueuedOnceByIdempotencyKey) {
+  Receiver r;
+  forges::ClientRequest req;
+  req.method = "POST";
+  req.url = r.url("/webhooks/gitlab");
+  req.body = gitlabExample("note_merge_request");
+  req.headers.set("X-Gitlab-Event", "Note Hook");
+  req.headers.set("X-Gitlab-Token", "gl-token");
+  req.headers.set("Idempotency-Key", "7b3c1a");
+  EXPECT_EQ(r.http.send(req).status, 202);
+  EXPECT_EQ(r.http.send(req).status, 200);  // GitLab's retry
+  req.headers.set("X-Gitlab-Token", "gl-tokeN");
+  req.headers.set("Idempotency-Key", "other");
+  EXPECT_EQ(r.http.send(req).status, 401);
+  auto jobs = r.store->list(false, 10);
+  ASSERT_EQ(jobs.size(), 1u);
+  EXPECT_EQ(jobs[0].kind, "gitlab.note");
+}
+
+TEST(WebhookServer, MalformedOversizedIgnoredAndPing) {
+  Receiver r(4096);
+  EXPECT_EQ(r.github("issue_comment", "{not json", "m1").status, 400);
+  EXPECT_EQ(r.github("issue_comment", std::string(8192, ' '), "m2").status, 413);
+  auto edited = githubExample("issue_comment", "edited").dump();
+  if (edited.size() < 4096) {
+    auto ignored = r.github("issue_comment", edited, "m3");
+    EXPECT_EQ(ignored.status, 200);
+    EXPECT_NE(ignored.body.find("ignored"), std::string::npos);
+  }
+  auto ping = r.github("ping", R"({"zen": "Keep it logically awesome.", "hook_id": 1})", "m4");
+  EXPECT_EQ(ping.status, 200);
+  EXPECT_NE(ping.body.find("pong"), std::string::npos);
+  EXPECT_TRUE(r.store->list(false, 10).empty());
+}
+
+TEST(WebhookServer, HealthReadinessAndMetrics) {
+  Receiver r;
+  r.github("issue_comment", githubExample("issue_comment", "created").dump(), "x1");
+  forges::ClientRequest get;
+  get.url = r.url("/healthz");
+  EXPECT_EQ(r.http.send(get).status, 200);
+  get.url = r.url("/readyz");
+  EXPECT_EQ(r.http.send(get).status, 200);
+  get.url = r.url("/metrics");
+  const auto m = r.http.send(get);
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(
+      m.body.find(
+          "ddd_webhook_deliveries_verified_total{forge=\"github\",event=\"issue_comment\"} 1"),
+      std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("ddd_queue_depth 1"), std::string::npos);
+  EXPECT_NE(m.body.find("ddd_webhook_handling_seconds_count 1"), std::string::npos);
+  get.url = r.url("/nothing");
+  EXPECT_EQ(r.http.send(get).status, 404);
+  get.url = r.url("/webhooks/github");
+  EXPECT_EQ(r.http.send(get).status, 405);
+}
+
+}  // namespace
+}  // namespace ddd::bot
