@@ -15,6 +15,7 @@
 #include "bot/report_local.h"
 #include "bot/run_local.h"
 #include "bot/scan.h"
+#include "bot/serve.h"
 #include "bot/setup_github.h"
 #include "bot/version.h"
 
@@ -307,6 +308,34 @@ int runCli(int argc, char** argv) {
                              "forecasts, open ddd PRs.\n\n") +
                  kExitCodes);
 
+  ServeOptions serveFlags;
+  auto* serve =
+      app.add_subcommand("serve", "Run the webhook receiver and the workers (GitHub App / GitLab)");
+  serve
+      ->add_option("--config", serveFlags.configFile,
+                   "The server config (JSON); every field can come from DDD_* variables instead")
+      ->type_name("FILE");
+  serve->add_option("--workers", serveFlags.workers, "Worker threads (default: the config's, 2)")
+      ->type_name("N");
+  serve
+      ->add_option("--role", serveFlags.role,
+                   "all (default), receiver or worker: one role per process to scale out")
+      ->type_name("ROLE");
+  std::string jobsConfig;
+  bool jobsFailed = false;
+  int64_t jobId = 0;
+  auto* jobs = app.add_subcommand("jobs", "Inspect and retry the job queue");
+  auto* jobsList = jobs->add_subcommand("list", "List recent jobs");
+  jobsList->add_flag("--failed", jobsFailed, "Only jobs that failed or are in the dead letter");
+  jobsList->add_option("--config", jobsConfig, "The server config (for the state store)")
+      ->type_name("FILE");
+  auto* jobsRetry = jobs->add_subcommand("retry", "Run a dead job again");
+  jobsRetry->add_option("id", jobId, "The job id (from ddd jobs list)")
+      ->required()
+      ->type_name("ID");
+  jobsRetry->add_option("--config", jobsConfig, "The server config (for the state store)")
+      ->type_name("FILE");
+
   SetupGithubOptions setupFlags;
   setupFlags.githubUrl = "https://github.com";
   setupFlags.apiUrl = "https://api.github.com";
@@ -394,6 +423,9 @@ int runCli(int argc, char** argv) {
     if (*scan) return runScanCommand(scanFlags);
     if (*run) return runRunCommand(runFlags);
     if (*report) return runReportCommand(reportFlags);
+    if (*serve) return runServe(serveFlags);
+    if (*jobsList) return runJobsList(jobsConfig, jobsFailed);
+    if (*jobsRetry) return runJobsRetry(jobsConfig, jobId);
     if (*setupGithub) {
       setupFlags.manifestFile = findDataDir() / "deploy" / "github-app.yml";
       return runSetupGithub(setupFlags);

@@ -17,6 +17,7 @@
 #include <set>
 #include <string_view>
 
+#include "bot/change_writing.h"
 #include "bot/pr_body.h"
 #include "bot/state_store.h"
 #include "forges/local_forge.h"
@@ -122,32 +123,6 @@ void keepObjectWritesInMemory(const git::Repository& repo) {
   }
   git::check(git_repository_set_odb(repo.raw(), odb.get()),
              "switching to the in-memory object store");
-}
-
-std::vector<git::TreeEdit> treeEdits(const analyzers::ProposedChange& change) {
-  std::vector<git::TreeEdit> edits;
-  edits.reserve(change.edits.size());
-  for (const auto& e : change.edits) {
-    git::TreeEdit t;
-    t.path = e.path;
-    t.content = e.newContent;
-    t.mode = 0;  // keep the existing mode (new files get a regular file's)
-    edits.push_back(std::move(t));
-  }
-  return edits;
-}
-
-std::vector<std::string> labelsFor(const analyzers::ProposedChange& change,
-                                   const policies::Decision& decision) {
-  std::vector<std::string> labels = {"ddd"};
-  if (!change.facts.analyzer.empty()) labels.push_back("ddd:" + change.facts.analyzer);
-  if (decision.action == policies::Action::Automerge) labels.push_back("automerge");
-  if (decision.action == policies::Action::Review) labels.push_back("ddd:needs-review");
-  for (const auto& l : change.facts.labels) labels.push_back(l);
-  for (const auto& l : decision.labels) {
-    if (std::find(labels.begin(), labels.end(), l) == labels.end()) labels.push_back(l);
-  }
-  return labels;
 }
 
 BranchStatus fromGit(git::BranchOutcome o) {

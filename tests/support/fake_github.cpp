@@ -113,6 +113,22 @@ std::map<int, nlohmann::json> FakeGithub::issues() const {
   return issues_;
 }
 
+void FakeGithub::setPermission(const std::string& user, const std::string& permission) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  permissions_[user] = permission;
+}
+
+std::vector<nlohmann::json> FakeGithub::reactions() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return reactions_;
+}
+
+std::vector<nlohmann::json> FakeGithub::issueComments(int number) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = issueComments_.find(number);
+  return it == issueComments_.end() ? std::vector<nlohmann::json>{} : it->second;
+}
+
 bool FakeGithub::autoMergeEnabled(int number) const {
   std::lock_guard<std::mutex> lock(mutex_);
   return autoMerge_.count(number) > 0;
@@ -354,6 +370,24 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
       p->data["requested_reviewers"].push_back({{"login", u}});
     }
     return json(201, p->data);
+  }
+  if (op == "repos/get-collaborator-permission-level") {
+    auto it = permissions_.find(m.pathParams.at("username"));
+    const std::string perm = it == permissions_.end() ? "none" : it->second;
+    return json(200, {{"permission", perm},
+                      {"role_name", perm},
+                      {"user", {{"login", m.pathParams.at("username")}}}});
+  }
+  if (op == "reactions/create-for-issue-comment") {
+    reactions_.push_back(
+        {{"comment_id", m.pathParams.at("comment_id")}, {"content", body["content"]}});
+    return json(201, {{"id", nextId_++}, {"content", body["content"]}});
+  }
+  if (op == "issues/create-comment" && !pulls_.count(std::stoi(m.pathParams.at("issue_number")))) {
+    nlohmann::json c = {
+        {"id", nextId_++}, {"body", body["body"]}, {"user", {{"login", "ddd[bot]"}}}};
+    issueComments_[std::stoi(m.pathParams.at("issue_number"))].push_back(c);
+    return json(201, c);
   }
   if (op == "issues/create-comment") {
     Pull* p = pullOf("issue_number");

@@ -51,6 +51,9 @@ class FakeGithub {
   std::map<std::string, std::string> statuses(const std::string& sha) const;  // context -> state
   bool autoMergeEnabled(int number) const;
   bool autoMergeAllowed = true;  // the repository setting
+  void setPermission(const std::string& user, const std::string& permission);
+  std::vector<nlohmann::json> reactions() const;
+  std::vector<nlohmann::json> issueComments(int number) const;
   std::map<int, nlohmann::json> issues() const;
 
  private:
@@ -65,6 +68,10 @@ class FakeGithub {
   std::map<int, std::vector<nlohmann::json>> reviews_;
   std::set<int> autoMerge_;
   std::map<int, nlohmann::json> issues_;
+  std::map<std::string, std::string> permissions_;
+  std::vector<nlohmann::json> reactions_;
+  std::map<int, std::vector<nlohmann::json>>
+      issueComments_;  // comments on numbers that are not pulls
   int nextNumber_ = 1;
   int nextId_ = 1000;
   std::vector<std::string> violations_, calls_;

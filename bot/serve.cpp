@@ -1,0 +1,151 @@
+#include "bot/serve.h"
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <thread>
+
+#include "bot/data_dir.h"
+#include "bot/jobs/job_store.h"
+#include "bot/server/server_config.h"
+#include "bot/server/webhook_server.h"
+#include "bot/worker.h"
+#include "forges/github/app_auth.h"
+
+namespace ddd::bot {
+namespace {
+
+EnvLookup processEnv() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+// Installation tokens from the App's key, or a plain token (DDD_GITHUB_TOKEN).
+std::function<std::string(int64_t)> githubTokens(const ServerConfig& config,
+                                                 forges::HttpClient& http) {
+  if (const char* plain = std::getenv("DDD_GITHUB_TOKEN"); plain && *plain) {
+    std::string token = plain;
+    return [token](int64_t) { return token; };
+  }
+  if (config.githubAppId.empty() || config.githubPrivateKeyFile.empty()) {
+    return [](int64_t) -> std::string {
+      throw std::runtime_error(
+          "no GitHub credentials: set DDD_GITHUB_APP_ID and DDD_GITHUB_PRIVATE_KEY_FILE (or "
+          "DDD_GITHUB_TOKEN)");
+    };
+  }
+  auto key =
+      std::make_shared<forges::AppKey>(forges::AppKey::fromFile(config.githubPrivateKeyFile));
+  const std::string api = config.githubApiUrl, appId = config.githubAppId;
+  auto cache = std::make_shared<forges::InstallationTokenCache>(
+      [key, api, appId, &http](int64_t installation) {
+        forges::ClientRequest r;
+        r.method = "POST";
+        r.url = api + "/app/installations/" + std::to_string(installation) + "/access_tokens";
+        r.headers.set("Accept", "application/vnd.github+json");
+        r.headers.set("Authorization",
+                      "Bearer " + key->makeJwt(appId, std::chrono::system_clock::now()));
+        const auto res = http.send(r);
+        auto j = nlohmann::json::parse(res.body, nullptr, false);
+        if (res.status != 201 || !j.is_object() || !j.contains("token")) {
+          throw forges::AuthError("GitHub did not issue a token for installation " +
+                                  std::to_string(installation) + " (HTTP " +
+                                  std::to_string(res.status) + "); is the App installed there?");
+        }
+        std::tm tm{};
+        const std::string exp = j.value("expires_at", "");
+        strptime(exp.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
+        return forges::InstallationToken{j["token"].get<std::string>(),
+                                         std::chrono::system_clock::from_time_t(timegm(&tm))};
+      },
+      [] { return std::chrono::system_clock::now(); });
+  return [cache](int64_t installation) { return cache->token(installation); };
+}
+
+}  // namespace
+
+int runServe(const ServeOptions& options) {
+  const ServerConfig config = loadServerConfigFile(options.configFile, processEnv());
+  const int workers = options.workers > 0 ? options.workers : config.workers;
+  const bool receiver = options.role == "all" || options.role == "receiver";
+  const bool working = options.role == "all" || options.role == "worker";
+  if (!receiver && !working) {
+    throw std::invalid_argument("--role must be all, receiver or worker, not \"" + options.role +
+                                "\"");
+  }
+  // Signals are taken by sigwait below, not by a handler.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  std::cout << "ddd serve: " << config.describe() << std::endl;
+  forges::HttpClient http;
+  std::shared_ptr<JobStore> store(openJobStore(config.state));
+  auto metrics = std::make_shared<Metrics>();
+  std::unique_ptr<WebhookServer> server;
+  if (receiver) {
+    server = std::make_unique<WebhookServer>(config, store, metrics);
+    server->start(2);
+    std::cout << "ddd serve: receiving webhooks on " << config.listenHost << ":" << server->port()
+              << std::endl;
+  }
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+  if (working) {
+    auto ctx = std::make_shared<WorkerContext>();
+    ctx->config = config;
+    ctx->http = &http;
+    const std::string statePath =
+        config.state.rfind("sqlite://", 0) == 0 ? config.state.substr(9) : config.state;
+    ctx->cacheDir = std::filesystem::path(statePath).parent_path() / "repos";
+    ctx->dataDir = findDataDir();
+    ctx->githubToken = githubTokens(config, http);
+    ctx->log = [](const std::string& line) { std::cout << "ddd serve: " << line << std::endl; };
+    for (int i = 0; i < workers; ++i) {
+      threads.emplace_back([ctx, &config, &stop, i] {
+        Worker w(ctx, openJobStore(config.state),
+                 "worker-" + std::to_string(::getpid()) + "-" + std::to_string(i));
+        w.runUntil(stop);
+      });
+    }
+    std::cout << "ddd serve: " << workers << " worker(s) running" << std::endl;
+  }
+  int sig = 0;
+  sigwait(&set, &sig);
+  std::cout << "ddd serve: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping"
+            << std::endl;
+  if (server) server->stop(5000);
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::cout << "ddd serve: stopped" << std::endl;
+  return 0;
+}
+
+int runJobsList(const std::string& configFile, bool failedOnly) {
+  const ServerConfig config = loadServerConfigFile(configFile, processEnv());
+  auto store = openJobStore(config.state);
+  for (const auto& j : store->list(failedOnly, 200)) {
+    std::cout << j.id << "  " << j.state << "  " << j.kind << "  "
+              << (j.repo.empty() ? "-" : j.repo) << "  attempts " << j.attempts
+              << (j.lastError.empty() ? "" : "  last error: " + j.lastError) << "\n";
+  }
+  return 0;
+}
+
+int runJobsRetry(const std::string& configFile, int64_t id) {
+  const ServerConfig config = loadServerConfigFile(configFile, processEnv());
+  auto store = openJobStore(config.state);
+  if (!store->retry(id, static_cast<int64_t>(std::time(nullptr)))) {
+    std::cerr << "ddd: error: no dead or queued job " << id << " (see ddd jobs list --failed)\n";
+    return 2;
+  }
+  std::cout << "job " << id << " queued again\n";
+  return 0;
+}
+
+}  // namespace ddd::bot

@@ -1,0 +1,53 @@
+#pragma once
+// The worker of `ddd serve`: claims jobs from the queue (with a lease it renews), runs
+// them, and completes or fails them (failures back off and end in the dead letter). Job
+// kinds: "ping"; "github.issue_comment" (the /ddd commands: the commenter's permission is
+// checked before anything is done, a 👍 acknowledges, a refusal or the help is a reply;
+// `rerun` queues an analysis); "github.analyze" (fetch the repository into a bare cache,
+// scan the default branch, write each fix branch, push it with the installation token,
+// and open or update its pull request through the one reconciliation path). Every
+// effect is idempotent, so a job that runs twice (a worker killed mid-job) does no harm.
+// Events ddd queues but has no handler for yet are completed with a log line. One
+// Worker per thread.
+
+#include <atomic>
+#include <ctime>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "bot/jobs/job_store.h"
+#include "bot/server/server_config.h"
+#include "forges/http/client.h"
+
+namespace ddd::bot {
+
+struct WorkerContext {
+  ServerConfig config;
+  forges::HttpClient* http = nullptr;
+  std::filesystem::path cacheDir;  // bare repository caches
+  std::filesystem::path dataDir;
+  // The token for a GitHub installation (App installation token or a plain token).
+  std::function<std::string(int64_t installationId)> githubToken;
+  std::string botLogin = "ddd[bot]";  // its own comments are never commands
+  std::function<std::time_t()> now = [] { return std::time(nullptr); };
+  std::function<void(const std::string&)> log;
+};
+
+class Worker {
+ public:
+  Worker(std::shared_ptr<WorkerContext> context, std::unique_ptr<JobStore> store, std::string id);
+  // Claims and runs one job; false when none was due.
+  bool runOnce();
+  // Runs jobs until `stop` is set, sleeping briefly when the queue is empty.
+  void runUntil(const std::atomic<bool>& stop);
+
+ private:
+  void handle(const Job& job);
+  std::shared_ptr<WorkerContext> ctx_;
+  std::unique_ptr<JobStore> store_;
+  std::string id_;
+};
+
+}  // namespace ddd::bot

@@ -1,0 +1,170 @@
+// End to end on the fake GitHub (every request checked against GitHub's OpenAPI
+// description): a signed issue_comment "/ddd rerun" -> the receiver stores a job -> a
+// worker checks the commenter's permission, reacts, queues an analysis -> the analysis
+// fetches the repository (a bare repository on disk), writes the fix branch, pushes it,
+// and opens the pull request. The same comment from a read-only user is refused politely
+// and nothing else happens.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "bot/server/webhook_server.h"
+#include "bot/worker.h"
+#include "forges/webhooks/verify.h"
+#include "tests/support/fake_github.h"
+#include "tests/support/test_repo.h"
+
+namespace ddd::bot {
+namespace {
+
+using ddd::testing::TestRepo;
+
+nlohmann::json commentPayload(const std::string& cloneUrl, const std::string& user,
+                              const std::string& body) {
+  std::ifstream in(ddd::testing::sharedFixtures() / "github" / "webhooks" / "examples.json");
+  const auto all = nlohmann::json::parse(in);
+  nlohmann::json p;
+  for (const auto& g : all) {
+    if (g["name"] != "issue_comment") continue;
+    for (const auto& ex : g["examples"]) {
+      if (ex.value("action", "") == "created") {
+        p = ex;
+        break;
+      }
+    }
+  }
+  p["repository"]["full_name"] = "octo/hello";
+  p["repository"]["clone_url"] = cloneUrl;
+  p["repository"]["default_branch"] = "main";
+  p["installation"] = {{"id", 42}};
+  p["sender"]["login"] = user;
+  p["sender"]["type"] = "User";
+  p["comment"]["body"] = body;
+  p["comment"]["id"] = 777;
+  return p;
+}
+
+struct World {
+  ddd::testing::FakeGithub github{"octo", "hello"};
+  TestRepo upstream;
+  ddd::testing::TempDir dir;
+  std::string remote;
+  std::shared_ptr<JobStore> receiverStore;
+  std::shared_ptr<Metrics> metrics = std::make_shared<Metrics>();
+  std::unique_ptr<WebhookServer> server;
+  forges::HttpClient http;
+  std::unique_ptr<Worker> worker;
+
+  World() {
+    upstream.commit({{"app/clock.py", "import datetime\nnow = datetime.datetime.utcnow()\n"}});
+    remote = (dir.path() / "hello.git").string();
+    ddd::testing::runCommand("git clone -q --bare " + upstream.path().string() + " " + remote);
+    github.setPermission("maintainer", "write");
+    github.setPermission("visitor", "read");
+    ServerConfig c;
+    c.listenPort = 0;
+    c.githubWebhookSecret = "s3cret";
+    c.githubApiUrl = github.apiUrl();
+    const std::string store = "sqlite://" + (dir.path() / "ddd.sqlite").string();
+    receiverStore = std::shared_ptr<JobStore>(openJobStore(store));
+    server = std::make_unique<WebhookServer>(c, receiverStore, metrics);
+    server->start(1);
+    auto ctx = std::make_shared<WorkerContext>();
+    ctx->config = c;
+    ctx->http = &http;
+    ctx->cacheDir = dir.path() / "cache";
+    ctx->dataDir = ddd::testing::dataDir();
+    ctx->githubToken = [](int64_t installation) {
+      return "ghs_installation_" + std::to_string(installation);
+    };
+    worker = std::make_unique<Worker>(ctx, openJobStore(store), "worker-1");
+  }
+
+  int deliver(const nlohmann::json& payload, const std::string& delivery) {
+    forges::ClientRequest r;
+    r.method = "POST";
+    r.url = "http://127.0.0.1:" + std::to_string(server->port()) + "/webhooks/github";
+    r.body = payload.dump();
+    r.headers.set("X-GitHub-Event", "issue_comment");
+    r.headers.set("X-GitHub-Delivery", delivery);
+    r.headers.set("X-Hub-Signature-256", forges::githubSignature("s3cret", r.body));
+    return http.send(r).status;
+  }
+  void drain() {
+    while (worker->runOnce()) {
+    }
+  }
+  std::string remoteBranches() {
+    return ddd::testing::runCommand("git -C " + remote +
+                                    " for-each-ref --format='%(refname)' refs/heads/ddd/")
+        .output;
+  }
+};
+
+TEST(ServeEndToEnd, RerunFromAMaintainerOpensThePullRequest) {
+  World w;
+  ASSERT_EQ(
+      w.deliver(commentPayload(w.remote, "maintainer", "Please refresh.\n/ddd rerun deprecations"),
+                "d-1"),
+      202);
+  w.drain();
+  const auto reactions = w.github.reactions();
+  ASSERT_EQ(reactions.size(), 1u);
+  EXPECT_EQ(reactions[0]["content"], "+1");
+  EXPECT_NE(w.remoteBranches().find("refs/heads/ddd/deprecations/python"), std::string::npos)
+      << w.remoteBranches();
+  const auto pulls = w.github.pulls();
+  ASSERT_EQ(pulls.size(), 1u);
+  const auto& pr = pulls.begin()->second.data;
+  const std::string branch = pr["head"]["ref"];
+  EXPECT_EQ(branch.rfind("ddd/deprecations/python", 0), 0u) << branch;
+  EXPECT_NE(w.remoteBranches().find("refs/heads/" + branch), std::string::npos)
+      << w.remoteBranches();
+  EXPECT_EQ(pr["base"]["ref"], "main");
+  EXPECT_NE(pr["body"].get<std::string>().find("<!-- ddd:change id=deprecations/python"),
+            std::string::npos);
+  // The pushed branch holds the fix.
+  const auto fixed =
+      ddd::testing::runCommand("git -C " + w.remote + " show " + branch + ":app/clock.py").output;
+  EXPECT_EQ(fixed.find("utcnow"), std::string::npos) << fixed;
+  // The same delivery again: nothing new (the job is deduplicated; effects idempotent).
+  EXPECT_EQ(
+      w.deliver(commentPayload(w.remote, "maintainer", "Please refresh.\n/ddd rerun deprecations"),
+                "d-1"),
+      200);
+  w.drain();
+  EXPECT_EQ(w.github.pulls().size(), 1u);
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+TEST(ServeEndToEnd, AReadOnlyUserIsRefusedAndNothingElseHappens) {
+  World w;
+  const auto payload = commentPayload(w.remote, "visitor", "/ddd rerun");
+  ASSERT_EQ(w.deliver(payload, "d-2"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.reactions().empty());
+  EXPECT_TRUE(w.github.pulls().empty());
+  EXPECT_EQ(w.remoteBranches(), "");
+  const auto replies = w.github.issueComments(payload["issue"]["number"].get<int>());
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_NE(replies[0]["body"].get<std::string>().find("only people with write access"),
+            std::string::npos);
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+TEST(ServeEndToEnd, BotsAndPlainCommentsAreNotCommands) {
+  World w;
+  auto bot = commentPayload(w.remote, "renovate[bot]", "/ddd rerun");
+  bot["sender"]["type"] = "Bot";
+  w.github.setPermission("renovate[bot]", "admin");
+  ASSERT_EQ(w.deliver(bot, "d-3"), 202);
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "LGTM, thanks"), "d-4"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.reactions().empty());
+  EXPECT_TRUE(w.github.pulls().empty());
+}
+
+}  // namespace
+}  // namespace ddd::bot
