@@ -36,9 +36,19 @@ struct JobPolicy {
   int64_t backoffMaxSeconds = 3600;
 };
 
+// A job to store (for enqueueMany).
+struct NewJob {
+  std::string kind, repo, payload, dedupeKey;
+  int64_t runAt = 0;
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
+  // Stores several jobs in one transaction (the receiver's group commit); element i is
+  // whether jobs[i] was stored now (false: a duplicate). Throws for a failed commit:
+  // then none of them is stored.
+  virtual std::vector<bool> enqueueMany(const std::vector<NewJob>& jobs) = 0;
   // Stores a job unless one with the same dedupe key exists; true when stored now.
   // Returns only after the job is committed.
   virtual bool enqueue(const std::string& kind, const std::string& repo, const std::string& payload,

@@ -57,6 +57,23 @@ class SqliteJobStore : public JobStore {
     return stored;
   }
 
+    std::vector<bool> enqueueMany(const std::vector<NewJob>& jobs) override {
+    std::vector<bool> stored;
+    stored.reserve(jobs.size());
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "INSERT OR IGNORE INTO jobs (kind, repo, payload, dedupe_key, state, next_run_at, created_at) "
+        "VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)");
+    for (const auto& j : jobs) {
+      st.reset();
+      st.bind(1, j.kind).bind(2, j.repo).bind(3, j.payload).bind(4, j.dedupeKey).bind(5, j.runAt);
+      st.run();
+      stored.push_back(sqlite3_changes(db_.raw()) > 0);
+    }
+    tx.commit();
+    return stored;
+  }
+
   std::optional<Job> claim(const std::string& owner, int64_t leaseSeconds, int64_t now) override {
     forges::Transaction tx(db_);  // BEGIN IMMEDIATE: one claimer at a time
     auto st = db_.prepare(

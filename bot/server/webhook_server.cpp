@@ -7,7 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
+#include <set>
 
 #include "forges/webhooks/events.h"
 #include "forges/webhooks/verify.h"
@@ -33,6 +35,25 @@ std::string sha256Hex(std::string_view data) {
     out += hex[b & 15];
   }
   return out;
+}
+
+// A parser callback that keeps only the fields ForgeEvent reads (both forges).
+nlohmann::json::parser_callback_t eventFieldsOnly() {
+  return [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event != nlohmann::json::parse_event_t::key) return true;
+    if (depth > 3) return false;
+    static const std::set<std::string> kept = {
+        // GitHub
+        "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
+        "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
+        "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body", "head",
+        "merged", "head_sha", "head_branch", "conclusion", "from",
+        // GitLab
+        "object_kind", "project", "project_id", "user", "user_username", "object_attributes",
+        "merge_request", "path_with_namespace", "username", "note", "system", "iid",
+        "source_branch", "last_commit", "status", "description", "previous"};
+    return kept.count(parsed.get_ref<const std::string&>()) > 0;
+  };
 }
 
 std::string jsonMessage(const std::string& key, const std::string& value) {
@@ -117,6 +138,57 @@ struct WebhookServer::Impl {
   std::atomic<bool> stopping{false};
 
   using Response = http::response<http::string_body>;
+  using Done = std::function<void(Response)>;
+
+  // Group commit: deliveries that arrive while a transaction commits are stored together
+  // in the next one; each is answered once its transaction is committed.
+  struct Pending {
+    NewJob job;
+    http::request<http::string_body> req;  // for the reply's version / keep-alive
+    std::string labels;
+    Done done;
+  };
+  std::mutex pendingMutex;
+  std::condition_variable pendingCv;
+  std::vector<Pending> pending;
+  bool committerStop = false;
+  std::thread committer;
+
+  void commitLoop() {
+    std::unique_lock<std::mutex> lock(pendingMutex);
+    while (true) {
+      pendingCv.wait(lock, [&] { return committerStop || !pending.empty(); });
+      if (pending.empty() && committerStop) return;
+      std::vector<Pending> batch;
+      batch.swap(pending);
+      lock.unlock();
+      std::vector<NewJob> jobs;
+      jobs.reserve(batch.size());
+      for (const auto& p : batch) jobs.push_back(p.job);
+      std::vector<bool> stored;
+      bool failed = false;
+      try {
+        std::lock_guard<std::mutex> storeLock(storeMutex);
+        stored = store->enqueueMany(jobs);
+      } catch (const std::exception&) {
+        failed = true;
+      }
+      for (size_t i = 0; i < batch.size(); ++i) {
+        auto& p = batch[i];
+        if (failed) {
+          metrics->add("ddd_webhook_store_errors_total", p.labels);
+          p.done(reply(p.req, http::status::service_unavailable,
+                       jsonMessage("error", "the job could not be stored; deliver again later")));
+        } else if (!stored[i]) {
+          metrics->add("ddd_webhook_deliveries_deduplicated_total", p.labels);
+          p.done(reply(p.req, http::status::ok, jsonMessage("status", "duplicate")));
+        } else {
+          p.done(reply(p.req, http::status::accepted, jsonMessage("status", "queued")));
+        }
+      }
+      lock.lock();
+    }
+  }
 
   Response reply(const http::request<http::string_body>& req, http::status status, std::string body,
                  const char* type = "application/json") {
@@ -129,7 +201,9 @@ struct WebhookServer::Impl {
     return res;
   }
 
-  Response handleWebhook(const http::request<http::string_body>& req, const std::string& forge) {
+  // Answers through `done`, now or once the job is committed.
+  void handleWebhook(const http::request<http::string_body>& req, const std::string& forge,
+                     const Done& done) {
     const std::string& body = req.body();
     std::string event, delivery;
     bool verified = false;
@@ -154,66 +228,80 @@ struct WebhookServer::Impl {
     metrics->add("ddd_webhook_deliveries_received_total", labels);
     if (!verified) {
       metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"unauthorized\"");
-      return reply(
-          req, http::status::unauthorized,
-          jsonMessage("error", !configured
-                                   ? "webhooks from " + forge +
-                                         " are not accepted: no secret is configured on this ddd"
-                                   : "the delivery's signature or token does not match"));
+      {
+        done(reply(
+            req, http::status::unauthorized,
+            jsonMessage("error", !configured
+                                     ? "webhooks from " + forge +
+                                           " are not accepted: no secret is configured on this ddd"
+                                     : "the delivery's signature or token does not match")));
+        return;
+      }
     }
     metrics->add("ddd_webhook_deliveries_verified_total", labels);
-    const nlohmann::json payload = nlohmann::json::parse(body, nullptr, false);
+    // The whole body is checked to be JSON, but only the fields events are made of are
+    // kept: a delivery is several kilobytes and this runs for every one.
+    const nlohmann::json payload = nlohmann::json::parse(body, eventFieldsOnly(), false);
     if (payload.is_discarded() || !payload.is_object()) {
       metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"malformed\"");
-      return reply(req, http::status::bad_request,
-                   jsonMessage("error", "the body is not a JSON object"));
+      {
+        done(reply(req, http::status::bad_request,
+                   jsonMessage("error", "the body is not a JSON object")));
+        return;
+      }
     }
-    if (forge == "github" && event == "ping")
-      return reply(req, http::status::ok, jsonMessage("status", "pong"));
+    if (forge == "github" && event == "ping") {
+      done(reply(req, http::status::ok, jsonMessage("status", "pong")));
+      return;
+    }
     forges::ForgeEvent e;
     try {
       e = forge == "github" ? forges::normalizeGithub(event, payload, delivery)
                             : forges::normalizeGitlab(event, payload, delivery);
     } catch (const std::exception& ex) {
-      return reply(req, http::status::bad_request, jsonMessage("error", ex.what()));
+      {
+        done(reply(req, http::status::bad_request, jsonMessage("error", ex.what())));
+        return;
+      }
     }
     const bool relevant =
         forge == "github" ? isRelevantGithubEvent(event, e.action) : isRelevantGitlabEvent(e.kind);
     if (!relevant) {
       metrics->add("ddd_webhook_deliveries_ignored_total", labels);
-      return reply(req, http::status::ok, jsonMessage("status", "ignored"));
+      {
+        done(reply(req, http::status::ok, jsonMessage("status", "ignored")));
+        return;
+      }
     }
     const std::string key =
         forge + ":" + (delivery.empty() ? "sha256:" + sha256Hex(body) : delivery);
-    bool stored = false;
-    try {
-      std::lock_guard<std::mutex> lock(storeMutex);
-      stored = store->enqueue(forge + "." + e.kind, e.repo, body, key,
-                              static_cast<int64_t>(std::time(nullptr)));
-    } catch (const std::exception& ex) {
-      metrics->add("ddd_webhook_store_errors_total", labels);
-      return reply(req, http::status::service_unavailable,
-                   jsonMessage("error", "the job could not be stored; deliver again later"));
+    Pending p{
+        NewJob{forge + "." + e.kind, e.repo, body, key, static_cast<int64_t>(std::time(nullptr))},
+        req, labels, done};
+    {
+      std::lock_guard<std::mutex> lock(pendingMutex);
+      pending.push_back(std::move(p));
     }
-    if (!stored) {
-      metrics->add("ddd_webhook_deliveries_deduplicated_total", labels);
-      return reply(req, http::status::ok, jsonMessage("status", "duplicate"));
-    }
-    return reply(req, http::status::accepted, jsonMessage("status", "queued"));
+    pendingCv.notify_one();
   }
 
-  Response handle(const http::request<http::string_body>& req) {
+  void handle(const http::request<http::string_body>& req, const Done& done) {
     const std::string target(req.target().substr(0, req.target().find('?')));
-    if (target == "/healthz" && req.method() == http::verb::get)
-      return reply(req, http::status::ok, "ok\n", "text/plain");
+    if (target == "/healthz" && req.method() == http::verb::get) {
+      done(reply(req, http::status::ok, "ok\n", "text/plain"));
+      return;
+    }
     if (target == "/readyz" && req.method() == http::verb::get) {
       bool ok = false;
       {
         std::lock_guard<std::mutex> lock(storeMutex);
         ok = store->reachable();
       }
-      return reply(req, ok ? http::status::ok : http::status::service_unavailable,
-                   ok ? "ready\n" : "store unreachable\n", "text/plain");
+      {
+        done(reply(req, ok ? http::status::ok : http::status::service_unavailable,
+                   ok ? "ready\n" : "store unreachable\n", "text/plain"));
+        return;
+      }
     }
     if (target == "/metrics" && req.method() == http::verb::get) {
       int64_t depth = 0;
@@ -221,14 +309,21 @@ struct WebhookServer::Impl {
         std::lock_guard<std::mutex> lock(storeMutex);
         depth = store->depth();
       }
-      return reply(req, http::status::ok, metrics->render(depth), "text/plain; version=0.0.4");
+      done(reply(req, http::status::ok, metrics->render(depth), "text/plain; version=0.0.4"));
+      return;
     }
     if (target == "/webhooks/github" || target == "/webhooks/gitlab") {
-      if (req.method() != http::verb::post)
-        return reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST"));
-      return handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab");
+      if (req.method() != http::verb::post) {
+        done(reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST")));
+        return;
+      }
+      handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab", done);
+      return;
     }
-    return reply(req, http::status::not_found, jsonMessage("error", "not found"));
+    {
+      done(reply(req, http::status::not_found, jsonMessage("error", "not found")));
+      return;
+    }
   }
 };
 
@@ -274,14 +369,21 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     ++server_.inFlight;
     const auto started = std::chrono::steady_clock::now();
-    auto req = parser_->release();
-    auto res = server_.handle(req);
-    if (req.target().starts_with("/webhooks/")) {
-      server_.metrics->observeSeconds(
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    }
-    --server_.inFlight;
-    respond(std::move(res), !req.keep_alive() || server_.stopping);
+    auto req = std::make_shared<http::request<http::string_body>>(parser_->release());
+    const bool webhook = req->target().starts_with("/webhooks/");
+    server_.handle(*req, [self = shared_from_this(), req, started,
+                          webhook](WebhookServer::Impl::Response res) {
+      // Back on this connection's strand to write the answer.
+      net::post(self->stream_.get_executor(), [self, req, started, webhook,
+                                               res = std::move(res)]() mutable {
+        if (webhook) {
+          self->server_.metrics->observeSeconds(
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        }
+        --self->server_.inFlight;
+        self->respond(std::move(res), !req->keep_alive() || self->server_.stopping);
+      });
+    });
   }
 
   void respond(WebhookServer::Impl::Response res, bool closeAfter) {
@@ -347,6 +449,7 @@ void WebhookServer::start(int threads) {
   impl_->acceptor.listen(net::socket_base::max_listen_connections);
   port_ = impl_->acceptor.local_endpoint().port();
   acceptLoop(*impl_);
+  impl_->committer = std::thread([this] { impl_->commitLoop(); });
   for (int i = 0; i < std::max(1, threads); ++i)
     impl_->threads.emplace_back([this] { impl_->ioc.run(); });
 }
@@ -362,6 +465,12 @@ void WebhookServer::stop(int graceMs) {
   while (impl_->inFlight > 0 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
+  {
+    std::lock_guard<std::mutex> lock(impl_->pendingMutex);
+    impl_->committerStop = true;
+  }
+  impl_->pendingCv.notify_all();
+  if (impl_->committer.joinable()) impl_->committer.join();
   impl_->ioc.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Webhook ingest: wrk posts a real signed GitHub payload (issue_comment.created from the
+# vendored examples), each request with its own X-GitHub-Delivery, at 1, 32 and 256
+# connections for $DDD_BENCH_SECONDS (default 10) each, to
+#   ddd     `ddd serve --role receiver`: verify HMAC, parse, store the job in SQLite, 202
+#   probot  a Probot 13 app (npm, installed into the bench directory) that verifies and
+#           acknowledges the same deliveries
+#   noop    bench_noop_http_server: read and answer 202, nothing else (the ceiling)
+# Prints requests/s and p50/p99 latency per tool and connection count, and the ratios.
+set -euo pipefail
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+build="${DDD_BUILD_DIR:-$repo_root/build}"
+work="${DDD_BENCH_DIR:-$repo_root/build/bench}/webhooks"
+seconds="${DDD_BENCH_SECONDS:-10}"
+secret="bench-secret"
+mkdir -p "$work"
+command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+
+python3 - "$repo_root" "$work" "$secret" <<'PY'
+import hashlib, hmac, json, sys
+root, work, secret = sys.argv[1:4]
+examples = json.load(open(f"{root}/tests/fixtures/shared/github/webhooks/examples.json"))
+payload = next(ex for g in examples if g["name"] == "issue_comment" for ex in g["examples"] if ex.get("action") == "created")
+body = json.dumps(payload, separators=(",", ":"))
+sig = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+lua = f"""
+local counter = 0
+local body = {json.dumps(body)}
+request = function()
+  counter = counter + 1
+  local headers = {{}}
+  headers["Content-Type"] = "application/json"
+  headers["X-GitHub-Event"] = "issue_comment"
+  headers["X-GitHub-Delivery"] = string.format("%d-%d-%d", os.time(), math.random(1, 1000000000), counter)
+  headers["X-Hub-Signature-256"] = "{sig}"
+  return wrk.format("POST", nil, headers, body)
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %.1f %.3f %.3f %d %d\\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.errors.status, summary.requests))
+end
+"""
+open(f"{work}/post.lua", "w").write(lua)
+PY
+
+if [[ ! -x "$work/probot/node_modules/.bin/probot" ]]; then
+  mkdir -p "$work/probot"
+  (cd "$work/probot" && npm install --silent --no-audit --no-fund --ignore-scripts probot@13 >/dev/null)
+fi
+cat > "$work/probot/app.cjs" <<'JS'
+module.exports = (app) => { app.on("issue_comment.created", async () => {}); };
+JS
+[[ -f "$work/probot/key.pem" ]] || openssl genrsa -out "$work/probot/key.pem" 2048 2>/dev/null
+
+run_wrk() {  # name url connections
+  local t=2; [[ "$3" -lt 2 ]] && t=1
+  wrk -t"$t" -c"$3" -d"${seconds}s" -s "$work/post.lua" "$2" 2>/dev/null | grep RESULT | sed "s/^RESULT/$1 $3/"
+}
+wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+
+results="$work/results.txt"; : > "$results"
+for conns in 1 32 256; do
+  rm -rf "$work/state"
+  DDD_LISTEN=127.0.0.1:18181 DDD_STATE="sqlite://$work/state/ddd.sqlite" DDD_GITHUB_WEBHOOK_SECRET="$secret" \
+    "$build/ddd" serve --role receiver >/dev/null 2>&1 & pid=$!
+  wait_port 18181; run_wrk ddd http://127.0.0.1:18181/webhooks/github "$conns" >> "$results"; kill -TERM $pid; wait $pid || true
+  (cd "$work/probot" && WEBHOOK_SECRET="$secret" APP_ID=1 PRIVATE_KEY_PATH=key.pem PORT=18182 HOST=127.0.0.1 \
+     LOG_LEVEL=fatal node_modules/.bin/probot run ./app.cjs >/dev/null 2>&1) & pid=$!
+  wait_port 18182; run_wrk probot http://127.0.0.1:18182/api/github/webhooks "$conns" >> "$results" || true
+  pkill -TERM -P $pid 2>/dev/null || true; kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
+  "$build/tests/bench_noop_http_server" 18183 2 & pid=$!
+  wait_port 18183; run_wrk noop http://127.0.0.1:18183/webhooks/github "$conns" >> "$results"; kill $pid; wait $pid 2>/dev/null || true
+done
+python3 - "$results" <<'PY'
+import sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+by = {(r[0], r[1]): r for r in rows}
+print(f"{'tool':8} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
+for r in rows: print(f"{r[0]:8} {r[1]:>5} {float(r[2]):>10.0f} {float(r[3]):>8.2f} {float(r[4]):>8.2f} {r[5]:>8}")
+for c in ("1", "32", "256"):
+  d, p, n = by.get(("ddd", c)), by.get(("probot", c)), by.get(("noop", c))
+  if d and p: print(f"{c} connections: ddd/probot throughput {float(d[2]) / max(float(p[2]), 1):.1f}x", end="")
+  if d and n: print(f", ddd/ceiling {100 * float(d[2]) / max(float(n[2]), 1):.0f} %", end="")
+  print()
+PY
