@@ -65,7 +65,10 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
     if (j.is_discarded() || !j.is_object()) {
       throw ServerConfigError(source + ": not a JSON object (check the syntax)");
     }
-    for (const auto& [key, v] : j.items()) {
+    for (const auto& item : j.items()) {
+      // Named references, not a structured binding: clang 14 cannot capture bindings.
+      const std::string& key = item.key();
+      const nlohmann::json& v = item.value();
       const std::string where = source + ": " + key;
       auto text = [&]() {
         if (!v.is_string()) throw ServerConfigError(where + ": expected a string");
