@@ -100,9 +100,7 @@ int runServe(const ServeOptions& options) {
     auto ctx = std::make_shared<WorkerContext>();
     ctx->config = config;
     ctx->http = &http;
-    const std::string statePath =
-        config.state.rfind("sqlite://", 0) == 0 ? config.state.substr(9) : config.state;
-    ctx->cacheDir = std::filesystem::path(statePath).parent_path() / "repos";
+    ctx->cacheDir = config.repoCacheDir();
     ctx->dataDir = findDataDir();
     ctx->githubToken = githubTokens(config, http);
     ctx->log = [](const std::string& line) { std::cout << "ddd serve: " << line << std::endl; };

@@ -39,6 +39,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
   json-schema-test-suite node-semver python3-packaging
   clang libclang-rt-14-dev
+  libpq-dev postgresql
 )
 
 command -v dpkg-query >/dev/null || die "dpkg-query not found: this script expects Debian 12 (bookworm)."

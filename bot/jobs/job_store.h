@@ -4,7 +4,8 @@
 // repository; a worker that dies leaves its lease to expire and the job runs again;
 // failures back off exponentially (with jitter) and end in a dead-letter state after
 // maxAttempts, keeping the last error. Chosen by URL: sqlite:///path (the embedded
-// default, WAL). One JobStore per thread.
+// default, WAL) or postgresql://user@host/db (libpq; many workers on many hosts, claims
+// with FOR UPDATE SKIP LOCKED). One JobStore per thread.
 
 #include <cstdint>
 #include <memory>
@@ -76,8 +77,16 @@ class JobStoreError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// "sqlite:///var/lib/ddd/state.sqlite" or a plain path. Throws JobStoreError naming the
-// URL (credentials redacted) for an unknown scheme or an unopenable store.
+// "sqlite:///var/lib/ddd/state.sqlite", a plain path, or "postgresql://..." /
+// "postgres://..." (any libpq connection URI). Throws JobStoreError naming the URL
+// (credentials redacted) for an unknown scheme or an unopenable store.
 std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy = {});
+std::unique_ptr<JobStore> openPostgresJobStore(const std::string& url, JobPolicy policy);
+
+// Seconds before the next try after `attempts` failed tries: base * 2^(attempts-1), capped
+// at the maximum, plus up to 25 % random jitter (so retries of many jobs spread out).
+int64_t backoffSeconds(const JobPolicy& policy, int attempts);
+// The error text kept with a job (bounded, so a huge message can't bloat the store).
+std::string truncatedError(const std::string& error);
 
 }  // namespace ddd::bot

@@ -1,7 +1,5 @@
 #include <sqlite3.h>
-
-#include <algorithm>
-#include <random>
+#include <filesystem>
 
 #include "bot/jobs/job_store.h"
 #include "forges/sqlite_db.h"
@@ -57,7 +55,7 @@ class SqliteJobStore : public JobStore {
     return stored;
   }
 
-    std::vector<bool> enqueueMany(const std::vector<NewJob>& jobs) override {
+  std::vector<bool> enqueueMany(const std::vector<NewJob>& jobs) override {
     std::vector<bool> stored;
     stored.reserve(jobs.size());
     forges::Transaction tx(db_);
@@ -132,15 +130,12 @@ class SqliteJobStore : public JobStore {
     if (!get.step()) return false;
     const int attempts = static_cast<int>(get.integer(0));
     const bool dead = attempts >= policy_.maxAttempts;
-    int64_t delay = policy_.backoffBaseSeconds << std::min(attempts - 1, 20);
-    delay = std::min(delay, policy_.backoffMaxSeconds);
-    static thread_local std::mt19937_64 rng{std::random_device{}()};
-    delay += static_cast<int64_t>(rng() % static_cast<uint64_t>(delay / 4 + 1));
+    const int64_t delay = backoffSeconds(policy_, attempts);
     auto st = db_.prepare(
         "UPDATE jobs SET state = ?3, next_run_at = ?4, lease_owner = '', last_error = ?2 WHERE id "
         "= ?1");
     st.bind(1, id)
-        .bind(2, error.substr(0, 4000))
+        .bind(2, truncatedError(error))
         .bind(3, dead ? "dead" : "queued")
         .bind(4, now + delay);
     st.run();
@@ -213,17 +208,8 @@ class SqliteJobStore : public JobStore {
 
 }  // namespace
 
-std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy) {
-  std::string path = url;
-  if (url.rfind("sqlite://", 0) == 0) {
-    path = url.substr(9);
-  } else if (url.find("://") != std::string::npos) {
-    const std::string scheme = url.substr(0, url.find("://"));
-    throw JobStoreError(
-        "unsupported state store \"" + scheme +
-        "://...\": use sqlite:///path (PostgreSQL support is not built into this ddd yet)");
-  }
-  if (path.empty()) throw JobStoreError("empty state store path in \"" + url + "\"");
+std::unique_ptr<JobStore> openSqliteJobStore(const std::string& path, JobPolicy policy) {
+  if (path.empty()) throw JobStoreError("empty state store path");
   const std::filesystem::path file(path);
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   try {

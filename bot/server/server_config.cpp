@@ -1,5 +1,7 @@
 #include "bot/server/server_config.h"
 
+#include "bot/jobs/postgres.h"
+
 #include <fstream>
 #include <sstream>
 
@@ -45,11 +47,20 @@ void parseListen(const std::string& value, const std::string& what, ServerConfig
 
 }  // namespace
 
+std::filesystem::path ServerConfig::repoCacheDir() const {
+  if (!cacheDir.empty()) return cacheDir;
+  if (state.rfind("postgresql://", 0) == 0 || state.rfind("postgres://", 0) == 0) {
+    return "ddd-cache";
+  }
+  const std::string path = state.rfind("sqlite://", 0) == 0 ? state.substr(9) : state;
+  return std::filesystem::path(path).parent_path() / "repos";
+}
+
 std::string ServerConfig::describe() const {
   auto masked = [](const std::string& s) {
     return s.empty() ? std::string("(not set)") : std::string("(set)");
   };
-  return "listen " + listenHost + ":" + std::to_string(listenPort) + ", state " + state +
+  return "listen " + listenHost + ":" + std::to_string(listenPort) + ", state " + redactPostgresUrl(state) +
          ", workers " + std::to_string(workers) + ", GitHub webhook secret " +
          masked(githubWebhookSecret) + ", GitHub App " +
          (githubAppId.empty() ? std::string("(not set)") : githubAppId) +
@@ -78,6 +89,8 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
         parseListen(text(), where, c);
       } else if (key == "state") {
         c.state = text();
+      } else if (key == "cacheDir") {
+        c.cacheDir = text();
       } else if (key == "githubWebhookSecretFile") {
         c.githubWebhookSecret = readSecretFile(text(), where);
       } else if (key == "githubAppId") {
@@ -108,7 +121,7 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
         throw ServerConfigError(
             where +
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
-            "githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
+            "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
             "gitlabTokenFile, gitlabApiUrl, policies)");
       }
     }
@@ -116,6 +129,7 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
   auto get = [&](const char* name) { return env(name); };
   if (auto v = get("DDD_LISTEN")) parseListen(*v, "DDD_LISTEN", c);
   if (auto v = get("DDD_STATE")) c.state = *v;
+  if (auto v = get("DDD_CACHE_DIR")) c.cacheDir = *v;
   if (auto v = get("DDD_GITHUB_WEBHOOK_SECRET_FILE"))
     c.githubWebhookSecret = readSecretFile(*v, "DDD_GITHUB_WEBHOOK_SECRET_FILE");
   if (auto v = get("DDD_GITHUB_WEBHOOK_SECRET")) c.githubWebhookSecret = *v;

@@ -9,6 +9,7 @@
 // DDD_GITLAB_TOKEN_FILE, DDD_GITLAB_API_URL. A forge whose webhook secret is not set has
 // its webhooks refused (401), never accepted unverified.
 
+#include <filesystem>
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -25,7 +26,11 @@ class ServerConfigError : public std::runtime_error {
 struct ServerConfig {
   std::string listenHost = "127.0.0.1";
   unsigned short listenPort = 8080;
-  std::string state = "sqlite://ddd-state/ddd.sqlite";
+  std::string state = "sqlite://ddd-state/ddd.sqlite";  // or postgresql://...
+  // Bare repository caches of the worker; "" = "repos" next to a SQLite state file, or
+  // ./ddd-cache with PostgreSQL. Each host keeps its own (they are only caches).
+  std::string cacheDir;
+  std::filesystem::path repoCacheDir() const;
   std::string githubWebhookSecret;  // "" = GitHub webhooks refused
   std::string githubAppId;
   std::string githubPrivateKeyFile;

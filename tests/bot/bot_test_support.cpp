@@ -2,12 +2,18 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <stdexcept>
 
 #include "analyzers/analyzer.h"
+#include "bot/jobs/postgres.h"
 #include "tests/support/test_repo.h"
 
 namespace ddd::testing {
@@ -217,6 +223,44 @@ void registerTestAnalyzer() {
     analyzers::registerAnalyzer(
         {kTestAnalyzer, "test only", [] { return std::make_unique<OldApiAnalyzer>(); }});
   });
+}
+
+}  // namespace ddd::testing
+
+namespace ddd::testing {
+
+PostgresSchema::PostgresSchema() {
+  const char* fromEnv = std::getenv("DDD_TEST_POSTGRES_URL");
+  if (fromEnv != nullptr && *fromEnv != '\0') {
+    base_ = fromEnv;
+  } else {
+    const auto file = dddBinary().parent_path() / "test-postgres" / "url";
+    if (!std::filesystem::exists(file)) {
+      reason_ = "no PostgreSQL for tests: " + file.string() +
+                " is missing (run through ctest, which starts the cluster, or set "
+                "DDD_TEST_POSTGRES_URL)";
+      return;
+    }
+    base_ = readFile(file);
+    while (!base_.empty() && (base_.back() == '\n' || base_.back() == ' ')) base_.pop_back();
+  }
+  static std::atomic<int> counter{0};
+  schema_ = "t" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  bot::PgConnection c(base_);
+  c.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_, {},
+         "creating a test schema");
+  url_ = base_ + (base_.find('?') == std::string::npos ? "?" : "&") +
+         "options=-c%20search_path%3D" + schema_;
+}
+
+PostgresSchema::~PostgresSchema() {
+  if (url_.empty()) return;
+  try {
+    bot::PgConnection c(base_);
+    c.exec("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE", {}, "dropping a test schema");
+  } catch (const std::exception&) {
+    // the cluster is going away with the suite
+  }
 }
 
 }  // namespace ddd::testing

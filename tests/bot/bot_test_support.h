@@ -37,3 +37,23 @@ inline constexpr const char* kTestAnalyzer = "test-old-api";
 void expectSarifValidForCodeScanning(const nlohmann::json& sarif, const std::string& commit);
 
 }  // namespace ddd::testing
+
+namespace ddd::testing {
+// A PostgreSQL schema of its own for one test, on the suite's throwaway cluster (the
+// ctest fixture "postgres": tests/support/postgres_cluster.sh, URL in
+// <build>/test-postgres/url) or on DDD_TEST_POSTGRES_URL when set. url() selects the
+// schema through the connection's search_path; the schema is dropped at destruction.
+// available() is false (with reason()) when neither exists, e.g. a test binary run by
+// hand without ctest.
+class PostgresSchema {
+ public:
+  PostgresSchema();
+  ~PostgresSchema();
+  bool available() const { return !url_.empty(); }
+  const std::string& reason() const { return reason_; }
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string base_, schema_, url_, reason_;
+};
+}  // namespace ddd::testing

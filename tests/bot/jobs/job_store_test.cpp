@@ -1,25 +1,44 @@
-// The SQLite job queue: dedupe, claims with leases (one running job per repository),
-// expired leases claimed again, backoff and the dead letter, retry; and two threads
-// claiming at once never get the same job.
+// The job queue on both backends (SQLite and PostgreSQL, the same cases): dedupe, claims
+// with leases (one running job per repository), expired leases claimed again, backoff and
+// the dead letter, retry; and concurrent claimers never get the same job.
 #include "bot/jobs/job_store.h"
+#include "bot/jobs/postgres.h"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
+#include "tests/bot/bot_test_support.h"
 #include "tests/support/test_repo.h"
 
 namespace ddd::bot {
 namespace {
 
-std::unique_ptr<JobStore> open(const ddd::testing::TempDir& dir, JobPolicy p = {}) {
-  return openJobStore("sqlite://" + (dir.path() / "jobs.sqlite").string(), p);
-}
+// Each test gets a fresh store of the backend under test: a SQLite file in a temp dir,
+// or a schema of its own on the suite's PostgreSQL cluster.
+class JobStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "postgresql") {
+      pg_ = std::make_unique<ddd::testing::PostgresSchema>();
+      if (!pg_->available()) GTEST_FAIL() << pg_->reason();
+      url_ = pg_->url();
+    } else {
+      url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string();
+    }
+  }
+  std::unique_ptr<JobStore> open(JobPolicy p = {}) { return openJobStore(url_, p); }
 
-TEST(JobStore, DedupesAndClaimsOldestDueFirst) {
-  ddd::testing::TempDir dir;
-  auto s = open(dir);
+  ddd::testing::TempDir dir_;
+  std::unique_ptr<ddd::testing::PostgresSchema> pg_;
+  std::string url_;
+};
+
+TEST_P(JobStoreTest, DedupesAndClaimsOldestDueFirst) {
+  auto s = open();
   EXPECT_TRUE(s->enqueue("k", "a/x", "{}", "d1", 100));
   EXPECT_FALSE(s->enqueue("k", "a/x", "{}", "d1", 100));
   EXPECT_TRUE(s->enqueue("k", "b/y", "{}", "d2", 90));
@@ -33,9 +52,8 @@ TEST(JobStore, DedupesAndClaimsOldestDueFirst) {
   EXPECT_EQ(s->depth(), 3);
 }
 
-TEST(JobStore, OneRunningJobPerRepository) {
-  ddd::testing::TempDir dir;
-  auto s = open(dir);
+TEST_P(JobStoreTest, OneRunningJobPerRepository) {
+  auto s = open();
   s->enqueue("k", "a/x", "{}", "1", 0);
   s->enqueue("k", "a/x", "{}", "2", 0);
   s->enqueue("k", "b/y", "{}", "3", 0);
@@ -49,9 +67,8 @@ TEST(JobStore, OneRunningJobPerRepository) {
   EXPECT_EQ(s->claim("w3", 60, 10)->dedupeKey, "2");
 }
 
-TEST(JobStore, AnExpiredLeaseRunsTheJobAgain) {
-  ddd::testing::TempDir dir;
-  auto s = open(dir);
+TEST_P(JobStoreTest, AnExpiredLeaseRunsTheJobAgain) {
+  auto s = open();
   s->enqueue("k", "a/x", "{}", "1", 0);
   auto j = s->claim("dead-worker", 30, 100);
   ASSERT_TRUE(j);
@@ -67,9 +84,8 @@ TEST(JobStore, AnExpiredLeaseRunsTheJobAgain) {
   EXPECT_EQ(s->depth(), 0);
 }
 
-TEST(JobStore, FailuresBackOffThenGoToTheDeadLetter) {
-  ddd::testing::TempDir dir;
-  auto s = open(dir, JobPolicy{3, 10, 1000});
+TEST_P(JobStoreTest, FailuresBackOffThenGoToTheDeadLetter) {
+  auto s = open(JobPolicy{3, 10, 1000});
   s->enqueue("k", "a/x", "{}", "1", 0);
   int64_t now = 0;
   for (int attempt = 1; attempt <= 3; ++attempt) {
@@ -98,10 +114,9 @@ TEST(JobStore, FailuresBackOffThenGoToTheDeadLetter) {
   EXPECT_EQ(back->attempts, 1);
 }
 
-TEST(JobStore, ConcurrentClaimersNeverShareAJob) {
-  ddd::testing::TempDir dir;
+TEST_P(JobStoreTest, ConcurrentClaimersNeverShareAJob) {
   {
-    auto s = open(dir);
+    auto s = open();
     for (int i = 0; i < 200; ++i)
       s->enqueue("k", "repo" + std::to_string(i), "{}", std::to_string(i), 0);
   }
@@ -110,7 +125,7 @@ TEST(JobStore, ConcurrentClaimersNeverShareAJob) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
-      auto s = open(dir);  // one store per thread
+      auto s = open();  // one store per thread
       while (auto j = s->claim("w" + std::to_string(t), 60, 1)) {
         std::lock_guard<std::mutex> lock(m);
         claimed.insert(j->id);
@@ -123,14 +138,68 @@ TEST(JobStore, ConcurrentClaimersNeverShareAJob) {
   EXPECT_EQ(std::set<int64_t>(claimed.begin(), claimed.end()).size(), 200u);
 }
 
+TEST_P(JobStoreTest, ConcurrentClaimersKeepOneRunningJobPerRepository) {
+  {
+    auto s = open();
+    for (int i = 0; i < 60; ++i)
+      s->enqueue("k", "repo" + std::to_string(i % 3), "{}", std::to_string(i), 0);
+  }
+  std::mutex m;
+  std::set<std::string> running;
+  int done = 0;
+  bool overlap = false;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      auto s = open();
+      const std::string me = "w" + std::to_string(t);
+      for (int idle = 0; idle < 200;) {
+        auto j = s->claim(me, 60, 1);
+        if (!j) {
+          ++idle;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+          continue;
+        }
+        {
+          std::lock_guard<std::mutex> lock(m);
+          if (!running.insert(j->repo).second) overlap = true;
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(300));
+        {
+          std::lock_guard<std::mutex> lock(m);
+          running.erase(j->repo);
+          ++done;
+        }
+        s->complete(j->id, me);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_FALSE(overlap) << "two jobs of one repository ran at once";
+  EXPECT_EQ(done, 60);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, JobStoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& info) { return info.param; });
+
 TEST(JobStore, UnknownUrlsAreClearErrors) {
   EXPECT_THROW(openJobStore("mysql://x/y"), JobStoreError);
+  // Nothing listens on port 1: the error names the URL, with the password masked.
   try {
-    openJobStore("postgresql://ddd:secret@db/ddd");
+    openJobStore("postgresql://ddd:secret@127.0.0.1:1/ddd?connect_timeout=2");
     FAIL();
   } catch (const JobStoreError& e) {
-    EXPECT_EQ(std::string(e.what()).find("secret"), std::string::npos) << e.what();
+    const std::string what = e.what();
+    EXPECT_EQ(what.find("secret"), std::string::npos) << what;
+    EXPECT_NE(what.find("postgresql://ddd:***@127.0.0.1:1/ddd"), std::string::npos) << what;
   }
+}
+
+TEST(JobStore, RedactsPostgresPasswords) {
+  EXPECT_EQ(redactPostgresUrl("postgresql://u:p%40ss@h:5432/d"), "postgresql://u:***@h:5432/d");
+  EXPECT_EQ(redactPostgresUrl("postgres://h/d?password=x&sslmode=require"),
+            "postgres://h/d?password=***&sslmode=require");
+  EXPECT_EQ(redactPostgresUrl("postgresql://u@h/d"), "postgresql://u@h/d");
 }
 
 }  // namespace
