@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/runbooks/cadence.h"
 #include "analyzers/source_tree.h"
 
 namespace ddd::analyzers::runbooks {
@@ -19,9 +20,6 @@ struct SourceRef {
   uint32_t line = 0;  // 1-based
   std::string cite() const { return path + ":" + std::to_string(line); }
 };
-
-enum class Cadence { SubDaily, Daily, Weekly, Monthly, Quarterly, Annual, Irregular };
-const char* toString(Cadence c);  // "sub-daily", "daily", ..., "irregular"
 
 struct Schedule {
   SourceRef source;
