@@ -8,6 +8,7 @@
 
 #include "bot/change_writing.h"
 #include "bot/commands.h"
+#include "bot/merge_flow.h"
 #include "bot/pr_body.h"
 #include "bot/reconcile.h"
 #include "bot/scan.h"
@@ -39,6 +40,7 @@ std::unique_ptr<forges::GithubForge> githubFor(WorkerContext& ctx, const std::st
   o.owner = owner;
   o.repo = name;
   o.installationKey = std::to_string(installation);
+  if (ctx.sleep) o.sleep = ctx.sleep;
   o.token = [&ctx, installation] {
     return ctx.githubToken ? ctx.githubToken(installation) : std::string();
   };
@@ -98,8 +100,13 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
   }
 }
 
-void handleAnalyze(WorkerContext& ctx, const Job& job) {
-  const auto p = nlohmann::json::parse(job.payload);
+// Analyses the repository of an analyze job and brings its ddd pull requests up to date:
+// each fix branch written and pushed, its pull request opened or updated, then driven
+// through the merge flow (ddd's statuses, auto-merge or merge when every guard holds).
+// `onlyBranches` (non-empty) limits the work to those branches, for events about them
+// (a check finished, a review came in): stale pull requests are then not closed.
+void analyzeAndReconcile(WorkerContext& ctx, const nlohmann::json& p,
+                         const std::set<std::string>& onlyBranches) {
   const std::string repoName = p.at("repo").get<std::string>();
   const int64_t installation = p.value("installation", int64_t{0});
   const std::string cloneUrl = p.at("cloneUrl").get<std::string>();
@@ -125,6 +132,7 @@ void handleAnalyze(WorkerContext& ctx, const Job& job) {
     const auto& change = report.result.changes[i];
     const auto& decision = report.decisions.at(i);
     live.insert(change.branch());
+    if (!onlyBranches.empty() && onlyBranches.count(change.branch()) == 0) continue;
     if (decision.action == policies::Action::Skip) continue;
     if (prs.holdBackReason(change.branch())) continue;
     // The branch as the remote has it, so a person's commit there is seen.
@@ -163,10 +171,69 @@ void handleAnalyze(WorkerContext& ctx, const Job& job) {
     spec.labels = labelsFor(change, decision);
     spec.reviewers = decision.reviewers;
     spec.draft = decision.action == policies::Action::Draft;
-    prs.apply(spec, written.head.hex(), blocked, written.detail);
+    const auto applied = prs.apply(spec, written.head.hex(), blocked, written.detail);
+    if (applied.number == 0) continue;
+    const bool merging = decision.action == policies::Action::Automerge ||
+                         (decision.action == policies::Action::Review && decision.mergeOnApproval);
+    if (!merging) continue;
+    auto pr = gh->findOpenByBranch(change.branch());
+    if (!pr) continue;
+    MergeRequest m;
+    m.pr = *pr;
+    m.pushedSha = written.head.hex();
+    m.humanCommits = blocked;
+    m.decision = decision;
+    m.releaseAgeDays = change.facts.releaseAgeDays;
+    const auto outcome = advanceMerge(*gh, m);
+    if (ctx.log) {
+      ctx.log(repoName + " #" + std::to_string(pr->number) + " (" + change.branch() +
+              "): " + toString(outcome.step) + (outcome.detail.empty() ? "" : ": " + outcome.detail));
+    }
   }
+  if (!onlyBranches.empty()) return;
   std::set<std::string> ran(report.analyzers.begin(), report.analyzers.end());
   prs.closeStale(live, ran, report.commit.hex());
+}
+
+void handleAnalyze(WorkerContext& ctx, const Job& job) {
+  analyzeAndReconcile(ctx, nlohmann::json::parse(job.payload), {});
+}
+
+// A check finished, a status changed, a review came in, or someone pushed to a pull
+// request: the ddd pull requests it concerns (matched by head branch or head commit) go
+// through the merge flow again, on a fresh analysis of their branch (decisions are not
+// stored; the same tree gives the same decision).
+void handleMergeEvent(WorkerContext& ctx, const Job& job) {
+  const auto payload = nlohmann::json::parse(job.payload);
+  const std::string event = job.kind.substr(std::string("github.").size());
+  auto e = forges::normalizeGithub(event, payload, "");
+  if (event == "check_run" && e.headBranch.empty() && payload.contains("check_run")) {
+    const auto& suite = payload["check_run"].value("check_suite", nlohmann::json::object());
+    if (suite.is_object()) e.headBranch = suite.value("head_branch", "");
+  }
+  if ((event == "check_suite" || event == "check_run") && e.action != "completed") return;
+  if (event == "status" && e.conclusion == "pending") return;
+  if (event == "pull_request_review" && e.conclusion != "approved") return;
+  if (event == "pull_request" && (e.action != "synchronize" || e.senderIsBot)) return;
+  if (!e.headBranch.empty() && e.headBranch.rfind("ddd/", 0) != 0) return;
+  if (e.headBranch.empty() && e.headSha.empty()) return;
+
+  auto gh = githubFor(ctx, e.repo, e.installationId);
+  std::set<std::string> branches;
+  for (const auto& pr : gh->list()) {
+    if (pr.state != "open" || pr.branch.rfind("ddd/", 0) != 0) continue;
+    if ((!e.headBranch.empty() && pr.branch == e.headBranch) ||
+        (!e.headSha.empty() && pr.headCommit == e.headSha)) {
+      branches.insert(pr.branch);
+    }
+  }
+  if (branches.empty()) return;  // not about an open ddd pull request
+  const auto& repo = payload.value("repository", nlohmann::json::object());
+  const nlohmann::json analyze = {{"repo", e.repo},
+                                  {"installation", e.installationId},
+                                  {"cloneUrl", repo.value("clone_url", "")},
+                                  {"defaultBranch", repo.value("default_branch", "main")}};
+  analyzeAndReconcile(ctx, analyze, branches);
 }
 
 }  // namespace
@@ -179,6 +246,11 @@ void Worker::handle(const Job& job) {
   if (job.kind == "ping") return;
   if (job.kind == "github.issue_comment") return handleIssueComment(*ctx_, *store_, job);
   if (job.kind == "github.analyze") return handleAnalyze(*ctx_, job);
+  if (job.kind == "github.check_suite" || job.kind == "github.check_run" ||
+      job.kind == "github.status" || job.kind == "github.pull_request_review" ||
+      job.kind == "github.pull_request") {
+    return handleMergeEvent(*ctx_, job);
+  }
   if (job.kind.rfind("github.", 0) == 0 || job.kind.rfind("gitlab.", 0) == 0) {
     if (ctx_->log)
       ctx_->log("job " + std::to_string(job.id) + " (" + job.kind + "): no handler yet; completed");

@@ -5,12 +5,16 @@
 // checked before anything is done, a 👍 acknowledges, a refusal or the help is a reply;
 // `rerun` queues an analysis); "github.analyze" (fetch the repository into a bare cache,
 // scan the default branch, write each fix branch, push it with the installation token,
-// and open or update its pull request through the one reconciliation path). Every
+// and open or update its pull request through the one reconciliation path, then drive it
+// through the merge flow); "github.check_suite" / "check_run" / "status" /
+// "pull_request_review" (approved) / "pull_request" (a person pushed): the ddd pull
+// requests they concern go through the merge flow again (bot/merge_flow.h). Every
 // effect is idempotent, so a job that runs twice (a worker killed mid-job) does no harm.
 // Events ddd queues but has no handler for yet are completed with a log line. One
 // Worker per thread.
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <functional>
@@ -32,6 +36,9 @@ struct WorkerContext {
   std::function<std::string(int64_t installationId)> githubToken;
   std::string botLogin = "ddd[bot]";  // its own comments are never commands
   std::function<std::time_t()> now = [] { return std::time(nullptr); };
+  // Waits between mutating forge calls (>= 1 s apart per installation); tests pass a
+  // recorder so they never sleep. Empty = really sleep.
+  std::function<void(std::chrono::milliseconds)> sleep;
   std::function<void(const std::string&)> log;
 };
 

@@ -6,7 +6,9 @@
 // and nothing else happens.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <iostream>
 
 #include "bot/server/webhook_server.h"
 #include "bot/worker.h"
@@ -19,20 +21,23 @@ namespace {
 
 using ddd::testing::TestRepo;
 
-nlohmann::json commentPayload(const std::string& cloneUrl, const std::string& user,
-                              const std::string& body) {
+// GitHub's own example payload of `event` with `action`, from the shared fixtures.
+nlohmann::json examplePayload(const std::string& event, const std::string& action) {
   std::ifstream in(ddd::testing::sharedFixtures() / "github" / "webhooks" / "examples.json");
   const auto all = nlohmann::json::parse(in);
-  nlohmann::json p;
   for (const auto& g : all) {
-    if (g["name"] != "issue_comment") continue;
+    if (g["name"] != event) continue;
     for (const auto& ex : g["examples"]) {
-      if (ex.value("action", "") == "created") {
-        p = ex;
-        break;
-      }
+      if (ex.value("action", "") == action) return ex;
     }
   }
+  ADD_FAILURE() << "no example of " << event << "." << action;
+  return nlohmann::json::object();
+}
+
+nlohmann::json commentPayload(const std::string& cloneUrl, const std::string& user,
+                              const std::string& body) {
+  nlohmann::json p = examplePayload("issue_comment", "created");
   p["repository"]["full_name"] = "octo/hello";
   p["repository"]["clone_url"] = cloneUrl;
   p["repository"]["default_branch"] = "main";
@@ -54,11 +59,16 @@ struct World {
   std::unique_ptr<WebhookServer> server;
   forges::HttpClient http;
   std::unique_ptr<Worker> worker;
+  std::chrono::milliseconds slept{0};  // mutation spacing the worker asked for
 
-  World() {
-    upstream.commit({{"app/clock.py", "import datetime\nnow = datetime.datetime.utcnow()\n"}});
+  explicit World(const std::string& repoConfig = "") {
+    std::map<std::string, std::optional<std::string>> files = {
+        {"app/clock.py", "import datetime\nnow = datetime.datetime.utcnow()\n"}};
+    if (!repoConfig.empty()) files[".github/ddd.json"] = repoConfig;
+    upstream.commit(files);
     remote = (dir.path() / "hello.git").string();
     ddd::testing::runCommand("git clone -q --bare " + upstream.path().string() + " " + remote);
+    github.followRepository(remote);
     github.setPermission("maintainer", "write");
     github.setPermission("visitor", "read");
     ServerConfig c;
@@ -74,18 +84,21 @@ struct World {
     ctx->http = &http;
     ctx->cacheDir = dir.path() / "cache";
     ctx->dataDir = ddd::testing::dataDir();
+    ctx->log = [](const std::string& line) { std::cerr << "worker: " << line << "\n"; };
+    ctx->sleep = [this](std::chrono::milliseconds d) { slept += d; };
     ctx->githubToken = [](int64_t installation) {
       return "ghs_installation_" + std::to_string(installation);
     };
     worker = std::make_unique<Worker>(ctx, openJobStore(store), "worker-1");
   }
 
-  int deliver(const nlohmann::json& payload, const std::string& delivery) {
+  int deliver(const nlohmann::json& payload, const std::string& delivery,
+              const std::string& event = "issue_comment") {
     forges::ClientRequest r;
     r.method = "POST";
     r.url = "http://127.0.0.1:" + std::to_string(server->port()) + "/webhooks/github";
     r.body = payload.dump();
-    r.headers.set("X-GitHub-Event", "issue_comment");
+    r.headers.set("X-GitHub-Event", event);
     r.headers.set("X-GitHub-Delivery", delivery);
     r.headers.set("X-Hub-Signature-256", forges::githubSignature("s3cret", r.body));
     return http.send(r).status;
@@ -134,6 +147,118 @@ TEST(ServeEndToEnd, RerunFromAMaintainerOpensThePullRequest) {
       200);
   w.drain();
   EXPECT_EQ(w.github.pulls().size(), 1u);
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// The merge flow on webhooks: ddd's statuses go on the pushed commit when the pull request
+// opens; CI's check suite completing green (a check_suite webhook) lets ddd merge it,
+// pinned to the commit it pushed. A red check instead moves it to review.
+constexpr const char* kAutomergeDeprecations =
+    R"({"policies": [{"name": "fixes-merge", "match": {"analyzer": "deprecations"},
+                      "action": "automerge", "mergeMethod": "squash"}]})";
+
+TEST(ServeEndToEnd, AGreenCheckSuiteMergesAnAutomergePullRequest) {
+  World w(kAutomergeDeprecations);
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-5"),
+            202);
+  w.drain();
+  ASSERT_EQ(w.github.pulls().size(), 1u);
+  auto pr = w.github.pulls().begin()->second.data;
+  const int number = pr["number"];
+  const std::string sha = pr["head"]["sha"];
+  const std::string branch = pr["head"]["ref"];
+  EXPECT_EQ(w.github.statuses(sha)["ddd/policy"], "success");
+  EXPECT_NE(pr["state"], "closed");  // no checks ran yet: never merged blind
+
+  w.github.setCheckRun(sha, "build", "completed", "success");
+  auto suite = examplePayload("check_suite", "completed");
+  suite["repository"]["full_name"] = "octo/hello";
+  suite["repository"]["clone_url"] = w.remote;
+  suite["repository"]["default_branch"] = "main";
+  suite["installation"] = {{"id", 42}};
+  suite["check_suite"]["head_branch"] = branch;
+  suite["check_suite"]["head_sha"] = sha;
+  suite["check_suite"]["conclusion"] = "success";
+  ASSERT_EQ(w.deliver(suite, "d-6", "check_suite"), 202);
+  w.drain();
+  pr = w.github.pulls().at(number).data;
+  // Merged by ddd, pinned to the commit it pushed.
+  EXPECT_TRUE(pr["merged_at"].is_string()) << pr.dump(2);
+  const auto calls = w.github.calls();
+  EXPECT_NE(std::find(calls.begin(), calls.end(), "pulls/merge"), calls.end());
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+TEST(ServeEndToEnd, ARedCheckMovesTheAutomergePullRequestToReview) {
+  World w(kAutomergeDeprecations);
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-7"),
+            202);
+  w.drain();
+  ASSERT_EQ(w.github.pulls().size(), 1u);
+  auto pr = w.github.pulls().begin()->second.data;
+  const int number = pr["number"];
+  const std::string sha = pr["head"]["sha"];
+  w.github.setCheckRun(sha, "build", "completed", "failure");
+  auto suite = examplePayload("check_suite", "completed");
+  suite["repository"]["full_name"] = "octo/hello";
+  suite["repository"]["clone_url"] = w.remote;
+  suite["repository"]["default_branch"] = "main";
+  suite["installation"] = {{"id", 42}};
+  suite["check_suite"]["head_branch"] = pr["head"]["ref"];
+  suite["check_suite"]["head_sha"] = sha;
+  suite["check_suite"]["conclusion"] = "failure";
+  ASSERT_EQ(w.deliver(suite, "d-8", "check_suite"), 202);
+  EXPECT_EQ(w.github.statuses(sha)["ddd/policy"], "success");
+  w.drain();
+  pr = w.github.pulls().at(number).data;
+  EXPECT_TRUE(pr["merged_at"].is_null());
+  EXPECT_FALSE(w.github.autoMergeEnabled(number));
+  bool labelled = false;
+  for (const auto& l : pr["labels"]) labelled |= l["name"] == "ddd:needs-review";
+  EXPECT_TRUE(labelled) << pr["labels"].dump();
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// A review rule with mergeOnApproval: green checks alone don't merge; a maintainer's
+// approval (a pull_request_review webhook) does.
+TEST(ServeEndToEnd, AnApprovalMergesAReviewPullRequestWithMergeOnApproval) {
+  World w(R"({"policies": [{"name": "fixes-on-approval", "match": {"analyzer": "deprecations"},
+                             "action": "review", "mergeOnApproval": true}]})");
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-9"),
+            202);
+  w.drain();
+  ASSERT_EQ(w.github.pulls().size(), 1u);
+  auto pr = w.github.pulls().begin()->second.data;
+  const int number = pr["number"];
+  const std::string sha = pr["head"]["sha"];
+  w.github.setCheckRun(sha, "build", "completed", "success");
+  auto suite = examplePayload("check_suite", "completed");
+  suite["repository"]["full_name"] = "octo/hello";
+  suite["repository"]["clone_url"] = w.remote;
+  suite["repository"]["default_branch"] = "main";
+  suite["installation"] = {{"id", 42}};
+  suite["check_suite"]["head_branch"] = pr["head"]["ref"];
+  suite["check_suite"]["head_sha"] = sha;
+  ASSERT_EQ(w.deliver(suite, "d-10", "check_suite"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.pulls().at(number).data["merged_at"].is_null());  // not approved yet
+
+  w.github.addReview(number, "maintainer", "APPROVED");
+  auto review = examplePayload("pull_request_review", "submitted");
+  review["repository"]["full_name"] = "octo/hello";
+  review["repository"]["clone_url"] = w.remote;
+  review["repository"]["default_branch"] = "main";
+  review["installation"] = {{"id", 42}};
+  review["review"]["state"] = "approved";
+  review["pull_request"]["number"] = number;
+  review["pull_request"]["head"]["ref"] = pr["head"]["ref"];
+  review["pull_request"]["head"]["sha"] = sha;
+  ASSERT_EQ(w.deliver(review, "d-11", "pull_request_review"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.pulls().at(number).data["merged_at"].is_string());
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }

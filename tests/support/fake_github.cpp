@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "git/error.h"
+#include "git/repository.h"
 #include "tests/support/openapi_spec.h"
 
 namespace ddd::testing {
@@ -97,6 +99,11 @@ void FakeGithub::addReview(int number, const std::string& user, const std::strin
   reviews_[number].push_back({{"id", nextId_++}, {"user", {{"login", user}}}, {"state", state}});
 }
 
+void FakeGithub::followRepository(const std::string& bareRepo) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  followed_ = bareRepo;
+}
+
 void FakeGithub::setHeadSha(int number, const std::string& sha) {
   std::lock_guard<std::mutex> lock(mutex_);
   pulls_.at(number).data["head"]["sha"] = sha;
@@ -188,6 +195,18 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     return error(404, "Not Found");
   }
   const nlohmann::json body = r.body.empty() ? nlohmann::json() : nlohmann::json::parse(r.body);
+  if (!followed_.empty()) {
+    const auto repo = git::Repository::open(followed_);
+    for (auto& [n, p] : pulls_) {
+      if (p.data["state"] != "open") continue;
+      try {
+        p.data["head"]["sha"] =
+            repo.resolveCommit("refs/heads/" + p.data["head"]["ref"].get<std::string>()).hex();
+      } catch (const git::GitError&) {
+        // the branch is gone: GitHub keeps the last head
+      }
+    }
+  }
   auto pullOf = [&](const std::string& key) -> Pull* {
     auto it = pulls_.find(std::stoi(m.pathParams.at(key)));
     return it == pulls_.end() ? nullptr : &it->second;

@@ -48,6 +48,10 @@ class FakeGithub {
                    const std::string& conclusion);
   void addReview(int number, const std::string& user, const std::string& state);
   void setHeadSha(int number, const std::string& sha);
+  // Heads follow a real repository: each open pull request's head.sha is read from
+  // refs/heads/<branch> of `bareRepo` whenever GitHub would answer with it (as GitHub
+  // derives it from git), so a push is seen as it would be.
+  void followRepository(const std::string& bareRepo);
   std::map<std::string, std::string> statuses(const std::string& sha) const;  // context -> state
   bool autoMergeEnabled(int number) const;
   bool autoMergeAllowed = true;  // the repository setting
@@ -59,6 +63,7 @@ class FakeGithub {
  private:
   FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
   std::string owner_, repo_;
+  std::string followed_;  // bare repository heads come from, "" = none
   mutable std::mutex mutex_;
   std::set<std::string> validTokens_;
   std::map<std::string, std::pair<int, int>> faults_;  // op -> (status, times)
