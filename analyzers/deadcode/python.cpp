@@ -323,7 +323,8 @@ class FileParser {
           static const std::unordered_set<std::string_view> benign = {
               "staticmethod", "classmethod", "property", "cached_property",
               "functools.cached_property", "lru_cache", "functools.lru_cache", "cache",
-              "functools.cache"};
+              "functools.cache", "contextmanager", "contextlib.contextmanager",
+              "asynccontextmanager", "contextlib.asynccontextmanager"};
           if (benign.count(dec) == 0) d.benignDecorators = false;
         }
         d.conditional = conditional;
@@ -710,7 +711,18 @@ struct DeclaredDependency {
   uint32_t line = 0;
   bool dev = false;
   std::optional<Removal> removal;  // the whole line, when the line holds only it
+  bool capOnly = false;  // "werkzeug<2.1": only an upper bound, the pin of a transitive dependency?
 };
+
+// True when a requirement's specifiers only cap or exclude versions ("x<2", "x!=1.3").
+bool onlyCaps(std::string_view requirement) {
+  const std::size_t semicolon = requirement.find(';');
+  const std::string_view spec = requirement.substr(0, semicolon);
+  const bool caps = spec.find('<') != std::string_view::npos || spec.find("!=") != std::string_view::npos;
+  const bool floors = spec.find(">") != std::string_view::npos || spec.find("==") != std::string_view::npos ||
+                      spec.find("~=") != std::string_view::npos;
+  return caps && !floors;
+}
 
 // The requirement name at the start of `s` ("requests>=2; python_version<'3.8'").
 std::string requirementName(std::string_view s) {
@@ -773,6 +785,7 @@ void parseRequirementsTxt(const std::string& path, std::string_view text, bool d
     if (name.empty()) continue;
     DeclaredDependency d{name, path, l.number, dev, std::nullopt};
     if (s.back() != '\\') d.removal = lineRemoval(path, l);
+    d.capOnly = onlyCaps(s);
     out.push_back(std::move(d));
   }
 }
@@ -842,6 +855,7 @@ void parsePyproject(const std::string& path, std::string_view text,
           ++elements;
           only = name;
           out.push_back(DeclaredDependency{name, path, l.number, arrayDev, std::nullopt});
+          out.back().capOnly = onlyCaps(rest.substr(p + 1, q - p - 1));
         }
         p = q + 1;
         continue;
@@ -889,6 +903,7 @@ void parseSetupCfg(const std::string& path, std::string_view text,
     const std::string name = requirementName(s);
     if (name.empty()) continue;
     out.push_back(DeclaredDependency{name, path, l.number, dev, lineRemoval(path, l)});
+    out.back().capOnly = onlyCaps(s);
   }
 }
 
@@ -1570,6 +1585,10 @@ class PythonPass {
         confidence -= 0.3;
         c.doubts.push_back("named in " + m->second.path + ":" + std::to_string(m->second.line) +
                            " (a tool configuration or a command?)");
+      }
+      if (d.capOnly) {
+        confidence -= 0.3;
+        c.doubts.push_back("its version is only capped: it may pin a dependency of another dependency");
       }
       if (firstDynamicImport_) {
         confidence -= 0.2;
