@@ -4,13 +4,20 @@ namespace ddd::analyzers::runbooks {
 
 const char* toString(Cadence c) {
   switch (c) {
-    case Cadence::SubDaily: return "sub-daily";
-    case Cadence::Daily: return "daily";
-    case Cadence::Weekly: return "weekly";
-    case Cadence::Monthly: return "monthly";
-    case Cadence::Quarterly: return "quarterly";
-    case Cadence::Annual: return "annual";
-    case Cadence::Irregular: return "irregular";
+    case Cadence::SubDaily:
+      return "sub-daily";
+    case Cadence::Daily:
+      return "daily";
+    case Cadence::Weekly:
+      return "weekly";
+    case Cadence::Monthly:
+      return "monthly";
+    case Cadence::Quarterly:
+      return "quarterly";
+    case Cadence::Annual:
+      return "annual";
+    case Cadence::Irregular:
+      return "irregular";
   }
   return "irregular";
 }

@@ -6,9 +6,12 @@
 #include <array>
 #include <cstdio>
 
+#include "analyzers/runbooks/wording.h"
+
 namespace ddd::analyzers::runbooks {
 namespace {
 
+using namespace wording;
 using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 
@@ -19,18 +22,13 @@ constexpr int64_t kSearchYears = 28;
 struct FieldSpec {
   const char* name;
   int min;
-  int max;  // day-of-week: 7 (Sunday again), folded into 0 after parsing
+  int max;                   // day-of-week: 7 (Sunday again), folded into 0 after parsing
   const char* const* names;  // three-letter names for min.., or nullptr
 };
 
 constexpr const char* kMonthNames[] = {"jan", "feb", "mar", "apr", "may", "jun",
                                        "jul", "aug", "sep", "oct", "nov", "dec"};
 constexpr const char* kDayNames[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
-constexpr const char* kMonthWords[] = {"",        "January",  "February", "March",  "April",
-                                       "May",     "June",     "July",     "August", "September",
-                                       "October", "November", "December"};
-constexpr const char* kDayWords[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
-                                     "Thursday", "Friday", "Saturday"};
 
 constexpr std::array<FieldSpec, 5> kFields = {{
     {"minute", 0, 59, nullptr},
@@ -61,9 +59,8 @@ class FieldParser {
     size_t start = 0;
     while (true) {
       size_t comma = text_.find(',', start);
-      std::string_view element =
-          text_.substr(start, comma == std::string_view::npos ? std::string_view::npos
-                                                              : comma - start);
+      std::string_view element = text_.substr(
+          start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
       if (element.empty()) fail("empty list element");
       parseElement(element, bits);
       if (comma == std::string_view::npos) break;
@@ -166,33 +163,6 @@ class FieldParser {
   }
 };
 
-template <size_t N>
-bool isFull(const std::bitset<N>& bits, int min, int max) {
-  for (int v = min; v <= max; ++v)
-    if (!bits[static_cast<size_t>(v)]) return false;
-  return true;
-}
-
-template <size_t N>
-std::vector<int> values(const std::bitset<N>& bits) {
-  std::vector<int> out;
-  for (size_t i = 0; i < N; ++i)
-    if (bits[i]) out.push_back(static_cast<int>(i));
-  return out;
-}
-
-// The step s > 1 when the set is exactly {min, min+s, min+2s, ...} up to max, else 0.
-template <size_t N>
-int stepFromMin(const std::bitset<N>& bits, int min, int max) {
-  std::vector<int> v = values(bits);
-  if (v.size() < 2 || v[0] != min) return 0;
-  int s = v[1] - v[0];
-  if (s < 2) return 0;
-  for (size_t i = 1; i < v.size(); ++i)
-    if (v[i] - v[i - 1] != s) return 0;
-  return v.back() + s > max ? s : 0;
-}
-
 // "1-5", "0-59/15", "1,15", "1-3,10".
 template <size_t N>
 std::string listForm(const std::bitset<N>& bits) {
@@ -231,53 +201,6 @@ std::string fieldForm(const std::bitset<N>& bits, int min, int max, bool starSte
   }
   return listForm(bits);
 }
-
-std::string joinWords(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += i + 1 == items.size() ? " and " : ", ";
-    out += items[i];
-  }
-  return out;
-}
-
-// Runs of three or more become "X to Y": "Monday to Friday", "1, 15 and 20 to 25".
-template <size_t N, typename Name>
-std::string valuesText(const std::bitset<N>& bits, Name name) {
-  std::vector<int> v = values(bits);
-  std::vector<std::string> parts;
-  for (size_t i = 0; i < v.size();) {
-    size_t j = i;
-    while (j + 1 < v.size() && v[j + 1] == v[j] + 1) ++j;
-    if (j - i >= 2) {
-      parts.push_back(name(v[i]) + " to " + name(v[j]));
-    } else {
-      for (size_t k = i; k <= j; ++k) parts.push_back(name(v[k]));
-    }
-    i = j + 1;
-  }
-  return joinWords(parts);
-}
-
-std::string ordinal(int n) {
-  const char* suffix = "th";
-  if (n % 100 < 11 || n % 100 > 13) {
-    if (n % 10 == 1) suffix = "st";
-    if (n % 10 == 2) suffix = "nd";
-    if (n % 10 == 3) suffix = "rd";
-  }
-  return std::to_string(n) + suffix;
-}
-
-std::string twoDigits(int n) {
-  char buf[8];
-  std::snprintf(buf, sizeof buf, "%02d", n);
-  return buf;
-}
-
-std::string number(int n) { return std::to_string(n); }
-std::string dayWord(int d) { return kDayWords[d]; }
-std::string monthWord(int m) { return kMonthWords[m]; }
 
 }  // namespace
 
@@ -369,8 +292,8 @@ std::optional<int64_t> CronExpression::nextLocalMinute(int64_t m, int64_t limit)
     sys_days day{std::chrono::days{dayIndex}};
     std::chrono::year_month_day ymd{day};
     if (!months_[unsigned(ymd.month())]) {
-      auto firstOfNext = std::chrono::year_month_day{ymd.year() / ymd.month() / 1} +
-                         std::chrono::months{1};
+      auto firstOfNext =
+          std::chrono::year_month_day{ymd.year() / ymd.month() / 1} + std::chrono::months{1};
       m = sys_days{firstOfNext}.time_since_epoch().count() * kMinutesPerDay;
       continue;
     }
@@ -459,8 +382,8 @@ std::string CronExpression::normalized() const {
     dom = dayField(daysOfMonth_, 1, 31, domStar_, domText_);
     dow = dayField(daysOfWeek_, 0, 6, dowStar_, dowText_);
   }
-  return fieldForm(minutes_, 0, 59, true) + " " + fieldForm(hours_, 0, 23, true) + " " + dom +
-         " " + fieldForm(months_, 1, 12, true) + " " + dow;
+  return fieldForm(minutes_, 0, 59, true) + " " + fieldForm(hours_, 0, 23, true) + " " + dom + " " +
+         fieldForm(months_, 1, 12, true) + " " + dow;
 }
 
 std::string CronExpression::describe() const {
@@ -504,8 +427,8 @@ std::string CronExpression::describe() const {
       minutePart = "at minutes " + valuesText(minutes_, number);
     }
     if (hs.back() - hs.front() + 1 == static_cast<int>(hs.size())) {
-      time = minutePart + " from " + twoDigits(hs.front()) + ":00 to " + twoDigits(hs.back()) +
-             ":59";
+      time =
+          minutePart + " from " + twoDigits(hs.front()) + ":00 to " + twoDigits(hs.back()) + ":59";
     } else {
       time = minutePart + " during hours " + valuesText(hours_, twoDigits);
     }
@@ -517,7 +440,8 @@ std::string CronExpression::describe() const {
   const bool monthsFull = isFull(months_, 1, 12);
   auto domText = [&]() -> std::string {
     std::vector<int> d = values(daysOfMonth_);
-    if (int s = stepFromMin(daysOfMonth_, 1, 31)) return "on every " + ordinal(s) + " day of the month";
+    if (int s = stepFromMin(daysOfMonth_, 1, 31))
+      return "on every " + ordinal(s) + " day of the month";
     if (d.size() == 1) return "on day " + number(d[0]) + " of the month";
     return "on days " + valuesText(daysOfMonth_, number) + " of the month";
   };
@@ -546,8 +470,10 @@ std::string CronExpression::describe() const {
     days = dowText();
   } else {
     std::string dowPart = dowText();
-    if (dowPart.rfind("every ", 0) == 0) dowPart = "a " + dowPart.substr(6);
-    else dowPart = dowPart.substr(3);
+    if (dowPart.rfind("every ", 0) == 0)
+      dowPart = "a " + dowPart.substr(6);
+    else
+      dowPart = dowPart.substr(3);
     days = domText() + " if it is " + dowPart;
   }
   std::string out = time;

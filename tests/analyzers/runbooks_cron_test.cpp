@@ -22,8 +22,8 @@ using ddd::analyzers::runbooks::TimeZoneError;
 using std::chrono::sys_seconds;
 
 sys_seconds utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0) {
-  return sys_seconds{std::chrono::sys_days{std::chrono::year{y} / mo / d}} +
-         std::chrono::hours{h} + std::chrono::minutes{mi} + std::chrono::seconds{s};
+  return sys_seconds{std::chrono::sys_days{std::chrono::year{y} / mo / d}} + std::chrono::hours{h} +
+         std::chrono::minutes{mi} + std::chrono::seconds{s};
 }
 
 std::vector<std::string> runs(const std::string& expr, sys_seconds after, size_t n,
@@ -122,10 +122,10 @@ TEST(RunbooksCron, DayOfMonthOrDayOfWeekWhenBothRestricted) {
   EXPECT_TRUE(either.matches(utc(2026, 4, 13)));  // a Monday, the 13th
   auto both = CronExpression::parse("0 0 */2 * 5");
   EXPECT_FALSE(both.dayOr());
-  EXPECT_TRUE(both.matches(utc(2026, 3, 13)));      // Friday 13th (odd)
-  EXPECT_FALSE(both.matches(utc(2026, 3, 15)));     // Sunday 15th (odd, not a Friday)
-  EXPECT_TRUE(both.matches(utc(2026, 3, 27)));      // Friday 27th (odd)
-  EXPECT_FALSE(both.matches(utc(2026, 3, 20)));     // Friday 20th (even)
+  EXPECT_TRUE(both.matches(utc(2026, 3, 13)));   // Friday 13th (odd)
+  EXPECT_FALSE(both.matches(utc(2026, 3, 15)));  // Sunday 15th (odd, not a Friday)
+  EXPECT_TRUE(both.matches(utc(2026, 3, 27)));   // Friday 27th (odd)
+  EXPECT_FALSE(both.matches(utc(2026, 3, 20)));  // Friday 20th (even)
   EXPECT_EQ(both.normalized(), "0 0 */2 * 5");
   // A full day-of-month written as a range still counts as restricted: every day runs.
   EXPECT_EQ(CronExpression::parse("0 0 1-31 * 1").normalized(), "0 0 * * *");
@@ -232,21 +232,25 @@ std::string generatedField(Rng& r, int min, int max, const char* const* names) {
   };
   auto element = [&]() -> std::string {
     switch (r.below(6)) {
-      case 0: return val(min, max);
+      case 0:
+        return val(min, max);
       case 1: {
         int lo = min + static_cast<int>(r.below(static_cast<uint32_t>(max - min)));
         int hi = lo + static_cast<int>(r.below(static_cast<uint32_t>(max - lo + 1)));
         return std::to_string(lo) + "-" + std::to_string(hi);
       }
-      case 2: return "*/" + std::to_string(1 + r.below(static_cast<uint32_t>(max - min)));
+      case 2:
+        return "*/" + std::to_string(1 + r.below(static_cast<uint32_t>(max - min)));
       case 3: {
         int lo = min + static_cast<int>(r.below(static_cast<uint32_t>(max - min)));
         int hi = lo + static_cast<int>(r.below(static_cast<uint32_t>(max - lo + 1)));
         return std::to_string(lo) + "-" + std::to_string(hi) + "/" +
                std::to_string(1 + r.below(static_cast<uint32_t>(max - min)));
       }
-      case 4: return val(min, max) + "," + val(min, max);
-      default: return val(min, max) + "," + val(min, max) + "," + val(min, max);
+      case 4:
+        return val(min, max) + "," + val(min, max);
+      default:
+        return val(min, max) + "," + val(min, max) + "," + val(min, max);
     }
   };
   if (r.below(3) == 0) return "*";
@@ -384,8 +388,8 @@ for line in open(sys.argv[1]):
   EXPECT_EQ(compared, exprs.size() * starts.size());
   // croniter's own slips must stay rare, or the comparison would prove little.
   EXPECT_LT(croniterWrong * 50, compared) << croniterWrong << " croniter slips";
-  std::cout << "[ croniter ] " << equalToCroniter << " of " << compared
-            << " equal to croniter; " << croniterWrong
+  std::cout << "[ croniter ] " << equalToCroniter << " of " << compared << " equal to croniter; "
+            << croniterWrong
             << " where croniter's get_next disagrees with the calendar walk and ddd equals it\n";
 }
 
