@@ -59,7 +59,7 @@ struct Import {
   std::string module;        // as written, after the dots
   std::vector<std::string> names;  // `from m import a, b` (empty for `import m`)
   uint32_t line = 0;
-  bool inTry = false;
+  bool inTry = false;  // or under `if TYPE_CHECKING:`: optional at run time
 };
 
 struct Location {
@@ -83,6 +83,7 @@ struct FileFacts {
   std::unordered_map<std::string, uint32_t> mentions;      // words in strings -> line
   std::vector<std::string> dotted;                         // "a.b.c" / "a.b:c" strings
   std::vector<std::string> pyPaths;                        // "x/y.py" mentioned
+  std::vector<std::string> inlineDependencies;             // PEP 723 script metadata
 };
 
 // Words, dotted names and .py paths of a non-Python text file (docs, configs, CI).
@@ -211,6 +212,7 @@ class FileParser {
     int defIndex;
     int classIndex;
     bool isTry;
+    bool typeChecking = false;  // `if TYPE_CHECKING:`: imports for type checkers only
   };
 
   std::string_view tokText(std::size_t i) const {
@@ -240,7 +242,7 @@ class FileParser {
   }
   bool inTry() const {
     for (const Scope& s : scopes_)
-      if (s.isTry) return true;
+      if (s.isTry || s.typeChecking) return true;
     return false;
   }
 
@@ -369,7 +371,12 @@ class FileParser {
         continue;
       }
       if (isName(i, "try")) pending.isTry = true;
-      if (isName(i, "if")) checkMainBlock(i, stmtEnd);
+      if (isName(i, "if")) {
+        checkMainBlock(i, stmtEnd);
+        if ((isName(i + 1, "TYPE_CHECKING") && isOp(i + 2, ":")) ||
+            (isName(i + 3, "TYPE_CHECKING") && isOp(i + 2, ".") && isOp(i + 4, ":")))
+          pending.typeChecking = true;
+      }
       if (isName(i, "__all__")) collectAll(i, stmtEnd);
       if (toks_[i].kind == TokenKind::Name && !isKeyword(tokText(i)))
         parseAssignmentTargets(i, stmtEnd, own, conditional);
@@ -964,6 +971,62 @@ bool isTestPath(std::string_view p) {
          slashed.find("/testing/") != std::string::npos;
 }
 
+// Third-party code copied into the repository, and environments: read for references,
+// never reported.
+bool isVendoredPath(std::string_view p) {
+  const std::string slashed = "/" + std::string(p);
+  for (std::string_view dir : {"/_vendor/", "/vendor/", "/vendored/", "/third_party/", "/thirdparty/",
+                               "/site-packages/", "/.tox/", "/.venv/", "/venv/", "/node_modules/"})
+    if (slashed.find(dir) != std::string::npos) return true;
+  return false;
+}
+
+// Modules whose top-level names are read by a tool by name: Sphinx's conf.py, Django
+// settings, gunicorn and noxfile configuration.
+bool isConfigModule(std::string_view p) {
+  const std::string_view base = baseName(p);
+  return base == "conf.py" || base == "settings.py" || endsWith(base, "_settings.py") ||
+         base == "gunicorn.conf.py" || base == "gunicorn_config.py" || base == "noxfile.py" ||
+         base == "setup.py" || baseName(dirName(p)) == "settings";
+}
+
+// Files under a top-level directory of documentation builds, release tools, examples.
+bool isToolingScript(std::string_view p) {
+  for (std::string_view dir : {"docs/", "doc/", "tools/", "scripts/", "examples/", "extras/",
+                               "benchmarks/", "bench/", "contrib/", "ci/", ".github/"})
+    if (startsWith(p, dir)) return true;
+  return false;
+}
+
+// PEP 723 inline script metadata: the requirement names of `dependencies = [...]` in a
+// "# /// script" comment block.
+std::vector<std::string> inlineScriptDependencies(std::string_view text) {
+  std::vector<std::string> names;
+  const std::size_t start = text.find("# /// script");
+  if (start == std::string_view::npos) return names;
+  const std::size_t stop = text.find("# ///", start + 12);
+  const std::string_view block = text.substr(start, stop == std::string_view::npos ? 2000 : stop - start);
+  const std::size_t deps = block.find("dependencies");
+  if (deps == std::string_view::npos) return names;
+  const std::size_t open = block.find('[', deps);
+  const std::size_t close = block.find(']', deps);
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open) return names;
+  std::size_t p = open;
+  while (p < close) {
+    const char c = block[p];
+    if (c == '"' || c == '\'') {
+      const std::size_t q = block.find(c, p + 1);
+      if (q == std::string_view::npos || q > close) break;
+      const std::string name = requirementName(block.substr(p + 1, q - p - 1));
+      if (!name.empty()) names.push_back(name);
+      p = q + 1;
+      continue;
+    }
+    ++p;
+  }
+  return names;
+}
+
 bool isRequirementsPath(std::string_view p) {
   const std::string_view base = baseName(p);
   if (!endsWith(base, ".txt") && !endsWith(base, ".in")) return false;
@@ -1037,6 +1100,7 @@ class PythonPass {
             facts.nonUtf8 = !text::isValidUtf8(content);
             facts.generated = isGeneratedPython(f.path, content);
             FileParser(content, facts).run();
+            facts.inlineDependencies = inlineScriptDependencies(content);
             if (baseName(f.path) == "setup.py") rawManifests_[idx] = content;
           } else {
             scanText(content, texts_[idx]);
@@ -1241,8 +1305,9 @@ class PythonPass {
           if (!imp.module.empty()) base += (base.empty() ? "" : ".") + imp.module;
         } else {
           base = imp.module;
-          topLevelImports_[base.substr(0, base.find('.'))].push_back(
-              {pathOf(i), imp.line, imp.inTry, isTestPath(pathOf(i))});
+          if (!isVendoredPath(pathOf(i)))
+            topLevelImports_[base.substr(0, base.find('.'))].push_back(
+                {pathOf(i), imp.line, imp.inTry, isTestPath(pathOf(i)), isToolingScript(pathOf(i))});
         }
         mark(base);
         for (const std::string& n : imp.names)
@@ -1324,7 +1389,8 @@ class PythonPass {
         continue;
       }
       const std::string& path = pathOf(i);
-      if (ignoredPath(path) || endsWith(path, ".pyi")) continue;
+      if (ignoredPath(path) || endsWith(path, ".pyi") || isVendoredPath(path)) continue;
+      const bool configModule = isConfigModule(path);
       const bool testFile = isTestPath(path);
       std::set<std::pair<int, std::string>> seen;  // one candidate per name and owner
       for (std::size_t d = 0; d < f.defs.size(); ++d) {
@@ -1335,6 +1401,7 @@ class PythonPass {
         if (exported_.count(def.name) != 0) continue;
         if (def.decorated && !def.benignDecorators) continue;  // registered by a framework
         if (isTestHook(def, testFile)) continue;
+        if (configModule && def.kind == "variable") continue;  // read by name by its tool
         const ClassInfo* owner = def.classIndex >= 0 ? &f.classes[def.classIndex] : nullptr;
         if (owner != nullptr && hasExternalBase(*owner)) continue;
         if (owner != nullptr && def.kind == "attribute" && owner->decorated) continue;
@@ -1478,7 +1545,9 @@ class PythonPass {
       const FileFacts& f = facts_[i];
       if (!f.parsed || !isInPackage(i) || f.generated) continue;
       const std::string_view base = baseName(p);
-      if (base == "__main__.py" || isTestPath(p) || endsWith(p, ".pyi") || ignoredPath(p)) continue;
+      if (base == "__main__.py" || isTestPath(p) || endsWith(p, ".pyi") || ignoredPath(p) ||
+          isVendoredPath(p))
+        continue;
       if (options_.library && base[0] != '_') continue;  // a public module of a library
       if (importedFiles_.count(i) || namedFiles_.count(i) || entryFiles_.count(i)) continue;
       bool pathNamed = false;
@@ -1530,6 +1599,7 @@ class PythonPass {
     uint32_t line;
     bool inTry;
     bool test;
+    bool tooling;  // a script of docs/, tools/, examples/ outside the packages
   };
 
   void reportDependencies(const std::vector<std::size_t>& /*pyIndex*/) {
@@ -1550,8 +1620,13 @@ class PythonPass {
       }
     }
     rawManifests_.clear();
-    if (declared.empty()) return;
     std::set<std::string> declaredImports;
+    for (const FileFacts& f : facts_) {
+      for (const std::string& d : f.inlineDependencies) {
+        for (const std::string& n : python::importNamesOf(d)) declaredImports.insert(n);
+      }
+    }
+    if (declared.empty()) return;
     for (const DeclaredDependency& d : declared) {
       for (const std::string& n : python::importNamesOf(d.name)) declaredImports.insert(n);
       declaredImports.insert(python::normalizeDistribution(d.name));
@@ -1604,10 +1679,11 @@ class PythonPass {
       if (name.empty() || python::isStdlibModule(name) || localTopLevel_.count(name) ||
           declaredImports.count(name) || ignoredName(name))
         continue;
-      bool allGuarded = true, allTests = true;
+      bool allGuarded = true, allTests = true, allTooling = true;
       for (const ImportSite& s : sites) {
         allGuarded = allGuarded && s.inTry;
         allTests = allTests && s.test;
+        allTooling = allTooling && (s.tooling || s.test);
       }
       if (allGuarded) continue;  // try: import x / except ImportError: optional
       const ImportSite* first = &sites.front();
@@ -1625,8 +1701,10 @@ class PythonPass {
                            first->path + ":" + std::to_string(first->line));
       c.evidence.push_back("not in the standard library, not a module of the repository, not declared in " +
                            std::to_string(declared.size()) + " declared dependencies");
-      c.confidence = allTests ? 0.6 : 0.8;
+      c.confidence = allTests || allTooling ? 0.5 : 0.8;
       if (allTests) c.doubts.push_back("imported only by tests (a test-only dependency?)");
+      if (allTooling && !allTests)
+        c.doubts.push_back("imported only by scripts outside the packages (docs, tools, examples)");
       result_.candidates.push_back(std::move(c));
     }
   }

@@ -7,8 +7,8 @@
 namespace ddd::analyzers::deadcode::python {
 namespace {
 
-// sys.stdlib_module_names of CPython 3.11 (private modules left out except _thread),
-// plus distutils-era names still found in older code.
+// sys.stdlib_module_names of CPython 3.11, plus distutils-era names still found in older
+// code and the modules that exist only for type checkers or other interpreters.
 constexpr std::string_view kStdlib[] = {
     "__future__", "_thread", "abc", "aifc", "antigravity", "argparse", "array", "ast",
     "asynchat", "asyncio", "asyncore", "atexit", "audioop", "base64", "bdb", "binascii",
@@ -38,6 +38,20 @@ constexpr std::string_view kStdlib[] = {
     "winreg", "winsound", "wsgiref", "xdrlib", "xml", "xmlrpc", "zipapp", "zipfile",
     "zipimport", "zlib", "zoneinfo",
     "imp", "distutils", "asynchat", "asyncore", "smtpd",
+    // Private modules of CPython, typeshed's type-only module, Python 2 and PyPy builtins.
+    "_abc", "_aix_support", "_ast", "_asyncio", "_bisect", "_blake2", "_bootsubprocess", "_bz2",
+    "_codecs", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr",
+    "_codecs_tw", "_collections", "_collections_abc", "_compat_pickle", "_compression",
+    "_contextvars", "_crypt", "_csv", "_ctypes", "_curses", "_curses_panel", "_datetime",
+    "_dbm", "_decimal", "_elementtree", "_frozen_importlib", "_frozen_importlib_external",
+    "_functools", "_gdbm", "_hashlib", "_heapq", "_imp", "_io", "_json", "_locale", "_lsprof",
+    "_lzma", "_markupbase", "_md5", "_msi", "_multibytecodec", "_multiprocessing", "_opcode",
+    "_operator", "_osx_support", "_overlapped", "_pickle", "_posixshmem", "_posixsubprocess",
+    "_py_abc", "_pydecimal", "_pyio", "_queue", "_random", "_scproxy", "_sha1", "_sha256",
+    "_sha3", "_sha512", "_signal", "_sitebuiltins", "_socket", "_sqlite3", "_sre", "_ssl",
+    "_stat", "_statistics", "_string", "_strptime", "_struct", "_symtable", "_threading_local",
+    "_tkinter", "_tokenize", "_tracemalloc", "_typing", "_uuid", "_warnings", "_weakref",
+    "_weakrefset", "_winapi", "_zoneinfo", "_typeshed", "__builtin__", "__pypy__",
 };
 
 // Distribution (normalized) -> import names, where they differ beyond "-" -> "_".

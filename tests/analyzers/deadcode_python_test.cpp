@@ -359,6 +359,39 @@ TEST(DeadcodePython, UnusedAndUnlistedDependenciesThroughTheNameTable) {
   EXPECT_EQ(find(r, "app", Kind::UnlistedDependency), nullptr);
 }
 
+TEST(DeadcodePython, VendoredCodeConfigModulesTypeOnlyImportsAndInlineScriptMetadata) {
+  const PassResult r = analyze({
+      {"requirements.txt", "requests\n"},
+      {"app/__init__.py", ""},
+      {"app/main.py",
+       "import requests\n"
+       "from typing import TYPE_CHECKING\n"
+       "if TYPE_CHECKING:\n"
+       "    from _typeshed import StrPath\n"
+       "    import mypy_extensions\n"
+       "import _ssl\n"},
+      {"app/_vendor/six.py", "import urllib2\ndef _never_called():\n    pass\n"},
+      {"docs/conf.py", "html_theme = 'furo'\nimport sphinx_rtd_theme\n"},
+      {"tools/release.py",
+       "# /// script\n# dependencies = [\"httpx>=0.27\", 'rich']\n# ///\n"
+       "import httpx, rich, yaml\n"},
+  });
+  EXPECT_EQ(find(r, "_never_called"), nullptr);
+  EXPECT_EQ(find(r, "urllib2", Kind::UnlistedDependency), nullptr);
+  EXPECT_EQ(find(r, "html_theme"), nullptr);
+  EXPECT_EQ(find(r, "mypy_extensions", Kind::UnlistedDependency), nullptr);
+  EXPECT_EQ(find(r, "_typeshed", Kind::UnlistedDependency), nullptr);
+  EXPECT_EQ(find(r, "_ssl", Kind::UnlistedDependency), nullptr);
+  EXPECT_EQ(find(r, "httpx", Kind::UnlistedDependency), nullptr);
+  EXPECT_EQ(find(r, "rich", Kind::UnlistedDependency), nullptr);
+  const Candidate* yaml = find(r, "yaml", Kind::UnlistedDependency);
+  ASSERT_NE(yaml, nullptr);
+  EXPECT_EQ(yaml->confidence, 0.5);
+  const Candidate* theme = find(r, "sphinx_rtd_theme", Kind::UnlistedDependency);
+  ASSERT_NE(theme, nullptr);
+  EXPECT_EQ(theme->confidence, 0.5);
+}
+
 TEST(DeadcodePythonData, NameTableAndStdlib) {
   EXPECT_EQ(python::importNamesOf("scikit-learn"), (std::vector<std::string>{"sklearn"}));
   EXPECT_EQ(python::importNamesOf("Pillow"), (std::vector<std::string>{"PIL"}));
