@@ -23,12 +23,16 @@ struct SourceRef {
 
 struct Schedule {
   SourceRef source;
-  std::string origin;       // "crontab", "cron.d", "systemd-timer", "k8s-cronjob",
+  std::string origin;       // "crontab", "cron.d" (also /etc/crontab), "cron-periodic" (a
+                            // script in cron.daily/ ...), "systemd-timer", "k8s-cronjob",
                             // "github-actions", "ansible-cron", "logrotate"
   std::string expression;   // verbatim: "0 3 * * 1", "Mon *-*-* 03:00:00", "weekly"
   std::string normalized;   // five-field cron when expressible ("0 3 * * 1"), else ""
+                            // (@reboot, intervals, logrotate, OnCalendar with seconds...)
   std::string description;  // plain English: "every Monday at 03:00"
-  std::string timezone;     // "UTC" unless the source says otherwise (K8s timeZone, TZ=)
+  std::string timezone;     // "UTC" unless the source says otherwise (K8s timeZone, CRON_TZ=,
+                            // an OnCalendar zone); crontabs and timers without one run in
+                            // the host's zone, which the repository doesn't say
   Cadence cadence = Cadence::Irregular;
   std::string name;       // the job / timer / workflow / task name
   std::string command;    // what runs (crontab command, ExecStart of the .service, container
