@@ -2,6 +2,7 @@
 
 #include <mutex>
 
+#include "analyzers/deadcode/register.h"
 #include "analyzers/dependencies/analyzer.h"
 #include "analyzers/deprecations/register.h"
 
@@ -39,6 +40,7 @@ void registerBuiltinAnalyzers() {
   // Order here is the order analyzers run in.
   registerDeprecationsAnalyzer();
   deps::registerDependencyAnalyzer();
+  registerDeadcodeAnalyzer();
 }
 
 const AnalyzerRegistration* findAnalyzer(const std::string& name) {

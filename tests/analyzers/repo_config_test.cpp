@@ -79,7 +79,7 @@ constexpr const char* kRealisticConfig = R"({
     ]
   },
   "dependencies": {"schedule": "weekly", "ecosystems": {"npm": {"rangeStrategy": "bump"}}},
-  "deadcode": {"entryPoints": ["src/main.ts"]},
+  "deadcode": {"entries": ["src/main.ts"], "ignoreNames": ["@types/*"], "library": false},
   "runbooks": {"output": "docs/runbooks"},
   "policies": [{"match": {"analyzer": "deprecations", "safe": true}, "action": "automerge"}]
 })";

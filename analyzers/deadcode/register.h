@@ -1,0 +1,2 @@
+#pragma once
+namespace ddd::analyzers { void registerDeadcodeAnalyzer(); }
