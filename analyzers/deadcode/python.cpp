@@ -378,6 +378,8 @@ class FileParser {
           pending.typeChecking = true;
       }
       if (isName(i, "__all__")) collectAll(i, stmtEnd);
+      if (isName(i, "self") && isOp(i + 1, ".") && own.kind == ScopeKind::Function)
+        parseSelfAttribute(i, stmtEnd, own);
       if (toks_[i].kind == TokenKind::Name && !isKeyword(tokText(i)))
         parseAssignmentTargets(i, stmtEnd, own, conditional);
       i = scanExpressionTokens(i, stmtEnd);
@@ -399,6 +401,10 @@ class FileParser {
 
   void noteDynamic(std::size_t k, std::size_t stmtEnd) {
     const std::string_view n = tokText(k);
+    if (n == "__dict__" || n == "__slots__") {
+      out_.dynamic.emplace_back(std::string(n), toks_[k].line);
+      return;
+    }
     if (!isOp(k + 1, "(")) return;
     if (n == "getattr" || n == "hasattr") {
       // getattr(obj, "literal") names what it reads: the string counts as a reference.
@@ -571,6 +577,27 @@ class FileParser {
   // `a = ...`, `a, b = ...`, `a: int = ...`, `a: int`: the plain names before the first
   // top-level '=' (or the annotation ':') are stores. At module and class level they
   // are definitions.
+  // `self.name = ...` in a method: an instance attribute written there. The write is no
+  // use of it; a read anywhere (`x.name`, `name` in a string, a template) is.
+  void parseSelfAttribute(std::size_t i, std::size_t stmtEnd, const Scope& own) {
+    const std::size_t nameTok = i + 2;
+    if (nameTok + 1 >= stmtEnd || toks_[nameTok].kind != TokenKind::Name) return;
+    if (!isOp(nameTok + 1, "=") && !(isOp(nameTok + 1, ":") && toks_[nameTok + 1].depth == toks_[i].depth))
+      return;
+    if (own.defIndex < 0 || out_.defs[own.defIndex].classIndex < 0) return;
+    skip_[nameTok] = true;
+    Def d;
+    d.name = std::string(tokText(nameTok));
+    d.kind = "instance attribute";
+    d.classIndex = out_.defs[own.defIndex].classIndex;
+    d.line = toks_[nameTok].line;
+    d.column = columnOf(toks_[nameTok].begin);
+    d.begin = toks_[i].begin;
+    d.end = toks_[stmtEnd].end;
+    d.conditional = true;  // inside a method: never deleted
+    out_.defs.push_back(std::move(d));
+  }
+
   void parseAssignmentTargets(std::size_t i, std::size_t stmtEnd, const Scope& own,
                               bool conditional) {
     std::vector<std::size_t> names;
@@ -1404,7 +1431,7 @@ class PythonPass {
         if (configModule && def.kind == "variable") continue;  // read by name by its tool
         const ClassInfo* owner = def.classIndex >= 0 ? &f.classes[def.classIndex] : nullptr;
         if (owner != nullptr && hasExternalBase(*owner)) continue;
-        if (owner != nullptr && def.kind == "attribute" && owner->decorated) continue;
+        if (owner != nullptr && def.kind != "method" && owner->decorated) continue;
         const bool isPrivate = def.name[0] == '_';
         const bool publicApi = !isPrivate && !testFile && (def.kind == "function" || def.kind == "class" ||
                                def.kind == "variable") && isInPackage(i);
@@ -1449,6 +1476,8 @@ class PythonPass {
     } else if (member) {
       confidence = def.kind == "method" ? 0.7 : 0.6;
       c.evidence.push_back("public " + def.kind + " of a class with no base outside the repository");
+      if (def.kind == "instance attribute")
+        c.evidence.push_back("written (self." + def.name + " = ...), never read");
     } else if (def.kind == "variable") {
       confidence = constant ? 0.5 : 0.6;
       if (constant)

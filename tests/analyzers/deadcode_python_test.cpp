@@ -233,6 +233,43 @@ TEST(DeadcodePython, AllRelativeImportsAndUnusedModules) {
   EXPECT_EQ(r.stats.entries, (std::vector<std::string>{"pkg/plugin.py"}));
 }
 
+TEST(DeadcodePython, InstanceAttributesWrittenAndNeverRead) {
+  const PassResult r = analyze({
+      {"w.py",
+       "import threading\n"
+       "class Writer:\n"
+       "    def __init__(self):\n"
+       "        self.in_section = False\n"
+       "        self.count: int = 0\n"
+       "        self.total = 0\n"
+       "    def add(self):\n"
+       "        self.count += 1\n"
+       "        return self.total\n"
+       "class Worker(threading.Thread):\n"
+       "    def __init__(self):\n"
+       "        self.daemon = True\n"
+       "Writer().add()\n"
+       "Worker()\n"},
+      {"d.py",
+       "class Dumped:\n"
+       "    def __init__(self):\n"
+       "        self.field = 1\n"
+       "    def dump(self):\n"
+       "        return self.__dict__\n"
+       "Dumped().dump()\n"},
+  });
+  EXPECT_EQ(names(r), (std::vector<std::string>{"Dumped.field", "Writer.in_section"}));
+  const Candidate* flag = find(r, "Writer.in_section");
+  ASSERT_NE(flag, nullptr);
+  EXPECT_EQ(flag->symbolKind, "instance attribute");
+  EXPECT_EQ(flag->line, 4u);
+  EXPECT_FALSE(flag->removal.has_value());
+  const Candidate* field = find(r, "Dumped.field");
+  ASSERT_NE(field, nullptr);
+  EXPECT_LT(field->confidence, flag->confidence);  // __dict__ in its file
+  EXPECT_NE(field->doubts.front().find("__dict__ in d.py:5"), std::string::npos);
+}
+
 TEST(DeadcodePython, StringAnnotationsRegistrationsAndDynamicAccess) {
   const PassResult r = analyze({
       {"m.py",

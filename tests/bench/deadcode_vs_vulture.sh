@@ -73,7 +73,7 @@ out, triage_path, ddd_rss, vulture_rss = sys.argv[1], sys.argv[2], int(sys.argv[
 means = {r["command"]: r["mean"] for r in json.load(open(f"{out}/hyperfine.json"))["results"]}
 findings = {"ddd": [], "vulture": []}
 for line in open(f"{out}/ddd.txt"):
-    m = re.match(r"^(\S+:\d+): (\S+) (\S+) (\S+) \(([\d.]+)\)", line)
+    m = re.match(r"^(\S+:\d+): (\S+) (.+) (\S+) \(([\d.]+)\)", line)
     if m:
         findings["ddd"].append((m[1], m[4], m[2] + " " + m[3], float(m[5])))
 for line in open(f"{out}/vulture.txt"):
