@@ -74,8 +74,10 @@ class CronExpression {
   // The next `count` runs strictly after `after`, the fields read as wall-clock time in
   // `timeZone` (an IANA name such as "Europe/Berlin"; "" or "UTC" = UTC), returned in
   // UTC. Across daylight-saving changes: a wall-clock time that does not exist is
-  // skipped, one that exists twice runs once, at its first occurrence. Throws
-  // TimeZoneError for an unknown zone.
+  // skipped, one that exists twice runs once, at its first occurrence. Zones come from
+  // the system's zoneinfo through date/tz, which stops at the files' last explicit
+  // transition (2037): later times keep the offset in force then. Throws TimeZoneError
+  // for an unknown zone.
   std::vector<std::chrono::sys_seconds> nextRuns(std::chrono::sys_seconds after, size_t count,
                                                  std::string_view timeZone = "UTC") const;
 
