@@ -5,6 +5,7 @@
 #include "analyzers/deadcode/register.h"
 #include "analyzers/dependencies/analyzer.h"
 #include "analyzers/deprecations/register.h"
+#include "analyzers/runbooks/register.h"
 
 namespace ddd::analyzers {
 
@@ -41,6 +42,7 @@ void registerBuiltinAnalyzers() {
   registerDeprecationsAnalyzer();
   deps::registerDependencyAnalyzer();
   registerDeadcodeAnalyzer();
+  registerRunbooksAnalyzer();
 }
 
 const AnalyzerRegistration* findAnalyzer(const std::string& name) {

@@ -65,13 +65,16 @@ FileFacts extractFile(const std::string& path, std::string_view content) {
   return out;
 }
 
-FileFacts extractFacts(const SourceTree& tree) {
+FileFacts extractFacts(const SourceTree& tree, const std::function<bool(const std::string&)>& want) {
   FileFacts all;
   std::mutex mutex;
   std::vector<std::string> paths;
   paths.reserve(tree.files().size());
-  for (const auto& f : tree.files()) paths.push_back(f.path);
-  tree.forEachFile(nullptr, [&](const SourceFile& file, const std::string& content) {
+  for (const auto& f : tree.files()) {
+    if (!want || want(f.path)) paths.push_back(f.path);
+  }
+  auto selected = [&](const SourceFile& f) { return !want || want(f.path); };
+  tree.forEachFile(selected, [&](const SourceFile& file, const std::string& content) {
     FileFacts one = extractFile(file.path, content);
     std::lock_guard lock(mutex);
     append(all.facts, one.facts);

@@ -5,6 +5,7 @@
 // escalation.h, operations.h, docs.h, signals.h) and merges their facts sorted by
 // (path, line). Never throws for bad input.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,7 +17,9 @@ namespace ddd::analyzers::runbooks {
 // One file: everything the extractors find in it (no cross-file resolution).
 FileFacts extractFile(const std::string& path, std::string_view content);
 
-// The whole tree, with cross-file pairings resolved (resolveOperations).
-FileFacts extractFacts(const SourceTree& tree);
+// The whole tree, with cross-file pairings resolved (resolveOperations). `want`, when
+// set, selects the paths to read (the others are neither read nor paired).
+FileFacts extractFacts(const SourceTree& tree,
+                       const std::function<bool(const std::string&)>& want = {});
 
 }  // namespace ddd::analyzers::runbooks
