@@ -255,7 +255,19 @@ ScanReport runScan(const ScanRequest& request) {
       request.registrySettings ? *request.registrySettings
                                : analyzers::deps::RegistrySettings::fromEnvironment(
                                      analyzers::deps::processEnvironment());
+  // Each analyzer reads the files it needs; the stats count files scanned, not reads, so
+  // they keep the largest count any one analyzer read (all of them for a full scan).
+  git::ScanCounters& counters = tree->counters();
+  uint64_t mostFiles = 0, mostBytes = 0, mostBinary = 0, mostTooLarge = 0;
+  auto foldReads = [&] {
+    mostFiles = std::max<uint64_t>(mostFiles, counters.filesRead);
+    mostBytes = std::max<uint64_t>(mostBytes, counters.bytesRead);
+    mostBinary = std::max<uint64_t>(mostBinary, counters.binary);
+    mostTooLarge = std::max<uint64_t>(mostTooLarge, counters.tooLarge);
+    resetReadCounters(counters);
+  };
   for (const auto& name : report.analyzers) {
+    foldReads();
     const auto* registration = analyzers::findAnalyzer(name);
     auto analyzer = registration->make();
     analyzers::AnalyzerContext context;
@@ -295,6 +307,11 @@ ScanReport runScan(const ScanRequest& request) {
       result.details[name] = std::move(part.details);
     }
   }
+  foldReads();
+  counters.filesRead = mostFiles;
+  counters.bytesRead = mostBytes;
+  counters.binary = mostBinary;
+  counters.tooLarge = mostTooLarge;
   analyzers::sortResult(result);
   decideChanges(report, config, *tree, request.serverPolicies);
 

@@ -1,11 +1,15 @@
 #include "analyzers/runbooks/analyzer.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
 #include <map>
 
 #include "analyzers/runbooks/extract.h"
 #include "analyzers/runbooks/file_input.h"
+#include "analyzers/runbooks/markdown.h"
 #include "analyzers/runbooks/rollback.h"
+#include "analyzers/runbooks/runbook_writer.h"
 
 namespace ddd::analyzers::runbooks {
 namespace {
@@ -57,6 +61,106 @@ Finding missingRollback(const Operation& op, const std::string& outputDir) {
                   {"rollbackMustSay", rollbackNeeds(op)}};
   if (!op.details.empty()) f.properties["details"] = op.details;
   return f;
+}
+
+// The committed content of `path`, nullopt when the tree has no such file. `unreadable`
+// is set when it exists but cannot be read (binary, too large).
+std::optional<std::string> readPath(const SourceTree& tree, const std::string& path, bool* unreadable) {
+  const auto& files = tree.files();
+  auto it = std::lower_bound(files.begin(), files.end(), path,
+                             [](const SourceFile& f, const std::string& p) { return f.path < p; });
+  *unreadable = false;
+  if (it == files.end() || it->path != path) return std::nullopt;
+  auto content = tree.read(*it);
+  if (!content) *unreadable = true;
+  return content;
+}
+
+uint32_t countLines(const std::string& s) {
+  return static_cast<uint32_t>(std::count(s.begin(), s.end(), '\n'));
+}
+
+// The runbook update: every generated file merged into what the tree has; files whose
+// markers are broken are left alone with a warning and a finding.
+void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::vector<Schedule>& schedules,
+                     const Readiness& readiness, const RunbooksConfig& config, AnalysisResult& result) {
+  const std::vector<RunbookFile> files = renderRunbooks(facts, schedules, readiness, config.outputDir);
+  ProposedChange change;
+  change.id = "runbooks/maintenance";
+  change.title = "Runbooks: maintenance procedures and rollback plans for " +
+                 std::to_string(readiness.components.size()) + " component(s)";
+  json checklist = json::object();
+  int cited = 0, todo = 0;
+  std::string listing;
+  for (const RunbookFile& f : files) {
+    cited += f.citedItems;
+    todo += f.todoItems;
+    if (!f.component.empty()) {
+      const int all = f.citedItems + f.todoItems;
+      checklist[f.component] = {{"file", f.path},
+                                {"cited", f.citedItems},
+                                {"todo", f.todoItems},
+                                {"citedShare", all ? std::round(1000.0 * f.citedItems / all) / 1000 : 0.0}};
+    }
+    bool unreadable = false;
+    const std::optional<std::string> existing = readPath(tree, f.path, &unreadable);
+    if (unreadable) {
+      result.warnings.push_back(f.path + ": exists but cannot be read (binary or too large); left alone");
+      continue;
+    }
+    const MergeResult merged = mergeRegions(existing, f.fresh, f.regions);
+    if (!merged.content) {
+      std::string why;
+      for (const auto& e : merged.errors) why += (why.empty() ? "" : "; ") + e;
+      result.warnings.push_back(f.path + ": broken ddd markers (" + why +
+                                "); the file is left alone — fix the markers to have it regenerated");
+      Finding finding;
+      finding.analyzer = "runbooks";
+      finding.rule = "runbooks.broken-markers";
+      finding.severity = Severity::Warning;
+      finding.path = f.path;
+      finding.message = "ddd markers are broken (" + why +
+                        "), so this runbook is not regenerated; every <!-- ddd:begin ID --> needs a "
+                        "matching <!-- ddd:end ID --> on its own line, not nested";
+      result.findings.push_back(std::move(finding));
+      continue;
+    }
+    if (existing && *merged.content == *existing) continue;
+    FileEdit edit;
+    edit.path = f.path;
+    edit.newContent = merged.content;
+    change.facts.linesTouched += countLines(*merged.content);
+    listing += "- `" + f.path + "`" + (existing ? " (regions updated)" : " (new)") +
+               (f.component.empty() ? "" : ": " + std::to_string(f.citedItems) + " cited checklist items, " +
+                                               std::to_string(f.todoItems) + " TODO") + "\n";
+    change.edits.push_back(std::move(edit));
+  }
+  const int all = cited + todo;
+  result.details["checklist"] = {{"components", checklist},
+                                 {"cited", cited},
+                                 {"todo", todo},
+                                 {"citedShare", all ? std::round(1000.0 * cited / all) / 1000 : 0.0}};
+  if (change.edits.empty()) return;
+  std::sort(change.edits.begin(), change.edits.end(),
+            [](const FileEdit& a, const FileEdit& b) { return a.path < b.path; });
+  change.facts.analyzer = "runbooks";
+  change.facts.ecosystem = "runbooks";
+  change.facts.updateType = "docs";
+  change.facts.filesTouched = static_cast<uint32_t>(change.edits.size());
+  change.facts.confidence = all ? static_cast<double>(cited) / all : 0.0;
+  change.facts.labels = {"documentation", "runbooks"};
+  for (const auto& e : change.edits) change.facts.paths.push_back(e.path);
+  change.whatChanges = "Writes the maintenance runbooks (one per component, with daily / weekly / monthly "
+                       "checklists and change procedures) and their index:\n\n" + listing;
+  change.why = "Maintenance readiness is " + std::to_string(readiness.score).substr(0, std::to_string(readiness.score).find('.') + 2) +
+               "/100. The checklists turn facts already in the repository (health checks, alert rules, "
+               "thresholds, schedules, migrations, backups) into procedures: " + std::to_string(cited) +
+               " items cite their source, " + std::to_string(todo) + " are TODOs naming what the repository "
+               "does not say.";
+  change.risk = "Documentation only. Only the regions between ddd markers are written; text outside them "
+                "is kept byte for byte. TODO items need a person who knows the system.";
+  change.rollback = "Revert this pull request's commit; nothing but the files listed changes.";
+  result.changes.push_back(std::move(change));
 }
 
 }  // namespace
@@ -161,6 +265,7 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   }
   result.details["operations"] = std::move(ops);
   result.details["skippedTemplates"] = facts.skippedTemplates;
+  if (config.generate) proposeRunbooks(tree, facts, schedules, readiness, config, result);
 
   for (auto& w : facts.warnings) result.warnings.push_back(std::move(w));
   if (facts.skippedTemplates > 0) {

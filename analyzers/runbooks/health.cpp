@@ -28,6 +28,13 @@ void routes(const FileInput& in, const std::string& ext, FileFacts& out) {
   static const std::set<std::string> kCode = {".py", ".js", ".ts", ".mjs", ".cjs", ".go",
                                               ".jsx", ".tsx"};
   if (kCode.count(ext) == 0) return;
+  // Tests call the routes; they do not declare them.
+  const std::string low = text::lower(in.path);
+  if (text::contains(low, "/tests/") || text::contains(low, "/test/") || low.rfind("tests/", 0) == 0 ||
+      text::contains(text::baseName(low), "test_") || text::contains(low, "_test.") ||
+      text::contains(low, ".test.") || text::contains(low, ".spec.")) {
+    return;
+  }
   static const RE2 kRoute(
       R"re(\b(route|get|head|all|use|handle|HandleFunc|Handle|GET|HEAD|Get|Any|path|re_path|add_api_route|add_url_rule|api_route)\s*\(\s*r?["'`](\^?/?[A-Za-z0-9_./{}:$-]*)["'`])re");
   text::forEachLine(in.text, [&](uint32_t number, std::string_view line) {

@@ -103,8 +103,10 @@ MarkerParse parseMarkers(std::string_view text) {
   for (const Line& l : lines(text)) {
     ++number;
     const std::string_view s = trimmed(text.substr(l.begin, l.end - l.begin));
-    const bool mentions = s.find("ddd:begin") != std::string_view::npos ||
-                          s.find("ddd:end") != std::string_view::npos;
+    // Prose that names the markers is not one: only HTML comments are looked at.
+    const bool mentions = s.find("<!--") != std::string_view::npos &&
+                          (s.find("ddd:begin") != std::string_view::npos ||
+                           s.find("ddd:end") != std::string_view::npos);
     if (!mentions) continue;
     // The whole line must be exactly one marker.
     std::string_view body = s;

@@ -168,8 +168,10 @@ std::string classify(std::string_view id) {
   for (const auto& w : ws) metric += kMetric.count(w) != 0 ? 1 : 0;
   // "error" alone is too common (error = 1); needs a second word like rate / threshold.
   if (metric == 0) return {};
+  // A bare quantity name ("cpu: 250m", "memory: 1Gi") is a resource size, not a threshold.
   if (ws.size() == 1 && (ws[0] == "error" || ws[0] == "errors" || ws[0] == "load" ||
-                         ws[0] == "usage" || ws[0] == "mem" || ws[0] == "lag")) {
+                         ws[0] == "usage" || ws[0] == "mem" || ws[0] == "lag" || ws[0] == "cpu" ||
+                         ws[0] == "memory" || ws[0] == "disk" || ws[0] == "swap")) {
     return {};
   }
   return "threshold";

@@ -80,7 +80,7 @@ constexpr const char* kRealisticConfig = R"({
   },
   "dependencies": {"schedule": "weekly", "ecosystems": {"npm": {"rangeStrategy": "bump"}}},
   "deadcode": {"entries": ["src/main.ts"], "ignoreNames": ["@types/*"], "library": false},
-  "runbooks": {"output": "docs/runbooks"},
+  "runbooks": {"outputDir": "docs/runbooks"},
   "policies": [{"match": {"analyzer": "deprecations", "safe": true}, "action": "automerge"}]
 })";
 
