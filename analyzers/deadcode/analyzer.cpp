@@ -80,6 +80,13 @@ std::string baseOf(const std::string& p) {
   const size_t s = p.rfind('/');
   return s == std::string::npos ? p : p.substr(s + 1);
 }
+// The name of the directory holding `p` ("" at the root).
+std::string parentName(const std::string& p) {
+  const size_t s = p.rfind('/');
+  if (s == std::string::npos) return "";
+  const size_t b = p.rfind('/', s - 1);
+  return p.substr(b == std::string::npos ? 0 : b + 1, s - (b == std::string::npos ? 0 : b + 1));
+}
 std::string stemOf(const std::string& p) {
   const std::string b = baseOf(p);
   return b.substr(0, b.find('.'));
@@ -186,8 +193,16 @@ AnalysisResult DeadcodeAnalyzer::run(const SourceTree& tree, const AnalyzerConte
                            for (size_t k : it->second) hits.emplace_back(k, f.path);
                          }
                          if (slash != std::string::npos) {
+                           // "./cart", "../store/cart", "@/store/cart" name store/cart.ts;
+                           // ".next/cache" does not name store/cache.ts.
                            if (auto it = byStem.find(last); it != byStem.end()) {
-                             for (size_t k : it->second) hits.emplace_back(k, f.path);
+                             const std::string head = word.substr(0, slash);
+                             const size_t prev = head.rfind('/');
+                             const std::string parent = prev == std::string::npos ? head : head.substr(prev + 1);
+                             for (size_t k : it->second) {
+                               if (parent == "." || parent == ".." || parent == parentName(items[k].c.path))
+                                 hits.emplace_back(k, f.path);
+                             }
                            }
                          }
                        }

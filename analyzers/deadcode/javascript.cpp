@@ -385,7 +385,7 @@ class JsPass {
   std::vector<std::vector<long>> targets_;
   // Last path segment of every string literal -> modules naming it (at most 2 kept).
   std::unordered_map<std::string, std::vector<std::string>> stringBaseOwners_;
-  std::map<const Package*, std::pair<double, std::vector<std::string>>> pkgDoubts_;
+  std::map<std::pair<const Package*, std::string>, std::pair<double, std::vector<std::string>>> pkgDoubts_;
   size_t patternCount_ = 0;
 
   // ----- reading -----
@@ -488,7 +488,9 @@ class JsPass {
       }
       for (const auto& s : m.info.strings) {
         stringOwner_.emplace(s, m.path);
+        // Path-like strings only ("./pages/Home", "Home.tsx"): a bare word is no file name.
         const size_t slash = s.rfind('/');
+        if (slash == std::string::npos && !isModulePath(s)) continue;
         auto& owners = stringBaseOwners_[slash == std::string::npos ? s : s.substr(slash + 1)];
         if (owners.size() < 2 && (owners.empty() || owners.back() != m.path)) owners.push_back(m.path);
       }
@@ -1406,25 +1408,37 @@ class JsPass {
   static std::string language(const std::string& path) { return isTypeScriptPath(path) ? "typescript" : "javascript"; }
 
   // Doubts that concern every module of a package: dynamic loading we could not follow.
-  std::vector<std::string> packageDoubts(const Package* pkg, double& confidence) {
-    auto cached = pkgDoubts_.find(pkg);
+  // The first directory of a path inside its package ("src/", "scripts/"; "" at the top).
+  std::string areaOf(const Package* pkg, const std::string& path) const {
+    const std::string rel = pkg ? path.substr(pkg->dir.size()) : path;
+    const size_t slash = rel.find('/');
+    return slash == std::string::npos ? "" : rel.substr(0, slash + 1);
+  }
+
+  // Doubts for the modules of `pkg` under `area` (a computed import() in scripts/ says
+  // nothing about src/; one at the package's top level concerns every area).
+  std::vector<std::string> packageDoubts(const Package* pkg, double& confidence, const std::string& area = "*") {
+    auto cached = pkgDoubts_.find({pkg, area});
     if (cached == pkgDoubts_.end()) {
       double delta = 0;
-      auto d = computePackageDoubts(pkg, delta);
-      cached = pkgDoubts_.emplace(pkg, std::make_pair(delta, std::move(d))).first;
+      auto d = computePackageDoubts(pkg, area, delta);
+      cached = pkgDoubts_.emplace(std::make_pair(pkg, area), std::make_pair(delta, std::move(d))).first;
     }
     confidence += cached->second.first;
     return cached->second.second;
   }
 
-  std::vector<std::string> computePackageDoubts(const Package* pkg, double& confidence) const {
+  std::vector<std::string> computePackageDoubts(const Package* pkg, const std::string& area, double& confidence) const {
     std::vector<std::string> doubts;
     std::vector<std::string> dyn;
     size_t lexErrors = 0;
     for (const auto& m : modules_) {
       if (packageOf(m.path) != pkg) continue;
-      for (uint32_t line : m.info.nonLiteralDynamic) {
-        if (dyn.size() < 3) dyn.push_back(m.path + ":" + std::to_string(line));
+      const std::string a = areaOf(pkg, m.path);
+      if (area == "*" || a.empty() || a == area) {
+        for (uint32_t line : m.info.nonLiteralDynamic) {
+          if (dyn.size() < 3) dyn.push_back(m.path + ":" + std::to_string(line));
+        }
       }
       if (m.info.lexErrors) ++lexErrors;
     }
@@ -1487,7 +1501,7 @@ class JsPass {
         c.evidence.push_back("imported only by unreachable files: " + join(names, ", "));
       }
       c.evidence.push_back("checked dynamic-import patterns (" + std::to_string(patternCount_) + " found)");
-      for (const auto& d : packageDoubts(pkg, conf)) c.doubts.push_back(d);
+      for (const auto& d : packageDoubts(pkg, conf, areaOf(pkg, m.path))) c.doubts.push_back(d);
       bool anyEntry = false;
       for (const auto& [path, why] : entries_) anyEntry = anyEntry || packageOf(path) == pkg;
       if (!anyEntry) {
@@ -1535,7 +1549,7 @@ class JsPass {
       if (m.info.exports.empty()) continue;
       const Package* pkg = packageOf(m.path);
       double delta = 0;
-      const std::vector<std::string> doubts = packageDoubts(pkg, delta);
+      const std::vector<std::string> doubts = packageDoubts(pkg, delta, areaOf(pkg, m.path));
       std::set<std::string> reported;
       for (const auto& e : m.info.exports) {
         if (e.name.empty() || usedNames_[i].count(e.name) || !reported.insert(e.name).second) continue;

@@ -175,6 +175,20 @@ class Scanner {
     return k + 1;  // not an import declaration after all; count nothing special
   }
 
+  // A computed argument that names a data file (`require(path.resolve(dir, 'package.json'))`)
+  // loads data, not a module of the graph.
+  bool loadsData(size_t open) const {
+    const size_t close = matching(open);
+    for (size_t j = open + 1; j < t_.size() && j < close && j < open + 64; ++j) {
+      if (!str(j)) continue;
+      const std::string& v = t_[j].value;
+      for (std::string_view ext : {".json", ".node", ".wasm", ".txt", ".css", ".html", ".md", ".yml", ".yaml", ".csv"}) {
+        if (v.size() >= ext.size() && v.compare(v.size() - ext.size(), ext.size(), ext) == 0) return true;
+      }
+    }
+    return false;
+  }
+
   size_t dynamicImport(size_t k, size_t arg) {
     JsImport im;
     im.line = lineOf(k);
@@ -193,7 +207,7 @@ class Scanner {
       out_.imports.push_back(std::move(im));
       return arg + 1;
     }
-    out_.nonLiteralDynamic.push_back(im.line);
+    if (!loadsData(arg - 1)) out_.nonLiteralDynamic.push_back(im.line);
     return k + 1;
   }
 
@@ -204,7 +218,7 @@ class Scanner {
     }
     if (!is(k + 1, "(")) return k + 1;
     if (!(str(k + 2) && is(k + 3, ")"))) {
-      if (!is(k + 2, ")")) out_.nonLiteralDynamic.push_back(lineOf(k));
+      if (!is(k + 2, ")") && !loadsData(k + 1)) out_.nonLiteralDynamic.push_back(lineOf(k));
       return k + 1;
     }
     JsImport im;
