@@ -1612,10 +1612,43 @@ class JsPass {
     }
   }
 
+  // Packages that tools load by convention when a kind of file or a config word exists
+  // (no import names them): {path suffix or config word, package}.
+  void markImplicitUses() {
+    static const std::pair<const char*, const char*> kByFile[] = {
+        {"postcss.config.", "postcss"},   {".prisma", "@prisma/client"},      {".prisma", "prisma"},
+        {".scss", "sass"},                {".sass", "sass"},                   {".less", "less"},
+        {".styl", "stylus"},              {"tailwind.config.", "tailwindcss"}, {".graphql", "graphql"},
+        {".mdx", "@mdx-js/react"},        {".vue", "vue"},                     {".svelte", "svelte"},
+        {".astro", "astro"},              {"babel.config.", "@babel/core"},    {".babelrc", "@babel/core"}};
+    static const std::pair<const char*, const char*> kByWord[] = {
+        {"reactCompiler", "babel-plugin-react-compiler"}, {"styledComponents", "styled-components"},
+        {"emotion", "@emotion/babel-plugin"}, {"ts-jest", "ts-jest"}};
+    for (const auto& f : tree_.files()) {
+      if (isVendored(f.path)) continue;
+      for (const auto& [suffix, pkg] : kByFile) {
+        const std::string base = baseOf(f.path);
+        if (base.find(suffix) == std::string::npos) continue;
+        const Package* owner = packageOf(f.path);
+        if (owner) markUse(*owner, pkg, f.path);
+      }
+    }
+    for (const auto& m : modules_) {
+      if (!isToolConfig(m.path)) continue;
+      const Package* owner = packageOf(m.path);
+      if (!owner) continue;
+      for (const auto& [word, pkg] : kByWord) {
+        if (m.info.references.count(word) || std::binary_search(m.info.strings.begin(), m.info.strings.end(), word))
+          markUse(*owner, pkg, m.path + " (" + word + ")");
+      }
+    }
+  }
+
   void reportDependencies() {
     bool anyTs = false;
     for (const auto& m : modules_) anyTs = anyTs || m.typescript;
     anyTs = anyTs || !tsconfigs_.empty();
+    markImplicitUses();
     // Non-JS configs (yml, rc files): words naming packages.
     for (const auto& entry : configTexts_) {
       const std::string& path = entry.first;

@@ -330,6 +330,22 @@ TEST(DeadcodeJs, UnusedAndUnlistedDependencies) {
   EXPECT_EQ(count(r, Kind::UnlistedDependency), 1u);
 }
 
+TEST(DeadcodeJs, PackagesToolsLoadByConventionAreUsed) {
+  ProjectTree p({
+      {"package.json", R"({"name": "n", "private": true, "scripts": {"build": "next build"}, "dependencies": {"next": "15", "postcss": "8",
+        "babel-plugin-react-compiler": "1", "@prisma/client": "6", "sass": "1", "unused-thing": "1"}})"},
+      {"next.config.js", "module.exports = { experimental: { reactCompiler: true } };\n"},
+      {"postcss.config.js", "module.exports = { plugins: {} };\n"},
+      {"prisma/schema.prisma", "generator client { provider = \"prisma-client-js\" }\n"},
+      {"styles/site.scss", "body { color: red; }\n"},
+      {"pages/index.tsx", "export default function Home() { return null; }\n"},
+  });
+  const PassResult r = p.js();
+  EXPECT_EQ(count(r, Kind::UnusedDependency), 1u);
+  EXPECT_NE(find(r, Kind::UnusedDependency, "unused-thing"), nullptr);
+  EXPECT_EQ(count(r, Kind::UnusedFile), 0u);
+}
+
 TEST(DeadcodeJs, LibraryEntryExportsAreNeverReported) {
   ProjectTree p({
       {"package.json", R"({"name": "pub", "main": "lib/index.js", "types": "lib/index.d.ts"})"},
