@@ -217,6 +217,7 @@ ScanReport runScan(const ScanRequest& request) {
   try {
     config = analyzers::loadRepoConfig(*tree, request.dataDir.string(), &warnings);
     report.configPath = config.sourcePath;
+    report.repoConfig = config.raw;
   } catch (const analyzers::ConfigError& e) {
     analyzers::Finding f;
     f.analyzer = "config";

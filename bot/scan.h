@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,7 @@ struct ScanReport {
   std::string remoteUrl;               // the "origin" remote's URL, empty if none
   std::vector<std::string> analyzers;  // the ones that ran, in order
   std::string configPath;              // the repository config file read, empty if none
+  nlohmann::json repoConfig = nlohmann::json::object();  // as read (validated); {} if none
   analyzers::AnalysisResult result;    // sorted (sortResult)
   // The policy decision for each of result.changes, in the same order, from the
   // repository's `policies` (an invalid one is a finding; the built-in defaults decide).

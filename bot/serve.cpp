@@ -1,5 +1,9 @@
 #include "bot/serve.h"
 
+#include <condition_variable>
+#include <mutex>
+#include <set>
+
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -9,6 +13,7 @@
 #include "bot/jobs/job_store.h"
 #include "bot/server/server_config.h"
 #include "bot/server/webhook_server.h"
+#include "bot/scheduler.h"
 #include "bot/worker.h"
 #include "forges/github/app_auth.h"
 
@@ -72,8 +77,9 @@ int runServe(const ServeOptions& options) {
   const int workers = options.workers > 0 ? options.workers : config.workers;
   const bool receiver = options.role == "all" || options.role == "receiver";
   const bool working = options.role == "all" || options.role == "worker";
-  if (!receiver && !working) {
-    throw std::invalid_argument("--role must be all, receiver or worker, not \"" + options.role +
+  const bool scheduling = options.role == "all" || options.role == "scheduler";
+  if (!receiver && !working && !scheduling) {
+    throw std::invalid_argument("--role must be all, receiver, worker or scheduler, not \"" + options.role +
                                 "\"");
   }
   // Signals are taken by sigwait below, not by a handler.
@@ -113,12 +119,44 @@ int runServe(const ServeOptions& options) {
     }
     std::cout << "ddd serve: " << workers << " worker(s) running" << std::endl;
   }
+  std::mutex stopMutex;
+  std::condition_variable stopSignal;
+  if (scheduling) {
+    // Every minute: each repository's latest slot of each schedule, enqueued once (any
+    // number of scheduler replicas may run; the dedupe key makes each slot one job).
+    threads.emplace_back([&config, &stop, &stopMutex, &stopSignal] {
+      auto jobs = openJobStore(config.state);
+      std::set<std::string> warned;
+      while (!stop) {
+        try {
+          const auto tick = schedulerTick(*jobs, config.schedules, std::time(nullptr));
+          if (tick.enqueued > 0) {
+            std::cout << "ddd serve: scheduler enqueued " << tick.enqueued << " job(s)" << std::endl;
+          }
+          for (const auto& w : tick.warnings) {
+            if (warned.insert(w).second) std::cout << "ddd serve: scheduler: " << w << std::endl;
+          }
+        } catch (const std::exception& e) {
+          std::cout << "ddd serve: scheduler tick failed: " << e.what() << std::endl;
+        }
+        std::unique_lock<std::mutex> lock(stopMutex);
+        stopSignal.wait_for(lock, std::chrono::seconds(60), [&stop] { return stop.load(); });
+      }
+    });
+    std::cout << "ddd serve: scheduler running (dependencies \"" << config.schedules.dependencies
+              << "\", analysis \"" << config.schedules.analysis << "\", report \""
+              << config.schedules.report << "\", " << config.schedules.timeZone << ")" << std::endl;
+  }
   int sig = 0;
   sigwait(&set, &sig);
   std::cout << "ddd serve: " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << ", stopping"
             << std::endl;
   if (server) server->stop(5000);
-  stop = true;
+  {
+    std::lock_guard<std::mutex> lock(stopMutex);
+    stop = true;
+  }
+  stopSignal.notify_all();
   for (auto& t : threads) t.join();
   std::cout << "ddd serve: stopped" << std::endl;
   return 0;

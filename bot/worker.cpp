@@ -105,7 +105,7 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
 // through the merge flow (ddd's statuses, auto-merge or merge when every guard holds).
 // `onlyBranches` (non-empty) limits the work to those branches, for events about them
 // (a check finished, a review came in): stale pull requests are then not closed.
-void analyzeAndReconcile(WorkerContext& ctx, const nlohmann::json& p,
+void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::json& p,
                          const std::set<std::string>& onlyBranches) {
   const std::string repoName = p.at("repo").get<std::string>();
   const int64_t installation = p.value("installation", int64_t{0});
@@ -123,6 +123,13 @@ void analyzeAndReconcile(WorkerContext& ctx, const nlohmann::json& p,
   for (const auto& a : p.value("analyzers", nlohmann::json::array()))
     scan.analyzers.push_back(a.get<std::string>());
   ScanReport report = runScan(scan);
+  // The scheduler's record of the repository, with the schedules its config asks for.
+  store.upsertRepository(RepositoryRecord{
+      repoName, "github",
+      nlohmann::json{{"installation", installation}, {"cloneUrl", cloneUrl}, {"defaultBranch", base}}
+          .dump(),
+      report.repoConfig.value("schedules", nlohmann::json::object()).dump(), true,
+      static_cast<int64_t>(ctx.now())});
 
   auto gh = githubFor(ctx, repoName, installation);
   PullRequestReconciler prs(*gh, {10, 2}, ctx.now);
@@ -195,15 +202,56 @@ void analyzeAndReconcile(WorkerContext& ctx, const nlohmann::json& p,
   prs.closeStale(live, ran, report.commit.hex());
 }
 
-void handleAnalyze(WorkerContext& ctx, const Job& job) {
-  analyzeAndReconcile(ctx, nlohmann::json::parse(job.payload), {});
+void handleAnalyze(WorkerContext& ctx, JobStore& store, const Job& job) {
+  analyzeAndReconcile(ctx, store, nlohmann::json::parse(job.payload), {});
+}
+
+// installation (created / deleted) and installation_repositories (added / removed): the
+// scheduler's list of repositories follows. An added repository is analysed once now
+// (which also records its clone URL, default branch and schedules).
+void handleInstallation(WorkerContext& ctx, JobStore& store, const Job& job) {
+  const auto p = nlohmann::json::parse(job.payload);
+  const std::string action = p.value("action", "");
+  const int64_t installation =
+      p.contains("installation") && p["installation"].is_object()
+          ? p["installation"].value("id", int64_t{0})
+          : 0;
+  const bool removing = action == "deleted" || action == "removed" || action == "suspend";
+  std::vector<std::string> repos;
+  for (const char* key : {"repositories", removing ? "repositories_removed" : "repositories_added"}) {
+    if (!p.contains(key) || !p[key].is_array()) continue;
+    for (const auto& r : p[key]) {
+      if (r.is_object() && r.contains("full_name")) repos.push_back(r["full_name"].get<std::string>());
+    }
+  }
+  const auto now = static_cast<int64_t>(ctx.now());
+  for (const auto& repo : repos) {
+    if (removing) {
+      store.deactivateRepository(repo, now);
+      continue;
+    }
+    // The clone URL and default branch come from GitHub (not in these payloads).
+    auto gh = githubFor(ctx, repo, installation);
+    const auto info = gh->call("GET", "/repos/" + repo);
+    const nlohmann::json analyze = {{"repo", repo},
+                                    {"installation", installation},
+                                    {"cloneUrl", info.value("clone_url", "")},
+                                    {"defaultBranch", info.value("default_branch", "main")}};
+    store.upsertRepository(RepositoryRecord{repo, "github", analyze.dump(), "", true, now});
+    store.enqueue("github.analyze", repo, analyze.dump(), "installed:" + job.dedupeKey + ":" + repo,
+                  now);
+  }
+  if (ctx.log) {
+    ctx.log("installation " + std::to_string(installation) + " " + action + ": " +
+            std::to_string(repos.size()) + " repositor" + (repos.size() == 1 ? "y" : "ies"));
+  }
 }
 
 // A check finished, a status changed, a review came in, or someone pushed to a pull
 // request: the ddd pull requests it concerns (matched by head branch or head commit) go
 // through the merge flow again, on a fresh analysis of their branch (decisions are not
 // stored; the same tree gives the same decision).
-void handleMergeEvent(WorkerContext& ctx, const Job& job) {
+void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
   const auto payload = nlohmann::json::parse(job.payload);
   const std::string event = job.kind.substr(std::string("github.").size());
   auto e = forges::normalizeGithub(event, payload, "");
@@ -233,7 +281,7 @@ void handleMergeEvent(WorkerContext& ctx, const Job& job) {
                                   {"installation", e.installationId},
                                   {"cloneUrl", repo.value("clone_url", "")},
                                   {"defaultBranch", repo.value("default_branch", "main")}};
-  analyzeAndReconcile(ctx, analyze, branches);
+  analyzeAndReconcile(ctx, store, analyze, branches);
 }
 
 }  // namespace
@@ -245,11 +293,14 @@ Worker::Worker(std::shared_ptr<WorkerContext> context, std::unique_ptr<JobStore>
 void Worker::handle(const Job& job) {
   if (job.kind == "ping") return;
   if (job.kind == "github.issue_comment") return handleIssueComment(*ctx_, *store_, job);
-  if (job.kind == "github.analyze") return handleAnalyze(*ctx_, job);
+  if (job.kind == "github.analyze") return handleAnalyze(*ctx_, *store_, job);
+  if (job.kind == "github.installation" || job.kind == "github.installation_repositories") {
+    return handleInstallation(*ctx_, *store_, job);
+  }
   if (job.kind == "github.check_suite" || job.kind == "github.check_run" ||
       job.kind == "github.status" || job.kind == "github.pull_request_review" ||
       job.kind == "github.pull_request") {
-    return handleMergeEvent(*ctx_, job);
+    return handleMergeEvent(*ctx_, *store_, job);
   }
   if (job.kind.rfind("github.", 0) == 0 || job.kind.rfind("gitlab.", 0) == 0) {
     if (ctx_->log)

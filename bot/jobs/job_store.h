@@ -43,6 +43,17 @@ struct NewJob {
   int64_t runAt = 0;
 };
 
+// A repository ddd serves, as the scheduler needs it: recorded when an installation adds
+// it and refreshed by each analysis (with its config's `schedules`).
+struct RepositoryRecord {
+  std::string repo;              // "octo/hello"
+  std::string forge;             // "github" | "gitlab"
+  std::string payload;           // JSON an analyze job needs: installation, cloneUrl, defaultBranch
+  std::string schedules = "{}";  // JSON: the repository config's `schedules` section
+  bool active = true;            // false once the installation no longer covers it
+  int64_t updatedAt = 0;
+};
+
 class JobStore {
  public:
   virtual ~JobStore() = default;
@@ -68,6 +79,11 @@ class JobStore {
   virtual std::vector<Job> list(bool failedOnly, size_t limit) = 0;
   // A dead (or queued) job runs again at once, attempts reset; false when unknown.
   virtual bool retry(int64_t id, int64_t now) = 0;
+  // The repositories table (schema v2): insert or replace by repo; schedules "" keeps the
+  // stored one (an installation event knows no config).
+  virtual void upsertRepository(const RepositoryRecord& r) = 0;
+  virtual bool deactivateRepository(const std::string& repo, int64_t now) = 0;
+  virtual std::vector<RepositoryRecord> repositories(bool activeOnly) = 0;
   virtual int64_t depth() = 0;   // queued + running
   virtual bool reachable() = 0;  // for /readyz
 };

@@ -14,7 +14,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 constexpr const char* kColumns =
     "id, kind, repo, payload, dedupe_key, state, attempts, next_run_at, lease_owner, "
     "lease_expires_at, last_error, created_at";
@@ -125,6 +125,39 @@ class PostgresJobStore : public JobStore {
                .affected() > 0;
   }
 
+  void upsertRepository(const RepositoryRecord& r) override {
+    db_.exec(
+        "INSERT INTO ddd_repositories (repo, forge, payload, schedules, active, updated_at) "
+        "VALUES ($1, $2, $3, CASE WHEN $4 = '' THEN '{}' ELSE $4 END, $5, $6) "
+        "ON CONFLICT (repo) DO UPDATE SET forge = EXCLUDED.forge, payload = EXCLUDED.payload, "
+        "schedules = CASE WHEN $4 = '' THEN ddd_repositories.schedules ELSE $4 END, "
+        "active = EXCLUDED.active, updated_at = EXCLUDED.updated_at",
+        {r.repo, r.forge, r.payload, r.schedules, r.active ? "true" : "false",
+         std::to_string(r.updatedAt)},
+        "recording a repository");
+  }
+
+  bool deactivateRepository(const std::string& repo, int64_t now) override {
+    return db_
+               .exec("UPDATE ddd_repositories SET active = FALSE, updated_at = $2 WHERE repo = $1",
+                     {repo, std::to_string(now)}, "deactivating a repository")
+               .affected() > 0;
+  }
+
+  std::vector<RepositoryRecord> repositories(bool activeOnly) override {
+    auto r = db_.exec(
+        std::string("SELECT repo, forge, payload, schedules, active, updated_at FROM "
+                    "ddd_repositories ") +
+            (activeOnly ? "WHERE active " : "") + "ORDER BY repo",
+        {}, "listing repositories");
+    std::vector<RepositoryRecord> out;
+    for (int i = 0; i < r.rows(); ++i) {
+      out.push_back(RepositoryRecord{r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3),
+                                     r.text(i, 4) == "t", r.integer(i, 5)});
+    }
+    return out;
+  }
+
   int64_t depth() override {
     return db_
         .exec("SELECT COUNT(*) FROM ddd_jobs WHERE state IN ('queued', 'running')", {},
@@ -165,6 +198,14 @@ class PostgresJobStore : public JobStore {
           "CREATE UNIQUE INDEX ddd_jobs_one_running ON ddd_jobs (repo)"
           "  WHERE state = 'running' AND repo <> '';",
           {}, "creating the job tables");
+    }
+    if (version < 2) {
+      db_.exec(
+          "CREATE TABLE ddd_repositories ("
+          "  repo TEXT PRIMARY KEY, forge TEXT NOT NULL, payload TEXT NOT NULL,"
+          "  schedules TEXT NOT NULL DEFAULT '{}', active BOOLEAN NOT NULL DEFAULT TRUE,"
+          "  updated_at BIGINT NOT NULL);",
+          {}, "creating the repositories table");
     }
     db_.exec(
         "INSERT INTO ddd_schema (component, version) VALUES ('jobs', $1) "

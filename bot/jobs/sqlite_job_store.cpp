@@ -7,7 +7,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;
 
 class SqliteJobStore : public JobStore {
  public:
@@ -36,6 +36,13 @@ class SqliteJobStore : public JobStore {
           "  last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL);"
           "CREATE INDEX jobs_due ON jobs (state, next_run_at, id);"
           "CREATE INDEX jobs_repo ON jobs (repo, state);");
+    }
+    if (version < 2) {
+      db_.exec(
+          "CREATE TABLE repositories ("
+          "  repo TEXT PRIMARY KEY, forge TEXT NOT NULL, payload TEXT NOT NULL,"
+          "  schedules TEXT NOT NULL DEFAULT '{}', active INTEGER NOT NULL DEFAULT 1,"
+          "  updated_at INTEGER NOT NULL);");
     }
     db_.exec("UPDATE job_schema SET version = " + std::to_string(kSchemaVersion));
     tx.commit();
@@ -163,6 +170,42 @@ class SqliteJobStore : public JobStore {
     const bool ok = sqlite3_changes(db_.raw()) > 0;
     tx.commit();
     return ok;
+  }
+
+  void upsertRepository(const RepositoryRecord& r) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "INSERT INTO repositories (repo, forge, payload, schedules, active, updated_at) "
+        "VALUES (?1, ?2, ?3, CASE WHEN ?4 = '' THEN '{}' ELSE ?4 END, ?5, ?6) "
+        "ON CONFLICT (repo) DO UPDATE SET forge = excluded.forge, payload = excluded.payload, "
+        "schedules = CASE WHEN ?4 = '' THEN repositories.schedules ELSE ?4 END, "
+        "active = excluded.active, updated_at = excluded.updated_at");
+    st.bind(1, r.repo).bind(2, r.forge).bind(3, r.payload).bind(4, r.schedules);
+    st.bind(5, static_cast<int64_t>(r.active ? 1 : 0)).bind(6, r.updatedAt);
+    st.run();
+    tx.commit();
+  }
+
+  bool deactivateRepository(const std::string& repo, int64_t now) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare("UPDATE repositories SET active = 0, updated_at = ?2 WHERE repo = ?1");
+    st.bind(1, repo).bind(2, now);
+    st.run();
+    const bool ok = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return ok;
+  }
+
+  std::vector<RepositoryRecord> repositories(bool activeOnly) override {
+    auto st = db_.prepare(
+        std::string("SELECT repo, forge, payload, schedules, active, updated_at FROM repositories ") +
+        (activeOnly ? "WHERE active = 1 " : "") + "ORDER BY repo");
+    std::vector<RepositoryRecord> out;
+    while (st.step()) {
+      out.push_back(RepositoryRecord{st.text(0), st.text(1), st.text(2), st.text(3),
+                                     st.integer(4) != 0, st.integer(5)});
+    }
+    return out;
   }
 
   int64_t depth() override {

@@ -114,6 +114,12 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
         if (!v.is_object())
           throw ServerConfigError(where + ": expected an object with enforced/defaults rules");
         c.policies = v;
+      } else if (key == "schedules") {
+        try {
+          c.schedules = parseScheduleDefaults(v, where);
+        } catch (const std::invalid_argument& e) {
+          throw ServerConfigError(e.what());
+        }
       } else if (key == "githubWebhookSecret" || key == "gitlabWebhookToken") {
         throw ServerConfigError(where + ": secrets are not kept in the config file; use " + key +
                                 "File or the environment variable");
@@ -122,7 +128,7 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             where +
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
-            "gitlabTokenFile, gitlabApiUrl, policies)");
+            "gitlabTokenFile, gitlabApiUrl, policies, schedules)");
       }
     }
   }

@@ -16,6 +16,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "bot/scheduler.h"
+
 namespace ddd::bot {
 
 class ServerConfigError : public std::runtime_error {
@@ -41,6 +43,7 @@ struct ServerConfig {
   int workers = 2;
   size_t maxBodyBytes = 25u << 20;                     // GitHub's own cap
   nlohmann::json policies = nlohmann::json::object();  // server-wide policy rules
+  ScheduleDefaults schedules;  // the scheduler's defaults (config field "schedules")
 
   // Secrets masked: safe to log.
   std::string describe() const;

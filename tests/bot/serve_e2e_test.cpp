@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "bot/scheduler.h"
 #include "bot/server/webhook_server.h"
 #include "bot/worker.h"
 #include "forges/webhooks/verify.h"
@@ -259,6 +260,38 @@ TEST(ServeEndToEnd, AnApprovalMergesAReviewPullRequestWithMergeOnApproval) {
   ASSERT_EQ(w.deliver(review, "d-11", "pull_request_review"), 202);
   w.drain();
   EXPECT_TRUE(w.github.pulls().at(number).data["merged_at"].is_string());
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// An installation adding a repository: the scheduler's list gains it (clone URL and
+// default branch asked from GitHub), and it is analysed once at once; the schedules of
+// its config are recorded by that analysis. Removing it takes it off the list.
+TEST(ServeEndToEnd, AnInstalledRepositoryIsAnalysedAndScheduled) {
+  World w(R"({"schedules": {"report": "0 7 * * 1", "timeZone": "Europe/Berlin"}})");
+  w.github.cloneUrl = w.remote;
+  auto added = examplePayload("installation_repositories", "added");
+  added["installation"]["id"] = 42;
+  added["repositories_added"] = nlohmann::json::array(
+      {{{"id", 1}, {"full_name", "octo/hello"}, {"name", "hello"}, {"private", false}}});
+  ASSERT_EQ(w.deliver(added, "d-12", "installation_repositories"), 202);
+  w.drain();
+  EXPECT_EQ(w.github.pulls().size(), 1u);  // the first analysis ran
+  auto repos = w.receiverStore->repositories(true);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos[0].repo, "octo/hello");
+  EXPECT_EQ(nlohmann::json::parse(repos[0].payload)["cloneUrl"], w.remote);
+  EXPECT_EQ(nlohmann::json::parse(repos[0].schedules)["report"], "0 7 * * 1");
+  const auto schedules = schedulesOf(repos[0], ScheduleDefaults{});
+  ASSERT_EQ(schedules.size(), 3u);
+  EXPECT_EQ(schedules[2].timeZone, "Europe/Berlin");
+
+  auto removed = examplePayload("installation_repositories", "removed");
+  removed["installation"]["id"] = 42;
+  removed["repositories_removed"] = added["repositories_added"];
+  ASSERT_EQ(w.deliver(removed, "d-13", "installation_repositories"), 202);
+  w.drain();
+  EXPECT_TRUE(w.receiverStore->repositories(true).empty());
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }

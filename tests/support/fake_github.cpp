@@ -238,6 +238,13 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
   };
 
   const std::string& op = m.operationId;
+  if (op == "repos/get") {
+    return json(200, {{"id", 1296269},
+                      {"name", repo_},
+                      {"full_name", owner_ + "/" + repo_},
+                      {"clone_url", cloneUrl},
+                      {"default_branch", defaultBranch}});
+  }
   if (op == "pulls/list") {
     std::vector<nlohmann::json> items;
     const std::string state = m.queryParams.count("state") ? m.queryParams.at("state") : "open";

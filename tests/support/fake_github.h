@@ -55,6 +55,8 @@ class FakeGithub {
   std::map<std::string, std::string> statuses(const std::string& sha) const;  // context -> state
   bool autoMergeEnabled(int number) const;
   bool autoMergeAllowed = true;  // the repository setting
+  std::string cloneUrl;              // repos/get answers these
+  std::string defaultBranch = "main";
   void setPermission(const std::string& user, const std::string& permission);
   std::vector<nlohmann::json> reactions() const;
   std::vector<nlohmann::json> issueComments(int number) const;
