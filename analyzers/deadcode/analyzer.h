@@ -25,7 +25,7 @@ class DeadcodeAnalyzer : public Analyzer {
  public:
   std::string name() const override { return "deadcode"; }
   std::string description() const override {
-    return "unused files, exports, symbols and dependencies (JavaScript/TypeScript, ...), removal PRs";
+    return "unused files, exports, symbols and dependencies (JavaScript/TypeScript, Python, Go), removal PRs";
   }
   AnalysisResult run(const SourceTree& tree, const AnalyzerContext& context) override;
 };

@@ -630,13 +630,19 @@ class GoPass {
     const std::optional<std::string> content = tree_.read(tree_.files()[i]);
     if (!content || d.end > content->size() || d.begin >= d.end) return std::nullopt;
     const std::string& s = *content;
+    std::size_t begin = d.begin;
     std::size_t end = d.end;
-    const bool blankBefore = d.begin == 0 || (d.begin >= 2 && s[d.begin - 1] == '\n' && s[d.begin - 2] == '\n');
-    if (blankBefore && end < s.size() && s[end] == '\n') ++end;
+    const bool blankBefore = begin == 0 || (begin >= 2 && s[begin - 1] == '\n' && s[begin - 2] == '\n');
+    if (blankBefore && end < s.size() && s[end] == '\n') {
+      ++end;
+    } else if (blankBefore && end >= s.size()) {
+      // The last declaration: take the blank lines before it, so no blank line ends the file.
+      while (begin >= 2 && s[begin - 1] == '\n' && s[begin - 2] == '\n') --begin;
+    }
     Removal r;
     r.path = pathOf(i);
-    r.offset = d.begin;
-    r.length = end - d.begin;
+    r.offset = begin;
+    r.length = end - begin;
     return r;
   }
 

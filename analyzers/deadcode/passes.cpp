@@ -5,6 +5,8 @@ namespace ddd::analyzers::deadcode {
 const std::vector<Pass>& passes() {
   static const std::vector<Pass> table = {
       {"javascript", &analyzeJavaScript},
+      {"python", &analyzePython},
+      {"go", &analyzeGo},
   };
   return table;
 }

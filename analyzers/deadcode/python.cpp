@@ -1560,6 +1560,9 @@ class PythonPass {
         if (!trim(std::string_view(s.data() + end, next - end)).empty()) break;
         end = next + 1;
       }
+      // The last definition of the file: take the blank lines before it instead.
+      if (end >= s.size())
+        while (begin >= 2 && s[begin - 1] == '\n' && s[begin - 2] == '\n') --begin;
     }
     Removal r;
     r.path = pathOf(i);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "analyzers/deadcode/go_lexer.h"
+#include "analyzers/deadcode/analyzer.h"
 #include "analyzers/deadcode/language.h"
 #include "analyzers/source_tree.h"
 #include "tests/support/test_repo.h"
@@ -223,6 +224,41 @@ TEST(DeadcodeGo, ReadsAGitCommitAndHonoursIgnoreOptions) {
   options.ignorePaths = {"b/**"};
   const PassResult r = analyzeGo(tree, options);
   EXPECT_EQ(names(r), (std::vector<std::string>{"dropMe"}));
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deadcode
+
+// ---- through the analyzer ---------------------------------------------------------------------
+
+namespace ddd::analyzers::deadcode {
+namespace {
+
+TEST(DeadcodeGoThroughTheAnalyzer, DeletesUnexportedFunctionsWithTheirDocComment) {
+  testing::TestRepo repo;
+  const std::string file =
+      "package util\n"
+      "\n"
+      "// Used by main.\n"
+      "func Used() int { return 1 }\n"
+      "\n"
+      "// old is what Used replaced.\n"
+      "func old() int { return 0 }\n";
+  const git::Oid commit = repo.commit({
+      {"go.mod", "module example.com/m\n"},
+      {"util/util.go", file},
+      {"main.go", "package main\nimport \"example.com/m/util\"\nfunc main() { util.Used() }\n"},
+  });
+  GitSourceTree tree(repo.path(), commit, ScanLimits{});
+  DeadcodeAnalyzer analyzer;
+  const AnalysisResult result = analyzer.run(tree, AnalyzerContext{});
+  const ProposedChange* code = nullptr;
+  for (const ProposedChange& c : result.changes)
+    if (c.id == "deadcode/go-unused-code") code = &c;
+  ASSERT_NE(code, nullptr);
+  ASSERT_EQ(code->edits.size(), 1u);
+  ASSERT_TRUE(code->edits[0].newContent.has_value());
+  EXPECT_EQ(*code->edits[0].newContent, "package util\n\n// Used by main.\nfunc Used() int { return 1 }\n");
 }
 
 }  // namespace

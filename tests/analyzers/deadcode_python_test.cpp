@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "analyzers/deadcode/analyzer.h"
 #include "analyzers/deadcode/language.h"
 #include "analyzers/deadcode/python_data.h"
 #include "analyzers/deadcode/python_lexer.h"
@@ -457,6 +458,73 @@ TEST(DeadcodePython, ReadsAGitCommitAndFindsEntryPointsFromPyproject) {
   EXPECT_EQ(names(r), (std::vector<std::string>{"_whisper"}));
   EXPECT_EQ(r.stats.files, 4u);
   EXPECT_EQ(r.stats.entries, (std::vector<std::string>{"tool/__main__.py", "tool/cli.py"}));
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deadcode
+
+// ---- through the analyzer ---------------------------------------------------------------------
+
+namespace ddd::analyzers::deadcode {
+namespace {
+
+TEST(DeadcodePythonThroughTheAnalyzer, ProposesDeletionsAndManifestEditsAtHighConfidence) {
+  testing::TestRepo repo;
+  const std::string util =
+      "import os\n"
+      "\n"
+      "\n"
+      "def _unused_private():\n"
+      "    return os.sep\n"
+      "\n"
+      "\n"
+      "def used():\n"
+      "    return 1\n";
+  const git::Oid commit = repo.commit({
+      {"requirements.txt", "requests==2.31.0\nPyYAML\n"},
+      {"app/__init__.py", ""},
+      {"app/util.py", util},
+      {"app/main.py", "import yaml\nfrom .util import used\nif __name__ == '__main__':\n    used()\n"},
+  });
+  GitSourceTree tree(repo.path(), commit, ScanLimits{});
+  AnalyzerContext context;
+  DeadcodeAnalyzer analyzer;
+  const AnalysisResult result = analyzer.run(tree, context);
+
+  const ProposedChange* code = nullptr;
+  const ProposedChange* deps = nullptr;
+  for (const ProposedChange& c : result.changes) {
+    if (c.id == "deadcode/python-unused-code") code = &c;
+    if (c.id == "deadcode/pypi-unused-dependencies") deps = &c;
+  }
+  ASSERT_NE(code, nullptr);
+  ASSERT_EQ(code->edits.size(), 1u);
+  EXPECT_EQ(code->edits[0].path, "app/util.py");
+  ASSERT_TRUE(code->edits[0].newContent.has_value());
+  EXPECT_EQ(*code->edits[0].newContent, "import os\n\n\ndef used():\n    return 1\n");
+  EXPECT_NE(code->whatChanges.find("`_unused_private` (function)"), std::string::npos);
+  ASSERT_NE(deps, nullptr);
+  ASSERT_EQ(deps->edits.size(), 1u);
+  ASSERT_TRUE(deps->edits[0].newContent.has_value());
+  EXPECT_EQ(*deps->edits[0].newContent, "PyYAML\n");
+  bool pythonFinding = false;
+  for (const Finding& f : result.findings) pythonFinding = pythonFinding || f.properties.value("language", "") == "python";
+  EXPECT_TRUE(pythonFinding);
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deadcode
+
+namespace ddd::analyzers::deadcode {
+namespace {
+
+TEST(DeadcodePython, RemovingTheLastDefinitionLeavesNoTrailingBlankLines) {
+  const std::string mod = "import os\n\n\ndef main():\n    print(os.sep)\n\n\ndef _last():\n    pass\n";
+  const PassResult r = analyze({{"tool.py", mod}});
+  const Candidate* c = find(r, "_last");
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->removal.has_value());
+  EXPECT_EQ(applyRemoval(mod, *c->removal), "import os\n\n\ndef main():\n    print(os.sep)\n");
 }
 
 }  // namespace
