@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <ctime>
 #include <optional>
 #include <map>
 
@@ -82,8 +83,26 @@ uint32_t countLines(const std::string& s) {
 
 // The runbook update: every generated file merged into what the tree has; files whose
 // markers are broken are left alone with a warning and a finding.
+// The calendar without its DTSTAMP and DTSTART lines: two calendars that differ only in
+// when they were made (and so in the first run after that) describe the same recurring
+// events; the older one stays (regeneration is idempotent).
+std::string withoutStamps(const std::string& ics) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < ics.size()) {
+    size_t end = ics.find('\n', pos);
+    if (end == std::string::npos) end = ics.size();
+    if (ics.compare(pos, 8, "DTSTAMP:") != 0 && ics.compare(pos, 7, "DTSTART") != 0) {
+      out.append(ics, pos, end - pos + 1);
+    }
+    pos = end + 1;
+  }
+  return out;
+}
+
 void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::vector<Schedule>& schedules,
-                     const Readiness& readiness, const RunbooksConfig& config, AnalysisResult& result) {
+                     const Readiness& readiness, const RunbooksConfig& config, std::time_t now,
+                     AnalysisResult& result) {
   const std::vector<RunbookFile> files = renderRunbooks(facts, schedules, readiness, config.outputDir);
   ProposedChange change;
   change.id = "runbooks/maintenance";
@@ -134,6 +153,24 @@ void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::
                (f.component.empty() ? "" : ": " + std::to_string(f.citedItems) + " cited checklist items, " +
                                                std::to_string(f.todoItems) + " TODO") + "\n";
     change.edits.push_back(std::move(edit));
+  }
+  // The maintenance calendar: every schedule with a recurrence, importable anywhere.
+  if (!schedules.empty()) {
+    const std::string path = config.outputDir + "/maintenance.ics";
+    const std::string ics = renderCalendar(schedules, now);
+    bool unreadable = false;
+    const std::optional<std::string> existing = readPath(tree, path, &unreadable);
+    if (unreadable) {
+      result.warnings.push_back(path + ": exists but cannot be read (binary or too large); left alone");
+    } else if (!existing || withoutStamps(*existing) != withoutStamps(ics)) {
+      FileEdit edit;
+      edit.path = path;
+      edit.newContent = ics;
+      change.facts.linesTouched += countLines(ics);
+      listing += "- `" + path + "`: " + std::to_string(schedules.size()) +
+                 " schedule(s) as an iCalendar file (import it into any calendar)\n";
+      change.edits.push_back(std::move(edit));
+    }
   }
   const int all = cited + todo;
   result.details["checklist"] = {{"components", checklist},
@@ -223,8 +260,11 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
     return config.ignorePaths.empty() || !config.ignorePaths.matches(path);
   };
   FileFacts facts = extractFacts(tree, want);
-  // Schedules come from the schedule extractors (schedule.h) once they are built in.
+  ScheduleScan scheduleScan = extractSchedules(tree);
   std::vector<Schedule> schedules;
+  for (auto& sc : scheduleScan.schedules) {
+    if (want(sc.source.path)) schedules.push_back(std::move(sc));
+  }
 
   std::vector<std::string> paths;
   for (const auto& f : tree.files()) {
@@ -243,7 +283,7 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   }
 
   const Readiness readiness =
-      scoreReadiness(facts, schedules, components.components(), config.weights);
+      scoreReadiness(facts, schedules, components.components(), config.weights, config.outputDir);
   result.details["readiness"] = toJson(readiness);
   std::map<std::string, int> byKind;
   for (const auto& f : facts.facts) ++byKind[std::string(toString(f.kind)) + ":" + f.type];
@@ -265,7 +305,22 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   }
   result.details["operations"] = std::move(ops);
   result.details["skippedTemplates"] = facts.skippedTemplates;
-  if (config.generate) proposeRunbooks(tree, facts, schedules, readiness, config, result);
+  json scheduleList = json::array();
+  for (const auto& sc : schedules) {
+    scheduleList.push_back({{"source", sc.source.cite()},
+                            {"origin", sc.origin},
+                            {"expression", sc.expression},
+                            {"description", sc.description},
+                            {"cadence", toString(sc.cadence)},
+                            {"name", sc.name},
+                            {"component", sc.component}});
+  }
+  result.details["schedules"] = std::move(scheduleList);
+  for (auto& w : scheduleScan.warnings) result.warnings.push_back(std::move(w));
+  if (config.generate) {
+    proposeRunbooks(tree, facts, schedules, readiness, config,
+                    context.now ? context.now : std::time(nullptr), result);
+  }
 
   for (auto& w : facts.warnings) result.warnings.push_back(std::move(w));
   if (facts.skippedTemplates > 0) {

@@ -60,7 +60,11 @@ double round1(double v) { return std::round(v * 10) / 10; }
 }  // namespace
 
 Readiness scoreReadiness(const FileFacts& facts, const std::vector<Schedule>& schedules,
-                         const std::vector<std::string>& components, const CadenceWeights& weights) {
+                         const std::vector<std::string>& components, const CadenceWeights& weights,
+                         const std::string& generatedDir) {
+  auto generated = [&](const std::string& path) {
+    return !generatedDir.empty() && path.rfind(generatedDir + "/", 0) == 0;
+  };
   Readiness r;
   r.weights = weights;
   const double total = weights.daily + weights.weekly + weights.monthly;
@@ -120,7 +124,7 @@ Readiness scoreReadiness(const FileFacts& facts, const std::vector<Schedule>& sc
       }
       if (id == "runbook-upkeep") {
         for (const DocSection& d : facts.docs) {
-          if (mine(d.component) && isRollbackHeading(d.heading)) evidence(d.heading + " (" + d.source.cite() + ")");
+          if (mine(d.component) && !generated(d.source.path) && isRollbackHeading(d.heading)) evidence(d.heading + " (" + d.source.cite() + ")");
         }
         if (opsWithoutWayBack > 0) {
           e.found = false;

@@ -48,8 +48,11 @@ struct Readiness {
   CadenceWeights weights;
 };
 
+// `generatedDir`: where ddd writes the runbooks; its pages are not evidence of runbook
+// upkeep (else merging them would change the score and so the pages again).
 Readiness scoreReadiness(const FileFacts& facts, const std::vector<Schedule>& schedules,
-                         const std::vector<std::string>& components, const CadenceWeights& weights);
+                         const std::vector<std::string>& components, const CadenceWeights& weights,
+                         const std::string& generatedDir = "");
 
 // {"score", "weights", "cadences": {"daily": {"score"}}, "components": [{"name", "score",
 //  "cadences", "found": [{"element", "cadence", "evidence"}], "missing": [...]}], "missing"}

@@ -290,7 +290,12 @@ std::string weeklyRegion(RunbookFile& file, const View& v, size_t withoutWayBack
     if (patching.empty() && upgrades.empty()) c.todo("how this component is patched (no Dependabot/Renovate config or package upgrade task found)");
     listCapped(backups, c, [&](const Operation* o) { c.item("Confirm the backup " + code(o->name) + " ran and its output is new", o->source); });
     listCapped(restores, c, [&](const Fact* f) { c.item("Test a restore with " + code(f->value), f->source); });
-    if (backups.empty()) c.todo("what data of this component must be backed up, and how (no backup script or job found)");
+    bool backupJob = false;
+    for (const Schedule* s : v.schedules) {
+      backupJob = backupJob || text::containsIgnoreCase(s->name + " " + s->command, "backup");
+    }
+    if (backups.empty() && !backupJob) c.todo("what data of this component must be backed up, and how (no backup script or job found)");
+    else if (backups.empty()) c.todo("how to restore the backups the scheduled job below makes (no restore script found)");
     else if (restores.empty()) c.todo("how to restore the backups above (no restore script found)");
     listCapped(validation, c, [&](const Fact* f) {
       c.item("Validate changes with " + code(f->value.empty() ? f->subject : f->value), f->source);

@@ -47,6 +47,7 @@ RunbookRun runOn(testing::TestRepo& repo, const Files& files, const json& config
   AnalyzerContext context;
   context.repoName = name;
   context.config = config;
+  context.now = 1767225600;  // 2026-01-01T00:00:00Z: the calendar's DTSTAMP and first runs
   RunbooksAnalyzer analyzer;
   return RunbookRun{analyzer.run(tree, context)};
 }
@@ -142,6 +143,34 @@ TEST(RunbooksWriter, RegenerationKeepsHumanEditsAndIsIdempotent) {
   // Committed as regenerated: nothing left to change, no change proposed.
   const RunbookRun third = runOn(repo, {{"docs/runbooks/api.md", *regenerated}});
   EXPECT_EQ(third.change(), nullptr);
+}
+
+TEST(RunbooksWriter, TheCalendarIsRewrittenOnlyWhenASchedulesChanges) {
+  testing::TestRepo repo;
+  Files files = kService;
+  files["ops/crontab"] = "0 3 * * * /usr/local/bin/backup-api.sh\n";
+  const RunbookRun first = runOn(repo, files);
+  const auto ics = first.edited("docs/runbooks/maintenance.ics");
+  ASSERT_TRUE(ics);
+  EXPECT_NE(ics->find("RRULE:FREQ=DAILY;BYHOUR=3;BYMINUTE=0\r\n"), std::string::npos) << *ics;
+  Files generated;
+  for (const auto& e : first.change()->edits) generated[e.path] = e.newContent;
+  // Committed, then scanned again a day later: only DTSTAMP would differ, so nothing changes.
+  const git::Oid head = repo.commit(generated);
+  GitSourceTree tree(repo.path(), head, ScanLimits{1 << 20, 2});
+  AnalyzerContext later;
+  later.repoName = "shop";
+  later.now = 1767225600 + 86400;
+  RunbooksAnalyzer analyzer;
+  const AnalysisResult again = analyzer.run(tree, later);
+  for (const auto& c : again.changes) {
+    for (const auto& e : c.edits) ADD_FAILURE() << "changed again: " << e.path << "\n" << *e.newContent;
+  }
+  // A changed schedule rewrites it.
+  const RunbookRun changed = runOn(repo, {{"ops/crontab", "0 4 * * 1 /usr/local/bin/backup-api.sh\n"}});
+  const auto ics2 = changed.edited("docs/runbooks/maintenance.ics");
+  ASSERT_TRUE(ics2);
+  EXPECT_NE(ics2->find("RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=4;BYMINUTE=0\r\n"), std::string::npos) << *ics2;
 }
 
 TEST(RunbooksWriter, BrokenMarkersLeaveTheFileAloneWithAWarning) {
