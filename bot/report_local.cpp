@@ -8,11 +8,6 @@
 #include "git/repository.h"
 
 namespace ddd::bot {
-namespace {
-
-bool ran(const ScanReport& r, const std::string& analyzer) {
-  return std::find(r.analyzers.begin(), r.analyzers.end(), analyzer) != r.analyzers.end();
-}
 
 std::string isoWeek(std::time_t t) {
   std::tm tm{};
@@ -21,6 +16,13 @@ std::string isoWeek(std::time_t t) {
   std::strftime(buf, sizeof buf, "%G-W%V", &tm);
   return buf;
 }
+
+namespace {
+
+bool ran(const ScanReport& r, const std::string& analyzer) {
+  return std::find(r.analyzers.begin(), r.analyzers.end(), analyzer) != r.analyzers.end();
+}
+
 
 // The part of a rule id before the first dot: the pack ("python.imp" -> "python").
 std::string packOf(const std::string& rule) { return rule.substr(0, rule.find('.')); }

@@ -24,6 +24,8 @@ struct ReportLocalRequest {
 
 // The week's measurements from a scan: only the analyzers that ran count.
 HealthInputs healthInputsFrom(const ScanReport& report);
+// "2026-W48": the ISO week of a time (UTC), one report point per week.
+std::string isoWeek(std::time_t t);
 
 struct ReportLocalResult {
   std::string body;  // the report, Markdown

@@ -2,7 +2,9 @@
 
 #include <git2/refs.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <set>
 #include <thread>
 
@@ -10,6 +12,9 @@
 #include "bot/commands.h"
 #include "bot/merge_flow.h"
 #include "bot/pr_body.h"
+#include "bot/report_local.h"
+#include "bot/report_publish.h"
+#include "bot/tech_debt_report.h"
 #include "bot/reconcile.h"
 #include "bot/scan.h"
 #include "forges/github/github_forge.h"
@@ -105,8 +110,17 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
 // through the merge flow (ddd's statuses, auto-merge or merge when every guard holds).
 // `onlyBranches` (non-empty) limits the work to those branches, for events about them
 // (a check finished, a review came in): stale pull requests are then not closed.
-void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::json& p,
-                         const std::set<std::string>& onlyBranches) {
+// The repository of an analyze / report job fetched into its bare cache and scanned at
+// the default branch.
+struct FetchedScan {
+  std::string repoName, cloneUrl, base;
+  int64_t installation = 0;
+  git::RemoteAuth auth;
+  git::Repository cache;
+  ScanReport report;
+};
+
+FetchedScan fetchAndScan(WorkerContext& ctx, const nlohmann::json& p) {
   const std::string repoName = p.at("repo").get<std::string>();
   const int64_t installation = p.value("installation", int64_t{0});
   const std::string cloneUrl = p.at("cloneUrl").get<std::string>();
@@ -115,7 +129,6 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
   const git::RemoteAuth auth{"x-access-token", token};
   const auto cachePath = ctx.cacheDir / cacheName(repoName);
   git::Repository cache = git::fetchIntoCache(cloneUrl, cachePath, auth);
-
   ScanRequest scan;
   scan.repoPath = cachePath;
   scan.ref = "refs/remotes/origin/" + base;
@@ -123,6 +136,19 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
   for (const auto& a : p.value("analyzers", nlohmann::json::array()))
     scan.analyzers.push_back(a.get<std::string>());
   ScanReport report = runScan(scan);
+  return FetchedScan{repoName, cloneUrl, base, installation, auth, std::move(cache), std::move(report)};
+}
+
+void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::json& p,
+                         const std::set<std::string>& onlyBranches) {
+  FetchedScan fetched = fetchAndScan(ctx, p);
+  const std::string& repoName = fetched.repoName;
+  const std::string& cloneUrl = fetched.cloneUrl;
+  const std::string& base = fetched.base;
+  const int64_t installation = fetched.installation;
+  const git::RemoteAuth& auth = fetched.auth;
+  git::Repository& cache = fetched.cache;
+  ScanReport& report = fetched.report;
   // The scheduler's record of the repository, with the schedules its config asks for.
   store.upsertRepository(RepositoryRecord{
       repoName, "github",
@@ -204,6 +230,129 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
 
 void handleAnalyze(WorkerContext& ctx, JobStore& store, const Job& job) {
   analyzeAndReconcile(ctx, store, nlohmann::json::parse(job.payload), {});
+}
+
+// The weekly tech-debt report: the repository scanned, the report rendered with its open
+// ddd pull requests and skipped changes, and published in its one report issue (found by
+// its marker, edited in place). The weekly history for trends and forecasts travels in
+// the issue itself (a hidden JSON comment), so it survives with the issue and needs no
+// table: each run adds or replaces its week's point and keeps the last 12.
+void handleReport(WorkerContext& ctx, const Job& job) {
+  const auto p = nlohmann::json::parse(job.payload);
+  FetchedScan fetched = fetchAndScan(ctx, p);
+  auto gh = githubFor(ctx, fetched.repoName, fetched.installation);
+  const std::time_t now = ctx.now();
+  const std::string week = isoWeek(now);
+  constexpr const char* kHistoryTag = "<!-- ddd:history ";
+
+  nlohmann::json history = nlohmann::json::array();
+  const std::string marker = reportMarker(fetched.repoName);
+  for (const auto& issue : gh->issuesWithLabel(kReportLabel)) {
+    if (issue.body.find(marker) == std::string::npos) continue;
+    const auto at = issue.body.find(kHistoryTag);
+    const auto end = at == std::string::npos ? at : issue.body.find(" -->", at);
+    if (end == std::string::npos) break;
+    const auto parsed = nlohmann::json::parse(
+        issue.body.substr(at + std::strlen(kHistoryTag), end - at - std::strlen(kHistoryTag)),
+        nullptr, false);
+    if (parsed.is_array()) history = parsed;
+    break;
+  }
+
+  ReportInput in;
+  in.repo = fetched.repoName;
+  in.now = now;
+  in.current = healthInputsFrom(fetched.report);
+  in.analyzers = fetched.report.analyzers;
+  nlohmann::json kept = nlohmann::json::array();
+  for (const auto& point : history) {
+    if (!point.is_object() || point.value("week", "") >= week) continue;  // this week is redone
+    kept.push_back(point);
+  }
+  while (kept.size() > 11) kept.erase(kept.begin());
+  for (const auto& point : kept) {
+    WeekPoint w;
+    w.at = point.value("at", std::time_t{0});
+    w.score = point.value("score", 0.0);
+    if (point.contains("libyears") && point["libyears"].is_number())
+      w.libyears = point["libyears"].get<double>();
+    in.history.push_back(w);
+  }
+  for (const auto& pr : gh->list()) {
+    if (pr.state != "open" || pr.branch.rfind("ddd/", 0) != 0) continue;
+    ReportPullRequest r;
+    r.number = pr.number;
+    r.title = pr.title;
+    r.url = pr.url;
+    const bool needsReview =
+        std::find(pr.labels.begin(), pr.labels.end(), "ddd:needs-review") != pr.labels.end();
+    r.decision = pr.draft ? "draft"
+                 : pr.body.find("merged automatically") != std::string::npos && !needsReview
+                     ? "automerge"
+                     : "review";
+    r.state = r.decision == "automerge" ? "pending checks"
+              : pr.draft                ? "draft"
+                                        : "awaiting review";
+    in.pullRequests.push_back(std::move(r));
+  }
+  for (size_t i = 0; i < fetched.report.result.changes.size() && i < fetched.report.decisions.size();
+       ++i) {
+    const auto& d = fetched.report.decisions[i];
+    if (d.action != policies::Action::Skip) continue;
+    in.heldBack.push_back({fetched.report.result.changes[i].id, fetched.report.result.changes[i].title,
+                           "policy: skip (" + d.rule + ")"});
+  }
+  // Room for the history comment within GitHub's body limit.
+  in.bodyLimit = 65536 - 4096;
+  const HealthScore score = healthScore(in.current, in.weights);
+  nlohmann::json point = {{"week", week}, {"at", now}, {"score", score.total}};
+  if (in.current.libyears) point["libyears"] = *in.current.libyears;
+  kept.push_back(point);
+  const std::string body =
+      renderTechDebtReport(in) + "\n" + kHistoryTag + kept.dump() + " -->\n";
+  const auto published = publishReport(*gh, fetched.repoName, body);
+  if (ctx.log) {
+    ctx.log(fetched.repoName + " report #" + std::to_string(published.number) + ": " +
+            published.outcome + " (score " + std::to_string(static_cast<int>(score.total)) + ")");
+  }
+}
+
+// A maintainer ticked a control of the report issue (an `issues` edited webhook): the
+// same permission check as a /ddd command, then the analysis it asks for.
+void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
+  const auto payload = nlohmann::json::parse(job.payload);
+  const auto e = forges::normalizeGithub("issues", payload, "");
+  if (e.action != "edited" || e.senderIsBot || e.sender == ctx.botLogin) return;
+  if (e.body.find(reportMarker(e.repo)) == std::string::npos) return;  // not the report
+  const auto controls = newlyCheckedControls(e.bodyBefore, e.body);
+  if (controls.empty()) return;
+  auto gh = githubFor(ctx, e.repo, e.installationId);
+  const auto perm =
+      gh->call("GET", "/repos/" + e.repo + "/collaborators/" + e.sender + "/permission");
+  if (!githubMayCommand(perm.value("permission", "none"))) {
+    gh->comment(e.number, "@" + e.sender +
+                              " thanks — only people with write access to this repository can "
+                              "use the report's controls, so ddd left them alone.");
+    return;
+  }
+  const auto& repo = payload["repository"];
+  for (const auto& control : controls) {
+    nlohmann::json analyze = {{"repo", e.repo},
+                              {"installation", e.installationId},
+                              {"cloneUrl", repo.value("clone_url", "")},
+                              {"defaultBranch", repo.value("default_branch", "main")},
+                              {"control", control}};
+    if (control.rfind("rerun:", 0) == 0) {
+      analyze["analyzers"] = nlohmann::json::array({control.substr(6)});
+    }
+    // rerun-all, rebase-all (each analysis rebuilds the branches on the current base) and
+    // create-held-back are all one analysis of the repository.
+    store.enqueue("github.analyze", e.repo, analyze.dump(),
+                  "control:" + job.dedupeKey + ":" + control, static_cast<int64_t>(ctx.now()));
+  }
+  if (ctx.log) {
+    ctx.log(e.repo + " report controls by " + e.sender + ": " + std::to_string(controls.size()));
+  }
 }
 
 // installation (created / deleted) and installation_repositories (added / removed): the
@@ -294,6 +443,8 @@ void Worker::handle(const Job& job) {
   if (job.kind == "ping") return;
   if (job.kind == "github.issue_comment") return handleIssueComment(*ctx_, *store_, job);
   if (job.kind == "github.analyze") return handleAnalyze(*ctx_, *store_, job);
+  if (job.kind == "github.report") return handleReport(*ctx_, job);
+  if (job.kind == "github.issues") return handleReportControls(*ctx_, *store_, job);
   if (job.kind == "github.installation" || job.kind == "github.installation_repositories") {
     return handleInstallation(*ctx_, *store_, job);
   }

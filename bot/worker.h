@@ -8,7 +8,11 @@
 // and open or update its pull request through the one reconciliation path, then drive it
 // through the merge flow); "github.check_suite" / "check_run" / "status" /
 // "pull_request_review" (approved) / "pull_request" (a person pushed): the ddd pull
-// requests they concern go through the merge flow again (bot/merge_flow.h). Every
+// requests they concern go through the merge flow again (bot/merge_flow.h);
+// "github.report" (the scheduler's weekly tech-debt report, published in the one report
+// issue); "github.issues" (a ticked control of that issue, with the same permission check
+// as a command); "github.installation(_repositories)" (the scheduler's repository list
+// follows; an added repository is analysed at once). Every
 // effect is idempotent, so a job that runs twice (a worker killed mid-job) does no harm.
 // Events ddd queues but has no handler for yet are completed with a log line. One
 // Worker per thread.

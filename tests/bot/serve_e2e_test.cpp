@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "bot/scheduler.h"
+#include "bot/tech_debt_report.h"
 #include "bot/server/webhook_server.h"
 #include "bot/worker.h"
 #include "forges/webhooks/verify.h"
@@ -60,6 +61,7 @@ struct World {
   std::unique_ptr<WebhookServer> server;
   forges::HttpClient http;
   std::unique_ptr<Worker> worker;
+  std::shared_ptr<WorkerContext> ctx;
   std::chrono::milliseconds slept{0};  // mutation spacing the worker asked for
 
   explicit World(const std::string& repoConfig = "") {
@@ -80,7 +82,7 @@ struct World {
     receiverStore = std::shared_ptr<JobStore>(openJobStore(store));
     server = std::make_unique<WebhookServer>(c, receiverStore, metrics);
     server->start(1);
-    auto ctx = std::make_shared<WorkerContext>();
+    ctx = std::make_shared<WorkerContext>();
     ctx->config = c;
     ctx->http = &http;
     ctx->cacheDir = dir.path() / "cache";
@@ -292,6 +294,65 @@ TEST(ServeEndToEnd, AnInstalledRepositoryIsAnalysedAndScheduled) {
   ASSERT_EQ(w.deliver(removed, "d-13", "installation_repositories"), 202);
   w.drain();
   EXPECT_TRUE(w.receiverStore->repositories(true).empty());
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// The scheduler's weekly report job: the report issue is created once, then edited in
+// place the next week, carrying the weekly history (two points) for its trends.
+TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
+  World w;
+  const nlohmann::json job = {{"repo", "octo/hello"},
+                              {"installation", 42},
+                              {"cloneUrl", w.remote},
+                              {"defaultBranch", "main"},
+                              {"scheduled", "report"}};
+  const std::time_t monday = 1796018400;  // 2026-11-30T06:00:00Z
+  w.ctx->now = [monday] { return monday; };
+  ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r1", 0));
+  w.drain();
+  auto issues = w.github.issues();
+  ASSERT_EQ(issues.size(), 1u);
+  const int number = issues.begin()->first;
+  std::string body = issues.begin()->second["body"];
+  EXPECT_NE(body.find(reportMarker("octo/hello")), std::string::npos);
+  EXPECT_NE(body.find("<!-- ddd:history [{"), std::string::npos) << body;
+  EXPECT_NE(body.find("\"week\":\"2026-W49\""), std::string::npos) << body;
+
+  w.ctx->now = [monday] { return monday + 7 * 86400; };
+  ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r2", 0));
+  w.drain();
+  issues = w.github.issues();
+  ASSERT_EQ(issues.size(), 1u);  // edited in place, never a second issue
+  EXPECT_EQ(issues.begin()->first, number);
+  body = issues.begin()->second["body"];
+  EXPECT_NE(body.find("\"week\":\"2026-W49\""), std::string::npos) << body;
+  EXPECT_NE(body.find("\"week\":\"2026-W50\""), std::string::npos) << body;
+
+  // A maintainer ticks "rerun deprecations" in the issue: an analysis runs (and opens the
+  // pull request); a visitor's tick does nothing but a polite reply.
+  const auto control = body.find("<!-- ddd:control rerun:deprecations -->");
+  ASSERT_NE(control, std::string::npos) << body;
+  const auto box = body.rfind("- [ ]", control);
+  std::string ticked = body;
+  ticked.replace(box, 5, "- [x]");
+  auto edited = examplePayload("issues", "edited");
+  edited["repository"]["full_name"] = "octo/hello";
+  edited["repository"]["clone_url"] = w.remote;
+  edited["repository"]["default_branch"] = "main";
+  edited["installation"] = {{"id", 42}};
+  edited["issue"]["number"] = number;
+  edited["issue"]["body"] = ticked;
+  edited["changes"] = {{"body", {{"from", body}}}};
+  edited["sender"]["login"] = "visitor";
+  edited["sender"]["type"] = "User";
+  ASSERT_EQ(w.deliver(edited, "d-14", "issues"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.pulls().empty());
+  edited["sender"]["login"] = "maintainer";
+  ASSERT_EQ(w.deliver(edited, "d-15", "issues"), 202);
+  w.drain();
+  EXPECT_EQ(w.github.pulls().size(), 1u);
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }
