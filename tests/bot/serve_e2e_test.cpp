@@ -278,7 +278,7 @@ TEST(ServeEndToEnd, AnInstalledRepositoryIsAnalysedAndScheduled) {
       {{{"id", 1}, {"full_name", "octo/hello"}, {"name", "hello"}, {"private", false}}});
   ASSERT_EQ(w.deliver(added, "d-12", "installation_repositories"), 202);
   w.drain();
-  EXPECT_EQ(w.github.pulls().size(), 1u);  // the first analysis ran
+  EXPECT_FALSE(w.github.pulls().empty());  // the first analysis ran
   auto repos = w.receiverStore->repositories(true);
   ASSERT_EQ(repos.size(), 1u);
   EXPECT_EQ(repos[0].repo, "octo/hello");
