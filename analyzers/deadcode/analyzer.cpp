@@ -1,6 +1,7 @@
 #include "analyzers/deadcode/analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <mutex>
@@ -172,48 +173,61 @@ AnalysisResult DeadcodeAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   uint64_t mentionFiles = 0;
   if (!byBase.empty()) {
     std::mutex mutex;
-    tree.forEachFile([](const SourceFile&) { return true; },
-                     [&](const SourceFile& f, const std::string& text) {
-                       std::vector<std::pair<size_t, std::string>> hits;
-                       size_t i = 0;
-                       auto isWordChar = [](char ch) {
-                         return std::isalnum(static_cast<unsigned char>(ch)) || ch == '.' || ch == '/' ||
-                                ch == '_' || ch == '-' || ch == '@' || ch == '~';
-                       };
-                       while (i < text.size()) {
-                         while (i < text.size() && !isWordChar(text[i])) ++i;
-                         const size_t start = i;
-                         while (i < text.size() && isWordChar(text[i])) ++i;
-                         if (i == start) continue;
-                         std::string word = text.substr(start, i - start);
-                         while (!word.empty() && (word.back() == '.' || word.back() == '/')) word.pop_back();
-                         const size_t slash = word.rfind('/');
-                         const std::string last = slash == std::string::npos ? word : word.substr(slash + 1);
-                         if (auto it = byBase.find(last); it != byBase.end()) {
-                           for (size_t k : it->second) hits.emplace_back(k, f.path);
-                         }
-                         if (slash != std::string::npos) {
-                           // "./cart", "../store/cart", "@/store/cart" name store/cart.ts;
-                           // ".next/cache" does not name store/cache.ts.
-                           if (auto it = byStem.find(last); it != byStem.end()) {
-                             const std::string head = word.substr(0, slash);
-                             const size_t prev = head.rfind('/');
-                             const std::string parent = prev == std::string::npos ? head : head.substr(prev + 1);
-                             for (size_t k : it->second) {
-                               if (parent == "." || parent == ".." || parent == parentName(items[k].c.path))
-                                 hits.emplace_back(k, f.path);
-                             }
-                           }
-                         }
-                       }
-                       std::lock_guard lock(mutex);
-                       ++mentionFiles;
-                       for (auto& [k, path] : hits) {
-                         if (path == items[k].c.path) continue;
-                         auto& by = items[k].mentionedBy;
-                         if (std::find(by.begin(), by.end(), path) == by.end()) by.push_back(path);
-                       }
-                     });
+    // Fast rejects: the lengths of the names looked for, and which bytes make words.
+    std::vector<char> lengths(4096, 0);
+    for (const auto& [k, v] : byBase) lengths[std::min<size_t>(k.size(), 4095)] = 1;
+    for (const auto& [k, v] : byStem) lengths[std::min<size_t>(k.size(), 4095)] = 1;
+    std::array<bool, 256> wordChar{};
+    for (int c = 0; c < 256; ++c) {
+      wordChar[c] = std::isalnum(c) || c == '.' || c == '/' || c == '_' || c == '-' || c == '@' || c == '~';
+    }
+    tree.forEachFile(
+        [](const SourceFile& f) {
+          // Lockfiles list packages, never source files.
+          const std::string b = baseOf(f.path);
+          return b != "package-lock.json" && b != "pnpm-lock.yaml" && b != "yarn.lock" && b != "bun.lock" &&
+                 b != "npm-shrinkwrap.json";
+        },
+        [&](const SourceFile& f, const std::string& text) {
+          std::vector<std::pair<size_t, std::string>> hits;
+          const std::string_view t(text);
+          size_t i = 0;
+          while (i < t.size()) {
+            while (i < t.size() && !wordChar[static_cast<unsigned char>(t[i])]) ++i;
+            const size_t start = i;
+            while (i < t.size() && wordChar[static_cast<unsigned char>(t[i])]) ++i;
+            if (i == start) continue;
+            std::string_view word = t.substr(start, i - start);
+            while (!word.empty() && (word.back() == '.' || word.back() == '/')) word.remove_suffix(1);
+            const size_t slash = word.rfind('/');
+            const std::string_view last = slash == std::string_view::npos ? word : word.substr(slash + 1);
+            if (last.empty() || last.size() >= 4095 || !lengths[last.size()]) continue;
+            const std::string key(last);
+            if (auto it = byBase.find(key); it != byBase.end()) {
+              for (size_t k : it->second) hits.emplace_back(k, f.path);
+            }
+            if (slash != std::string_view::npos) {
+              // "./cart", "../store/cart", "@/store/cart" name store/cart.ts;
+              // ".next/cache" does not name store/cache.ts.
+              if (auto it = byStem.find(key); it != byStem.end()) {
+                const std::string_view head = word.substr(0, slash);
+                const size_t prev = head.rfind('/');
+                const std::string_view parent = prev == std::string_view::npos ? head : head.substr(prev + 1);
+                for (size_t k : it->second) {
+                  if (parent == "." || parent == ".." || parent == parentName(items[k].c.path))
+                    hits.emplace_back(k, f.path);
+                }
+              }
+            }
+          }
+          std::lock_guard lock(mutex);
+          ++mentionFiles;
+          for (auto& [k, path] : hits) {
+            if (path == items[k].c.path) continue;
+            auto& by = items[k].mentionedBy;
+            if (std::find(by.begin(), by.end(), path) == by.end()) by.push_back(path);
+          }
+        });
   }
   // Files we would delete; a file named by a file we keep is kept too (to a fixed point).
   std::set<std::string> deleting;

@@ -1154,7 +1154,16 @@ class JsPass {
       // Arguments: files and packages.
       if (startsWith(w, "-") && w.find('=') != std::string::npos) w = w.substr(w.find('=') + 1);
       if (w.empty() || startsWith(w, "-")) continue;
-      if (isModulePath(w) || w.find('/') != std::string::npos) addEntrySpec(p.dir, w, why);
+      // Files and globs are entries; a directory argument (`eslint src`, `--out-dir x`)
+      // names no module, so its index file is not made an entry.
+      if (isModulePath(w) || w.find('*') != std::string::npos) {
+        addEntrySpec(p.dir, w, why);
+      } else if (w.find('/') != std::string::npos) {
+        const std::string base = normalize(p.dir + w);
+        for (const std::string& ext : moduleExtensions()) {
+          if (allPaths_.count(base + ext)) addEntry(base + ext, why);
+        }
+      }
       markWordUse(p, w, why);
     }
   }
