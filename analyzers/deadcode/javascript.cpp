@@ -1576,6 +1576,7 @@ class JsPass {
         }
         uint32_t decls = 1;
         if (auto it = m.info.declarations.find(e.local); it != m.info.declarations.end()) decls = it->second;
+        decls += e.selfReferences;
         const bool local = !e.local.empty() && refs > decls;
         c.kind = local ? Kind::ExportUsedOnlyLocally : Kind::UnusedExport;
         double conf = kBaseConfidence + delta;

@@ -463,6 +463,7 @@ class Scanner {
       } else if (ident(j + 1) && (is(j + 2, ";") || j + 2 >= t_.size() || t_[j + 2].newlineBefore) &&
                  !declKeyword) {
         e.local = std::string(text(j + 1));  // export default Foo;
+        e.selfReferences = 1;
       }
       e.offset = exportOffset;
       out_.exports.push_back(std::move(e));

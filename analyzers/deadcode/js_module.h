@@ -49,6 +49,7 @@ struct JsExport {
   // Deleting the whole declaration (functions and classes whose extent is certain).
   std::optional<std::pair<uint32_t, uint32_t>> declarationSpan;  // {offset, length}
   bool fromList = false;  // export { a } (the declaration is elsewhere in the file)
+  uint32_t selfReferences = 0;  // references the export statement itself adds (`export default a;`)
 };
 
 struct JsModuleInfo {

@@ -181,9 +181,11 @@ TEST(DeadcodeJs, ExportsUnusedVersusUsedOnlyInTheirOwnFile) {
       "console.log(helper(), listed);\n";
   ProjectTree p({
       {"package.json", R"({"name": "e", "private": true, "main": "src/index.ts"})"},
-      {"src/index.ts", "import { used, Box as B } from './util';\nimport * as ns from './ns';\nconsole.log(used, new B(), ns.one);\n"},
+      {"src/index.ts", "import { used, Box as B } from './util';\nimport * as ns from './ns';\nimport './more';\nconsole.log(used, new B(), ns.one);\n"},
       {"src/util.ts", util},
       {"src/ns.ts", "export const one = 1;\nexport const two = 2;\n"},
+      {"src/icon.tsx", "const SvgIcon = () => <svg />;\nexport default SvgIcon;\n"},
+      {"src/more.ts", "import './icon';\n"},
   });
   const PassResult r = p.js();
   EXPECT_EQ(find(r, Kind::UnusedExport, "used"), nullptr);
@@ -216,6 +218,8 @@ TEST(DeadcodeJs, ExportsUnusedVersusUsedOnlyInTheirOwnFile) {
   EXPECT_NE(applied(util, *renamed->removal).find("export { listed };"), std::string::npos);
 
   EXPECT_NE(find(r, Kind::UnusedExport, "Shape"), nullptr);
+  // `export default SvgIcon;` is not a use of SvgIcon inside its file.
+  EXPECT_NE(findAt(r, Kind::UnusedExport, "src/icon.tsx", "default"), nullptr);
   const Candidate* def = find(r, Kind::ExportUsedOnlyLocally, "default");
   ASSERT_NE(def, nullptr);
   EXPECT_LT(def->confidence, 0.85);  // defaults are often loaded by convention
