@@ -47,6 +47,7 @@ struct Def {
 };
 
 struct ClassInfo {
+  std::size_t file = 0;  // index of its file in the tree (set when merging)
   std::string name;
   std::vector<std::string> bases;  // dotted base expressions; "=" prefixed: a keyword
   int defIndex = -1;
@@ -84,6 +85,9 @@ struct FileFacts {
   std::vector<std::string> dotted;                         // "a.b.c" / "a.b:c" strings
   std::vector<std::string> pyPaths;                        // "x/y.py" mentioned
   std::vector<std::string> inlineDependencies;             // PEP 723 script metadata
+  uint32_t subclassDiscovery = 0;  // line of a __subclasses__ / __init_subclass__, or 0
+  // Name prefixes of computed names: '_load_%s', f'_validate_{x}', 'do_' + cmd.
+  std::vector<std::pair<std::string, uint32_t>> namePrefixes;
 };
 
 // Words, dotted names and .py paths of a non-Python text file (docs, configs, CI).
@@ -189,6 +193,8 @@ void forEachDotted(std::string_view s, Fn&& fn, FnPath&& fnPath) {
   }
 }
 
+bool startsWith(std::string_view s, std::string_view prefix);  // below, with the path helpers
+
 // ---- the per-file parser ------------------------------------------------------------------
 
 class FileParser {
@@ -200,6 +206,8 @@ class FileParser {
     out_.parseError = lexed.error;
     toks_ = std::move(lexed.tokens);
     skip_.assign(toks_.size(), false);
+    for (std::size_t k = 0; k < toks_.size() && out_.subclassDiscovery == 0; ++k)
+      if (isName(k, "__subclasses__") || isName(k, "__init_subclass__")) out_.subclassDiscovery = toks_[k].line;
     parseStatements();
     collectReferences();
     out_.parsed = true;
@@ -680,6 +688,19 @@ class FileParser {
     if (body.find_first_of(".:") != std::string_view::npos) out_.dotted.emplace_back(body);
   }
 
+  // A string starting with an identifier and going on with a placeholder ("%s", "{"),
+  // or an identifier ending with "_": the prefix of names computed at run time.
+  void notePrefix(std::string_view body, uint32_t line, bool fstring) {
+    std::size_t n = 0;
+    while (n < body.size() && isIdentChar(static_cast<unsigned char>(body[n]))) ++n;
+    if (n < 3 || !isIdentStart(static_cast<unsigned char>(body[0]))) return;
+    const std::string_view rest = body.substr(n);
+    const bool placeholder = (!fstring && (startsWith(rest, "%s") || startsWith(rest, "%(") || startsWith(rest, "{"))) ||
+                             (fstring && startsWith(rest, "{") && !startsWith(rest, "{{"));
+    const bool open = rest.empty() && body[n - 1] == '_';
+    if (placeholder || open) out_.namePrefixes.emplace_back(std::string(body.substr(0, n)), line);
+  }
+
   void collectReferences() {
     bool statementStart = true;
     for (std::size_t k = 0; k < toks_.size(); ++k) {
@@ -692,10 +713,13 @@ class FileParser {
         const std::string_view s = tokText(k);
         if (!isKeyword(s)) countReference(s, t.begin);
       } else if (t.kind == TokenKind::FString) {
-        const std::string fields = python::fieldCode(python::stringBody(text_, t));
+        const std::string_view body = python::stringBody(text_, t);
+        notePrefix(body, t.line, true);
+        const std::string fields = python::fieldCode(body);
         referencesInCode(fields, t.begin, 0);
       } else if (t.kind == TokenKind::String) {
         const std::string_view body = python::stringBody(text_, t);
+        notePrefix(body, t.line, false);
         const bool docstring = atStart && k + 1 < toks_.size() &&
                                toks_[k + 1].kind == TokenKind::Newline;
         if (!docstring && isDottedReference(body)) {
@@ -998,12 +1022,14 @@ bool isTestPath(std::string_view p) {
          slashed.find("/testing/") != std::string::npos;
 }
 
-// Third-party code copied into the repository, and environments: read for references,
-// never reported.
+// Third-party code copied into the repository, environments and test data: read for
+// references, never reported.
 bool isVendoredPath(std::string_view p) {
   const std::string slashed = "/" + std::string(p);
   for (std::string_view dir : {"/_vendor/", "/vendor/", "/vendored/", "/third_party/", "/thirdparty/",
-                               "/site-packages/", "/.tox/", "/.venv/", "/venv/", "/node_modules/"})
+                               "/site-packages/", "/.tox/", "/.venv/", "/venv/", "/node_modules/",
+                               // test data: trees that tests load by path
+                               "/fixtures/", "/testdata/", "/test_data/", "/test-data/"})
     if (slashed.find(dir) != std::string::npos) return true;
   return false;
 }
@@ -1057,13 +1083,15 @@ std::vector<std::string> inlineScriptDependencies(std::string_view text) {
 bool isRequirementsPath(std::string_view p) {
   const std::string_view base = baseName(p);
   if (!endsWith(base, ".txt") && !endsWith(base, ".in")) return false;
+  if (base.find("constraint") != std::string_view::npos) return false;  // pins, not needs
   return base.find("requirements") != std::string_view::npos ||
          baseName(dirName(p)) == "requirements";
 }
 
+// Requirements for development, tests, docs or CI (by file or directory name).
 bool isDevManifest(std::string_view p) {
-  for (std::string_view w : {"dev", "test", "doc", "lint", "ci", "bench", "type"})
-    if (baseName(p).find(w) != std::string_view::npos) return true;
+  for (std::string_view w : {"dev", "test", "doc", "lint", "ci", "bench", "type", "sanity"})
+    if (p.find(w) != std::string_view::npos) return true;
   return false;
 }
 
@@ -1105,18 +1133,14 @@ class PythonPass {
   PassResult run() {
     compileGlobs();
     const std::vector<SourceFile>& files = tree_.files();
-    std::vector<std::size_t> pyIndex, textIndex;
+    std::vector<std::size_t> pyIndex;
     for (std::size_t i = 0; i < files.size(); ++i) {
       const std::string& p = files[i].path;
-      if (isPythonPath(p)) {
-        pyIndex.push_back(i);
-        if (endsWith(p, "/__init__.py") || p == "__init__.py") initDirs_.insert(std::string(dirName(p)));
-      } else if (isTextPath(p)) {
-        textIndex.push_back(i);
-      }
+      if (!isPythonPath(p)) continue;
+      pyIndex.push_back(i);
+      if (endsWith(p, "/__init__.py") || p == "__init__.py") initDirs_.insert(std::string(dirName(p)));
     }
     facts_.resize(files.size());
-    texts_.resize(files.size());
     rawManifests_.resize(files.size());
     tree_.forEachFile(
         [&](const SourceFile& f) { return isPythonPath(f.path) || isTextPath(f.path); },
@@ -1129,11 +1153,17 @@ class PythonPass {
             FileParser(content, facts).run();
             facts.inlineDependencies = inlineScriptDependencies(content);
             if (baseName(f.path) == "setup.py") rawManifests_[idx] = content;
+            std::lock_guard<std::mutex> lock(mergeMutex_);
+            absorb(idx, facts.refs, facts.mentions, facts.dotted, facts.pyPaths);
           } else {
-            scanText(content, texts_[idx]);
+            TextFacts text;
+            scanText(content, text);
             const std::string_view base = baseName(f.path);
             if (base == "pyproject.toml" || base == "setup.cfg" || isRequirementsPath(f.path))
               rawManifests_[idx] = content;
+            std::unordered_map<std::string, uint32_t> noRefs;
+            std::lock_guard<std::mutex> lock(mergeMutex_);
+            absorb(idx, noRefs, text.words, text.dotted, text.pyPaths);
           }
         });
     result_.stats.files = pyIndex.size();
@@ -1149,7 +1179,7 @@ class PythonPass {
     if (pyIndex.empty()) return std::move(result_);
 
     registerModules(pyIndex);
-    mergeFacts(pyIndex, textIndex);
+    mergeFacts(pyIndex);
     findEntries(pyIndex);
     markImportedModules(pyIndex);
     reportSymbols(pyIndex);
@@ -1230,15 +1260,33 @@ class PythonPass {
     }
   }
 
-  void mergeFacts(const std::vector<std::size_t>& pyIndex, const std::vector<std::size_t>& textIndex) {
+  // Moves one file's references and mentions into the repository-wide tables as soon as
+  // it is read (under mergeMutex_), so that no per-file copy of them stays in memory.
+  // Order-independent: counts add up, sets unite, a mention keeps the smallest
+  // (file, line) whatever the thread order.
+  void absorb(std::size_t file, std::unordered_map<std::string, uint32_t>& refs,
+              std::unordered_map<std::string, uint32_t>& mentions, std::vector<std::string>& dotted,
+              std::vector<std::string>& pyPaths) {
+    for (const auto& [name, count] : refs) refs_[name] += count;
+    for (const auto& [word, line] : mentions) {
+      auto [it, inserted] = mentions_.try_emplace(word, Mention{file, line});
+      if (!inserted && std::tie(file, line) < std::tie(it->second.file, it->second.line))
+        it->second = Mention{file, line};
+    }
+    for (const std::string& d : dotted) noteDotted(d, pathOf(file));
+    for (std::string& p : pyPaths) pyPaths_.insert(std::move(p));
+    std::unordered_map<std::string, uint32_t>().swap(refs);
+    std::unordered_map<std::string, uint32_t>().swap(mentions);
+    std::vector<std::string>().swap(dotted);
+    std::vector<std::string>().swap(pyPaths);
+  }
+
+  void mergeFacts(const std::vector<std::size_t>& pyIndex) {
     for (std::size_t i : pyIndex) {
+      for (ClassInfo& c : facts_[i].classes) c.file = i;
       const FileFacts& f = facts_[i];
       if (!f.parsed) continue;
       if (!f.parseError.empty()) ++result_.stats.parseErrors;
-      for (const auto& [name, count] : f.refs) refs_[name] += count;
-      for (const auto& [word, line] : f.mentions) mentions_.emplace(word, Location{pathOf(i), line});
-      for (const std::string& d : f.dotted) noteDotted(d, pathOf(i));
-      for (const std::string& p : f.pyPaths) pyPaths_.insert(p);
       for (const auto& [what, line] : f.dynamic) {
         if (!firstDynamic_) firstDynamic_ = Location{pathOf(i), line};
         if (what.rfind("getattr", 0) == 0 && !firstGetattr_) firstGetattr_ = Location{pathOf(i), line};
@@ -1251,13 +1299,10 @@ class PythonPass {
           }
       }
       for (const std::string& n : f.allNames) exported_.insert(n);
+      for (const auto& [prefix, line] : f.namePrefixes) namePrefixes_.emplace(prefix, Location{pathOf(i), line});
+      if (f.subclassDiscovery != 0 && !firstSubclassDiscovery_)
+        firstSubclassDiscovery_ = Location{pathOf(i), f.subclassDiscovery};
       for (const ClassInfo& c : f.classes) classesByName_[c.name].push_back(&c);
-    }
-    for (std::size_t i : textIndex) {
-      const TextFacts& t = texts_[i];
-      for (const auto& [word, line] : t.words) mentions_.emplace(word, Location{pathOf(i), line});
-      for (const std::string& d : t.dotted) noteDotted(d, pathOf(i));
-      for (const std::string& p : t.pyPaths) pyPaths_.insert(p);
     }
   }
 
@@ -1381,7 +1426,7 @@ class PythonPass {
         break;
       }
       const auto it = classesByName_.find(last);
-      if (it == classesByName_.end()) {
+      if (it == classesByName_.end() || importedFromOutside(c.file, last)) {
         external = true;
         break;
       }
@@ -1391,6 +1436,17 @@ class PythonPass {
     }
     externalMemo_[&c] = external;
     return external;
+  }
+
+  // True when file `i` imports `name` from a module outside the repository (even if the
+  // repository also defines a class of that name: `try: from lib import X / except: class X`).
+  bool importedFromOutside(std::size_t i, const std::string& name) const {
+    for (const Import& imp : facts_[i].imports) {
+      if (imp.level > 0 || imp.module.empty()) continue;
+      if (std::find(imp.names.begin(), imp.names.end(), name) == imp.names.end()) continue;
+      if (localTopLevel_.count(imp.module.substr(0, imp.module.find('.'))) == 0) return true;
+    }
+    return false;
   }
 
   static bool isTestHook(const Def& d, bool testFile) {
@@ -1428,15 +1484,26 @@ class PythonPass {
         if (exported_.count(def.name) != 0) continue;
         if (def.decorated && !def.benignDecorators) continue;  // registered by a framework
         if (isTestHook(def, testFile)) continue;
+        if (testFile && def.kind == "class") {
+          // unittest collects TestCase subclasses whatever their names.
+          const ClassInfo* own = nullptr;
+          for (const ClassInfo& ci : f.classes)
+            if (ci.defIndex == static_cast<int>(d)) own = &ci;
+          if (own != nullptr && hasExternalBase(*own)) continue;
+          if (endsWith(def.name, "Test") || endsWith(def.name, "Tests") || endsWith(def.name, "TestCase")) continue;
+        }
         if (configModule && def.kind == "variable") continue;  // read by name by its tool
         const ClassInfo* owner = def.classIndex >= 0 ? &f.classes[def.classIndex] : nullptr;
         if (owner != nullptr && hasExternalBase(*owner)) continue;
         if (owner != nullptr && def.kind != "method" && owner->decorated) continue;
         const bool isPrivate = def.name[0] == '_';
-        const bool publicApi = !isPrivate && !testFile && (def.kind == "function" || def.kind == "class" ||
-                               def.kind == "variable") && isInPackage(i);
+        const bool publicApi = !isPrivate && !testFile &&
+                               (def.kind == "function" || def.kind == "class" || def.kind == "variable") &&
+                               (isInPackage(i) || baseName(path) == "__init__.py");
         if (options_.library && !isPrivate && !testFile) continue;
-        addSymbolCandidate(i, f, def, owner, isPrivate, publicApi && distributed, testFile);
+        const bool publicMember = owner != nullptr && !isPrivate && owner->name[0] != '_' && !testFile &&
+                                  (isInPackage(i) || baseName(path) == "__init__.py");
+        addSymbolCandidate(i, f, def, owner, isPrivate, (publicApi || publicMember) && distributed, testFile);
       }
     }
   }
@@ -1503,9 +1570,29 @@ class PythonPass {
     const auto m = mentions_.find(def.name);
     if (m != mentions_.end()) {
       confidence -= 0.25;
-      c.doubts.push_back("named in text at " + m->second.path + ":" + std::to_string(m->second.line));
+      c.doubts.push_back("named in text at " + pathOf(m->second.file) + ":" + std::to_string(m->second.line));
     } else {
       c.evidence.push_back("its name appears in no string, document or configuration file");
+    }
+    for (const auto& [prefix, where] : namePrefixes_) {
+      if (def.name.size() <= prefix.size() || def.name.compare(0, prefix.size(), prefix) != 0) continue;
+      confidence -= 0.4;
+      c.doubts.push_back("names starting with '" + prefix + "' are computed at " + where.path + ":" +
+                         std::to_string(where.line) + " (getattr with a built name?)");
+      break;
+    }
+    if (def.kind == "class" && firstSubclassDiscovery_) {
+      // A subclass of a repository class may be found through __subclasses__().
+      for (const ClassInfo& ci : f.classes) {
+        if (ci.name != def.name || ci.bases.empty() || hasExternalBase(ci)) continue;
+        bool derived = false;
+        for (const std::string& b : ci.bases) derived = derived || (b != "object" && b[0] != '=');
+        if (!derived) continue;
+        confidence -= 0.35;
+        c.doubts.push_back("subclasses are discovered at run time (" + firstSubclassDiscovery_->path + ":" +
+                           std::to_string(firstSubclassDiscovery_->line) + ")");
+        break;
+      }
     }
     if (!f.parseError.empty()) {
       confidence -= 0.3;
@@ -1571,7 +1658,20 @@ class PythonPass {
     return r;
   }
 
+  bool isUnimportedModule(std::size_t i) const {
+    return isInPackage(i) && !importedFiles_.count(i) && !namedFiles_.count(i) && !entryFiles_.count(i);
+  }
+
   void reportFiles(const std::vector<std::size_t>& pyIndex) {
+    // Per package directory: its modules, and those nothing imports. A directory where
+    // most modules are imported by nobody is loaded by path (plugins, commands).
+    std::map<std::string, std::pair<uint32_t, uint32_t>> perDir;  // dir -> (modules, unimported)
+    for (std::size_t i : pyIndex) {
+      if (!isInPackage(i)) continue;
+      auto& [modules, unimported] = perDir[std::string(dirName(pathOf(i)))];
+      ++modules;
+      if (isUnimportedModule(i)) ++unimported;
+    }
     for (std::size_t i : pyIndex) {
       const std::string& p = pathOf(i);
       const FileFacts& f = facts_[i];
@@ -1601,9 +1701,9 @@ class PythonPass {
       c.evidence.push_back("no string or configuration file names it as a dotted path or a file path");
       std::string stem(base.substr(0, base.size() - 3));
       const auto m = mentions_.find(stem);
-      if (m != mentions_.end() && m->second.path != p) {
+      if (m != mentions_.end() && pathOf(m->second.file) != p) {
         confidence -= 0.3;
-        c.doubts.push_back("'" + stem + "' appears in " + m->second.path + ":" + std::to_string(m->second.line));
+        c.doubts.push_back("'" + stem + "' appears in " + pathOf(m->second.file) + ":" + std::to_string(m->second.line));
       }
       if (refs_.count(stem)) {
         confidence -= 0.2;
@@ -1613,6 +1713,12 @@ class PythonPass {
         confidence -= 0.25;
         c.doubts.push_back("dynamic import at " + firstDynamicImport_->path + ":" +
                            std::to_string(firstDynamicImport_->line) + " may load modules by name");
+      }
+      const auto& [modules, unimported] = perDir[std::string(dirName(p))];
+      if (unimported >= 3 && unimported * 2 >= modules) {
+        confidence -= 0.4;
+        c.doubts.push_back(std::to_string(unimported) + " of the " + std::to_string(modules) + " modules of " +
+                           std::string(dirName(p)) + "/ are imported by no file: loaded by path (plugins)?");
       }
       if (!f.parseError.empty()) confidence -= 0.2;
       c.confidence = std::clamp(confidence, 0.05, 1.0);
@@ -1688,9 +1794,9 @@ class PythonPass {
       if (d.dev) c.doubts.push_back("declared for development / tests / docs: may be a tool run from the command line");
       const std::string norm = python::normalizeDistribution(d.name);
       const auto m = mentions_.find(names.substr(0, names.find(',')));
-      if (m != mentions_.end() && m->second.path != d.manifest) {
+      if (m != mentions_.end() && pathOf(m->second.file) != d.manifest) {
         confidence -= 0.3;
-        c.doubts.push_back("named in " + m->second.path + ":" + std::to_string(m->second.line) +
+        c.doubts.push_back("named in " + pathOf(m->second.file) + ":" + std::to_string(m->second.line) +
                            " (a tool configuration or a command?)");
       }
       if (d.capOnly) {
@@ -1747,7 +1853,6 @@ class PythonPass {
   deprecations::GlobSet entryGlobs_, ignorePathGlobs_, ignoreNameGlobs_;
 
   std::vector<FileFacts> facts_;
-  std::vector<TextFacts> texts_;
   std::vector<std::string> rawManifests_;
   std::set<std::string> initDirs_;
   std::unordered_map<std::size_t, std::string> moduleName_;
@@ -1755,7 +1860,12 @@ class PythonPass {
   std::unordered_map<std::string, std::vector<std::size_t>> modules_;
   std::unordered_set<std::string> localTopLevel_;
   std::unordered_map<std::string, uint64_t> refs_;
-  std::unordered_map<std::string, Location> mentions_;
+  struct Mention {
+    std::size_t file;
+    uint32_t line;
+  };
+  std::unordered_map<std::string, Mention> mentions_;  // a word of a string or text file
+  std::mutex mergeMutex_;
   std::unordered_set<std::string> stringRefs_;
   std::unordered_set<std::string> dottedModules_;
   std::unordered_set<std::string> entryModules_;
@@ -1763,7 +1873,8 @@ class PythonPass {
   std::unordered_set<std::string> exported_;
   std::unordered_map<std::string, std::vector<const ClassInfo*>> classesByName_;
   std::unordered_map<const ClassInfo*, bool> externalMemo_;
-  std::optional<Location> firstDynamic_, firstGetattr_, firstDynamicImport_;
+  std::optional<Location> firstDynamic_, firstGetattr_, firstDynamicImport_, firstSubclassDiscovery_;
+  std::map<std::string, Location> namePrefixes_;
   std::set<std::size_t> entryFiles_, importedFiles_, namedFiles_;
   std::map<std::string, std::vector<ImportSite>> topLevelImports_;
 };

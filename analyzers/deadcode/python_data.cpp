@@ -38,6 +38,12 @@ constexpr std::string_view kStdlib[] = {
     "winreg", "winsound", "wsgiref", "xdrlib", "xml", "xmlrpc", "zipapp", "zipfile",
     "zipimport", "zlib", "zoneinfo",
     "imp", "distutils", "asynchat", "asyncore", "smtpd",
+    // Python 2 names still imported under version checks (six, compat modules).
+    "BaseHTTPServer", "ConfigParser", "Cookie", "HTMLParser", "Queue", "SimpleHTTPServer",
+    "SocketServer", "StringIO", "Tkinter", "UserDict", "UserList", "UserString", "anydbm",
+    "commands", "cPickle", "cStringIO", "cookielib", "copy_reg", "dummy_thread",
+    "dummy_threading", "exceptions", "htmlentitydefs", "httplib", "md5", "mimetools",
+    "robotparser", "sets", "sha", "thread", "urllib2", "urlparse", "xmlrpclib",
     // Private modules of CPython, typeshed's type-only module, Python 2 and PyPy builtins.
     "_abc", "_aix_support", "_ast", "_asyncio", "_bisect", "_blake2", "_bootsubprocess", "_bz2",
     "_codecs", "_codecs_cn", "_codecs_hk", "_codecs_iso2022", "_codecs_jp", "_codecs_kr",

@@ -35,6 +35,12 @@ std::vector<std::string> names(const PassResult& r) {
   return out;
 }
 
+bool hasDoubt(const Candidate& c, const std::string& text) {
+  for (const std::string& d : c.doubts)
+    if (d.find(text) != std::string::npos) return true;
+  return false;
+}
+
 std::string applyRemoval(const std::string& text, const Removal& r) {
   return text.substr(0, r.offset) + r.replacement + text.substr(r.offset + r.length);
 }
@@ -525,6 +531,61 @@ TEST(DeadcodePython, RemovingTheLastDefinitionLeavesNoTrailingBlankLines) {
   ASSERT_NE(c, nullptr);
   ASSERT_TRUE(c->removal.has_value());
   EXPECT_EQ(applyRemoval(mod, *c->removal), "import os\n\n\ndef main():\n    print(os.sep)\n");
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deadcode
+
+namespace ddd::analyzers::deadcode {
+namespace {
+
+TEST(DeadcodePython, ComputedNamesSubclassDiscoveryAndFallbackBases) {
+  const PassResult r = analyze({
+      {"base.py",
+       "class Base:\n"
+       "    def load(self, name):\n"
+       "        return getattr(self, '_load_%s' % name)()\n"
+       "    def check(self, name):\n"
+       "        return getattr(self, f'_validate_{name}')()\n"
+       "def platform_class(cls):\n"
+       "    return [c for c in cls.__subclasses__()]\n"},
+      {"play.py",
+       "from base import Base, platform_class\n"
+       "try:\n"
+       "    from resolvelib import AbstractProvider\n"
+       "except ImportError:\n"
+       "    class AbstractProvider:\n"
+       "        pass\n"
+       "class Play(Base):\n"
+       "    def _load_roles(self):\n"
+       "        pass\n"
+       "    def _validate_hosts(self):\n"
+       "        pass\n"
+       "    def _unrelated(self):\n"
+       "        pass\n"
+       "class DarwinPlay(Play):\n"
+       "    pass\n"
+       "class Provider(AbstractProvider):\n"
+       "    def get_preference(self):\n"
+       "        pass\n"
+       "print(Play, Provider, platform_class, AbstractProvider)\n"},
+  });
+  const Candidate* roles = find(r, "Play._load_roles");
+  ASSERT_NE(roles, nullptr);
+  EXPECT_LT(roles->confidence, 0.6);
+  EXPECT_TRUE(hasDoubt(*roles, "'_load_' are computed at base.py:3"));
+  const Candidate* hosts = find(r, "Play._validate_hosts");
+  ASSERT_NE(hosts, nullptr);
+  EXPECT_LT(hosts->confidence, 0.6);
+  const Candidate* unrelated = find(r, "Play._unrelated");
+  ASSERT_NE(unrelated, nullptr);
+  EXPECT_EQ(unrelated->confidence, 0.8);  // only getattr's general doubt (-0.1)
+  const Candidate* darwin = find(r, "DarwinPlay");
+  ASSERT_NE(darwin, nullptr);
+  EXPECT_LT(darwin->confidence, 0.6);
+  EXPECT_TRUE(hasDoubt(*darwin, "subclasses are discovered at run time (base.py:7)"));
+  // Provider's base is the library's class when it is installed: its methods are hooks.
+  EXPECT_EQ(find(r, "Provider.get_preference"), nullptr);
 }
 
 }  // namespace
