@@ -102,6 +102,17 @@ bool isInternalDir(std::string_view dir) {
   return d.find("/internal/") != std::string::npos;
 }
 
+// Calls whose only effect is their value (constructors of errors and patterns, type
+// conversions to predeclared types): a var initialized by them can go with the var.
+bool isPureCall(const std::string& callee) {
+  static const std::unordered_set<std::string> pure = {
+      "errors.New", "fmt.Errorf", "fmt.Sprintf", "regexp.MustCompile", "strings.NewReplacer",
+      "time.Duration", "new", "make", "len", "string", "int", "int8", "int16", "int32", "int64",
+      "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "float32", "float64", "byte",
+      "rune", "bool", "complex64", "complex128"};
+  return pure.count(callee) != 0;
+}
+
 class FileParser {
  public:
   FileParser(std::string_view text, GoFile& out) : text_(text), out_(out) {}
@@ -368,7 +379,11 @@ class FileParser {
     bool afterEquals = false;
     for (std::size_t p = k; p < last; ++p) {
       if (isOp(p, "=")) afterEquals = true;
-      if (afterEquals && isOp(p, "(") && p > 0 && toks_[p - 1].kind == TokenKind::Ident) calls = true;
+      if (!afterEquals || !isOp(p, "(") || p == 0 || toks_[p - 1].kind != TokenKind::Ident) continue;
+      std::string callee(text(p - 1));
+      if (p >= 3 && isOp(p - 2, ".") && toks_[p - 3].kind == TokenKind::Ident)
+        callee = std::string(text(p - 3)) + "." + callee;
+      if (!isPureCall(callee)) calls = true;
     }
     for (std::size_t n : names) {
       skip_[n] = true;
@@ -595,7 +610,7 @@ class GoPass {
       c.evidence.push_back("unexported: only package " + (dir.empty() ? "." : dir) + " can use it");
       c.evidence.push_back("no references in the " + std::to_string(pkg.files) +
                            " Go files of its package (tests and all build tags included)");
-      confidence = (d.kind == "function" || d.kind == "type") ? 0.9 : 0.8;
+      confidence = (d.kind == "function" || d.kind == "type") ? 0.9 : 0.85;
     }
     c.evidence.push_back("not a root: no //go:linkname, //export or //go:embed, not main/init/a test");
     const bool hasMethods = d.kind == "type" && pkg.receivers.count(d.name) != 0;

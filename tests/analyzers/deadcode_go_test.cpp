@@ -77,7 +77,7 @@ TEST(DeadcodeGo, UnexportedSymbolsWithNoReferenceInTheirPackage) {
   const std::string util =
       "package util\n"
       "\n"
-      "import \"fmt\"\n"
+      "import (\n\t\"errors\"\n\t\"fmt\"\n)\n"
       "\n"
       "// helper is used by the tests only.\n"
       "func helper() int { return 1 }\n"
@@ -106,6 +106,7 @@ TEST(DeadcodeGo, UnexportedSymbolsWithNoReferenceInTheirPackage) {
       "\n"
       "var count = first\n"
       "var registered = register()\n"
+      "var errUnused = errors.New(\"unused\")\n"
       "\n"
       "func register() bool { var x used; x.method(0); return true }\n";
   const PassResult r = analyze({
@@ -118,12 +119,18 @@ TEST(DeadcodeGo, UnexportedSymbolsWithNoReferenceInTheirPackage) {
       {"vendor/x/y.go", "package y\nfunc vendored() {}\n"},
   });
   EXPECT_EQ(names(r), (std::vector<std::string>{"unusedRecursive", "node", "second", "registered",
-                                                "unusedTestHelper"}));
+                                                "errUnused", "unusedTestHelper"}));
+  // errors.New has no effect besides its value: the var can go.
+  const Candidate* errUnused = find(r, "errUnused");
+  ASSERT_NE(errUnused, nullptr);
+  ASSERT_TRUE(errUnused->removal.has_value());
+  EXPECT_EQ(util.substr(errUnused->removal->offset, errUnused->removal->length),
+            "var errUnused = errors.New(\"unused\")\n");
   const Candidate* rec = find(r, "unusedRecursive");
   ASSERT_NE(rec, nullptr);
   EXPECT_EQ(rec->kind, Kind::UnusedSymbol);
   EXPECT_EQ(rec->symbolKind, "function");
-  EXPECT_EQ(rec->line, 10u);
+  EXPECT_EQ(rec->line, 13u);
   EXPECT_EQ(rec->column, 6u);
   EXPECT_GE(rec->confidence, 0.9);
   EXPECT_EQ(rec->evidence[1], "no references in the 3 Go files of its package (tests and all build tags included)");
