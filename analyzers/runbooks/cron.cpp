@@ -484,19 +484,11 @@ std::string CronExpression::describe() const {
 Cadence CronExpression::cadence() const {
   if (reboot_) return Cadence::Irregular;
   if (minutes_.count() * hours_.count() > 1) return Cadence::SubDaily;
-  // Run days over four consecutive years (one leap day).
-  const sys_days first{std::chrono::year{2024} / 1 / 1};
-  const int span = 4 * 365 + 1;
-  int runDays = 0;
-  for (int i = 0; i < span; ++i) {
-    sys_days d = first + std::chrono::days{i};
-    std::chrono::year_month_day ymd{d};
-    if (dayMatches(int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()),
-                   std::chrono::weekday{d}.c_encoding()))
-      ++runDays;
-  }
+  const int runDays = countMatchingDays([this](int y, unsigned m, unsigned d, unsigned wd) {
+    return dayMatches(y, m, d, wd);
+  });
   if (runDays == 0) return Cadence::Irregular;
-  return cadenceForInterval(static_cast<double>(span) / runDays);
+  return cadenceForInterval(static_cast<double>(kCadenceSpanDays) / runDays);
 }
 
 std::string formatUtc(sys_seconds t) {

@@ -565,15 +565,9 @@ std::string CalendarSpec::describe() const {
 
 Cadence CalendarSpec::cadence() const {
   if (secondSet_.count() * minuteSet_.count() * hourSet_.count() > 1) return Cadence::SubDaily;
-  const sys_days first{std::chrono::year{2024} / 1 / 1};
-  const int span = 4 * 365 + 1;
-  int runDays = 0;
-  for (int i = 0; i < span; ++i) {
-    sys_days day = first + std::chrono::days{i};
-    std::chrono::year_month_day ymd{day};
-    unsigned wd = (std::chrono::weekday{day}.c_encoding() + 6) % 7;
-    if (dayMatches(int(ymd.year()), unsigned(ymd.month()), unsigned(ymd.day()), wd)) ++runDays;
-  }
+  const int runDays = countMatchingDays([this](int y, unsigned m, unsigned d, unsigned wd) {
+    return dayMatches(y, m, d, (wd + 6) % 7);  // systemd counts from Monday
+  });
   // Restricted years: the rate over those four years says nothing; judge by the years.
   if (!years_.empty()) {
     int yearsHit = 0;
@@ -585,7 +579,7 @@ Cadence CalendarSpec::cadence() const {
     }
   }
   if (runDays == 0) return Cadence::Irregular;
-  return cadenceForInterval(static_cast<double>(span) / runDays);
+  return cadenceForInterval(static_cast<double>(kCadenceSpanDays) / runDays);
 }
 
 // --- time spans ---------------------------------------------------------------------------

@@ -116,7 +116,9 @@ TEST(RunbooksCalendar, DeterministicAndSkipsWhatNoRuleCanSay) {
   // The UID depends on the source and expression only, not on `now` or order.
   const std::string later = renderCalendar({all[3], all[0]}, kNow + 86400 * 40);
   for (const auto& l : unfoldedLines(a)) {
-    if (l.rfind("UID:", 0) == 0) EXPECT_NE(later.find(l), std::string::npos) << l;
+    if (l.rfind("UID:", 0) == 0) {
+      EXPECT_NE(later.find(l), std::string::npos) << l;
+    }
   }
   // An empty list is still a calendar.
   EXPECT_EQ(renderCalendar({}, kNow),
