@@ -387,6 +387,7 @@ class JsPass {
   std::unordered_map<std::string, std::vector<std::string>> stringBaseOwners_;
   std::map<std::pair<const Package*, std::string>, std::pair<double, std::vector<std::string>>> pkgDoubts_;
   size_t patternCount_ = 0;
+  std::vector<std::pair<std::string, std::string>> generatedDirs_;  // {dir/, the script writing it}
 
   // ----- reading -----
 
@@ -971,6 +972,15 @@ class JsPass {
 
   void findEntries() {
     for (auto& p : packages_) packageEntries(p);
+    // Modules a script writes are generated: read for their imports, never reported.
+    for (auto& m : modules_) {
+      for (const auto& [dir, why] : generatedDirs_) {
+        if (!m.generated && startsWith(m.path, dir) && dir != "src/" && dir != "lib/") {
+          m.generated = true;
+          ++result_.stats.skippedGenerated;
+        }
+      }
+    }
     // Tool configs, tests, fixtures, framework files, conventional entries, HTML.
     for (const auto& m : modules_) {
       const Package* pkg = packageOf(m.path);
@@ -1151,9 +1161,17 @@ class JsPass {
         markUse(p, bin != binaryPackages().end() ? bin->second : w, why);
         markBinaryUse(p, w, why);
       }
-      // Arguments: files and packages.
+      // Arguments: files and packages. A directory after an output flag (`svgr assets
+      // --out-dir src/icons`) holds generated modules.
+      const std::string flag = startsWith(w, "-") ? w.substr(0, w.find('=')) : (i > 0 ? words[i - 1] : "");
+      const bool output = flag == "--out-dir" || flag == "--outDir" || flag == "--out" || flag == "--output" ||
+                          flag == "-o" || flag == "-d" || flag == "--output-dir" || flag == "--outdir";
       if (startsWith(w, "-") && w.find('=') != std::string::npos) w = w.substr(w.find('=') + 1);
       if (w.empty() || startsWith(w, "-")) continue;
+      if (output && !isModulePath(w)) {
+        std::string dir = normalize(p.dir + w);
+        if (!dir.empty()) generatedDirs_.push_back({dir + "/", why});
+      }
       // Files and globs are entries; a directory argument (`eslint src`, `--out-dir x`)
       // names no module, so its index file is not made an entry.
       if (isModulePath(w) || w.find('*') != std::string::npos) {
@@ -1594,8 +1612,9 @@ class JsPass {
           c.doubts.push_back("named by a string in " + s->second + " (lookup by name?)");
         }
         if (local && e.typeOnly) {
-          conf -= 0.2;
-          c.doubts.push_back("a type used in an exported signature must stay exported when declarations are emitted");
+          conf -= 0.35;  // below the edit threshold: exporting Props/Result types is a common convention
+          c.doubts.push_back("a type used in an exported signature must stay exported when declarations are "
+                             "emitted, and exporting such types is a common convention");
         }
         if (e.name == "default") {
           conf -= 0.25;

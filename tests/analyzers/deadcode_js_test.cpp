@@ -281,11 +281,16 @@ TEST(DeadcodeJs, HtmlScriptsAndScriptsInPackageJson) {
       {"server.js", "console.log('server');\n"},
       {".github/workflows/ci.yml", "jobs:\n  check:\n    steps:\n      - run: node tools/ci-check.mjs\n"},
       {"tools/ci-check.mjs", "console.log('ci');\n"},
-      {"src/icons/index.ts", "export const Icon = 1;\n"},
+      {"src/icons/index.ts", "export { default as Star } from './Star';\n"},
+      {"src/icons/Star.tsx", "const SvgStar = () => <svg />;\nexport default SvgStar;\n"},
+      {"src/orphan.ts", "export const o = 1;\n"},
   });
   const PassResult r = p.js();
-  // `svgr assets --out-dir src/icons` names a directory, not a module.
-  EXPECT_NE(find(r, Kind::UnusedFile, "src/icons/index.ts"), nullptr);
+  // `svgr assets --out-dir src/icons` names a directory, not a module, and what it
+  // writes there is generated: never reported.
+  EXPECT_EQ(find(r, Kind::UnusedFile, "src/icons/index.ts"), nullptr);
+  EXPECT_EQ(r.stats.skippedGenerated, 2u);
+  EXPECT_NE(find(r, Kind::UnusedFile, "src/orphan.ts"), nullptr);
   EXPECT_EQ(count(r, Kind::UnusedFile), 1u);
   EXPECT_EQ(count(r, Kind::UnusedDependency), 0u) << (r.candidates.empty() ? "" : r.candidates.front().name);
 }

@@ -39,16 +39,17 @@ fi
 files=$(git -C "$project" ls-files | grep -cE '\.(ts|tsx|js|jsx|mjs|cjs|mts|cts)$' || true)
 log "project: $project at $(git -C "$project" rev-parse --short HEAD), $files JS/TS files; knip $("$knip" --version)"
 
-measure() {  # name, command...: best wall seconds and peak RSS (MB) over $runs runs
+measure() {  # name, command...: best wall and CPU (user+sys) seconds, peak RSS (MB) over $runs runs
   local name="$1"; shift
-  local best=999999 rss=0
+  local best=999999 cpu=999999 rss=0
   for _ in $(seq "$runs"); do
-    (cd "$project" && /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/$name.out" 2>"$work/$name.err") || true
-    read -r secs kb < <(tail -1 "$work/time.txt")
+    (cd "$project" && /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$work/$name.out" 2>"$work/$name.err") || true
+    read -r secs kb user sys < <(tail -1 "$work/time.txt")
     best=$(python3 -c "print(min($best, $secs))")
+    cpu=$(python3 -c "print(min($cpu, $user + $sys))")
     rss=$(( kb / 1024 > rss ? kb / 1024 : rss ))
   done
-  echo "$name $best $rss"
+  echo "$name $best $rss $cpu"
 }
 
 ddd_line=$(measure ddd "$ddd" scan "$project" --analyzers deadcode --format json --output "$work/ddd.json")
@@ -58,8 +59,9 @@ cp "$work/knip.out" "$work/knip.json"
 python3 - "$work" "$ddd_line" "$knip_line" <<'EOF'
 import json, sys, collections
 work, ddd_line, knip_line = sys.argv[1:4]
-_, d_secs, d_rss = ddd_line.split(); _, k_secs, k_rss = knip_line.split()
+_, d_secs, d_rss, d_cpu = ddd_line.split(); _, k_secs, k_rss, k_cpu = knip_line.split()
 d_secs, d_rss, k_secs, k_rss = float(d_secs), int(d_rss), float(k_secs), int(k_rss)
+d_cpu, k_cpu = float(d_cpu), float(k_cpu)
 
 ddd = json.load(open(f"{work}/ddd.json"))
 dc = collections.Counter()
@@ -95,11 +97,11 @@ for issue in knip.get("issues", []):
             "classMembers": "unused-member", "binaries": "unlisted-binary", "unresolved": "unresolved-import"}
            .get(key, key)] += n
 
-print(f"| tool | wall (s) | peak RSS (MB) |")
-print(f"|---|---|---|")
-print(f"| ddd deadcode | {d_secs:.2f} | {d_rss} |")
-print(f"| knip | {k_secs:.2f} | {k_rss} |")
-print(f"| ratio | knip/ddd {k_secs / max(d_secs, 0.001):.1f}x | ddd/knip {d_rss / max(k_rss, 1):.3f} |")
+print(f"| tool | wall (s) | CPU user+sys (s) | peak RSS (MB) |")
+print(f"|---|---|---|---|")
+print(f"| ddd deadcode | {d_secs:.2f} | {d_cpu:.2f} | {d_rss} |")
+print(f"| knip | {k_secs:.2f} | {k_cpu:.2f} | {k_rss} |")
+print(f"| ratio | knip/ddd {k_secs / max(d_secs, 0.001):.1f}x | knip/ddd {k_cpu / max(d_cpu, 0.001):.1f}x | ddd/knip {d_rss / max(k_rss, 1):.3f} |")
 print()
 print("| category | ddd (all) | ddd (conf >= 0.85) | knip |")
 print("|---|---|---|---|")
