@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cmath>
 #include <map>
 #include <mutex>
 #include <set>
@@ -143,6 +144,7 @@ AnalysisResult DeadcodeAnalyzer::run(const SourceTree& tree, const AnalyzerConte
     for (auto& w : r.warnings) result.warnings.push_back(std::move(w));
     std::map<std::string, int> counts;
     for (auto& c : r.candidates) {
+      c.confidence = std::round(c.confidence * 100) / 100;  // 0.9 - 0.3 is 0.6, not 0.6000000000000001
       if (!ignore.empty() && ignore.matches(c.path) && c.kind != Kind::UnusedDependency &&
           c.kind != Kind::UnlistedDependency)
         continue;
