@@ -377,8 +377,14 @@ class JsPass {
   std::vector<char> reachable_;
   std::map<size_t, std::set<size_t>> importers_;  // module -> modules importing it
   // Export uses: module -> names used from outside; modules whose every export is used.
-  std::vector<std::set<std::string>> usedNames_;
-  std::vector<char> usedAll_;
+  // Export uses: module -> names used from outside; modules whose every export is used.
+  // `any_` counts every importer, `live_` only importers an entry reaches (an export
+  // used only by dead files is dead too, but can't be removed before them).
+  struct UseState {
+    std::vector<std::set<std::string>> names;
+    std::vector<char> all;
+  };
+  UseState any_, live_;
   std::unordered_map<std::string, std::string> stringOwner_;  // string literal -> first module naming it
   std::map<std::string, std::vector<std::string>> unresolvedPatterns_;
   // Per module, per import: the module it resolves to (-1: none / not a module).
@@ -504,8 +510,10 @@ class JsPass {
     std::sort(htmls.begin(), htmls.end());
     for (const auto& [path, text] : htmls) readHtml(path, text);
     for (auto& [path, text] : configs) configTexts_[path] = std::move(text);
-    usedNames_.resize(modules_.size());
-    usedAll_.assign(modules_.size(), 0);
+    for (UseState* u : {&any_, &live_}) {
+      u->names.resize(modules_.size());
+      u->all.assign(modules_.size(), 0);
+    }
   }
 
   static bool looksMinified(std::string_view path, std::string_view content) {
@@ -1364,66 +1372,80 @@ class JsPass {
       for (size_t k = 0; k < m.info.imports.size(); ++k) {
         const JsImport& im = m.info.imports[k];
         if (im.kind == JsImport::Kind::Pattern) {
-          for (size_t t : patternTargets(m.path, im.specifier)) markAll(t);
+          for (size_t t : patternTargets(m.path, im.specifier)) {
+            markAll(any_, t);
+            if (reachable_[i]) markAll(live_, t);
+          }
           continue;
         }
         if (targets_[i][k] < 0) continue;
-        const size_t t = static_cast<size_t>(targets_[i][k]);
         if (im.kind == JsImport::Kind::ReExport) continue;  // followed when the re-export is used
-        if (im.all || im.kind == JsImport::Kind::FileRef) {
-          markAll(t);
-          continue;
-        }
-        for (const auto& [imported, local] : im.names) markUsed(t, imported);
-        if (!im.namespaceLocal.empty()) {
-          if (m.info.namespacesUsedWhole.count(im.namespaceLocal)) {
-            markAll(t);
-          } else if (auto ns = m.info.namespaceMembers.find(im.namespaceLocal); ns != m.info.namespaceMembers.end()) {
-            for (const auto& member : ns->second) markUsed(t, member);
-          }
-        }
+        useImport(any_, i, k);
+        if (reachable_[i]) useImport(live_, i, k);
       }
     }
     // Entries are used from outside (tools, runtimes, consumers).
-    for (const auto& [path, why] : entries_) markAll(moduleIndex_.at(path));
+    for (const auto& [path, why] : entries_) {
+      markAll(any_, moduleIndex_.at(path));
+      markAll(live_, moduleIndex_.at(path));
+    }
   }
 
-  void markUsed(size_t file, const std::string& name) {
+  void useImport(UseState& u, size_t i, size_t k) {
+    const ModuleFile& m = modules_[i];
+    const JsImport& im = m.info.imports[k];
+    const size_t t = static_cast<size_t>(targets_[i][k]);
+    if (im.all || im.kind == JsImport::Kind::FileRef) {
+      markAll(u, t);
+      return;
+    }
+    for (const auto& [imported, local] : im.names) markUsed(u, t, imported);
+    if (!im.namespaceLocal.empty()) {
+      if (m.info.namespacesUsedWhole.count(im.namespaceLocal)) {
+        markAll(u, t);
+      } else if (auto ns = m.info.namespaceMembers.find(im.namespaceLocal); ns != m.info.namespaceMembers.end()) {
+        for (const auto& member : ns->second) markUsed(u, t, member);
+      }
+    }
+  }
+
+  void markUsed(UseState& u, size_t file, const std::string& name) {
     std::set<std::pair<size_t, std::string>> seen;
-    markUsedRec(file, name, seen, 0);
+    markUsedRec(u, file, name, seen, 0);
   }
 
-  void markUsedRec(size_t file, const std::string& name, std::set<std::pair<size_t, std::string>>& seen, int depth) {
-    if (depth > 64 || usedAll_[file] || !seen.insert({file, name}).second) return;
-    usedNames_[file].insert(name);
+  void markUsedRec(UseState& u, size_t file, const std::string& name, std::set<std::pair<size_t, std::string>>& seen,
+                   int depth) {
+    if (depth > 64 || u.all[file] || !seen.insert({file, name}).second) return;
+    u.names[file].insert(name);
     const ModuleFile& m = modules_[file];
     for (size_t k = 0; k < m.info.imports.size(); ++k) {
       const JsImport& im = m.info.imports[k];
       if (im.kind != JsImport::Kind::ReExport || targets_[file][k] < 0) continue;
       const size_t target = static_cast<size_t>(targets_[file][k]);
-      if (im.star && name != "default") markUsedRec(target, name, seen, depth + 1);
-      if (!im.namespaceLocal.empty() && im.namespaceLocal == name) markAllRec(target, depth + 1);
+      if (im.star && name != "default") markUsedRec(u, target, name, seen, depth + 1);
+      if (!im.namespaceLocal.empty() && im.namespaceLocal == name) markAllRec(u, target, depth + 1);
       for (const auto& [orig, exported] : im.names) {
-        if (exported == name) markUsedRec(target, orig, seen, depth + 1);
+        if (exported == name) markUsedRec(u, target, orig, seen, depth + 1);
       }
     }
   }
 
-  void markAll(size_t file) { markAllRec(file, 0); }
+  void markAll(UseState& u, size_t file) { markAllRec(u, file, 0); }
 
-  void markAllRec(size_t file, int depth) {
-    if (depth > 64 || usedAll_[file]) return;
-    usedAll_[file] = 1;
+  void markAllRec(UseState& u, size_t file, int depth) {
+    if (depth > 64 || u.all[file]) return;
+    u.all[file] = 1;
     const ModuleFile& m = modules_[file];
     for (size_t k = 0; k < m.info.imports.size(); ++k) {
       const JsImport& im = m.info.imports[k];
       if (im.kind != JsImport::Kind::ReExport || targets_[file][k] < 0) continue;
       const size_t target = static_cast<size_t>(targets_[file][k]);
       if (im.star || !im.namespaceLocal.empty()) {
-        markAllRec(target, depth + 1);
+        markAllRec(u, target, depth + 1);
       } else {
         std::set<std::pair<size_t, std::string>> seen;
-        for (const auto& [orig, exported] : im.names) markUsedRec(target, orig, seen, depth + 1);
+        for (const auto& [orig, exported] : im.names) markUsedRec(u, target, orig, seen, depth + 1);
       }
     }
   }
@@ -1571,7 +1593,7 @@ class JsPass {
   void reportExports() {
     for (size_t i = 0; i < modules_.size(); ++i) {
       const ModuleFile& m = modules_[i];
-      if (!reachable_[i] || usedAll_[i] || m.generated || m.declaration || m.info.commonJs || ignoredPath(m.path))
+      if (!reachable_[i] || live_.all[i] || m.generated || m.declaration || m.info.commonJs || ignoredPath(m.path))
         continue;
       if (m.info.exports.empty()) continue;
       const Package* pkg = packageOf(m.path);
@@ -1579,7 +1601,9 @@ class JsPass {
       const std::vector<std::string> doubts = packageDoubts(pkg, delta, areaOf(pkg, m.path));
       std::set<std::string> reported;
       for (const auto& e : m.info.exports) {
-        if (e.name.empty() || usedNames_[i].count(e.name) || !reported.insert(e.name).second) continue;
+        if (e.name.empty() || live_.names[i].count(e.name) || !reported.insert(e.name).second) continue;
+        // Used, but only by modules no entry reaches: dead with them, removable after them.
+        const bool deadUsersOnly = any_.all[i] || any_.names[i].count(e.name);
         Candidate c;
         c.language = language(m.path);
         c.path = m.path;
@@ -1599,7 +1623,8 @@ class JsPass {
         c.kind = local ? Kind::ExportUsedOnlyLocally : Kind::UnusedExport;
         double conf = kBaseConfidence + delta;
         c.doubts = doubts;
-        c.evidence.push_back("no module imports `" + e.name + "` from " + m.path + " (" +
+        c.evidence.push_back(std::string(deadUsersOnly ? "no module reachable from an entry" : "no module") +
+                             " imports `" + e.name + "` from " + m.path + " (" +
                              std::to_string(modules_.size()) + " modules checked, re-exports followed)");
         if (local) {
           c.evidence.push_back("referenced " + std::to_string(refs - decls) + " time(s) inside " + m.path +
@@ -1628,8 +1653,21 @@ class JsPass {
           conf -= 0.2;
           c.doubts.push_back("syntax problem: " + m.info.firstLexError);
         }
+        if (deadUsersOnly) {
+          conf -= 0.2;
+          std::vector<std::string> users;
+          if (auto imp = importers_.find(i); imp != importers_.end()) {
+            for (size_t j : imp->second) {
+              if (!reachable_[j] && users.size() < 3) users.push_back(modules_[j].path);
+            }
+          }
+          c.doubts.push_back("imported only by unreachable files" + (users.empty() ? std::string() : " (" + join(users, ", ") + ")") +
+                             ": remove those first");
+        }
         c.confidence = std::clamp(conf, 0.05, 1.0);
-        if (local && e.canDrop && e.dropLength > 0) {
+        if (deadUsersOnly) {
+          // no edit: it would break the files still importing it
+        } else if (local && e.canDrop && e.dropLength > 0) {
           c.removal = Removal{m.path, e.dropOffset, e.dropLength, e.dropReplacement, false};
         } else if (!local && e.declarationSpan && refs <= decls && decls == 1) {
           c.removal = Removal{m.path, e.declarationSpan->first, e.declarationSpan->second, "", false};

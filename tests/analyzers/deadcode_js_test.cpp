@@ -226,6 +226,24 @@ TEST(DeadcodeJs, ExportsUnusedVersusUsedOnlyInTheirOwnFile) {
   EXPECT_FALSE(def->removal);        // `export default helper;` has no keyword to drop alone
 }
 
+TEST(DeadcodeJs, ExportsUsedOnlyByDeadFilesAreDeadButNotEdited) {
+  ProjectTree p({
+      {"package.json", R"({"name": "x", "private": true, "main": "src/index.ts"})"},
+      {"src/index.ts", "import { live } from './constants';\nconsole.log(live);\n"},
+      {"src/constants.ts", "export const live = 1;\nexport const onlyDead = 2;\n"},
+      {"src/dead.ts", "import { onlyDead } from './constants';\nconsole.log(onlyDead);\n"},
+  });
+  const PassResult r = p.js();
+  EXPECT_NE(find(r, Kind::UnusedFile, "src/dead.ts"), nullptr);
+  EXPECT_EQ(find(r, Kind::UnusedExport, "live"), nullptr);
+  const Candidate* c = find(r, Kind::UnusedExport, "onlyDead");
+  ASSERT_NE(c, nullptr);
+  EXPECT_FALSE(c->removal);  // src/dead.ts still imports it until it is deleted
+  EXPECT_LT(c->confidence, 0.85);
+  ASSERT_FALSE(c->doubts.empty());
+  EXPECT_NE(c->doubts.back().find("src/dead.ts"), std::string::npos);
+}
+
 TEST(DeadcodeJs, ReExportChainsAndStarExportsCountAsUses) {
   ProjectTree p({
       {"package.json", R"({"name": "r", "private": true, "main": "src/app.ts"})"},
