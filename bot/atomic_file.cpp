@@ -69,15 +69,48 @@ class TempFile {
   bool renamed_ = false;
 };
 
+// A target that exists and is not a regular file (/dev/null, /dev/stdout, a FIFO) is
+// written in place: renaming over it would replace the device with a plain file (as root,
+// `--output /dev/null` would break /dev/null for the whole machine). True when done.
+bool writeToSpecialFile(const std::filesystem::path& target, std::string_view content) {
+  struct stat st {};
+  if (::stat(target.c_str(), &st) != 0 || S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) return false;
+  const int fd = ::open(target.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(errno));
+  }
+  const char* p = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot write " + target.string() + ": " + std::strerror(err));
+    }
+    p += n;
+    left -= static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return true;
+}
+
 }  // namespace
 
 void writeFileAtomically(const std::filesystem::path& target, std::string_view content) {
+  if (writeToSpecialFile(target, content)) return;
   TempFile tmp(target);
   tmp.write(content, target);
   tmp.renameTo(target);
 }
 
 void writeSecretFileAtomically(const std::filesystem::path& target, std::string_view content) {
+  struct stat st {};
+  if (::stat(target.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    throw std::runtime_error("cannot write the secret " + target.string() +
+                             ": it exists and is not a regular file; give a file path");
+  }
   TempFile tmp(target);
   tmp.write(content, target, /*secret=*/true);
   tmp.renameTo(target);

@@ -28,7 +28,6 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int64_t kLeaseSeconds = 300;
 
 std::pair<std::string, std::string> ownerAndName(const std::string& fullName) {
   const size_t slash = fullName.find('/');
@@ -59,6 +58,17 @@ std::string cacheName(const std::string& fullName) {
   return out + ".git";
 }
 
+// Replies to a command once, even when its job runs again (a worker killed after posting):
+// the reply carries a hidden marker naming the comment it answers, and is not posted when
+// a comment with that marker exists.
+void replyOnce(forges::GithubForge& gh, int number, int64_t commentId, const std::string& text) {
+  const std::string marker = "<!-- ddd:reply " + std::to_string(commentId) + " -->";
+  for (const auto& c : gh.comments(number)) {
+    if (c.body.find(marker) != std::string::npos) return;
+  }
+  gh.comment(number, text + "\n\n" + marker);
+}
+
 void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
   const auto payload = nlohmann::json::parse(job.payload);
   const auto e = forges::normalizeGithub("issue_comment", payload, "");
@@ -72,10 +82,10 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
       gh->call("GET", "/repos/" + e.repo + "/collaborators/" + e.sender + "/permission");
   const std::string permission = perm.value("permission", "none");
   if (!githubMayCommand(permission)) {
-    gh->comment(e.number,
-                "@" + e.sender +
-                    " thanks — only people with write access to this repository can give ddd "
-                    "commands, so ddd left this one alone.");
+    replyOnce(*gh, e.number, e.commentId,
+              "@" + e.sender +
+                  " thanks — only people with write access to this repository can give ddd "
+                  "commands, so ddd left this one alone.");
     return;
   }
   gh->call("POST",
@@ -83,8 +93,8 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
            {{"content", "+1"}});
   for (const auto& c : commands) {
     if (c.name == "help" || c.name == "unknown" || !c.problem.empty()) {
-      gh->comment(e.number,
-                  (c.problem.empty() ? std::string() : c.problem + ".\n\n") + commandHelp());
+      replyOnce(*gh, e.number, e.commentId,
+                (c.problem.empty() ? std::string() : c.problem + ".\n\n") + commandHelp());
     } else if (c.name == "rerun") {
       const auto& repo = payload["repository"];
       nlohmann::json analyze = {{"repo", e.repo},
@@ -95,8 +105,8 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
       store.enqueue("github.analyze", e.repo, analyze.dump(),
                     "rerun:" + std::to_string(e.commentId), static_cast<int64_t>(ctx.now()));
     } else if (c.name == "ignore") {
-      gh->comment(
-          e.number,
+      replyOnce(
+          *gh, e.number, e.commentId,
           "Noted: ddd will not propose `" + c.args[0] + "`" +
               (c.args.size() > 1 ? " " + c.args[1] + " updates" : std::string(" updates")) +
               " in this repository. (Add it to `dependencies.ignore` in `.github/ddd.json` to "
@@ -462,7 +472,7 @@ void Worker::handle(const Job& job) {
 }
 
 bool Worker::runOnce() {
-  auto job = store_->claim(id_, kLeaseSeconds, static_cast<int64_t>(ctx_->now()));
+  auto job = store_->claim(id_, ctx_->leaseSeconds, static_cast<int64_t>(ctx_->now()));
   if (!job) return false;
   try {
     handle(*job);

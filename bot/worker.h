@@ -39,6 +39,7 @@ struct WorkerContext {
   // The token for a GitHub installation (App installation token or a plain token).
   std::function<std::string(int64_t installationId)> githubToken;
   std::string botLogin = "ddd[bot]";  // its own comments are never commands
+  int64_t leaseSeconds = 300;  // a job's lease: a dead worker's job runs again after it
   std::function<std::time_t()> now = [] { return std::time(nullptr); };
   // Waits between mutating forge calls (>= 1 s apart per installation); tests pass a
   // recorder so they never sleep. Empty = really sleep.

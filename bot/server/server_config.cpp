@@ -114,6 +114,11 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
         if (!v.is_object())
           throw ServerConfigError(where + ": expected an object with enforced/defaults rules");
         c.policies = v;
+      } else if (key == "leaseSeconds") {
+        if (!v.is_number_integer() || v.get<int64_t>() < 1 || v.get<int64_t>() > 86400) {
+          throw ServerConfigError(where + ": expected a whole number of seconds from 1 to 86400");
+        }
+        c.leaseSeconds = v.get<int64_t>();
       } else if (key == "schedules") {
         try {
           c.schedules = parseScheduleDefaults(v, where);
@@ -128,7 +133,7 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             where +
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
-            "gitlabTokenFile, gitlabApiUrl, policies, schedules)");
+            "gitlabTokenFile, gitlabApiUrl, leaseSeconds, policies, schedules)");
       }
     }
   }

@@ -41,6 +41,9 @@ struct ServerConfig {
   std::string gitlabToken;
   std::string gitlabApiUrl = "https://gitlab.com/api/v4";
   int workers = 2;
+  // A claimed job's lease: a worker that dies (even SIGKILL) leaves its job to run again
+  // after this long. Longer than the longest job (an analysis of the biggest repository).
+  int64_t leaseSeconds = 900;
   size_t maxBodyBytes = 25u << 20;                     // GitHub's own cap
   nlohmann::json policies = nlohmann::json::object();  // server-wide policy rules
   ScheduleDefaults schedules;  // the scheduler's defaults (config field "schedules")

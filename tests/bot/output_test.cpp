@@ -1,5 +1,9 @@
 // Small output pieces: the atomic file writer and the terminal progress line.
 #include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -82,6 +86,34 @@ TEST(ProgressLine, PrintsNothingWhenDisabled) {
   }
   EXPECT_EQ(contentOf(f), "");
   std::fclose(f);
+}
+
+}  // namespace
+}  // namespace ddd::bot
+
+namespace ddd::bot {
+namespace {
+
+// `--output /dev/null` (or a FIFO) must be written in place: renaming over it would turn
+// the device into a plain file (as root, for the whole machine).
+TEST(AtomicFile, WritesSpecialFilesInPlaceInsteadOfReplacingThem) {
+  ddd::testing::TempDir dir;
+  const auto fifo = dir.path() / "pipe";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const int reader = ::open(fifo.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  writeFileAtomically(fifo, "through the pipe\n");
+  char buf[64] = {};
+  const ssize_t n = ::read(reader, buf, sizeof buf);
+  ::close(reader);
+  EXPECT_EQ(std::string(buf, n > 0 ? static_cast<size_t>(n) : 0), "through the pipe\n");
+  EXPECT_TRUE(std::filesystem::is_fifo(fifo));  // still a FIFO, not a regular file
+  // Secrets are never written into something that is not a regular file.
+  EXPECT_THROW(writeSecretFileAtomically(fifo, "key"), std::runtime_error);
+  if (std::filesystem::is_character_file("/dev/null")) {
+    writeFileAtomically("/dev/null", "nothing\n");
+    EXPECT_TRUE(std::filesystem::is_character_file("/dev/null"));
+  }
 }
 
 }  // namespace

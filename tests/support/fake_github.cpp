@@ -405,6 +405,12 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
                       {"user", {{"login", m.pathParams.at("username")}}}});
   }
   if (op == "reactions/create-for-issue-comment") {
+    // GitHub answers 200 with the existing reaction when the same user reacts again.
+    for (const auto& r : reactions_) {
+      if (r["comment_id"] == m.pathParams.at("comment_id") && r["content"] == body["content"]) {
+        return json(200, {{"id", 1}, {"content", body["content"]}});
+      }
+    }
     reactions_.push_back(
         {{"comment_id", m.pathParams.at("comment_id")}, {"content", body["content"]}});
     return json(201, {{"id", nextId_++}, {"content", body["content"]}});
@@ -427,7 +433,11 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
   }
   if (op == "issues/list-comments") {
     Pull* p = pullOf("issue_number");
-    if (!p) return error(404, "Not Found");
+    if (!p) {
+      const int n = std::stoi(m.pathParams.at("issue_number"));
+      auto it = issueComments_.find(n);
+      return paged(it == issueComments_.end() ? std::vector<nlohmann::json>{} : it->second);
+    }
     return paged(p->comments);
   }
   return error(501, "the fake GitHub does not model " + op);
