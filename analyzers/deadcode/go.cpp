@@ -178,7 +178,7 @@ class FileParser {
   }
 
   // The contiguous comment lines right above token i; directives among them.
-  uint32_t docStart(std::size_t i, bool& root, std::vector<std::string>& linknames) {
+  uint32_t docStart(std::size_t i, bool& root) {
     uint32_t begin = toks_[i].begin;
     uint32_t line = toks_[i].line;
     std::size_t k = i;
@@ -192,7 +192,6 @@ class FileParser {
       if (startsWith(s, "//go:linkname") || startsWith(s, "//export ") || startsWith(s, "//go:embed") ||
           startsWith(s, "//go:wasmexport") || startsWith(s, "//go:cgo_export"))
         root = true;
-      (void)linknames;
       begin = c.begin;
       line = c.line;
       --k;
@@ -235,8 +234,7 @@ class FileParser {
       if (lastCode == toks_.size() || lastCode < i) lastCode = i;
       const uint32_t end = lineEnd(toks_[lastCode].end);
       bool root = false;
-      std::vector<std::string> linknames;
-      const uint32_t begin = docStart(i, root, linknames);
+      const uint32_t begin = docStart(i, root);
       const std::string_view kw = text(i);
       if (kw == "package") {
         if (i + 1 < toks_.size() && toks_[i + 1].kind == TokenKind::Ident) {
@@ -356,8 +354,7 @@ class FileParser {
                                 firstOnLine(next)) && !(toks_[next].depth < depth))
           ++next;
         bool specRoot = root;
-        std::vector<std::string> unused;
-        docStart(k, specRoot, unused);
+        docStart(k, specRoot);
         addSpec(k, next, toks_[k].begin, lineEnd(toks_[prevCode(next)].end), specRoot, kind, true);
         k = next;
         continue;

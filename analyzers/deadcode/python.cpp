@@ -1288,7 +1288,6 @@ class PythonPass {
       if (!f.parsed) continue;
       if (!f.parseError.empty()) ++result_.stats.parseErrors;
       for (const auto& [what, line] : f.dynamic) {
-        if (!firstDynamic_) firstDynamic_ = Location{pathOf(i), line};
         if (what.rfind("getattr", 0) == 0 && !firstGetattr_) firstGetattr_ = Location{pathOf(i), line};
       }
       if (f.dynamicImport && !firstDynamicImport_) {
@@ -1873,7 +1872,7 @@ class PythonPass {
   std::unordered_set<std::string> exported_;
   std::unordered_map<std::string, std::vector<const ClassInfo*>> classesByName_;
   std::unordered_map<const ClassInfo*, bool> externalMemo_;
-  std::optional<Location> firstDynamic_, firstGetattr_, firstDynamicImport_, firstSubclassDiscovery_;
+  std::optional<Location> firstGetattr_, firstDynamicImport_, firstSubclassDiscovery_;
   std::map<std::string, Location> namePrefixes_;
   std::set<std::size_t> entryFiles_, importedFiles_, namedFiles_;
   std::map<std::string, std::vector<ImportSite>> topLevelImports_;
