@@ -21,7 +21,13 @@ void errorExits(const FileInput& in, const std::string& ext, FileFacts& out) {
   const bool js = ext == ".js" || ext == ".ts" || ext == ".mjs" || ext == ".cjs";
   const bool sh = ext == ".sh" || ext == ".bash";
   if (!py && !go && !js && !sh) return;
-  text::forEachLine(in.text, [&](uint32_t number, std::string_view line) {
+  // One pass over the file finds the candidate lines of its language.
+  static const RE2 kPyHints(R"re(fail_json|raise|sys\.exit|\.(?:error|critical|exception|fatal)\s*\()re");
+  static const RE2 kGoHints(R"re(panic|log\.(?:Fatal|Panic)|\.(?:Error|Errorf|Fatal|Fatalf|Critical)\s*\()re");
+  static const RE2 kJsHints(R"re(process\.exit|\.error\s*\()re");
+  static const RE2 kShHints(R"re(\bexit\s+[1-9])re");
+  const RE2& hints = py ? kPyHints : go ? kGoHints : js ? kJsHints : kShHints;
+  text::forEachLineMatching(in.text, hints, [&](uint32_t number, std::string_view line) {
     if (line.size() > 600) return;
     const std::string_view t = text::trim(line);
     if (t.empty() || t[0] == '#' || t.substr(0, 2) == "//") return;

@@ -1,7 +1,10 @@
 #include "analyzers/runbooks/file_input.h"
 
+#include <re2/re2.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace ddd::analyzers::runbooks {
 
@@ -27,6 +30,33 @@ void forEachLine(std::string_view t, const std::function<void(uint32_t, std::str
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     fn(++number, line);
     pos = end + 1;
+  }
+}
+
+void forEachLineMatching(std::string_view t, const re2::RE2& prefilter,
+                         const std::function<void(uint32_t, std::string_view)>& fn) {
+  re2::StringPiece input(t.data(), t.size());
+  uint32_t line = 1;
+  size_t counted = 0;  // newlines counted up to here
+  while (!input.empty()) {
+    re2::StringPiece match;
+    if (!prefilter.Match(input, 0, input.size(), re2::RE2::UNANCHORED, &match, 1)) return;
+    const size_t at = static_cast<size_t>(match.data() - t.data());
+    line += static_cast<uint32_t>(std::count(t.begin() + counted, t.begin() + at, '\n'));
+    counted = at;
+    size_t begin = t.rfind('\n', at == 0 ? 0 : at - 1);
+    begin = (begin == std::string_view::npos || (at == 0)) ? 0 : begin + 1;
+    if (at > 0 && t[at - 1] == '\n') begin = at;
+    size_t end = t.find('\n', at);
+    if (end == std::string_view::npos) end = t.size();
+    std::string_view l = t.substr(begin, end - begin);
+    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
+    fn(line, l);
+    if (end >= t.size()) return;
+    // Continue after this line.
+    ++line;
+    counted = end + 1;
+    input = re2::StringPiece(t.data() + end + 1, t.size() - end - 1);
   }
 }
 

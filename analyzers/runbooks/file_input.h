@@ -14,6 +14,10 @@
 
 #include "analyzers/runbooks/facts.h"
 
+namespace re2 {
+class RE2;
+}
+
 namespace ddd::analyzers::runbooks {
 
 struct FileInput {
@@ -26,6 +30,10 @@ namespace text {
 
 // Calls fn(lineNumber (1-based), line without its '\n' / "\r\n") for every line.
 void forEachLine(std::string_view text, const std::function<void(uint32_t, std::string_view)>& fn);
+// Like forEachLine, but only for the lines where `prefilter` matches, found by one pass
+// of the regex over the whole text (much cheaper than a regex call per line).
+void forEachLineMatching(std::string_view text, const re2::RE2& prefilter,
+                         const std::function<void(uint32_t, std::string_view)>& fn);
 std::string lower(std::string_view s);
 std::string_view trim(std::string_view s);
 std::string baseName(std::string_view path);        // "a/b/c.py" -> "c.py"

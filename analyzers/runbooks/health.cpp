@@ -37,14 +37,9 @@ void routes(const FileInput& in, const std::string& ext, FileFacts& out) {
   }
   static const RE2 kRoute(
       R"re(\b(route|get|head|all|use|handle|HandleFunc|Handle|GET|HEAD|Get|Any|path|re_path|add_api_route|add_url_rule|api_route)\s*\(\s*r?["'`](\^?/?[A-Za-z0-9_./{}:$-]*)["'`])re");
-  text::forEachLine(in.text, [&](uint32_t number, std::string_view line) {
+  static const RE2 kHints("(?i)health|ready|live|status|ping|heartbeat");
+  text::forEachLineMatching(in.text, kHints, [&](uint32_t number, std::string_view line) {
     if (line.size() > 400) return;
-    const std::string low = text::lower(line);
-    if (low.find("health") == std::string::npos && low.find("ready") == std::string::npos &&
-        low.find("live") == std::string::npos && low.find("status") == std::string::npos &&
-        low.find("ping") == std::string::npos && low.find("heartbeat") == std::string::npos) {
-      return;
-    }
     re2::StringPiece input(line.data(), line.size());
     std::string call, route;
     while (RE2::FindAndConsume(&input, kRoute, &call, &route)) {

@@ -428,7 +428,9 @@ void backups(const FileInput& in, const std::string& ext, FileFacts& out) {
     restoreDone = true;
   }
   if (backupDone && restoreDone) return;
-  text::forEachLine(in.text, [&](uint32_t n, std::string_view line) {
+  static const RE2 kHints(
+      R"re(pg_dump|mysqldump|mongodump|etcdctl|velero|restic|borg|rsnapshot|redis-cli|backup|pg_restore|mongorestore|mysql|psql)re");
+  text::forEachLineMatching(in.text, kHints, [&](uint32_t n, std::string_view line) {
     if (line.size() > 600) return;
     std::string m;
     if (!backupDone && RE2::PartialMatch(line, kBackup, &m)) {

@@ -80,7 +80,10 @@ void byLine(const FileInput& in, FileFacts& out) {
                         {&kCompliance, "compliance-audit"}, {&kLifecycle, "lifecycle"},
                         {&kCapacity, "capacity"},      {&kPerf, "performance-baselines"}};
   bool found[8] = {};
-  text::forEachLine(in.text, [&](uint32_t n, std::string_view line) {
+  static const RE2 kAny("(?m)" + kLogging.pattern() + "|" + kDrift.pattern() + "|" + kPatch.pattern() + "|" +
+                        kValidate.pattern() + "|" + kCompliance.pattern() + "|" + kLifecycle.pattern() +
+                        "|" + kCapacity.pattern() + "|" + kPerf.pattern());
+  text::forEachLineMatching(in.text, kAny, [&](uint32_t n, std::string_view line) {
     if (line.size() > 600) return;
     for (size_t i = 0; i < 8; ++i) {
       if (found[i]) continue;  // one fact per element per file is evidence enough

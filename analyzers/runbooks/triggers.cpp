@@ -2,7 +2,6 @@
 
 #include <re2/re2.h>
 
-#include <array>
 #include <cctype>
 #include <set>
 
@@ -181,17 +180,13 @@ void lineThresholds(const FileInput& in, FileFacts& out) {
   // name <op> number [unit]; the name may be quoted (JSON/YAML keys).
   static const RE2 kAssign(
       R"re(([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(>=|<=|==|=|:|>|<)\s*["']?(\d+(?:\.\d+)?)\s*(%|ms|seconds|minutes|hours|mb|gb|mi|gi|kb|s|m|h|d|k)?(?:[^A-Za-z0-9_.]|$))re");
-  text::forEachLine(in.text, [&](uint32_t number, std::string_view line) {
+  // Only lines naming something we track reach the full pattern.
+  static const RE2 kHints(
+      "(?i)timeout|retr|attempt|threshold|disk|cpu|mem|latency|error|queue|percent|pct|usage|"
+      "backoff|inode|swap|lag|backlog|load|p95|p99");
+  text::forEachLineMatching(in.text, kHints, [&](uint32_t number, std::string_view line) {
     const std::string_view t = text::trim(line);
     if (t.empty() || t[0] == '#' || t.substr(0, 2) == "//" || t.size() > 400) return;
-    // Cheap pre-check before the regex.
-    const std::string low = text::lower(t);
-    static const std::array<const char*, 14> kHints = {
-        "timeout", "retr", "attempt", "threshold", "disk", "cpu", "mem", "latency",
-        "error", "queue", "percent", "pct", "usage", "backoff"};
-    bool hinted = false;
-    for (const char* h : kHints) hinted = hinted || low.find(h) != std::string::npos;
-    if (!hinted) return;
     re2::StringPiece input(t.data(), t.size());
     std::string name, op, value, unit;
     while (RE2::FindAndConsume(&input, kAssign, &name, &op, &value, &unit)) {

@@ -75,7 +75,9 @@ TEST(RunbooksAnalyzer, MissingRollbackFindingsSayWhereAndWhat) {
       EXPECT_EQ(op["rollback"], "documented");
       EXPECT_EQ(op["evidence"], "api/OPERATIONS.md:3");
     }
-    if (op["name"] == "003_col") EXPECT_EQ(op["rollback"], "in-code");
+    if (op["name"] == "003_col") {
+      EXPECT_EQ(op["rollback"], "in-code");
+    }
   }
 }
 
