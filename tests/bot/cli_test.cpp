@@ -78,8 +78,10 @@ TEST(Cli, ScanJsonHasContractFields) {
     ASSERT_TRUE(c["id"].is_string());
     EXPECT_EQ(c["branch"], "ddd/" + c["id"].get<std::string>());
     EXPECT_TRUE(c["title"].is_string() && !c["title"].get<std::string>().empty());
-    // Every built-in analyzer runs: the deprecated-API fixes and the runbooks.
-    EXPECT_TRUE(c["analyzer"] == "deprecations" || c["analyzer"] == "runbooks") << c;
+    // Every built-in analyzer runs: deprecated-API fixes, dead code, the runbooks.
+    EXPECT_TRUE(c["analyzer"] == "deprecations" || c["analyzer"] == "deadcode" ||
+                c["analyzer"] == "runbooks")
+        << c;
     ASSERT_TRUE(c["files"].is_array());
     EXPECT_FALSE(c["files"].empty());
   }
