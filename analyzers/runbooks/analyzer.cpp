@@ -275,6 +275,23 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   for (auto& o : facts.operations) o.component = components.componentOf(o.source.path);
   for (auto& d : facts.docs) d.component = components.componentOf(d.source.path);
   for (auto& s : schedules) s.component = components.componentOf(s.source.path);
+  // A backup's way back is its restore: a restore procedure next to it, or else in its
+  // component, counts as one in code.
+  for (Operation& op : facts.operations) {
+    if (op.type != "backup" || op.rollback == RollbackState::InCode) continue;
+    const Fact* nearest = nullptr;
+    for (const Fact& f : facts.facts) {
+      if (f.type != "restore-procedure" || f.component != op.component) continue;
+      const bool sameDir = text::dirName(f.source.path) == text::dirName(op.source.path);
+      if (!nearest || (sameDir && text::dirName(nearest->source.path) != text::dirName(op.source.path))) {
+        nearest = &f;
+      }
+    }
+    if (nearest) {
+      op.rollback = RollbackState::InCode;
+      op.rollbackEvidence = "restore with " + nearest->value + " (" + nearest->source.cite() + ")";
+    }
+  }
   matchRollbackDocs(facts.operations, facts.docs);
 
   for (const Operation& op : facts.operations) {

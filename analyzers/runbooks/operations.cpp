@@ -411,13 +411,15 @@ void backups(const FileInput& in, const std::string& ext, FileFacts& out) {
       R"re(\b(pg_dump(?:all)?|mysqldump|mongodump|etcdctl\s+snapshot\s+save|velero\s+backup\s+create|restic\s+backup|borg\s+create|rsnapshot|redis-cli\s+(?:--rdb|bgsave)|tar\s+-?c\S*\s+\S+backup\S*))re");
   static const RE2 kRestore(
       R"re(\b(pg_restore|mongorestore|etcdctl\s+snapshot\s+restore|velero\s+restore\s+create|restic\s+restore|borg\s+extract|mysql\s+[^|]*<|psql\s+[^|]*<))re");
-  const std::string lowPath = text::lower(in.path);
   bool backupDone = false, restoreDone = false;
-  if (text::contains(text::lower(text::baseName(in.path)), "backup")) {
+  // By name only for scripts and playbooks: a Python module named *backup* is usually
+  // code that manages backups, not a backup job; its content has to say so.
+  const bool script = ext != ".py";
+  if (script && text::contains(text::lower(text::baseName(in.path)), "backup")) {
     out.operations.push_back(makeOp(in, 1, "backup", text::baseName(in.path)));
     backupDone = true;
   }
-  if (text::contains(text::lower(text::baseName(in.path)), "restore")) {
+  if (script && text::contains(text::lower(text::baseName(in.path)), "restore")) {
     Fact f;
     f.source = {in.path, 1};
     f.kind = FactKind::Signal;

@@ -81,6 +81,26 @@ TEST(RunbooksAnalyzer, MissingRollbackFindingsSayWhereAndWhat) {
   }
 }
 
+TEST(RunbooksAnalyzer, ABackupsWayBackIsItsRestore) {
+  const auto r = runOn({{"ops/backup-db.sh", "#!/bin/sh\npg_dump app > /b/app.sql\n"},
+                        {"ops/restore-db.sh", "#!/bin/sh\npsql app < /b/app.sql\n"},
+                        {"etl/nightly_backup.sh", "#!/bin/sh\nmysqldump shop > /b/shop.sql\n"},
+                        {"etl/azure_rm_backuppolicy.py", "# an Ansible module that manages policies\n"}});
+  ASSERT_EQ(r.details["operations"].size(), 2u) << r.details["operations"].dump(1);
+  for (const auto& op : r.details["operations"]) {
+    if (op["name"] == "backup-db.sh") {
+      EXPECT_EQ(op["rollback"], "in-code");
+      EXPECT_EQ(op["evidence"], "restore with ops/restore-db.sh (ops/restore-db.sh:1)");
+    } else {
+      EXPECT_EQ(op["name"], "nightly_backup.sh");
+      EXPECT_EQ(op["rollback"], "none");
+    }
+  }
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].path, "etl/nightly_backup.sh");
+  EXPECT_NE(r.findings[0].message.find("the restore procedure"), std::string::npos);
+}
+
 TEST(RunbooksAnalyzer, PreparedComponentScoresClearlyAboveABareOne) {
   const auto r = runOn({
       {"ready/app.py",
