@@ -309,7 +309,9 @@ ScanReport runScan(const ScanRequest& request) {
     }
   }
   foldReads();
-  counters.filesRead = mostFiles;
+  // An analyzer may read a file twice (the dead-code passes read sources and, for names,
+  // every text file): never more files than the tree has.
+  counters.filesRead = std::min<uint64_t>(mostFiles, analyzed->files().size());
   counters.bytesRead = mostBytes;
   counters.binary = mostBinary;
   counters.tooLarge = mostTooLarge;

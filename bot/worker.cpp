@@ -45,6 +45,7 @@ std::unique_ptr<forges::GithubForge> githubFor(WorkerContext& ctx, const std::st
   o.repo = name;
   o.installationKey = std::to_string(installation);
   if (ctx.sleep) o.sleep = ctx.sleep;
+  o.mutationSpacing = std::chrono::milliseconds(ctx.config.githubMutationSpacingMs);
   o.token = [&ctx, installation] {
     return ctx.githubToken ? ctx.githubToken(installation) : std::string();
   };

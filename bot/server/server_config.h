@@ -44,6 +44,10 @@ struct ServerConfig {
   // A claimed job's lease: a worker that dies (even SIGKILL) leaves its job to run again
   // after this long. Longer than the longest job (an analysis of the biggest repository).
   int64_t leaseSeconds = 900;
+  // Spacing of mutating GitHub calls per installation (GitHub asks for >= 1 s between
+  // content-creating requests; a GitHub Enterprise Server without secondary rate limits,
+  // or a test against a fake, may lower it).
+  int64_t githubMutationSpacingMs = 1000;
   size_t maxBodyBytes = 25u << 20;                     // GitHub's own cap
   nlohmann::json policies = nlohmann::json::object();  // server-wide policy rules
   ScheduleDefaults schedules;  // the scheduler's defaults (config field "schedules")
