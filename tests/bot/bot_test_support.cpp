@@ -264,3 +264,17 @@ PostgresSchema::~PostgresSchema() {
 }
 
 }  // namespace ddd::testing
+
+namespace ddd::testing {
+
+void BackendTest::SetUp() {
+  if (GetParam() == "postgresql") {
+    pg_ = std::make_unique<PostgresSchema>();
+    if (!pg_->available()) GTEST_FAIL() << pg_->reason();
+    url_ = pg_->url();
+  } else {
+    url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string();
+  }
+}
+
+}  // namespace ddd::testing

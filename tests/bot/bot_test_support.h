@@ -4,9 +4,14 @@
 // binary ("test-old-api": every `OLD_API(` becomes `NEW_API(`), so the pipeline can be
 // exercised without depending on a rule pack's contents.
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
+
+#include "tests/support/test_repo.h"
 
 namespace ddd::testing {
 
@@ -55,5 +60,20 @@ class PostgresSchema {
 
  private:
   std::string base_, schema_, url_, reason_;
+};
+}  // namespace ddd::testing
+
+namespace ddd::testing {
+// A test parameterised by state backend ("sqlite" or "postgresql"): url() is a fresh
+// SQLite file in a temp dir or a schema of its own on the suite's PostgreSQL cluster.
+class BackendTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  const std::string& url() const { return url_; }
+
+ private:
+  TempDir dir_;
+  std::unique_ptr<PostgresSchema> pg_;
+  std::string url_;
 };
 }  // namespace ddd::testing

@@ -75,18 +75,9 @@ TEST(Scheduler, DefaultsAndRepositoryOverrides) {
   EXPECT_THROW(parseScheduleDefaults({{"weekly", "0 0 * * 0"}}, "server"), std::invalid_argument);
 }
 
-class SchedulerStoreTest : public ::testing::TestWithParam<std::string> {
+class SchedulerStoreTest : public ddd::testing::BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql") {
-      pg_ = std::make_unique<ddd::testing::PostgresSchema>();
-      if (!pg_->available()) GTEST_FAIL() << pg_->reason();
-      url_ = pg_->url();
-    } else {
-      url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string();
-    }
-  }
-  std::unique_ptr<JobStore> open() { return openJobStore(url_); }
+  std::unique_ptr<JobStore> open(JobPolicy p = {}) { return openJobStore(url(), p); }
   // Jobs per "repo|job" (the dedupe key without its slot).
   std::map<std::string, int> jobsPerSchedule(JobStore& s) {
     std::map<std::string, int> out;
@@ -95,9 +86,6 @@ class SchedulerStoreTest : public ::testing::TestWithParam<std::string> {
     }
     return out;
   }
-  ddd::testing::TempDir dir_;
-  std::unique_ptr<ddd::testing::PostgresSchema> pg_;
-  std::string url_;
 };
 
 TEST_P(SchedulerStoreTest, EachSlotOnceAndOneRunAfterDowntime) {

@@ -37,6 +37,27 @@ nlohmann::json examplePayload(const std::string& event, const std::string& actio
   return nlohmann::json::object();
 }
 
+// GitHub's example of `event`.`action`, about octo/hello as the World serves it.
+nlohmann::json repoEvent(const std::string& event, const std::string& action,
+                         const std::string& remote) {
+  nlohmann::json p = examplePayload(event, action);
+  p["repository"]["full_name"] = "octo/hello";
+  p["repository"]["clone_url"] = remote;
+  p["repository"]["default_branch"] = "main";
+  p["installation"] = {{"id", 42}};
+  return p;
+}
+
+// CI's check suite on a pull request's head finished with `conclusion`.
+nlohmann::json checkSuiteDone(const nlohmann::json& pr, const std::string& conclusion,
+                              const std::string& remote) {
+  nlohmann::json suite = repoEvent("check_suite", "completed", remote);
+  suite["check_suite"]["head_branch"] = pr["head"]["ref"];
+  suite["check_suite"]["head_sha"] = pr["head"]["sha"];
+  suite["check_suite"]["conclusion"] = conclusion;
+  return suite;
+}
+
 nlohmann::json commentPayload(const std::string& cloneUrl, const std::string& user,
                               const std::string& body) {
   nlohmann::json p = examplePayload("issue_comment", "created");
@@ -170,19 +191,11 @@ TEST(ServeEndToEnd, AGreenCheckSuiteMergesAnAutomergePullRequest) {
   auto pr = w.github.pulls().begin()->second.data;
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
-  const std::string branch = pr["head"]["ref"];
   EXPECT_EQ(w.github.statuses(sha)["ddd/policy"], "success");
   EXPECT_NE(pr["state"], "closed");  // no checks ran yet: never merged blind
 
   w.github.setCheckRun(sha, "build", "completed", "success");
-  auto suite = examplePayload("check_suite", "completed");
-  suite["repository"]["full_name"] = "octo/hello";
-  suite["repository"]["clone_url"] = w.remote;
-  suite["repository"]["default_branch"] = "main";
-  suite["installation"] = {{"id", 42}};
-  suite["check_suite"]["head_branch"] = branch;
-  suite["check_suite"]["head_sha"] = sha;
-  suite["check_suite"]["conclusion"] = "success";
+  auto suite = checkSuiteDone(pr, "success", w.remote);
   ASSERT_EQ(w.deliver(suite, "d-6", "check_suite"), 202);
   w.drain();
   pr = w.github.pulls().at(number).data;
@@ -204,14 +217,7 @@ TEST(ServeEndToEnd, ARedCheckMovesTheAutomergePullRequestToReview) {
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
   w.github.setCheckRun(sha, "build", "completed", "failure");
-  auto suite = examplePayload("check_suite", "completed");
-  suite["repository"]["full_name"] = "octo/hello";
-  suite["repository"]["clone_url"] = w.remote;
-  suite["repository"]["default_branch"] = "main";
-  suite["installation"] = {{"id", 42}};
-  suite["check_suite"]["head_branch"] = pr["head"]["ref"];
-  suite["check_suite"]["head_sha"] = sha;
-  suite["check_suite"]["conclusion"] = "failure";
+  auto suite = checkSuiteDone(pr, "failure", w.remote);
   ASSERT_EQ(w.deliver(suite, "d-8", "check_suite"), 202);
   EXPECT_EQ(w.github.statuses(sha)["ddd/policy"], "success");
   w.drain();
@@ -238,23 +244,13 @@ TEST(ServeEndToEnd, AnApprovalMergesAReviewPullRequestWithMergeOnApproval) {
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
   w.github.setCheckRun(sha, "build", "completed", "success");
-  auto suite = examplePayload("check_suite", "completed");
-  suite["repository"]["full_name"] = "octo/hello";
-  suite["repository"]["clone_url"] = w.remote;
-  suite["repository"]["default_branch"] = "main";
-  suite["installation"] = {{"id", 42}};
-  suite["check_suite"]["head_branch"] = pr["head"]["ref"];
-  suite["check_suite"]["head_sha"] = sha;
+  auto suite = checkSuiteDone(pr, "success", w.remote);
   ASSERT_EQ(w.deliver(suite, "d-10", "check_suite"), 202);
   w.drain();
   EXPECT_TRUE(w.github.pulls().at(number).data["merged_at"].is_null());  // not approved yet
 
   w.github.addReview(number, "maintainer", "APPROVED");
-  auto review = examplePayload("pull_request_review", "submitted");
-  review["repository"]["full_name"] = "octo/hello";
-  review["repository"]["clone_url"] = w.remote;
-  review["repository"]["default_branch"] = "main";
-  review["installation"] = {{"id", 42}};
+  auto review = repoEvent("pull_request_review", "submitted", w.remote);
   review["review"]["state"] = "approved";
   review["pull_request"]["number"] = number;
   review["pull_request"]["head"]["ref"] = pr["head"]["ref"];
@@ -336,11 +332,7 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
   const auto box = body.rfind("- [ ]", control);
   std::string ticked = body;
   ticked.replace(box, 5, "- [x]");
-  auto edited = examplePayload("issues", "edited");
-  edited["repository"]["full_name"] = "octo/hello";
-  edited["repository"]["clone_url"] = w.remote;
-  edited["repository"]["default_branch"] = "main";
-  edited["installation"] = {{"id", 42}};
+  auto edited = repoEvent("issues", "edited", w.remote);
   edited["issue"]["number"] = number;
   edited["issue"]["body"] = ticked;
   edited["changes"] = {{"body", {{"from", body}}}};

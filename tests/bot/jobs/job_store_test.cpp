@@ -19,22 +19,9 @@ namespace {
 
 // Each test gets a fresh store of the backend under test: a SQLite file in a temp dir,
 // or a schema of its own on the suite's PostgreSQL cluster.
-class JobStoreTest : public ::testing::TestWithParam<std::string> {
+class JobStoreTest : public ddd::testing::BackendTest {
  protected:
-  void SetUp() override {
-    if (GetParam() == "postgresql") {
-      pg_ = std::make_unique<ddd::testing::PostgresSchema>();
-      if (!pg_->available()) GTEST_FAIL() << pg_->reason();
-      url_ = pg_->url();
-    } else {
-      url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string();
-    }
-  }
-  std::unique_ptr<JobStore> open(JobPolicy p = {}) { return openJobStore(url_, p); }
-
-  ddd::testing::TempDir dir_;
-  std::unique_ptr<ddd::testing::PostgresSchema> pg_;
-  std::string url_;
+  std::unique_ptr<JobStore> open(JobPolicy p = {}) { return openJobStore(url(), p); }
 };
 
 TEST_P(JobStoreTest, DedupesAndClaimsOldestDueFirst) {
