@@ -10,6 +10,11 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cctype>
+#include <list>
+#include <mutex>
+#include <strings.h>
+#include <unordered_map>
+#include <openssl/sha.h>
 #include <thread>
 
 namespace ddd::forges {
@@ -179,6 +184,20 @@ std::string redactForLog(std::string_view url) {
   return out.substr(0, q + 1) + redacted;
 }
 
+// Remembered 200s by URL + a digest of the credentials (one token never sees another's
+// cached answer), least recently used first out.
+struct HttpClient::EtagCache {
+  struct Entry {
+    std::string etag;
+    ClientResponse response;
+    std::list<std::string>::iterator lru;
+  };
+  std::mutex mutex;
+  std::unordered_map<std::string, Entry> entries;
+  std::list<std::string> order;  // front = most recent
+  std::atomic<uint64_t> hits{0};
+};
+
 HttpClient::HttpClient(HttpClientOptions options)
     : options_(std::move(options)), pool_(std::make_unique<Pool>()) {
   if (!options_.sleep)
@@ -193,6 +212,7 @@ HttpClient::HttpClient(HttpClientOptions options)
   }
   pool_->tls.set_verify_mode(ssl::verify_peer);
   SSL_CTX_set_min_proto_version(pool_->tls.native_handle(), TLS1_2_VERSION);
+  if (options_.etagCacheEntries > 0) etags_ = std::make_unique<EtagCache>();
 }
 
 HttpClient::~HttpClient() = default;
@@ -302,7 +322,69 @@ Attempt exchange(Connection& c, const Url& u, const ClientRequest& req, const Ht
 
 }  // namespace
 
+namespace {
+std::string etagKey(const ClientRequest& r) {
+  const std::string auth = r.headers.get("Authorization") + "\n" + r.headers.get("PRIVATE-TOKEN");
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(auth.data()), auth.size(), digest);
+  std::string hex;
+  static const char* kHex = "0123456789abcdef";
+  for (unsigned char c : digest) {
+    hex += kHex[c >> 4];
+    hex += kHex[c & 15];
+  }
+  return hex + " " + r.url + " " + r.headers.get("Accept");
+}
+}  // namespace
+
+uint64_t HttpClient::notModified() const { return etags_ ? etags_->hits.load() : 0; }
+
 ClientResponse HttpClient::send(const ClientRequest& request) {
+  if (!etags_ || request.method != "GET" || !request.headers.get("If-None-Match").empty()) {
+    return sendOnce(request);
+  }
+  const std::string key = etagKey(request);
+  ClientRequest conditional = request;
+  {
+    std::lock_guard<std::mutex> lock(etags_->mutex);
+    auto it = etags_->entries.find(key);
+    if (it != etags_->entries.end()) conditional.headers.set("If-None-Match", it->second.etag);
+  }
+  ClientResponse response = sendOnce(conditional);
+  std::lock_guard<std::mutex> lock(etags_->mutex);
+  auto it = etags_->entries.find(key);
+  if (response.status == 304 && it != etags_->entries.end()) {
+    ++etags_->hits;
+    etags_->order.splice(etags_->order.begin(), etags_->order, it->second.lru);
+    ClientResponse cached = it->second.response;
+    // Fresh rate-limit headers from the 304, the cached body and its other headers.
+    for (const auto& [name, value] : response.headers.items) {
+      if (name.size() > 12 && strncasecmp(name.c_str(), "x-ratelimit-", 12) == 0) {
+        cached.headers.set(name, value);
+      }
+    }
+    return cached;
+  }
+  const std::string etag = response.headers.get("ETag");
+  if (response.status == 200 && !etag.empty() && response.body.size() <= (1u << 20)) {
+    if (it != etags_->entries.end()) {
+      etags_->order.erase(it->second.lru);
+      etags_->entries.erase(it);
+    }
+    etags_->order.push_front(key);
+    etags_->entries[key] = EtagCache::Entry{etag, response, etags_->order.begin()};
+    while (etags_->entries.size() > options_.etagCacheEntries) {
+      etags_->entries.erase(etags_->order.back());
+      etags_->order.pop_back();
+    }
+  } else if (response.status == 200 && it != etags_->entries.end()) {
+    etags_->order.erase(it->second.lru);  // changed and no longer tagged: forget it
+    etags_->entries.erase(it);
+  }
+  return response;
+}
+
+ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
   const bool idempotent = request.method == "GET" || request.method == "HEAD" ||
                           request.method == "PUT" || request.method == "DELETE" ||
                           request.method == "OPTIONS";

@@ -71,6 +71,11 @@ struct HttpClientOptions {
   std::function<int64_t()> now;
   // Gets each log line (already redacted); may be empty.
   std::function<void(const std::string&)> log;
+  // Conditional GETs: a 200 with an ETag is remembered (per URL and credentials, at most
+  // this many, bodies up to 1 MiB) and the next GET of it sends If-None-Match; a 304 is
+  // answered from the memory as the 200 it confirms (GitHub does not count those against
+  // the rate limit). 0 turns it off.
+  size_t etagCacheEntries = 512;
 };
 
 class HttpClient {
@@ -85,12 +90,16 @@ class HttpClient {
   ClientResponse send(const ClientRequest& request);
 
   uint64_t connectionsOpened() const;  // for tests and metrics
+  uint64_t notModified() const;        // GETs answered from the ETag memory (304s)
 
   struct Pool;  // detail
 
  private:
+  ClientResponse sendOnce(const ClientRequest& request);
   HttpClientOptions options_;
   std::unique_ptr<Pool> pool_;
+  struct EtagCache;
+  std::unique_ptr<EtagCache> etags_;
 };
 
 // The target of `Link: <url>; rel="next"` in a Link header value, "" when none.

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+
 #include "tests/support/fake_http_server.h"
 
 namespace ddd::forges {
@@ -252,6 +254,52 @@ TEST(HttpClient, TlsToAPlainServerFailsTheHandshake) {
   } catch (const HttpError& e) {
     EXPECT_NE(std::string(e.what()).find("TLS handshake failed"), std::string::npos) << e.what();
   }
+}
+
+}  // namespace
+}  // namespace ddd::forges
+
+namespace ddd::forges {
+namespace {
+
+// Conditional GETs: the second GET of a tagged resource sends If-None-Match and a 304 is
+// answered with the remembered body; another token never gets that memory; a changed
+// resource replaces it.
+TEST(HttpClient, RevalidatesWithETagsPerCredential) {
+  std::atomic<int> version{1};
+  ddd::testing::FakeHttpServer server([&](const ddd::testing::FakeHttpServer::Request& r) {
+    const std::string etag = "\"v" + std::to_string(version.load()) + "\"";
+    if (r.header("If-None-Match") == etag) {
+      return ddd::testing::FakeHttpServer::Response{304, {{"ETag", etag}, {"x-ratelimit-remaining", "4999"}}, ""};
+    }
+    return ddd::testing::FakeHttpServer::Response{
+        200, {{"ETag", etag}, {"Content-Type", "application/json"}},
+        "{\"version\": " + std::to_string(version.load()) + "}"};
+  });
+  HttpClient http;
+  auto get = [&](const std::string& token) {
+    ClientRequest r;
+    r.url = server.url() + "/repos/octo/hello/pulls";
+    r.headers.set("Authorization", "Bearer " + token);
+    return http.send(r);
+  };
+  EXPECT_EQ(get("a").body, "{\"version\": 1}");
+  const auto again = get("a");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, "{\"version\": 1}");
+  EXPECT_EQ(again.headers.get("x-ratelimit-remaining"), "4999");
+  EXPECT_EQ(http.notModified(), 1u);
+  EXPECT_EQ(get("b").body, "{\"version\": 1}");  // another token: a full GET
+  EXPECT_EQ(http.notModified(), 1u);
+  version = 2;
+  EXPECT_EQ(get("a").body, "{\"version\": 2}");
+  EXPECT_EQ(get("a").body, "{\"version\": 2}");
+  EXPECT_EQ(http.notModified(), 2u);
+  const auto reqs = server.requests();
+  ASSERT_EQ(reqs.size(), 5u);
+  EXPECT_EQ(reqs[0].header("If-None-Match"), "");
+  EXPECT_EQ(reqs[1].header("If-None-Match"), "\"v1\"");
+  EXPECT_EQ(reqs[2].header("If-None-Match"), "");
 }
 
 }  // namespace
