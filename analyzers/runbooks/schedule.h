@@ -29,7 +29,7 @@ struct Schedule {
   std::string expression;   // verbatim: "0 3 * * 1", "Mon *-*-* 03:00:00", "weekly"
   std::string normalized;   // five-field cron when expressible ("0 3 * * 1"), else ""
                             // (@reboot, intervals, logrotate, OnCalendar with seconds...)
-  std::string description;  // plain English: "every Monday at 03:00"
+  std::string description;  // plain English: "at 03:00 every Monday"
   std::string timezone;     // "UTC" unless the source says otherwise (K8s timeZone, CRON_TZ=,
                             // an OnCalendar zone); crontabs and timers without one run in
                             // the host's zone, which the repository doesn't say
@@ -37,21 +37,25 @@ struct Schedule {
   std::string name;       // the job / timer / workflow / task name
   std::string command;    // what runs (crontab command, ExecStart of the .service, container
                           // command, workflow file, rotated log path), verbatim; "" if unknown
-  std::string component;  // service / module / top-level directory it belongs to
+  std::string component;  // the timer's service unit, the CronJob's app label, the Ansible
+                          // role, else the top-level directory ("." at the root)
   std::vector<std::string> details;  // "rotate 7", "maxsize 100M", "concurrencyPolicy: Forbid"
 };
 
 struct ScheduleScan {
   std::vector<Schedule> schedules;    // sorted by (path, line)
   std::vector<std::string> warnings;  // "deploy/app.timer:4: OnCalendar=bogus: ...; skipped"
-  uint64_t skippedTemplates = 0;      // Helm templates not valid YAML until rendered
+  uint64_t skippedTemplates = 0;      // Helm / Jinja templates (YAML, crontab, logrotate)
+                                      // that mean nothing until rendered
 };
 
 // Reads every file of the tree that can hold a schedule; never throws for bad input.
 ScheduleScan extractSchedules(const SourceTree& tree);
 
-// An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that has one
-// (deterministic: UIDs from source and expression, DTSTAMP from `now`).
+// An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that has one: a
+// normalized cron form that one rule can say (not "day-of-month OR day-of-week") in a
+// known zone. Events start at their first run on or after `now`'s UTC day; zoned ones
+// come with a VTIMEZONE. Deterministic: UIDs from source and expression, DTSTAMP `now`.
 std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t now);
 
 }  // namespace ddd::analyzers::runbooks

@@ -500,6 +500,14 @@ void readAnsibleCron(const std::string& path, const YAML::Node& task, const YAML
   } catch (const YAML::Exception&) {
     return;
   }
+  // A map under a `cron:` key that has none of the module's arguments is something else
+  // (a Helm value such as `cron: {enabled: true}`).
+  static const char* const kArguments[] = {"job",     "minute", "hour",         "day",
+                                           "weekday", "month",  "special_time", "state"};
+  if (std::none_of(std::begin(kArguments), std::end(kArguments),
+                   [&](const char* key) { return args.count(key) > 0; })) {
+    return;
+  }
   const std::string taskName = nodeText(child(task, "name"));
   const std::string jobName = args.count("name") ? args["name"] : taskName;
   Schedule s = base(path, line ? line : 1, "ansible-cron");

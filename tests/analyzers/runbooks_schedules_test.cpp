@@ -259,6 +259,7 @@ TEST(RunbooksSchedulesBadInput, NeverThrowsOnHostileFiles) {
       {"f/w.yml", "kind: CronJob\nspec:\n  schedule: 5\n"},
       {".github/workflows/x.yml", "on:\n  schedule: '0 3 * * *'\n"},
       {"g/crontab", "@bogus /bin/x\n* * * * * \n"},
+      {"h/values.yaml", "cron:\n  enabled: true\n  schedule: \"0 3 * * *\"\n"},
   });
   ScheduleScan scan;
   ASSERT_NO_THROW(scan = extractSchedules(tree));
@@ -273,6 +274,9 @@ TEST(RunbooksSchedulesBadInput, NeverThrowsOnHostileFiles) {
   EXPECT_TRUE(warned("g/crontab:1: "));
   EXPECT_TRUE(warned("g/crontab:2: "));
   EXPECT_TRUE(warned("f/w.yml:3: "));  // "5" is one field, not five
+  // A Helm value named `cron` is not an Ansible task.
+  EXPECT_TRUE(std::none_of(scan.schedules.begin(), scan.schedules.end(),
+                           [](const Schedule& s) { return s.source.path == "h/values.yaml"; }));
   // The huge crontab's lines are read: its first line is a schedule.
   EXPECT_TRUE(std::any_of(scan.schedules.begin(), scan.schedules.end(),
                           [](const Schedule& s) { return s.source.cite() == "b/crontab:1"; }));
