@@ -13,6 +13,7 @@
 #include "analyzers/runbooks/file_input.h"
 #include "analyzers/runbooks/schedule.h"
 #include "analyzers/runbooks/systemd_calendar.h"
+#include "analyzers/runbooks/yaml_guard.h"
 
 namespace ddd::analyzers::runbooks {
 namespace {
@@ -557,7 +558,10 @@ void readYaml(const std::string& path, std::string_view content, Found& out) {
   }
   std::vector<YAML::Node> docs;
   try {
-    docs = YAML::LoadAll(std::string(content));
+    docs = loadAllYamlGuarded(content);
+  } catch (const YamlGuardError& e) {
+    out.warnings.push_back(at(path, 1) + e.what() + "; its schedules are skipped");
+    return;
   } catch (const YAML::Exception& e) {
     if (isTemplated(content)) {
       ++out.skippedTemplates;
@@ -572,6 +576,8 @@ void readYaml(const std::string& path, std::string_view content, Found& out) {
       if (maybeWorkflow) readWorkflow(path, doc, out);
       if (maybeCronJob && nodeText(child(doc, "kind")) == "CronJob") readCronJob(path, doc, out);
       if (maybeAnsible) {
+        // An alias reaches the same task again: each task counts once (by its position).
+        std::set<std::pair<int, int>> seen;
         yaml::forEachEntry(
             doc, [&](const std::string& key, const YAML::Node& value, const YAML::Node& map) {
               if (key != "cron" && key != "ansible.builtin.cron" && key != "ansible.legacy.cron") {
@@ -583,7 +589,10 @@ void readYaml(const std::string& path, std::string_view content, Found& out) {
                                      text::contains(value.Scalar(), "special_time=") ||
                                      text::contains(value.Scalar(), "minute=") ||
                                      text::contains(value.Scalar(), "hour=")))) {
-                readAnsibleCron(path, map, value, out);
+                const YAML::Mark mark = value.Mark();
+                if (seen.insert({mark.line, mark.column}).second) {
+                  readAnsibleCron(path, map, value, out);
+                }
               }
             });
       }

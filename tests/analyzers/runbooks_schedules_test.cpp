@@ -260,6 +260,13 @@ TEST(RunbooksSchedulesBadInput, NeverThrowsOnHostileFiles) {
       {".github/workflows/x.yml", "on:\n  schedule: '0 3 * * *'\n"},
       {"g/crontab", "@bogus /bin/x\n* * * * * \n"},
       {"h/values.yaml", "cron:\n  enabled: true\n  schedule: \"0 3 * * *\"\n"},
+      // yaml-cpp 0.7 never finishes on a top-level ',' (found by fuzzing): a warning.
+      {"j/roles/y/tasks/main.yml", "- cron:\n    job: x\n, x\n"},
+      // Aliases reaching one task 8^5 times: one schedule (found by fuzzing: memory).
+      {"i/roles/x/tasks/main.yml",
+       "a: &a {cron: {job: x, minute: \"1\"}}\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+       "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c]\n"
+       "e: &e [*d, *d, *d, *d, *d, *d, *d, *d]\nf: [*e, *e, *e, *e, *e, *e, *e, *e]\n"},
   });
   ScheduleScan scan;
   ASSERT_NO_THROW(scan = extractSchedules(tree));
@@ -274,6 +281,10 @@ TEST(RunbooksSchedulesBadInput, NeverThrowsOnHostileFiles) {
   EXPECT_TRUE(warned("g/crontab:1: "));
   EXPECT_TRUE(warned("g/crontab:2: "));
   EXPECT_TRUE(warned("f/w.yml:3: "));  // "5" is one field, not five
+  EXPECT_EQ(std::count_if(scan.schedules.begin(), scan.schedules.end(),
+                          [](const Schedule& s) { return s.source.path[0] == 'i'; }),
+            1);
+  EXPECT_TRUE(warned("j/roles/y/tasks/main.yml:1: the YAML parser does not finish"));
   // A Helm value named `cron` is not an Ansible task.
   EXPECT_TRUE(std::none_of(scan.schedules.begin(), scan.schedules.end(),
                            [](const Schedule& s) { return s.source.path == "h/values.yaml"; }));
