@@ -304,7 +304,7 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
                               {"defaultBranch", "main"},
                               {"scheduled", "report"}};
   const std::time_t monday = 1796018400;  // 2026-11-30T06:00:00Z
-  w.ctx->now = [monday] { return monday; };
+  w.ctx->now = [=] { return monday; };
   ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r1", 0));
   w.drain();
   auto issues = w.github.issues();
@@ -315,7 +315,7 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
   EXPECT_NE(body.find("<!-- ddd:history [{"), std::string::npos) << body;
   EXPECT_NE(body.find("\"week\":\"2026-W49\""), std::string::npos) << body;
 
-  w.ctx->now = [monday] { return monday + 7 * 86400; };
+  w.ctx->now = [=] { return monday + 7 * 86400; };
   ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r2", 0));
   w.drain();
   issues = w.github.issues();
