@@ -1,3 +1,4 @@
+#include "analyzers/runbooks/yaml_guard.h"
 #include "analyzers/runbooks/extract.h"
 
 #include <algorithm>
@@ -44,7 +45,10 @@ FileFacts extractFile(const std::string& path, std::string_view content) {
       ++out.skippedTemplates;  // not YAML until rendered: don't guess
     } else {
       try {
-        in.yaml = YAML::LoadAll(std::string(content));
+        in.yaml = loadAllYamlGuarded(content);
+      } catch (const YamlGuardError& e) {
+        in.yaml.clear();
+        out.warnings.push_back(path + ": " + e.what() + "; its YAML facts are skipped");
       } catch (const YAML::Exception& e) {
         in.yaml.clear();
         if (text::contains(content, "{{") || text::contains(content, "{%")) {

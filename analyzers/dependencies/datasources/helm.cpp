@@ -2,6 +2,7 @@
 // (`entries: {<chart>: [{version, created, deprecated, ...}]}`).
 #include <yaml-cpp/yaml.h>
 
+#include "analyzers/runbooks/yaml_guard.h"
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/fetch.h"
 
@@ -33,7 +34,12 @@ ReleaseInfo parseHelmIndex(std::string_view body, const std::string& chart,
   ReleaseInfo info;
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(body));
+    // Guarded: yaml-cpp 0.7 never returns on some inputs (a top-level ','), and this body
+    // comes from the network.
+    const auto docs = runbooks::loadAllYamlGuarded(body);
+    if (!docs.empty()) root = docs.front();
+  } catch (const runbooks::YamlGuardError& e) {
+    throw RegistryError(what + ": index.yaml cannot be read: " + e.what());
   } catch (const YAML::Exception& e) {
     throw RegistryError(what + ": index.yaml is not valid YAML (line " +
                         std::to_string(e.mark.line + 1) + "): " + e.msg);

@@ -377,5 +377,15 @@ TEST(RunbooksBadInput, MalformedYamlTemplatesAndBinaryNeverCrash) {
   EXPECT_TRUE(b.warnings.empty());
 }
 
+// yaml-cpp 0.7 never returns on a top-level ',' (allocating without bound): the extractor
+// must give a warning for such a file, not hang the scan.
+TEST(RunbooksExtract, YamlThatWouldHangTheParserIsAWarning) {
+  for (const char* text : {",", "a: 1\n,\n", "- x\n, y\n"}) {
+    const auto facts = extractFile("deploy/bad.yaml", text);
+    ASSERT_FALSE(facts.warnings.empty()) << text;
+    EXPECT_NE(facts.warnings[0].find("deploy/bad.yaml"), std::string::npos) << facts.warnings[0];
+  }
+}
+
 }  // namespace
 }  // namespace ddd::analyzers::runbooks

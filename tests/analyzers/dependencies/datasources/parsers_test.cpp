@@ -147,6 +147,8 @@ TEST(HelmIndex, EntriesOfOneChart) {
   EXPECT_TRUE(info.releases[1].deprecated);
   EXPECT_EQ(info.sourceUrl, "https://github.com/example/charts");
   EXPECT_TRUE(parseHelmIndex(body, "postgres", "chart").releases.empty());
+  // A hostile index.yaml that would never finish parsing is an error, not a hang.
+  EXPECT_THROW(parseHelmIndex(",", "redis", "chart redis"), RegistryError);
   EXPECT_THROW(parseHelmIndex("entries: [\n", "redis", "chart"), RegistryError);
   EXPECT_THROW(parseHelmIndex("apiVersion: v1\n", "redis", "chart"), RegistryError);
 }
