@@ -118,7 +118,9 @@ TEST(Durability, WorkersKilledTwentyTimesLoseNothingAndRepeatNothing) {
   int status = 0;
   ::waitpid(pid, &status, 0);
   ASSERT_EQ(store->depth(), 0) << "jobs left after the last worker";
-  if (kKills > 0) EXPECT_LT(left, kJobs);  // the killed workers did part of the work
+  if (kKills > 0) {
+    EXPECT_LT(left, kJobs);  // the killed workers did part of the work
+  }
   EXPECT_TRUE(store->list(true, 10).empty()) << store->list(true, 1)[0].lastError;
 
   std::set<std::string> reacted;

@@ -113,10 +113,11 @@ TEST_P(JobStoreTest, ConcurrentClaimersNeverShareAJob) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       auto s = open();  // one store per thread
-      while (auto j = s->claim("w" + std::to_string(t), 60, 1)) {
+      const std::string me = std::to_string(t).insert(0, "w");
+      while (auto j = s->claim(me, 60, 1)) {
         std::lock_guard<std::mutex> lock(m);
         claimed.insert(j->id);
-        s->complete(j->id, "w" + std::to_string(t));
+        s->complete(j->id, me);
       }
     });
   }
@@ -139,7 +140,7 @@ TEST_P(JobStoreTest, ConcurrentClaimersKeepOneRunningJobPerRepository) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       auto s = open();
-      const std::string me = "w" + std::to_string(t);
+      const std::string me = std::to_string(t).insert(0, "w");
       for (int idle = 0; idle < 200;) {
         auto j = s->claim(me, 60, 1);
         if (!j) {
