@@ -21,14 +21,18 @@ std::string kindAt(Language language, const std::string& text, const std::string
   return r->kind == RegionKind::Comment ? "comment" : "string";
 }
 
-void expectWellFormed(const std::vector<Region>& regions, std::size_t size) {
+// Regions are non-empty, inside the text, sorted and disjoint.
+::testing::AssertionResult wellFormed(const std::vector<Region>& regions, std::size_t size) {
   std::size_t previousEnd = 0;
   for (const Region& r : regions) {
-    ASSERT_LT(r.begin, r.end);
-    ASSERT_LE(r.end, size);
-    ASSERT_GE(r.begin, previousEnd);
+    if (r.begin >= r.end || r.end > size || r.begin < previousEnd) {
+      return ::testing::AssertionFailure() << "region [" << r.begin << ", " << r.end
+                                           << ") after " << previousEnd << " in " << size
+                                           << " bytes";
+    }
     previousEnd = r.end;
   }
+  return ::testing::AssertionSuccess();
 }
 
 TEST(DeprecationsLexer, PythonCommentsStringsAndPrefixes) {
@@ -103,7 +107,7 @@ TEST(DeprecationsLexer, TypeScriptUnterminatedTemplateRunsToTheEnd) {
   const std::string openExpression = "const t = `a ${ b";
   std::vector<Region> regions;
   lexRegions(Language::TypeScript, openExpression, regions);
-  expectWellFormed(regions, openExpression.size());
+  EXPECT_TRUE(wellFormed(regions, openExpression.size()));
 }
 
 TEST(DeprecationsLexer, GoRawStringsRunesAndComments) {
@@ -225,7 +229,8 @@ TEST(DeprecationsLexer, EveryPrefixOfEveryLanguageLexesWithinBounds) {
       const std::string prefix = sample.substr(0, n);
       std::vector<Region> regions;
       lexRegions(static_cast<Language>(l), prefix, regions);
-      expectWellFormed(regions, prefix.size());
+      ASSERT_TRUE(wellFormed(regions, prefix.size()))
+          << "language " << l << ", prefix of " << n << " bytes";
     }
   }
 }

@@ -40,6 +40,11 @@ TEST(ReportPublish, OneIssueEditedInPlaceOnTheLocalForge) {
   ddd::testing::TempDir dir;
   forges::LocalForge forge(dir.path() / "s.sqlite", "/repo");
   publishesOnce(forge);
+  // Stored in the state file: a second forge object on it sees the same two issues.
+  forges::LocalForge again(dir.path() / "s.sqlite", "/repo");
+  const auto issues = again.issuesWithLabel(kReportLabel);
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[0].state, "open");
 }
 
 TEST(ReportPublish, OneIssueEditedInPlaceOnGithub) {
