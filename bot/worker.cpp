@@ -59,6 +59,15 @@ std::string cacheName(const std::string& fullName) {
   return out + ".git";
 }
 
+// What an analyze job of the event's repository needs, from the webhook payload.
+nlohmann::json analyzePayload(const forges::ForgeEvent& e, const nlohmann::json& payload) {
+  const auto repo = payload.value("repository", nlohmann::json::object());
+  return {{"repo", e.repo},
+          {"installation", e.installationId},
+          {"cloneUrl", repo.is_object() ? repo.value("clone_url", "") : ""},
+          {"defaultBranch", repo.is_object() ? repo.value("default_branch", "main") : "main"}};
+}
+
 // Replies to a command once, even when its job runs again (a worker killed after posting):
 // the reply carries a hidden marker naming the comment it answers, and is not posted when
 // a comment with that marker exists.
@@ -97,12 +106,8 @@ void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
       replyOnce(*gh, e.number, e.commentId,
                 (c.problem.empty() ? std::string() : c.problem + ".\n\n") + commandHelp());
     } else if (c.name == "rerun") {
-      const auto& repo = payload["repository"];
-      nlohmann::json analyze = {{"repo", e.repo},
-                                {"installation", e.installationId},
-                                {"cloneUrl", repo.value("clone_url", "")},
-                                {"defaultBranch", repo.value("default_branch", "main")},
-                                {"analyzers", c.args}};
+      nlohmann::json analyze = analyzePayload(e, payload);
+      analyze["analyzers"] = c.args;
       store.enqueue("github.analyze", e.repo, analyze.dump(),
                     "rerun:" + std::to_string(e.commentId), static_cast<int64_t>(ctx.now()));
     } else if (c.name == "ignore") {
@@ -346,13 +351,9 @@ void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
                               "use the report's controls, so ddd left them alone.");
     return;
   }
-  const auto& repo = payload["repository"];
   for (const auto& control : controls) {
-    nlohmann::json analyze = {{"repo", e.repo},
-                              {"installation", e.installationId},
-                              {"cloneUrl", repo.value("clone_url", "")},
-                              {"defaultBranch", repo.value("default_branch", "main")},
-                              {"control", control}};
+    nlohmann::json analyze = analyzePayload(e, payload);
+    analyze["control"] = control;
     if (control.rfind("rerun:", 0) == 0) {
       analyze["analyzers"] = nlohmann::json::array({control.substr(6)});
     }
@@ -436,12 +437,7 @@ void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
     }
   }
   if (branches.empty()) return;  // not about an open ddd pull request
-  const auto& repo = payload.value("repository", nlohmann::json::object());
-  const nlohmann::json analyze = {{"repo", e.repo},
-                                  {"installation", e.installationId},
-                                  {"cloneUrl", repo.value("clone_url", "")},
-                                  {"defaultBranch", repo.value("default_branch", "main")}};
-  analyzeAndReconcile(ctx, store, analyze, branches);
+  analyzeAndReconcile(ctx, store, analyzePayload(e, payload), branches);
 }
 
 }  // namespace

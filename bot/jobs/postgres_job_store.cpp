@@ -214,7 +214,12 @@ class PostgresJobStore : public JobStore {
     tx.commit();
   }
 
-  static std::string qualified() {
+  // kColumns with each name qualified by the table, built once.
+  static const std::string& qualified() {
+    static const std::string columns = qualify();
+    return columns;
+  }
+  static std::string qualify() {
     std::string out;
     std::string col;
     for (const char* p = kColumns;; ++p) {

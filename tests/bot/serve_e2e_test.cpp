@@ -131,6 +131,16 @@ struct World {
     while (worker->runOnce()) {
     }
   }
+  // A maintainer's "/ddd rerun deprecations" (delivery `delivery`), run to the end: the one
+  // pull request it opened (null, with a test failure, when not exactly one).
+  nlohmann::json rerunOpensOnePullRequest(const std::string& delivery) {
+    EXPECT_EQ(deliver(commentPayload(remote, "maintainer", "/ddd rerun deprecations"), delivery),
+              202);
+    drain();
+    const auto pulls = github.pulls();
+    EXPECT_EQ(pulls.size(), 1u);
+    return pulls.size() == 1 ? pulls.begin()->second.data : nlohmann::json();
+  }
   std::string remoteBranches() {
     return ddd::testing::runCommand("git -C " + remote +
                                     " for-each-ref --format='%(refname)' refs/heads/ddd/")
@@ -184,11 +194,8 @@ constexpr const char* kAutomergeDeprecations =
 
 TEST(ServeEndToEnd, AGreenCheckSuiteMergesAnAutomergePullRequest) {
   World w(kAutomergeDeprecations);
-  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-5"),
-            202);
-  w.drain();
-  ASSERT_EQ(w.github.pulls().size(), 1u);
-  auto pr = w.github.pulls().begin()->second.data;
+  auto pr = w.rerunOpensOnePullRequest("d-5");
+  ASSERT_FALSE(pr.is_null());
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
   EXPECT_EQ(w.github.statuses(sha)["ddd/policy"], "success");
@@ -209,11 +216,8 @@ TEST(ServeEndToEnd, AGreenCheckSuiteMergesAnAutomergePullRequest) {
 
 TEST(ServeEndToEnd, ARedCheckMovesTheAutomergePullRequestToReview) {
   World w(kAutomergeDeprecations);
-  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-7"),
-            202);
-  w.drain();
-  ASSERT_EQ(w.github.pulls().size(), 1u);
-  auto pr = w.github.pulls().begin()->second.data;
+  auto pr = w.rerunOpensOnePullRequest("d-7");
+  ASSERT_FALSE(pr.is_null());
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
   w.github.setCheckRun(sha, "build", "completed", "failure");
@@ -236,11 +240,8 @@ TEST(ServeEndToEnd, ARedCheckMovesTheAutomergePullRequestToReview) {
 TEST(ServeEndToEnd, AnApprovalMergesAReviewPullRequestWithMergeOnApproval) {
   World w(R"({"policies": [{"name": "fixes-on-approval", "match": {"analyzer": "deprecations"},
                              "action": "review", "mergeOnApproval": true}]})");
-  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun deprecations"), "d-9"),
-            202);
-  w.drain();
-  ASSERT_EQ(w.github.pulls().size(), 1u);
-  auto pr = w.github.pulls().begin()->second.data;
+  auto pr = w.rerunOpensOnePullRequest("d-9");
+  ASSERT_FALSE(pr.is_null());
   const int number = pr["number"];
   const std::string sha = pr["head"]["sha"];
   w.github.setCheckRun(sha, "build", "completed", "success");
