@@ -44,8 +44,8 @@ struct RunFlags {
   std::vector<std::string> analyzers;
   uint64_t maxFileSize = 0;
   unsigned threads = 0;
-  int maxOpenPrs = 10;
-  int maxNewPrsPerHour = 0;
+  int maxOpenPrs = -1;  // -1: not given (the repository config's pullRequests, else 10)
+  int maxNewPrsPerHour = -1;  // -1: not given (the config, else no cap locally)
 };
 
 struct ReportFlags {
@@ -171,8 +171,8 @@ int runRunCommand(const RunFlags& flags) {
       makeScanRequest(flags.local, flags.ref, flags.analyzers, flags.maxFileSize, flags.threads);
   auto online = attachRegistry(request.scan);
   request.dryRun = flags.dryRun;
-  request.limits.maxOpenPullRequests = flags.maxOpenPrs;
-  request.limits.maxNewPerHour = flags.maxNewPrsPerHour;
+  if (flags.maxOpenPrs >= 0) request.maxOpenOverride = flags.maxOpenPrs;
+  if (flags.maxNewPrsPerHour >= 0) request.maxNewPerHourOverride = flags.maxNewPrsPerHour;
   if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
   ProgressLine progress = ProgressLine::forStderr();
   if (progress.enabled()) {
@@ -268,12 +268,14 @@ int runCli(int argc, char** argv) {
   run->add_option("--ref", runFlags.ref, "Branch, tag or commit to scan (default HEAD)")
       ->type_name("REF");
   run->add_option("--max-open-prs", runFlags.maxOpenPrs,
-                  "Hold back new pull requests while this many ddd PRs are open (default 10; 0 "
-                  "= no cap)")
+                  "Hold back new pull requests while this many ddd PRs are open (default: the "
+                  "config's pullRequests.maxOpen, else 10; 0 = no cap)")
+      ->check(CLI::NonNegativeNumber)
       ->type_name("N");
   run->add_option("--max-new-prs-per-hour", runFlags.maxNewPrsPerHour,
-                  "Open at most N pull requests an hour (default 0 = no cap locally; servers "
-                  "use 2)")
+                  "Open at most N pull requests an hour (default: the config's "
+                  "pullRequests.maxNewPerHour, else no cap locally; servers use 2)")
+      ->check(CLI::NonNegativeNumber)
       ->type_name("N");
   addScanLimits(run, runFlags.analyzers, runFlags.maxFileSize, runFlags.threads);
   run->footer(

@@ -16,6 +16,20 @@ bool samePullRequest(const forges::PullRequest& pr, const forges::PullRequestSpe
 
 }  // namespace
 
+ReconcileLimits limitsFromConfig(const nlohmann::json& repoConfig, ReconcileLimits defaults) {
+  if (!repoConfig.is_object() || !repoConfig.contains("pullRequests")) return defaults;
+  const auto& section = repoConfig["pullRequests"];
+  if (!section.is_object()) return defaults;
+  auto read = [&section](const char* key, int& into) {
+    if (section.contains(key) && section[key].is_number_integer()) {
+      into = std::clamp(section[key].get<int>(), 0, 1000);
+    }
+  };
+  read("maxOpen", defaults.maxOpenPullRequests);
+  read("maxNewPerHour", defaults.maxNewPerHour);
+  return defaults;
+}
+
 PullRequestReconciler::PullRequestReconciler(forges::Forge& forge, ReconcileLimits limits,
                                              std::function<std::time_t()> now)
     : forge_(forge), limits_(limits), now_(std::move(now)) {

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "forges/forge.h"
 
 namespace ddd::bot {
@@ -24,6 +26,10 @@ struct ReconcileLimits {
   int maxOpenPullRequests = 10;  // open ddd/ pull requests per repository
   int maxNewPerHour = 2;         // pull requests ddd opened in the last hour
 };
+
+// The caps with the repository config's `pullRequests` section (maxOpen, maxNewPerHour;
+// validated by the config schema) laid over `defaults`.
+ReconcileLimits limitsFromConfig(const nlohmann::json& repoConfig, ReconcileLimits defaults);
 
 // The hidden marker of ddd's comment on a pull request whose branch a person changed.
 inline constexpr const char* kBlockedMarker = "<!-- ddd:blocked -->";

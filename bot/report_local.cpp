@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "bot/report_state.h"
 #include "bot/state_store.h"
 #include "forges/local_forge.h"
 #include "git/repository.h"
@@ -139,30 +140,11 @@ ReportLocalResult reportLocal(const ReportLocalRequest& request) {
     in.history.push_back({static_cast<std::time_t>(p.at), p.score, p.libyears});
   }
 
-  // Open drafts of the local forge, with the decisions of the last run that made them.
-  std::map<std::string, ChangeRecord> lastDecision;
-  for (const auto& run : state.runs(repoKey)) {
-    for (auto& c : state.changesOfRun(run.id)) lastDecision[c.branch] = std::move(c);
-  }
+  // Open drafts of the local forge with the decisions the scan makes now; held-back
+  // changes with the caps `ddd run --local` applies.
   forges::LocalForge forge(result.stateFile, repoKey);
-  for (const auto& pr : forge.list()) {
-    if (pr.state != "open") continue;
-    ReportPullRequest r;
-    r.number = pr.number;
-    r.title = pr.title;
-    auto it = lastDecision.find(pr.branch);
-    r.decision = it == lastDecision.end() ? "review" : it->second.action;
-    r.state = it != lastDecision.end() && it->second.outcome.find("blocked") != std::string::npos
-                  ? "blocked by a human edit"
-              : r.decision == "automerge" ? "pending checks"
-                                          : "awaiting review";
-    in.pullRequests.push_back(std::move(r));
-  }
-  for (size_t i = 0; i < scan.result.changes.size() && i < scan.decisions.size(); ++i) {
-    if (scan.decisions[i].action != policies::Action::Skip) continue;
-    in.heldBack.push_back({scan.result.changes[i].id, scan.result.changes[i].title,
-                           "policy: skip (" + scan.decisions[i].rule + ")"});
-  }
+  addPullRequestsAndHeldBack(forge, scan, limitsFromConfig(scan.repoConfig, {10, 0}),
+                             [now] { return now; }, in);
 
   result.body = renderTechDebtReport(in);
   result.score = healthScore(in.current, in.weights);

@@ -223,7 +223,10 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
         request.stateFile ? *request.stateFile : StateStore::defaultPath(repo.gitDir());
     state.emplace(result.stateFile);
     forge.emplace(result.stateFile, repoKey);
-    prs.emplace(*forge, request.limits,
+    ReconcileLimits limits = limitsFromConfig(scan.repoConfig, request.limits);
+    if (request.maxOpenOverride) limits.maxOpenPullRequests = *request.maxOpenOverride;
+    if (request.maxNewPerHourOverride) limits.maxNewPerHour = *request.maxNewPerHourOverride;
+    prs.emplace(*forge, limits,
                 request.now ? request.now
                             : std::function<std::time_t()>([] { return std::time(nullptr); }));
     result.runId = state->beginRun(repoKey, scan.commit.hex());

@@ -27,7 +27,11 @@ struct RunLocalRequest {
   std::time_t commitTime = 0;                      // 0 = now; tests pin it
   // Caps on open / new pull requests. Locally only the open cap applies by default:
   // the drafts are records, no reviewer is flooded by a burst (servers use 10 and 2).
+  // The repository config's `pullRequests` section overrides these; the overrides (the
+  // command line's --max-open-prs / --max-new-prs-per-hour) override both.
   ReconcileLimits limits{10, 0};
+  std::optional<int> maxOpenOverride;
+  std::optional<int> maxNewPerHourOverride;
   std::function<std::time_t()> now;  // the clock for the caps (default: time())
 };
 

@@ -110,6 +110,7 @@ int runServe(const ServeOptions& options) {
     ctx->dataDir = findDataDir();
     ctx->githubToken = githubTokens(config, http);
     ctx->leaseSeconds = config.leaseSeconds;
+    ctx->openStore = [state = config.state] { return openJobStore(state); };
     ctx->log = [](const std::string& line) { std::cout << "ddd serve: " << line << std::endl; };
     for (int i = 0; i < workers; ++i) {
       threads.emplace_back([ctx, &config, &stop, i] {

@@ -10,12 +10,14 @@
 
 #include "bot/change_writing.h"
 #include "bot/commands.h"
+#include "bot/jobs/lease_keeper.h"
 #include "bot/merge_flow.h"
 #include "bot/pr_body.h"
 #include "bot/report_local.h"
 #include "bot/report_publish.h"
 #include "bot/tech_debt_report.h"
 #include "bot/reconcile.h"
+#include "bot/report_state.h"
 #include "bot/scan.h"
 #include "forges/github/github_forge.h"
 #include "forges/webhooks/events.h"
@@ -174,7 +176,7 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
       static_cast<int64_t>(ctx.now())});
 
   auto gh = githubFor(ctx, repoName, installation);
-  PullRequestReconciler prs(*gh, {10, 2}, ctx.now);
+  PullRequestReconciler prs(*gh, limitsFromConfig(report.repoConfig, {10, 2}), ctx.now);
   const git::Oid baseTree = cache.treeOf(report.commit);
   std::set<std::string> live;
   for (size_t i = 0; i < report.result.changes.size(); ++i) {
@@ -294,30 +296,8 @@ void handleReport(WorkerContext& ctx, const Job& job) {
       w.libyears = point["libyears"].get<double>();
     in.history.push_back(w);
   }
-  for (const auto& pr : gh->list()) {
-    if (pr.state != "open" || pr.branch.rfind("ddd/", 0) != 0) continue;
-    ReportPullRequest r;
-    r.number = pr.number;
-    r.title = pr.title;
-    r.url = pr.url;
-    const bool needsReview =
-        std::find(pr.labels.begin(), pr.labels.end(), "ddd:needs-review") != pr.labels.end();
-    r.decision = pr.draft ? "draft"
-                 : pr.body.find("merged automatically") != std::string::npos && !needsReview
-                     ? "automerge"
-                     : "review";
-    r.state = r.decision == "automerge" ? "pending checks"
-              : pr.draft                ? "draft"
-                                        : "awaiting review";
-    in.pullRequests.push_back(std::move(r));
-  }
-  for (size_t i = 0; i < fetched.report.result.changes.size() && i < fetched.report.decisions.size();
-       ++i) {
-    const auto& d = fetched.report.decisions[i];
-    if (d.action != policies::Action::Skip) continue;
-    in.heldBack.push_back({fetched.report.result.changes[i].id, fetched.report.result.changes[i].title,
-                           "policy: skip (" + d.rule + ")"});
-  }
+  addPullRequestsAndHeldBack(*gh, fetched.report,
+                             limitsFromConfig(fetched.report.repoConfig, {10, 2}), ctx.now, in);
   // Room for the history comment within GitHub's body limit.
   in.bodyLimit = 65536 - 4096;
   const HealthScore score = healthScore(in.current, in.weights);
@@ -472,7 +452,14 @@ bool Worker::runOnce() {
   auto job = store_->claim(id_, ctx_->leaseSeconds, static_cast<int64_t>(ctx_->now()));
   if (!job) return false;
   try {
+    std::optional<LeaseKeeper> keeper;
+    if (ctx_->openStore) {
+      if (!leaseStore_) leaseStore_ = ctx_->openStore();
+      keeper.emplace(*leaseStore_, job->id, id_,
+                     LeaseKeeper::Options{ctx_->leaseSeconds, ctx_->now, ctx_->log});
+    }
     handle(*job);
+    keeper.reset();
     store_->complete(job->id, id_);
   } catch (const std::exception& e) {
     if (ctx_->log)

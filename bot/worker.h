@@ -40,6 +40,9 @@ struct WorkerContext {
   std::function<std::string(int64_t installationId)> githubToken;
   std::string botLogin = "ddd[bot]";  // its own comments are never commands
   int64_t leaseSeconds = 300;  // a job's lease: a dead worker's job runs again after it
+  // A second connection to the job store, for renewing the lease of a running job every
+  // third of leaseSeconds (bot/jobs/lease_keeper.h); empty = no renewal.
+  std::function<std::unique_ptr<JobStore>()> openStore;
   std::function<std::time_t()> now = [] { return std::time(nullptr); };
   // Waits between mutating forge calls (>= 1 s apart per installation); tests pass a
   // recorder so they never sleep. Empty = really sleep.
@@ -59,6 +62,7 @@ class Worker {
   void handle(const Job& job);
   std::shared_ptr<WorkerContext> ctx_;
   std::unique_ptr<JobStore> store_;
+  std::unique_ptr<JobStore> leaseStore_;  // the lease keeper's connection (ctx_->openStore)
   std::string id_;
 };
 

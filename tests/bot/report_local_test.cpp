@@ -4,13 +4,16 @@
 
 #include <gtest/gtest.h>
 
+#include "bot/run_local.h"
 #include "bot/state_store.h"
+#include "git/branch.h"
 #include "tests/bot/bot_test_support.h"
 #include "tests/support/test_repo.h"
 
 namespace ddd::bot {
 namespace {
 
+using ddd::testing::git;
 using ddd::testing::TestRepo;
 
 constexpr std::time_t kMonday = 1763964000;  // 2025-11-24 06:00 UTC
@@ -80,6 +83,56 @@ TEST(ReportLocal, CommandLinePrintsTheReport) {
   EXPECT_TRUE(std::filesystem::exists(state));
   const auto bad = ddd::testing::runDdd("report /nonexistent/repo");
   EXPECT_EQ(bad.exitCode, 2) << bad.err;
+}
+
+// The report's pull-request and held-back sections come from the forge and the scan:
+// with the repository capping open pull requests at 1, `ddd run --local` opens one draft
+// and holds the other change back; after a person commits on the open one's branch, the
+// report says it is blocked by a human edit and why the other waits.
+TEST(ReportLocal, ListsBlockedPullRequestsAndChangesHeldBackByTheCaps) {
+  ddd::testing::registerTestAnalyzer();
+  TestRepo repo;
+  repo.commit({{".ddd.json", R"({"pullRequests": {"maxOpen": 1}})"},
+               {"a.py", "OLD_API(1)\n"},
+               {"app/clock.py", pythonWithUtcnow(2)}});
+  RunLocalRequest run;
+  run.scan.repoPath = repo.path();
+  run.scan.analyzers = {ddd::testing::kTestAnalyzer, "deprecations"};
+  run.scan.dataDir = ddd::testing::dataDir().string();
+  const auto first = runLocal(run);
+  ASSERT_EQ(first.changes.size(), 2u);
+  int created = 0, heldBack = 0;
+  std::string openBranch;
+  for (const auto& c : first.changes) {
+    if (c.status == BranchStatus::Created) {
+      ++created;
+      openBranch = c.branch;
+    }
+    if (c.status == BranchStatus::HeldBack) ++heldBack;
+  }
+  ASSERT_EQ(created, 1) << renderRunLocal(first);
+  ASSERT_EQ(heldBack, 1) << renderRunLocal(first);
+
+  // A maintainer commits on the open pull request's branch; the next run leaves it alone.
+  const auto tip = git::Oid::fromHex(git(repo.path(), "rev-parse " + openBranch).substr(0, 40));
+  const auto human = git::createCommit(repo.repo(), tip, repo.repo().treeOf(tip), "my tweak",
+                                       git::Identity{"Jane", "jane@example.com"}, 0);
+  git(repo.path(), "update-ref refs/heads/" + openBranch + " " + human.hex());
+  runLocal(run);
+
+  auto request = requestFor(repo, kMonday);
+  request.scan.analyzers = run.scan.analyzers;
+  const auto report = reportLocal(request);
+  EXPECT_NE(report.body.find("## Open ddd pull requests (1)"), std::string::npos) << report.body;
+  EXPECT_NE(report.body.find("| blocked by a human edit |"), std::string::npos) << report.body;
+  EXPECT_NE(report.body.find("## Held back (1)"), std::string::npos) << report.body;
+  EXPECT_NE(report.body.find("rate limit: 1 ddd pull requests are open (limit 1)"),
+            std::string::npos)
+      << report.body;
+  // A config that raises the cap: nothing is held back any more.
+  repo.commit({{".ddd.json", R"({"pullRequests": {"maxOpen": 5}})"}}, "raise the cap");
+  const auto raised = reportLocal(request);
+  EXPECT_NE(raised.body.find("Nothing is held back."), std::string::npos) << raised.body;
 }
 
 }  // namespace

@@ -113,6 +113,7 @@ struct World {
     ctx->githubToken = [](int64_t installation) {
       return "ghs_installation_" + std::to_string(installation);
     };
+    ctx->openStore = [store] { return openJobStore(store); };  // the lease keeper's
     worker = std::make_unique<Worker>(ctx, openJobStore(store), "worker-1");
   }
 
@@ -346,6 +347,16 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
   ASSERT_EQ(w.deliver(edited, "d-15", "issues"), 202);
   w.drain();
   EXPECT_EQ(w.github.pulls().size(), 1u);
+
+  // The next report lists that pull request with the decision the scan makes for it and
+  // where it stands (the fake forge has no checks on it yet).
+  ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r3", 0));
+  w.drain();
+  body = w.github.issues().begin()->second["body"];
+  EXPECT_NE(body.find("## Open ddd pull requests (1)"), std::string::npos) << body;
+  EXPECT_TRUE(body.find("| automerge | pending checks |") != std::string::npos ||
+              body.find("| review | awaiting review |") != std::string::npos)
+      << body;
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }
