@@ -36,7 +36,7 @@ die() { echo "setup.sh: error: $*" >&2; exit 1; }
 packages=(
   build-essential cmake ninja-build pkg-config ccache git
   libgit2-dev nlohmann-json3-dev libboost-dev libre2-dev libssl-dev libsqlite3-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev libtomlplusplus-dev
   json-schema-test-suite node-semver python3-packaging python3-croniter python3-icalendar
   libhowardhinnant-date-dev systemd
   clang libclang-rt-14-dev

@@ -266,6 +266,13 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
   return j;
 }
 
+// Where a dependency is looked up: the operator's settings, except for Helm charts,
+// whose Chart.yaml names the chart repository (http/https only, see the Helm manager).
+std::vector<std::string> registriesFor(const RegistrySettings& settings, const Dependency& d) {
+  if (d.datasource == "helm" && !d.registryUrls.empty()) return d.registryUrls;
+  return settings.urlsFor(d.datasource, d.packageName);
+}
+
 struct Update {
   const Evaluated* e;
   int major;  // the target's major (for the branch name)
@@ -389,7 +396,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                                            d.packageName) != options.ignore.end()) {
       continue;
     }
-    lookups[{d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)}];
+    lookups[{d.datasource, d.packageName, registriesFor(settings, d)}];
   }
   // A datasource with no registry configured: one finding saying how to set one up.
   std::set<std::string> unconfigured;
@@ -464,7 +471,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       continue;
     }
     auto it =
-        lookups.find({d.datasource, d.packageName, settings.urlsFor(d.datasource, d.packageName)});
+        lookups.find({d.datasource, d.packageName, registriesFor(settings, d)});
     if (it == lookups.end() || !it->second.info) {
       if (it != lookups.end() && !it->second.error.empty() && !std::get<2>(it->first).empty()) {
         ++failures;

@@ -10,11 +10,14 @@ const Manager& pipRequirementsManager();
 const Manager& goModManager();
 const Manager& dockerfileManager();
 const Manager& githubActionsManager();
+const Manager& cargoManager();
+const Manager& pyprojectManager();
+const Manager& helmManager();
 
 const std::vector<const Manager*>& managers() {
-  static const std::vector<const Manager*> table = {&npmManager(), &pipRequirementsManager(),
-                                                    &goModManager(), &dockerfileManager(),
-                                                    &githubActionsManager()};
+  static const std::vector<const Manager*> table = {
+      &npmManager(),   &pipRequirementsManager(), &pyprojectManager(),     &goModManager(),
+      &cargoManager(), &dockerfileManager(),      &githubActionsManager(), &helmManager()};
   return table;
 }
 

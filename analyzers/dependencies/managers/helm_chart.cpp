@@ -1,0 +1,192 @@
+// The Helm manager: Chart.yaml `dependencies:` (name, version, repository). A chart
+// repository given as an http(s) URL is where the "helm" datasource reads index.yaml;
+// `file://` subcharts, repository aliases (`@stable`, `alias:stable`, names from the
+// operator's `helm repo add`) and OCI registries (`oci://`, no index.yaml) are listed
+// with a skip reason. Versions and ranges are Helm's SemVer constraints, read with the
+// "npm" scheme (same ^ ~ x-range and comparator meaning; Helm's comma-separated AND is
+// not npm syntax and is reported as an unsupported range). YAML is loaded through the
+// guard (yaml-cpp 0.7 hangs on some inputs); positions come from yaml-cpp's marks and
+// every span is checked against the text.
+#include <yaml-cpp/yaml.h>
+
+#include "analyzers/dependencies/managers/line_manifest.h"
+#include "analyzers/dependencies/managers/manager.h"
+#include "analyzers/runbooks/yaml_guard.h"
+
+namespace ddd::analyzers::deps {
+namespace {
+
+std::string scalarOf(const YAML::Node& map, const char* key) {
+  const YAML::Node v = map[key];
+  return v && v.IsScalar() ? v.Scalar() : std::string();
+}
+
+YAML::Node loadChart(std::string_view content, const std::string& where) {
+  if (content.find('\0') != std::string_view::npos) {
+    throw ManifestError(where + ": not a text file (NUL bytes); not read as YAML");
+  }
+  try {
+    const auto docs = runbooks::loadAllYamlGuarded(content);
+    return docs.empty() ? YAML::Node() : docs.front();
+  } catch (const runbooks::YamlGuardError& e) {
+    throw ManifestError(where + ": YAML not read: " + e.what());
+  } catch (const YAML::Exception& e) {
+    throw ManifestError(where + ":" + std::to_string(e.mark.line + 1) + ":" +
+                        std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+}
+
+// The byte span of a scalar's value: plain at its mark, quoted one byte later;
+// nullopt when the text there is not the value (escapes, folding, aliases).
+std::optional<Span> scalarSpan(std::string_view content, const YAML::Node& node) {
+  const YAML::Mark m = node.Mark();
+  if (m.pos < 0) return std::nullopt;
+  const std::string& value = node.Scalar();
+  const auto pos = static_cast<uint64_t>(m.pos);
+  for (uint64_t at : {pos, pos + 1}) {
+    if (at == pos + 1 && (pos >= content.size() || (content[pos] != '"' && content[pos] != '\'')))
+      break;
+    if (at + value.size() <= content.size() && content.substr(at, value.size()) == value)
+      return Span{at, value.size()};
+  }
+  return std::nullopt;
+}
+
+// The lines of the list item whose map starts at `itemPos`: from its "- " line up to the
+// next line indented no deeper than the dash (blank lines after it stay). Zero length
+// when the item is not a block item on lines of its own.
+Span itemLines(std::string_view content, uint64_t itemPos) {
+  if (itemPos > content.size()) return {};
+  uint64_t start = itemPos;
+  while (start > 0 && content[start - 1] != '\n') --start;
+  const std::string_view head = content.substr(start, itemPos - start);
+  const size_t dash = head.find_first_not_of(' ');
+  if (dash == std::string_view::npos || head[dash] != '-' ||
+      head.find_first_not_of(' ', dash + 1) != std::string_view::npos) {
+    return {};
+  }
+  uint64_t end = content.find('\n', itemPos);
+  end = end == std::string_view::npos ? content.size() : end + 1;
+  for (uint64_t at = end; at < content.size();) {
+    uint64_t next = content.find('\n', at);
+    next = next == std::string_view::npos ? content.size() : next + 1;
+    std::string_view line = content.substr(at, next - at);
+    const size_t indent = line.find_first_not_of(' ');
+    const bool blank =
+        indent == std::string_view::npos || line[indent] == '\n' || line[indent] == '\r';
+    if (!blank) {
+      if (indent <= dash) break;
+      end = next;
+    }
+    at = next;
+  }
+  return {start, end - start};
+}
+
+class HelmManager : public Manager {
+ public:
+  std::string_view name() const override { return "helm"; }
+
+  bool handles(std::string_view path) const override {
+    return detail::baseName(path) == "Chart.yaml";
+  }
+
+  ExtractResult extract(std::string_view path, std::string_view content) const override {
+    const std::string where(path);
+    const YAML::Node root = loadChart(content, where);
+    ExtractResult out;
+    if (!root || root.IsNull()) return out;
+    if (!root.IsMap()) throw ManifestError(where + ": Chart.yaml must be a YAML map");
+    const YAML::Node deps = root["dependencies"];
+    if (!deps || deps.IsNull()) return out;
+    if (!deps.IsSequence()) {
+      out.warnings.push_back(where + ":" + std::to_string(deps.Mark().line + 1) +
+                             ": dependencies is not a list; skipped");
+      return out;
+    }
+    for (const auto& item : deps) {
+      const std::string at = where + ":" + std::to_string(item.Mark().line + 1);
+      if (!item.IsMap() || scalarOf(item, "name").empty()) {
+        out.warnings.push_back(at + ": a dependency without a name; skipped");
+        continue;
+      }
+      Dependency d;
+      d.name = scalarOf(item, "name");
+      d.packageName = d.name;
+      d.manager = "helm";
+      d.datasource = "helm";
+      d.versioning = "npm";
+      d.depType = "prod";
+      d.group = "dependencies";
+      d.line = static_cast<uint32_t>(item.Mark().line + 1);
+      if (item.Mark().pos >= 0)
+        d.declarationSpan = itemLines(content, static_cast<uint64_t>(item.Mark().pos));
+      const YAML::Node version = item["version"];
+      if (version && version.IsScalar()) {
+        d.currentValue = version.Scalar();
+        d.line = static_cast<uint32_t>(version.Mark().line + 1);
+        if (auto span = scalarSpan(content, version)) {
+          d.valueSpan = *span;
+        } else {
+          d.skipReason = "escaped-value";
+        }
+      } else if (version && !version.IsNull()) {
+        out.warnings.push_back(at + ": " + d.name + ": version is not a scalar; skipped");
+        continue;
+      }
+      std::string repo = scalarOf(item, "repository");
+      if (!d.skipReason.empty()) {
+      } else if (d.currentValue.empty()) {
+        d.skipReason = "unversioned";
+      } else if (repo.empty()) {
+        d.skipReason = "no-repository";
+      } else if (repo.rfind("file://", 0) == 0) {
+        d.skipReason = "local-path";
+      } else if (repo[0] == '@' || repo.rfind("alias:", 0) == 0) {
+        d.skipReason = "repository-alias";  // defined by `helm repo add` on someone's machine
+      } else if (repo.rfind("oci://", 0) == 0) {
+        d.skipReason = "oci-registry";  // no index.yaml to read
+      } else if (repo.rfind("https://", 0) == 0 || repo.rfind("http://", 0) == 0) {
+        while (!repo.empty() && repo.back() == '/') repo.pop_back();
+        d.registryUrls = {repo};
+      } else {
+        d.skipReason = "unsupported-repository";
+      }
+      out.deps.push_back(std::move(d));
+    }
+    return out;
+  }
+
+  std::optional<std::string> remove(std::string_view content,
+                                    const Dependency& dep) const override {
+    const Span decl = dep.declarationSpan;
+    if (decl.length == 0 || decl.end() > content.size()) return std::nullopt;
+    try {
+      const YAML::Node before = loadChart(content, "Chart.yaml");
+      const size_t count = before["dependencies"] && before["dependencies"].IsSequence()
+                               ? before["dependencies"].size()
+                               : 0;
+      // The last dependency stays: an empty `dependencies:` would be null, not a list.
+      if (count < 2) return std::nullopt;
+      std::string out(content);
+      out.erase(decl.offset, decl.length);
+      const YAML::Node after = loadChart(out, "Chart.yaml");
+      if (!after["dependencies"] || !after["dependencies"].IsSequence() ||
+          after["dependencies"].size() != count - 1) {
+        return std::nullopt;
+      }
+      return out;
+    } catch (const ManifestError&) {
+      return std::nullopt;
+    }
+  }
+};
+
+}  // namespace
+
+const Manager& helmManager() {
+  static const HelmManager m;
+  return m;
+}
+
+}  // namespace ddd::analyzers::deps
