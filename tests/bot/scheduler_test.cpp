@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -160,6 +161,60 @@ TEST_P(SchedulerStoreTest, TwoSchedulersOverAQuarterEnqueueEachSlotOnce) {
   // No dedupe key twice (the store's unique key makes that impossible; count anyway).
   std::set<std::string> keys;
   for (const auto& j : s->list(false, 1000000)) EXPECT_TRUE(keys.insert(j.dedupeKey).second);
+}
+
+// Two schedulers and two workers share the store over a simulated quarter: in each
+// three-hour round both schedulers tick (the second 90 minutes later) while both workers
+// claim and complete whatever is due, all four at once. Every slot's job runs exactly
+// once: no slot enqueued twice, none claimed by both workers, none left behind.
+TEST_P(SchedulerStoreTest, TwoWorkersAndTwoSchedulersRunEachSlotOnceOverAQuarter) {
+  {
+    auto s = open();
+    s->upsertRepository(repo("octo/a"));
+    s->upsertRepository(repo("octo/b", R"({"dependencies": "30 */6 * * *"})"));
+  }
+  const int64_t start = kMonday0600 + 1;
+  const int64_t quarter = 13 * 7 * 86400;
+  std::mutex m;
+  std::map<std::string, int> runs;  // dedupe key -> times its job ran
+  std::unique_ptr<JobStore> schedulers[2] = {open(), open()};
+  std::unique_ptr<JobStore> workers[2] = {open(), open()};
+  // Leases far longer than the replicas' clock skew (90 simulated minutes): a live
+  // worker's job is never taken over here.
+  auto work = [&](int w, int64_t now) {
+    while (auto job = workers[w]->claim("worker-" + std::to_string(w), 86400, now)) {
+      {
+        std::lock_guard<std::mutex> lock(m);
+        ++runs[job->dedupeKey];
+      }
+      ASSERT_TRUE(workers[w]->complete(job->id, "worker-" + std::to_string(w)));
+    }
+  };
+  int64_t t = start;
+  for (; t < start + quarter; t += 10800) {
+    std::vector<std::thread> round;
+    for (int r = 0; r < 2; ++r) {
+      round.emplace_back([&, r, t] { schedulerTick(*schedulers[r], {}, t + r * 5400); });
+      round.emplace_back([&, r, t] { work(r, t + r * 5400); });
+    }
+    for (auto& th : round) th.join();
+  }
+  work(0, t);  // what the last round's ticks enqueued after the workers looked
+  auto s = open();
+  EXPECT_EQ(s->depth(), 0);
+  const auto perSchedule = jobsPerSchedule(*s);
+  EXPECT_EQ(perSchedule.at("octo/a|report"), 13);
+  EXPECT_EQ(perSchedule.at("octo/a|analysis"), 14);
+  EXPECT_EQ(perSchedule.at("octo/a|dependencies"), 91);
+  EXPECT_EQ(perSchedule.at("octo/b|dependencies"), 91 * 4 + 1);
+  size_t jobs = 0;
+  for (const auto& j : s->list(false, 1000000)) {
+    ++jobs;
+    EXPECT_EQ(j.state, "done") << j.dedupeKey;
+    EXPECT_EQ(runs[j.dedupeKey], 1) << j.dedupeKey;
+  }
+  EXPECT_EQ(jobs, static_cast<size_t>(13 + 14 + 91 + 13 + 14 + 365));
+  EXPECT_EQ(runs.size(), jobs);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, SchedulerStoreTest, ::testing::Values("sqlite", "postgresql"),
