@@ -136,6 +136,7 @@ ReportLocalResult reportLocal(const ReportLocalRequest& request) {
   in.now = now;
   in.current = healthInputsFrom(scan);
   in.analyzers = scan.analyzers;
+  applyReportConfig(scan.repoConfig, in);
   for (const auto& p : state.reportHistory(repoKey, isoWeek(now), 11)) {
     in.history.push_back({static_cast<std::time_t>(p.at), p.score, p.libyears});
   }

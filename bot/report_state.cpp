@@ -37,7 +37,31 @@ std::string stateOf(forges::Forge& forge, const forges::PullRequest& pr,
              : "open";
 }
 
+void readNumber(const nlohmann::json& section, const char* key, double& into) {
+  if (section.contains(key) && section[key].is_number()) into = section[key].get<double>();
+}
+
 }  // namespace
+
+void applyReportConfig(const nlohmann::json& repoConfig, ReportInput& in) {
+  if (!repoConfig.is_object() || !repoConfig.contains("report")) return;
+  const auto& r = repoConfig["report"];
+  if (!r.is_object()) return;
+  if (r.contains("weights") && r["weights"].is_object()) {
+    HealthWeights w = in.weights;
+    const auto& section = r["weights"];
+    readNumber(section, "dependencies", w.dependencies);
+    readNumber(section, "deprecations", w.deprecations);
+    readNumber(section, "deadcode", w.deadcode);
+    readNumber(section, "readiness", w.readiness);
+    if (w.dependencies + w.deprecations + w.deadcode + w.readiness > 0) in.weights = w;
+  }
+  readNumber(r, "libyearsAtZero", in.weights.libyearsAtZero);
+  readNumber(r, "deprecationsAtZero", in.weights.deprecationsAtZero);
+  readNumber(r, "deadcodeAtZero", in.weights.deadcodeAtZero);
+  readNumber(r, "libyearsThreshold", in.libyearsThreshold);
+  readNumber(r, "scoreThreshold", in.scoreThreshold);
+}
 
 void addPullRequestsAndHeldBack(forges::Forge& forge, const ScanReport& scan,
                                 const ReconcileLimits& limits, std::function<std::time_t()> now,

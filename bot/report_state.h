@@ -13,12 +13,18 @@
 #include <ctime>
 #include <functional>
 
+#include <nlohmann/json.hpp>
+
 #include "bot/reconcile.h"
 #include "bot/scan.h"
 #include "bot/tech_debt_report.h"
 #include "forges/forge.h"
 
 namespace ddd::bot {
+
+// The repository config's `report` section (weights, scales, forecast thresholds;
+// validated by the config schema) applied to `in`; a weight set whose sum is 0 is ignored.
+void applyReportConfig(const nlohmann::json& repoConfig, ReportInput& in);
 
 // Fills in.pullRequests and in.heldBack (appending) from the forge and the scan.
 void addPullRequestsAndHeldBack(forges::Forge& forge, const ScanReport& scan,

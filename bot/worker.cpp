@@ -176,7 +176,11 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
       static_cast<int64_t>(ctx.now())});
 
   auto gh = githubFor(ctx, repoName, installation);
-  PullRequestReconciler prs(*gh, limitsFromConfig(report.repoConfig, {10, 2}), ctx.now);
+  // The report's "create the held-back PRs now" control lifts the caps for this run.
+  const ReconcileLimits limits = p.value("control", "") == "create-held-back"
+                                     ? ReconcileLimits{0, 0}
+                                     : limitsFromConfig(report.repoConfig, {10, 2});
+  PullRequestReconciler prs(*gh, limits, ctx.now);
   const git::Oid baseTree = cache.treeOf(report.commit);
   std::set<std::string> live;
   for (size_t i = 0; i < report.result.changes.size(); ++i) {
@@ -282,6 +286,7 @@ void handleReport(WorkerContext& ctx, const Job& job) {
   in.now = now;
   in.current = healthInputsFrom(fetched.report);
   in.analyzers = fetched.report.analyzers;
+  applyReportConfig(fetched.report.repoConfig, in);
   nlohmann::json kept = nlohmann::json::array();
   for (const auto& point : history) {
     if (!point.is_object() || point.value("week", "") >= week) continue;  // this week is redone

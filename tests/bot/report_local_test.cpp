@@ -70,6 +70,24 @@ TEST(ReportLocal, MeasuresScoresAndRemembersEachWeek) {
       << last.body;
 }
 
+// The repository config's `report` section sets the score's scales: with 6 usages and
+// deprecationsAtZero 12, the deprecations part (the only one measured) scores 50.
+TEST(ReportLocal, TheConfigSetsTheScoresScalesAndWeights) {
+  TestRepo repo;
+  repo.commit({{"app/clock.py", pythonWithUtcnow(6)},
+               {".ddd.json", R"({"report": {"deprecationsAtZero": 12, "scoreThreshold": 60,
+                                            "weights": {"deprecations": 2, "readiness": 0}}})"}});
+  const auto r = reportLocal(requestFor(repo, kMonday));
+  EXPECT_EQ(r.score.parts.at("deprecations"), 50);
+  EXPECT_EQ(r.score.total, 50);
+  EXPECT_DOUBLE_EQ(r.score.weights.at("deprecations"), 1.0);
+  // An invalid section is reported by the scan and the defaults apply (94, as above).
+  TestRepo bad;
+  bad.commit({{"app/clock.py", pythonWithUtcnow(6)},
+              {".ddd.json", R"({"report": {"deprecationsAtZero": "twelve"}})"}});
+  EXPECT_EQ(reportLocal(requestFor(bad, kMonday)).score.total, 94);
+}
+
 TEST(ReportLocal, CommandLinePrintsTheReport) {
   TestRepo repo;
   repo.commit({{"a.py", pythonWithUtcnow(1)}});

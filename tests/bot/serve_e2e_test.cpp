@@ -296,6 +296,25 @@ TEST(ServeEndToEnd, AnInstalledRepositoryIsAnalysedAndScheduled) {
   EXPECT_TRUE(v.empty()) << v.front();
 }
 
+// The `issues` edited event of someone ticking control `id` in the report issue `body`
+// (null, with a test failure, when the body has no such unticked control).
+nlohmann::json tickControl(const std::string& remote, int number, const std::string& body,
+                           const std::string& id, const std::string& who) {
+  const auto control = body.find("<!-- ddd:control " + id + " -->");
+  EXPECT_NE(control, std::string::npos) << body;
+  if (control == std::string::npos) return nullptr;
+  const auto box = body.rfind("- [ ]", control);
+  std::string ticked = body;
+  ticked.replace(box, 5, "- [x]");
+  auto edited = repoEvent("issues", "edited", remote);
+  edited["issue"]["number"] = number;
+  edited["issue"]["body"] = ticked;
+  edited["changes"] = {{"body", {{"from", body}}}};
+  edited["sender"]["login"] = who;
+  edited["sender"]["type"] = "User";
+  return edited;
+}
+
 // The scheduler's weekly report job: the report issue is created once, then edited in
 // place the next week, carrying the weekly history (two points) for its trends.
 TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
@@ -329,17 +348,8 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
 
   // A maintainer ticks "rerun deprecations" in the issue: an analysis runs (and opens the
   // pull request); a visitor's tick does nothing but a polite reply.
-  const auto control = body.find("<!-- ddd:control rerun:deprecations -->");
-  ASSERT_NE(control, std::string::npos) << body;
-  const auto box = body.rfind("- [ ]", control);
-  std::string ticked = body;
-  ticked.replace(box, 5, "- [x]");
-  auto edited = repoEvent("issues", "edited", w.remote);
-  edited["issue"]["number"] = number;
-  edited["issue"]["body"] = ticked;
-  edited["changes"] = {{"body", {{"from", body}}}};
-  edited["sender"]["login"] = "visitor";
-  edited["sender"]["type"] = "User";
+  auto edited = tickControl(w.remote, number, body, "rerun:deprecations", "visitor");
+  ASSERT_FALSE(edited.is_null());
   ASSERT_EQ(w.deliver(edited, "d-14", "issues"), 202);
   w.drain();
   EXPECT_TRUE(w.github.pulls().empty());
@@ -357,6 +367,50 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
   EXPECT_TRUE(body.find("| automerge | pending checks |") != std::string::npos ||
               body.find("| review | awaiting review |") != std::string::npos)
       << body;
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// The repository caps open ddd pull requests at 1 and one is open: the rerun's change is
+// held back, the report says why, and the maintainer's "create the held-back PRs now"
+// opens it anyway.
+TEST(ServeEndToEnd, HeldBackChangesAreReportedAndTheControlCreatesThem) {
+  World w(R"({"pullRequests": {"maxOpen": 1}})");
+  w.github.addHumanPull("ddd/earlier/change", "An earlier ddd change");
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun"), "d-20"), 202);
+  w.drain();
+  EXPECT_EQ(w.github.pulls().size(), 1u);  // held back by the cap
+  const nlohmann::json job = {{"repo", "octo/hello"},
+                              {"installation", 42},
+                              {"cloneUrl", w.remote},
+                              {"defaultBranch", "main"},
+                              {"scheduled", "report"}};
+  ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), "r1", 0));
+  w.drain();
+  auto issues = w.github.issues();
+  ASSERT_EQ(issues.size(), 1u);
+  const int number = issues.begin()->first;
+  const std::string body = issues.begin()->second["body"];
+  EXPECT_NE(body.find("rate limit: 1 ddd pull requests are open (limit 1)"), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("| An earlier ddd change |"), std::string::npos) << body;
+
+  const auto edited = tickControl(w.remote, number, body, "create-held-back", "maintainer");
+  ASSERT_FALSE(edited.is_null());
+  ASSERT_EQ(w.deliver(edited, "d-21", "issues"), 202);
+  w.drain();
+  // Every change the report listed as held back is open now, beside the earlier one.
+  const auto heldAt = body.find("## Held back (");
+  ASSERT_NE(heldAt, std::string::npos) << body;
+  const size_t held = std::stoul(body.substr(heldAt + 14));
+  EXPECT_GE(held, 1u);
+  const auto pulls = w.github.pulls();
+  ASSERT_EQ(pulls.size(), 1 + held);
+  bool opened = false;
+  for (const auto& [n, pull] : pulls) {
+    opened = opened || pull.data["head"]["ref"].get<std::string>().rfind("ddd/deprecations/", 0) == 0;
+  }
+  EXPECT_TRUE(opened);
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }
