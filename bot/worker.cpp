@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <limits>
 #include <set>
 #include <thread>
 
@@ -269,8 +270,10 @@ void handleReport(WorkerContext& ctx, const Job& job) {
 
   nlohmann::json history = nlohmann::json::array();
   const std::string marker = reportMarker(fetched.repoName);
+  int existingIssue = 0;
   for (const auto& issue : gh->issuesWithLabel(kReportLabel)) {
     if (issue.body.find(marker) == std::string::npos) continue;
+    existingIssue = issue.number;
     const auto at = issue.body.find(kHistoryTag);
     const auto end = at == std::string::npos ? at : issue.body.find(" -->", at);
     if (end == std::string::npos) break;
@@ -303,15 +306,35 @@ void handleReport(WorkerContext& ctx, const Job& job) {
   }
   addPullRequestsAndHeldBack(*gh, fetched.report,
                              limitsFromConfig(fetched.report.repoConfig, {10, 2}), ctx.now, in);
-  // Room for the history comment within GitHub's body limit.
-  in.bodyLimit = 65536 - 4096;
+  in.bodyLimit = ctx.reportBodyLimit;
   const HealthScore score = healthScore(in.current, in.weights);
   nlohmann::json point = {{"week", week}, {"at", now}, {"score", score.total}};
   if (in.current.libyears) point["libyears"] = *in.current.libyears;
   kept.push_back(point);
-  const std::string body =
-      renderTechDebtReport(in) + "\n" + kHistoryTag + kept.dump() + " -->\n";
-  const auto published = publishReport(*gh, fetched.repoName, body);
+  // Over the limit, the issue shows the truncated report with a pointer to the full one,
+  // kept in the issue's own comments (at most 20 of them).
+  const size_t kCommentLimit = std::max<size_t>(ctx.reportBodyLimit, 4096);
+  ReportInput whole = in;
+  whole.bodyLimit = std::numeric_limits<size_t>::max();
+  std::string full = renderTechDebtReport(whole);
+  if (full.size() <= in.bodyLimit) {
+    full.clear();
+  } else if (full.size() > 20 * (kCommentLimit - 1024)) {
+    full.resize(20 * (kCommentLimit - 1024) - 200);
+    full = full.substr(0, full.rfind('\n') + 1) +
+           "\n_(the full report is longer still; `ddd report` prints all of it)_\n";
+  }
+  auto bodyWith = [&](const std::string& fullUrl) {
+    in.fullReportUrl = fullUrl;
+    return renderTechDebtReport(in) + "\n" + kHistoryTag + kept.dump() + " -->\n";
+  };
+  std::string fullUrl;
+  if (existingIssue) fullUrl = publishReportParts(*gh, existingIssue, full, kCommentLimit);
+  auto published = publishReport(*gh, fetched.repoName, bodyWith(fullUrl));
+  if (!existingIssue && !full.empty()) {
+    fullUrl = publishReportParts(*gh, published.number, full, kCommentLimit);
+    publishReport(*gh, fetched.repoName, bodyWith(fullUrl));
+  }
   if (ctx.log) {
     ctx.log(fetched.repoName + " report #" + std::to_string(published.number) + ": " +
             published.outcome + " (score " + std::to_string(static_cast<int>(score.total)) + ")");

@@ -48,6 +48,9 @@ struct WorkerContext {
   // recorder so they never sleep. Empty = really sleep.
   std::function<void(std::chrono::milliseconds)> sleep;
   std::function<void(const std::string&)> log;
+  // The report issue's body limit (GitHub's 65,536 characters, less room for the hidden
+  // history); a longer report is truncated there and kept whole in the comments.
+  size_t reportBodyLimit = 65536 - 4096;
 };
 
 class Worker {

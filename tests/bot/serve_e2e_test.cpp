@@ -367,6 +367,28 @@ TEST(ServeEndToEnd, TheWeeklyReportJobKeepsOneIssueWithItsHistory) {
   EXPECT_TRUE(body.find("| automerge | pending checks |") != std::string::npos ||
               body.find("| review | awaiting review |") != std::string::npos)
       << body;
+  // A body limit the report overflows: the issue shows it truncated with a pointer to the
+  // whole report, which is in the issue's comments (posted once, then edited in place).
+  w.ctx->reportBodyLimit = 1500;
+  for (const char* key : {"r4", "r5"}) {
+    ASSERT_TRUE(w.receiverStore->enqueue("github.report", "octo/hello", job.dump(), key, 0));
+    w.drain();
+    body = w.github.issues().begin()->second["body"];
+    std::vector<nlohmann::json> parts;  // (the visitor's refusal is a comment there too)
+    for (const auto& c : w.github.issueComments(number)) {
+      if (c["body"].get<std::string>().rfind("<!-- ddd:report-part ", 0) == 0) parts.push_back(c);
+    }
+    ASSERT_GE(parts.size(), 1u);
+    std::string whole;
+    for (const auto& c : parts) {
+      EXPECT_LE(c["body"].get<std::string>().size(), 4096u);
+      whole += c["body"].get<std::string>();
+    }
+    EXPECT_LE(body.size(), 1500u + 4096u);  // the report within its limit, plus the history
+    EXPECT_NE(body.find("full report"), std::string::npos) << body;
+    EXPECT_NE(body.find(parts[0]["html_url"].get<std::string>()), std::string::npos) << body;
+    EXPECT_NE(whole.find("## Held back"), std::string::npos) << whole;
+  }
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }
@@ -411,6 +433,7 @@ TEST(ServeEndToEnd, HeldBackChangesAreReportedAndTheControlCreatesThem) {
     opened = opened || pull.data["head"]["ref"].get<std::string>().rfind("ddd/deprecations/", 0) == 0;
   }
   EXPECT_TRUE(opened);
+
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }

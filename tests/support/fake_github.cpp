@@ -319,6 +319,8 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     nlohmann::json issue = spec.exampleResponse("issues/create", 201);
     const int n = nextNumber_++;
     issue["number"] = n;
+    issue["html_url"] =
+        "https://github.example/" + owner_ + "/" + repo_ + "/issues/" + std::to_string(n);
     issue["title"] = body["title"];
     issue["body"] = body.value("body", "");
     issue["state"] = "open";
@@ -416,10 +418,32 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     return json(201, {{"id", nextId_++}, {"content", body["content"]}});
   }
   if (op == "issues/create-comment" && !pulls_.count(std::stoi(m.pathParams.at("issue_number")))) {
-    nlohmann::json c = {
-        {"id", nextId_++}, {"body", body["body"]}, {"user", {{"login", "ddd[bot]"}}}};
-    issueComments_[std::stoi(m.pathParams.at("issue_number"))].push_back(c);
+    const int n = std::stoi(m.pathParams.at("issue_number"));
+    const int64_t id = nextId_++;
+    nlohmann::json c = {{"id", id},
+                        {"body", body["body"]},
+                        {"user", {{"login", "ddd[bot]"}}},
+                        {"html_url", "https://github.example/" + owner_ + "/" + repo_ + "/issues/" +
+                                         std::to_string(n) + "#issuecomment-" +
+                                         std::to_string(id)}};
+    issueComments_[n].push_back(c);
     return json(201, c);
+  }
+  if (op == "issues/update-comment" || op == "issues/delete-comment") {
+    const std::string id = m.pathParams.at("comment_id");
+    for (auto& entry : issueComments_) {
+      auto& list = entry.second;
+      for (auto it = list.begin(); it != list.end(); ++it) {
+        if (std::to_string((*it)["id"].get<int64_t>()) != id) continue;
+        if (op == "issues/delete-comment") {
+          list.erase(it);
+          return FakeHttpServer::Response{204, {}, ""};
+        }
+        (*it)["body"] = body["body"];
+        return json(200, *it);
+      }
+    }
+    return error(404, "Not Found");
   }
   if (op == "issues/create-comment") {
     Pull* p = pullOf("issue_number");
