@@ -43,7 +43,69 @@ struct Evaluated {
   bool yanked = false;
   std::string deprecationMessage;
   bool tooYoung = false;  // a newer version exists but is younger than the minimum age
+  // Digest pins (`@<sha> # v4.1.0`, `image:tag@sha256:...`): the tag whose digest the
+  // proposal pins (the target, or the tag in use when only its digest may have moved),
+  // and that digest once known (digest phase); "" when not pinned or unknown.
+  std::string digestTag, newDigest;
+  size_t inventoryIndex = 0;
 };
+
+// Runs fn(0) ... fn(count - 1) on up to `concurrency` threads (this one included).
+template <typename Fn>
+void runConcurrently(size_t count, int concurrency, Fn&& fn) {
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t i; (i = next.fetch_add(1)) < count;) fn(i);
+  };
+  const size_t threads = std::min<size_t>(std::max(1, concurrency), count);
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+}
+
+std::string lowerAscii(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// A digest as a person reads it in a PR: a commit's first 7 hex digits, an image
+// digest's algorithm and first 12.
+std::string shortDigest(const std::string& d) {
+  const size_t colon = d.find(':');
+  if (colon == std::string::npos) return d.substr(0, 7);
+  return d.substr(0, std::min(d.size(), colon + 13));
+}
+
+// The parts of a numeric tag ("v4.1.0" -> "v", {4, 1, 0}, ""), for keeping a version
+// comment's style: its "v" or not, its precision.
+struct TagShape {
+  std::string prefix;
+  std::vector<std::string> numbers;
+  std::string rest;  // a pre-release or "-variant" suffix, verbatim
+  std::string at(size_t precision) const {  // "4.1" for precision 2
+    std::string out;
+    for (size_t i = 0; i < std::min(precision, numbers.size()); ++i)
+      out += (i ? "." : "") + numbers[i];
+    return out;
+  }
+};
+TagShape shapeOf(std::string_view tag) {
+  TagShape s;
+  size_t i = 0;
+  if (!tag.empty() && (tag[0] == 'v' || tag[0] == 'V')) s.prefix = std::string(tag.substr(0, ++i));
+  while (i < tag.size() && std::isdigit(static_cast<unsigned char>(tag[i]))) {
+    const size_t start = i;
+    while (i < tag.size() && std::isdigit(static_cast<unsigned char>(tag[i]))) ++i;
+    s.numbers.emplace_back(tag.substr(start, i - start));
+    if (i + 1 < tag.size() && tag[i] == '.' && std::isdigit(static_cast<unsigned char>(tag[i + 1])))
+      ++i;
+    else
+      break;
+  }
+  s.rest = std::string(tag.substr(i));
+  return s;
+}
 
 std::string dirOf(const std::string& path) {
   const size_t slash = path.rfind('/');
@@ -119,7 +181,11 @@ std::string ecosystemOf(const std::string& datasource) {
 }
 
 int rankOf(const std::string& updateType) {
-  return updateType == "major" ? 3 : updateType == "minor" ? 2 : updateType == "patch" ? 1 : 0;
+  return updateType == "major"   ? 4
+         : updateType == "minor" ? 3
+         : updateType == "patch" ? 2
+         : updateType == "digest" ? 1
+                                  : 0;
 }
 
 std::string releaseNotesLink(const ReleaseInfo& info) {
@@ -233,6 +299,131 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
   return e;
 }
 
+// A GitHub Action pinned to a commit. With a version comment (`@<sha> # v4.1.0`) the
+// comment says what is in use and moves at its own precision and style (`v4` -> `v5`,
+// `4.1.0` -> `4.2.0`); without one the tag naming the pinned commit does, when the
+// repository's tags show it. The pinned commit then follows the tag (digestTag); when
+// nothing says which release is pinned, the pin moves to the newest release's commit
+// (a "digest" update). Tags are compared as numeric tags ("docker" scheme).
+Evaluated evaluateActionPin(const Found& f, const ReleaseInfo& info,
+                            const DependencyOptions& options, std::time_t now) {
+  Evaluated e;
+  e.found = &f;
+  e.info = &info;
+  const Versioning& vs = *findVersioning("docker");
+  const Dependency& d = f.dep;
+  std::map<std::string, const Release*> byTag;
+  std::vector<std::string> stable;
+  for (const auto& r : info.releases) {
+    if (byTag.emplace(r.version, &r).second && vs.isVersion(r.version) && vs.isStable(r.version))
+      stable.push_back(r.version);
+  }
+  stable = vs.sorted(std::move(stable));
+  auto releaseOf = [&](const std::string& tag) -> const Release* {
+    auto it = byTag.find(tag);
+    return it == byTag.end() ? nullptr : it->second;
+  };
+  // The version in use, in the style to keep.
+  std::string current = d.currentValue;
+  if (!current.empty() && !vs.isVersion(current)) {
+    e.problem = "the version comment \"" + current + "\" is not a version";
+    return e;
+  }
+  if (current.empty()) {
+    const std::string sha = lowerAscii(d.currentDigest);
+    for (const auto& t : stable) {  // ascending: the last, most precise tag wins
+      const Release* r = releaseOf(t);
+      if (lowerAscii(r->digest) == sha &&
+          (current.empty() || shapeOf(t).numbers.size() >= shapeOf(current).numbers.size()))
+        current = t;
+    }
+  }
+  if (current.empty()) {
+    // Nothing names the pinned release: pin the newest release's commit.
+    if (stable.empty()) {
+      e.problem = "the repository has no release tags";
+      return e;
+    }
+    e.latest = stable.back();  // the newest; of equal ones, the most precise
+    e.latestDate = releaseOf(e.latest)->released;
+    const std::time_t minAge = static_cast<std::time_t>(options.minimumReleaseAgeDays) * 86400;
+    for (auto t = stable.rbegin(); t != stable.rend() && e.target.empty(); ++t) {
+      const Release* r = releaseOf(*t);
+      if (r->deprecated || r->yanked) continue;
+      if (r->released && now - *r->released < minAge) {
+        e.tooYoung = true;
+        continue;
+      }
+      e.target = e.digestTag = *t;
+      e.targetDate = r->released;
+    }
+    return e;
+  }
+  const TagShape cur = shapeOf(current);
+  const size_t precision = cur.numbers.size();
+  const std::string curAt = cur.at(precision);
+  // Tags written at the current precision, "v" or not: v4.1.0 as "4.1" for a "4.1" pin.
+  auto asCurrent = [&](const std::string& tag) {
+    const TagShape s = shapeOf(tag);
+    if (s.numbers.size() < precision || s.rest != cur.rest) return std::string();
+    return cur.prefix + s.at(precision) + cur.rest;
+  };
+  auto existingTag = [&](const std::string& styled) -> std::string {
+    const TagShape s = shapeOf(styled);
+    for (const std::string& p : {s.prefix, std::string("v"), std::string("V"), std::string()}) {
+      const std::string t = p + s.at(s.numbers.size()) + s.rest;
+      if (byTag.count(t)) return t;
+    }
+    return "";
+  };
+  e.used = existingTag(current);
+  if (e.used.empty()) e.used = current;
+  if (const Release* r = releaseOf(e.used)) e.usedDate = r->released;
+  const std::time_t minAge = static_cast<std::time_t>(options.minimumReleaseAgeDays) * 86400;
+  std::string newest, pick;  // full tags
+  std::set<std::string> behind;
+  for (const auto& t : stable) {
+    const std::string styled = asCurrent(t);
+    if (styled.empty() || vs.compare(styled, current) <= 0) continue;
+    newest = t;
+    behind.insert(styled);
+    const Release* r = releaseOf(t);
+    if (r->deprecated || r->yanked) continue;
+    if (r->released && now - *r->released < minAge) {
+      e.tooYoung = true;
+      continue;
+    }
+    pick = t;
+  }
+  e.versionsBehind = static_cast<int>(behind.size());
+  e.latest = newest.empty() ? e.used : newest;
+  if (const Release* r = releaseOf(e.latest)) e.latestDate = r->released;
+  if (e.usedDate && e.latestDate && *e.latestDate > *e.usedDate) {
+    e.libyear = static_cast<double>(*e.latestDate - *e.usedDate) / kSecondsPerYear;
+  }
+  e.libyearKnown = e.usedDate && e.latestDate;
+  if (!pick.empty()) {
+    const std::string styled = asCurrent(pick);
+    e.target = pick;
+    e.targetDate = releaseOf(pick)->released;
+    if (!d.currentValue.empty()) e.newValue = styled;
+    e.updateType = std::string(toString(vs.updateType(current, styled)));
+    // The commit of the tag as written ("v5" moves with its major) when it exists.
+    const std::string exact = existingTag(styled);
+    e.digestTag = exact.empty() ? pick : exact;
+    return e;
+  }
+  // The version stays; its tag may name another commit by now.
+  e.digestTag = existingTag(current);
+  if (e.digestTag.empty()) {
+    for (const auto& t : stable) {
+      if (shapeOf(t).at(precision) == curAt && asCurrent(t) == current) e.digestTag = t;
+    }
+  }
+  if (e.digestTag.empty()) e.problem = "no tag of the repository matches \"" + current + "\"";
+  return e;
+}
+
 nlohmann::json toJson(const Evaluated& e, std::time_t now) {
   const auto& d = e.found->dep;
   nlohmann::json j = {{"manager", d.manager},
@@ -263,6 +454,11 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
   if (!e.problem.empty()) j["problem"] = e.problem;
   if (e.info && !e.info->sourceUrl.empty()) j["sourceUrl"] = e.info->sourceUrl;
   if (e.tooYoung) j["heldByReleaseAge"] = true;
+  if (!d.currentDigest.empty()) {
+    j["currentDigest"] = d.currentDigest;
+    j["digestTag"] = e.digestTag;
+    j["newDigest"] = e.newDigest;
+  }
   return j;
 }
 
@@ -418,32 +614,24 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     for (auto& [k, v] : lookups) {
       if (!std::get<2>(k).empty()) work.emplace_back(&k, &v);
     }
-    std::atomic<size_t> next{0};
-    auto worker = [&] {
-      for (size_t i; (i = next.fetch_add(1)) < work.size();) {
-        const auto& [datasource, name, urls] = *work[i].first;
-        LookupResult& out = *work[i].second;
-        const Datasource* ds = findDatasource(datasource);
-        if (!ds) {
-          out.error = "no datasource \"" + datasource + "\"";
-          continue;
-        }
-        LookupRequest req;
-        req.packageName = name;
-        req.registryUrls = urls;
-        if (!urls.empty()) req.authHeaders = settings.authFor(urls.front());
-        try {
-          out.info = ds->getReleases(req, *context.registry);
-        } catch (const std::exception& e) {
-          out.error = e.what();
-        }
+    runConcurrently(work.size(), options.lookupConcurrency, [&](size_t i) {
+      const auto& [datasource, name, urls] = *work[i].first;
+      LookupResult& out = *work[i].second;
+      const Datasource* ds = findDatasource(datasource);
+      if (!ds) {
+        out.error = "no datasource \"" + datasource + "\"";
+        return;
       }
-    };
-    const size_t threads = std::min<size_t>(std::max(1, options.lookupConcurrency), work.size());
-    std::vector<std::thread> pool;
-    for (size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+      LookupRequest req;
+      req.packageName = name;
+      req.registryUrls = urls;
+      if (!urls.empty()) req.authHeaders = settings.authFor(urls.front());
+      try {
+        out.info = ds->getReleases(req, *context.registry);
+      } catch (const std::exception& e) {
+        out.error = e.what();
+      }
+    });
   } else if (!lookups.empty()) {
     result.warnings.push_back("no registry client: dependencies were listed, not looked up");
   }
@@ -490,9 +678,105 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
            {"error", it == lookups.end() ? std::string("not looked up") : it->second.error}});
       continue;
     }
-    Evaluated e = evaluate(f, *it->second.info, options, now);
-    inventory.push_back(toJson(e, now));
-    if (!e.problem.empty()) {
+    const bool actionPin = d.datasource == "github-tags" && !d.currentDigest.empty();
+    const Versioning* scheme = findVersioning(d.versioning);
+    Evaluated e;
+    if (actionPin) {
+      e = evaluateActionPin(f, *it->second.info, options, now);
+    } else if (!d.currentDigest.empty() && scheme && !scheme->isVersion(d.currentValue)) {
+      // `image:bookworm@sha256:...`: no version to move, but the tag's digest may have.
+      e.found = &f;
+      e.info = &*it->second.info;
+      e.used = e.digestTag = d.currentValue;
+    } else {
+      e = evaluate(f, *it->second.info, options, now);
+      if (!d.currentDigest.empty() && e.problem.empty())
+        e.digestTag = e.target.empty() ? d.currentValue : e.target;
+    }
+    e.inventoryIndex = inventory.size();
+    inventory.push_back(nullptr);  // filled in once the digests are known
+    evaluated.push_back(std::move(e));
+  }
+
+  // 3b. Digest pins: the digest each pin moves to, from the releases when they carry it
+  // (git tags), else asked of the registry (image manifests), each once.
+  using DigestKey = std::tuple<std::string, std::string, std::string, std::string>;
+  std::map<DigestKey, LookupResult> digests;  // (datasource, package, registry, tag)
+  auto digestKey = [](const Evaluated& e) {
+    const auto& d = e.found->dep;
+    return DigestKey{d.datasource, d.packageName, e.info->registryUrl, e.digestTag};
+  };
+  for (auto& e : evaluated) {
+    if (e.digestTag.empty() || !e.problem.empty()) continue;
+    std::string known;
+    for (const auto& r : e.info->releases) {
+      if (r.version == e.digestTag && !r.digest.empty()) known = r.digest;
+    }
+    if (!known.empty()) {
+      e.newDigest = known;
+    } else {
+      digests[digestKey(e)];
+    }
+  }
+  if (context.registry && !digests.empty()) {
+    std::vector<std::pair<const DigestKey*, LookupResult*>> work;
+    for (auto& [k, v] : digests) work.emplace_back(&k, &v);
+    runConcurrently(work.size(), options.lookupConcurrency, [&](size_t i) {
+      const auto& [datasource, name, registryUrl, tag] = *work[i].first;
+      LookupResult& out = *work[i].second;
+      LookupRequest req;
+      req.packageName = name;
+      req.registryUrls = {registryUrl};
+      req.authHeaders = settings.authFor(registryUrl);
+      try {
+        auto digest = findDatasource(datasource)->getDigest(req, tag, *context.registry);
+        if (digest) {
+          out.info = ReleaseInfo{};
+          out.info->releases.push_back(Release{});
+          out.info->releases.back().digest = *digest;
+        } else {
+          out.error = datasource + " package " + name + ": " + redactUrl(registryUrl) +
+                      " does not know the tag " + tag;
+        }
+      } catch (const std::exception& ex) {
+        out.error = ex.what();
+      }
+    });
+  }
+  for (auto& e : evaluated) {
+    if (e.digestTag.empty() || !e.problem.empty()) continue;
+    const auto& d = e.found->dep;
+    if (e.newDigest.empty()) {
+      auto it = digests.find(digestKey(e));
+      if (it != digests.end() && it->second.info) {
+        e.newDigest = it->second.info->releases.front().digest;
+      } else {
+        const std::string why = it == digests.end() ? "not looked up" : it->second.error;
+        e.problem = "the digest of " + e.digestTag + " is unknown (" + why + ")";
+        ++failures;
+        finding("dependencies.lookup-failed", Severity::Warning, e.found->path, d.line,
+                d.name + ": " + e.problem + "; the pin was left as it is (the rest of the scan "
+                "went on)");
+        e.newValue.clear();
+        e.updateType.clear();
+        continue;
+      }
+    }
+    if (lowerAscii(e.newDigest) == lowerAscii(d.currentDigest)) {
+      e.newDigest.clear();  // the pin is current
+    } else if (e.newValue.empty() && e.updateType.empty()) {
+      e.updateType = "digest";
+      if (e.target.empty()) e.target = e.digestTag;
+    }
+  }
+
+  // 3c. What each dependency is, and findings.
+  for (auto& e : evaluated) {
+    const Found& f = *e.found;
+    const auto& d = f.dep;
+    inventory[e.inventoryIndex] = toJson(e, now);
+    const nlohmann::json& row = inventory[e.inventoryIndex];
+    if (!e.problem.empty() && e.problem.rfind("the digest of ", 0) != 0) {
       finding("dependencies.unsupported-range", Severity::Note, f.path, d.line,
               d.name + ": " + e.problem);
     }
@@ -502,7 +786,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
           finding("dependencies.deprecated", Severity::Warning, f.path, d.line,
                   d.name + "@" + e.used + " is deprecated" +
                       (e.deprecationMessage.empty() ? std::string() : ": " + e.deprecationMessage));
-      x->properties = inventory.back();
+      x->properties = row;
     }
     const Versioning* scheme = findVersioning(d.versioning);
     if (!e.latest.empty() && !e.used.empty() && scheme && scheme->isVersion(e.latest) &&
@@ -514,28 +798,39 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       auto* x = finding(
           type == "major" ? "dependencies.major-available" : "dependencies.update-available",
           type == "major" ? Severity::Warning : Severity::Note, f.path, d.line,
-          d.name + " " + d.currentValue + " (" + e.used + ") is " +
-              std::to_string(e.versionsBehind) +
+          d.name + " " + (d.currentValue.empty() ? shortDigest(d.currentDigest) : d.currentValue) +
+              " (" + e.used + ") is " + std::to_string(e.versionsBehind) +
               (e.versionsBehind == 1 ? " version" : " versions") + " behind " + e.latest +
               (e.libyearKnown ? ", " + fixed(e.libyear, 1) + " libyears" : std::string()) +
               (e.tooYoung && e.target.empty()
                    ? "; the newest release is younger than " +
                          std::to_string(options.minimumReleaseAgeDays) + " days"
                    : std::string()));
-      x->properties = inventory.back();
+      x->properties = row;
+    } else if (e.updateType == "digest") {
+      ++outdated;
+      ++updatesByType["digest"];
+      auto* x = finding("dependencies.update-available", Severity::Note, f.path, d.line,
+                        d.name + " is pinned to " + shortDigest(d.currentDigest) + "; " +
+                            e.digestTag + " now names " + shortDigest(e.newDigest));
+      x->properties = row;
     }
-    evaluated.push_back(std::move(e));
   }
 
   // 4. Proposals, grouped; majors always on their own.
   std::map<std::string, std::vector<const Evaluated*>> groups;
   for (const auto& e : evaluated) {
-    if (e.newValue.empty() || e.newValue == e.found->dep.currentValue) continue;
+    const bool valueMoves = !e.newValue.empty() && e.newValue != e.found->dep.currentValue;
+    if (!e.problem.empty() || (!valueMoves && e.newDigest.empty())) continue;
     const uint64_t targetMajor = majorOf(e.target);
     const std::string eco = ecosystemOf(e.found->dep.datasource);
     const std::string name = branchSafe(e.found->dep.packageName);
     std::string id;
-    if (e.updateType == "major" || options.grouping == "dependency") {
+    const bool numericTarget =
+        std::any_of(e.target.begin(), e.target.end(), [](char ch) { return std::isdigit(ch); });
+    if (e.updateType == "digest" && !numericTarget) {
+      id = "deps/" + eco + "-" + name + "-" + branchSafe(e.target);  // debian:bookworm
+    } else if (e.updateType == "major" || options.grouping == "dependency") {
       id = "deps/" + eco + "-" + name + "-" + std::to_string(targetMajor) + ".x";
     } else if (options.grouping == "monorepo" && e.info && !e.info->sourceUrl.empty()) {
       id = "deps/" + eco + "-monorepo-" +
@@ -565,22 +860,44 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     std::string rollback = "Revert this PR's commit. The previous values were:\n";
     for (const auto* e : members) {
       const auto& d = e->found->dep;
-      perFile[e->found->path].push_back({d.valueSpan, e->newValue});
-      SpanEdit s;
-      s.offset = d.valueSpan.offset;
-      s.length = d.valueSpan.length;
-      s.replacement = e->newValue;
-      s.line = d.line;
-      s.before = d.currentValue;
-      spansPerFile[e->found->path].push_back(std::move(s));
+      auto edit = [&](const Span& span, const std::string& before, const std::string& after) {
+        auto& edits = perFile[e->found->path];
+        // One ARG default may feed several FROM lines: its span is edited once.
+        for (const auto& x : edits) {
+          if (x.span.offset == span.offset && x.span.length == span.length) return;
+        }
+        edits.push_back({span, after});
+        SpanEdit s;
+        s.offset = span.offset;
+        s.length = span.length;
+        s.replacement = after;
+        s.line = d.line;
+        s.before = before;
+        spansPerFile[e->found->path].push_back(std::move(s));
+      };
+      if (!e->newValue.empty() && e->newValue != d.currentValue && d.valueSpan.length > 0)
+        edit(d.valueSpan, d.currentValue, e->newValue);
+      if (!e->newDigest.empty() && d.digestSpan) edit(*d.digestSpan, d.currentDigest, e->newDigest);
       packages.insert(d.packageName);
       depTypes.insert(d.depType);
       if (rankOf(e->updateType) > rankOf(maxType)) maxType = e->updateType;
       const int64_t age = e->targetDate ? (now - *e->targetDate) / 86400 : -1;
       if (age >= 0 && (minAge < 0 || age < minAge)) minAge = age;
       lockStale = lockStale || e->found->lockfile;
-      table += "| `" + d.packageName + "` | " + e->updateType + " | `" + d.currentValue + "` → `" +
-               e->newValue + "` (" + e->used + " → " + e->target + ") | " +
+      std::string change;
+      if (!e->newValue.empty() && e->newValue != d.currentValue) {
+        change = "`" + d.currentValue + "` → `" + e->newValue + "` (" + e->used + " → " + e->target +
+                 ")";
+      } else if (!d.currentValue.empty()) {
+        change = "`" + d.currentValue + "`";
+      } else {
+        change = (e->used.empty() ? std::string("?") : e->used) + " → " + e->target;
+      }
+      if (!e->newDigest.empty()) {
+        change += (change.empty() ? "" : ", ") + std::string("pin `") +
+                  shortDigest(d.currentDigest) + "` → `" + shortDigest(e->newDigest) + "`";
+      }
+      table += "| `" + d.packageName + "` | " + e->updateType + " | " + change + " | " +
                (age >= 0 ? std::to_string(age) + " days" : "?") + " | " +
                (e->targetDate ? dateOf(*e->targetDate) : "?") + " | " +
                (e->libyearKnown ? fixed(e->libyear, 2) : std::string("?")) + " |\n";
@@ -588,7 +905,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
         const std::string link = releaseNotesLink(*e->info);
         if (!link.empty()) links += "- `" + d.packageName + "`: " + link + "\n";
       }
-      rollback += "- `" + e->found->path + "`: `" + d.name + "` `" + d.currentValue + "`\n";
+      rollback += "- `" + e->found->path + "`: `" + d.name + "` `" + d.currentValue + "`" +
+                  (d.currentDigest.empty() ? std::string() : " pinned to `" + d.currentDigest + "`") +
+                  "\n";
     }
     for (auto& [path, edits] : perFile) {
       FileEdit fe;
@@ -601,9 +920,11 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       c.facts.paths.push_back(path);
     }
     const std::string first = *packages.begin();
-    c.title = members.size() == 1
-                  ? "Update " + first + " to " + members.front()->target
-                  : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
+    const Evaluated& only = *members.front();
+    c.title = members.size() == 1 && only.updateType == "digest"
+                  ? "Update " + first + " " + only.target + " to " + shortDigest(only.newDigest)
+              : members.size() == 1 ? "Update " + first + " to " + only.target
+                                    : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
                         " dependencies" + (maxType == "major" ? "" : " (non-major)");
     c.facts.analyzer = "dependencies";
     c.facts.updateType = maxType;
@@ -628,6 +949,11 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                                 : "Minor and patch updates are meant to be compatible (semantic "
                                   "versioning), but a release can "
                                   "still break things: checks must pass.";
+    if (maxType == "digest") {
+      c.risk =
+          "Only a pin moves: the same tag now names another build or commit (a rebuilt image, a "
+          "moved tag). Its content can still differ from what was tested: checks must pass.";
+    }
     if (lockStale) {
       c.risk +=
           "\n\nThe lockfile (`package-lock.json`) was not regenerated: ddd never runs package "

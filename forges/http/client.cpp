@@ -265,6 +265,9 @@ Attempt exchange(Connection& c, const Url& u, const ClientRequest& req, const Ht
   http::response_parser<http::string_body> parser;
   parser.body_limit(o.maxBodyBytes);
   parser.header_limit(256 * 1024);
+  // A HEAD answer declares the length of a body it does not send (registries' manifest
+  // HEADs): read no body, or the read waits for bytes that never come.
+  if (req.method == "HEAD") parser.skip(true);
   // The header first: a declared length over the cap is refused before any body byte
   // is read (the parser's own limit is not applied by this Beast's read loop).
   c.lowest().expires_after(o.ioTimeout);

@@ -91,7 +91,10 @@ FakeHttpServer::FakeHttpServer(Handler handler) : impl_(std::make_unique<Impl>()
           }
           if (!hasLength) head += "Content-Length: " + std::to_string(out.body.size()) + "\r\n";
           head += "\r\n";
-          const std::string body = out.body.substr(0, std::min(out.truncateAt, out.body.size()));
+          // A HEAD answer has the headers of the GET answer and no body (RFC 9110 9.3.2).
+          const std::string body =
+              r.method == "HEAD" ? std::string()
+                                 : out.body.substr(0, std::min(out.truncateAt, out.body.size()));
           net::write(*socket, net::buffer(head + body), ec);
           if (ec || out.truncateAt != SIZE_MAX || out.closeAfter) {
             socket->shutdown(tcp::socket::shutdown_both, ec);

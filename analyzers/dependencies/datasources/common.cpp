@@ -19,6 +19,13 @@ std::string HttpResponse::header(std::string_view name) const {
   return "";
 }
 
+std::optional<std::string> Datasource::getDigest(const LookupRequest& request,
+                                                const std::string& version, RegistryHttp&) const {
+  throw RegistryError(std::string(name()) + " package " + request.packageName + ": the " +
+                      std::string(name()) + " registry has no digests (asked for " + version +
+                      ")");
+}
+
 std::optional<std::time_t> parseTimestamp(std::string_view s) {
   // YYYY-MM-DD[T ]HH:MM:SS[.frac][Z|+HH:MM|-HH:MM]
   auto num = [&](size_t pos, size_t len, int& out) {

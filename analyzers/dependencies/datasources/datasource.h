@@ -58,7 +58,14 @@ struct Release {
   std::string deprecationMessage;
   bool yanked = false;
   std::string yankedReason;
-  std::string digest;  // commit sha for a git tag, content digest for an image, "" if unknown
+  std::string digest;  // commit sha for a git tag, content digest for an image, npm
+                       // dist.integrity; "" if unknown
+  std::string artifactUrl;  // npm dist.tarball ("" if unknown)
+  // npm: the fields of this version's manifest that a package-lock.json entry copies
+  // (dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta, bin,
+  // engines, os, cpu, license, funding, deprecated, hasInstallScript) as compact JSON
+  // with sorted keys, so two versions' entries compare as strings; "" for the others.
+  std::string lockMetadata;
 };
 
 struct ReleaseInfo {
@@ -91,6 +98,13 @@ class Datasource {
   // when none answers usably (the message names each URL tried and its status); a
   // package no registry knows is a RegistryError saying "not found".
   virtual ReleaseInfo getReleases(const LookupRequest& request, RegistryHttp& http) const = 0;
+  // The digest `version` names now, for dependencies pinned by digest: a git tag's commit
+  // sha (github-tags), an image tag's manifest digest ("sha256:...", docker). Asks the
+  // registries of `request` in order; nullopt when none knows that version. Throws
+  // RegistryError like getReleases (and for a datasource without digests).
+  virtual std::optional<std::string> getDigest(const LookupRequest& request,
+                                               const std::string& version,
+                                               RegistryHttp& http) const;
 };
 
 // The table of datasources (one line each in datasources/registry.cpp).
@@ -106,11 +120,18 @@ std::vector<std::string> parseGoVersionList(std::string_view body);
 Release parseGoInfo(std::string_view body, const std::string& what);
 ReleaseInfo parseCratesIndex(std::string_view body, const std::string& what);
 std::vector<std::string> parseDockerTags(std::string_view body, const std::string& what);
+// The parameters of a `WWW-Authenticate: Bearer realm="...",service="...",scope="..."`
+// challenge (keys as written, quotes removed).
+std::map<std::string, std::string> parseAuthChallenge(const std::string& header);
 ReleaseInfo parseHelmIndex(std::string_view body, const std::string& chart,
                            const std::string& what);
 // GitHub `GET /repos/{o}/{r}/tags` (name + commit sha) and `/releases` (dates, flags).
 std::vector<Release> parseGithubTags(std::string_view body, const std::string& what);
 std::vector<Release> parseGithubReleases(std::string_view body, const std::string& what);
+// GitHub `GET /repos/{o}/{r}/git/ref/tags/{tag}` and `/git/tags/{sha}`: the object a ref
+// or an annotated tag points at ({sha, type}: "commit" or "tag").
+std::pair<std::string, std::string> parseGithubGitObject(std::string_view body,
+                                                         const std::string& what);
 
 // RFC 3339 / ISO 8601 timestamps as registries write them ("2021-02-20T15:42:16.891Z",
 // "2021-02-20T15:42:16+01:00", "2021-02-20 15:42:16"); nullopt when unreadable.

@@ -4,6 +4,8 @@
 // the image path; an image that names no registry host is looked up in the default
 // registry (registry_settings.h) under "library/" when it has no namespace, as image
 // references are normalised. Tags carry no dates in this API: libyears stay unknown.
+// getDigest reads a tag's manifest digest (for `FROM image:tag@sha256:...` pins).
+#include <cctype>
 #include <nlohmann/json.hpp>
 
 #include "analyzers/dependencies/datasources/datasource.h"
@@ -14,8 +16,10 @@ namespace {
 
 constexpr int kMaxPages = 20;
 
+}  // namespace
+
 // Bearer realm="https://auth.example/token",service="registry",scope="repository:x:pull"
-std::map<std::string, std::string> challengeParams(const std::string& header) {
+std::map<std::string, std::string> parseAuthChallenge(const std::string& header) {
   std::map<std::string, std::string> out;
   size_t pos = header.find(' ');
   while (pos != std::string::npos && pos < header.size()) {
@@ -41,6 +45,101 @@ std::map<std::string, std::string> challengeParams(const std::string& header) {
   return out;
 }
 
+namespace {
+
+// The repository path of an image on its registry: "python" -> "library/python",
+// "ghcr.io/o/x" -> "o/x" (the base URL was chosen for that host already).
+std::string repositoryPath(const std::string& packageName) {
+  std::string image = packageName;
+  const size_t slash = image.find('/');
+  const std::string first = slash == std::string::npos ? "" : image.substr(0, slash);
+  const bool hasHost = !first.empty() && (first.find('.') != std::string::npos ||
+                                          first.find(':') != std::string::npos ||
+                                          first == "localhost");
+  if (hasHost) return image.substr(slash + 1);
+  if (slash == std::string::npos) return "library/" + image;
+  return image;
+}
+
+// Requests to one registry for one image: the first 401 with a Bearer challenge gets a
+// token from the named token service, and every later request carries it.
+class RegistrySession {
+ public:
+  RegistrySession(RegistryHttp& http, const LookupRequest& request, std::string base,
+                  std::string image, std::string what)
+      : http_(http),
+        request_(request),
+        headers_(request.authHeaders),
+        base_(std::move(base)),
+        image_(std::move(image)),
+        what_(std::move(what)) {}
+
+  HttpResponse send(const std::string& url, const std::string& accept, bool head) {
+    HttpResponse resp = once(url, accept, head);
+    if (resp.status == 401 && !triedToken_) {
+      triedToken_ = true;
+      fetchToken(resp.header("WWW-Authenticate"));
+      resp = once(url, accept, head);
+    }
+    return resp;
+  }
+
+ private:
+  HttpResponse once(const std::string& url, const std::string& accept, bool head) {
+    HttpRequest req{url, {{"Accept", accept}}, head};
+    for (const auto& h : headers_) req.headers.push_back(h);
+    return http_.get(req);
+  }
+  void fetchToken(const std::string& challenge) {
+    const auto params = parseAuthChallenge(challenge);
+    auto realm = params.find("realm");
+    if (realm == params.end()) {
+      throw RegistryError(what_ + ": " + redactUrl(base_) +
+                          " asks for credentials without a "
+                          "token service; give the bot a token (DDD_REGISTRY_DOCKER_TOKEN)");
+    }
+    std::string tokenUrl = realm->second + "?";
+    if (params.count("service"))
+      tokenUrl += "service=" + detail::urlEncodeComponent(params.at("service")) + "&";
+    tokenUrl += "scope=" + detail::urlEncodeComponent(params.count("scope")
+                                                          ? params.at("scope")
+                                                          : "repository:" + image_ + ":pull");
+    auto token = detail::fetch(http_, request_, tokenUrl, what_ + " token");
+    nlohmann::json t = token ? nlohmann::json::parse(token->body, nullptr, false) : nlohmann::json();
+    std::string value;
+    for (const char* key : {"token", "access_token"}) {
+      if (t.is_object() && t.contains(key) && t[key].is_string()) value = t[key].get<std::string>();
+    }
+    if (value.empty())
+      throw RegistryError(what_ + ": the token service at " + redactUrl(realm->second) +
+                          " gave no token");
+    headers_ = {{"Authorization", "Bearer " + value}};
+  }
+
+  RegistryHttp& http_;
+  const LookupRequest& request_;
+  std::vector<std::pair<std::string, std::string>> headers_;
+  std::string base_, image_, what_;
+  bool triedToken_ = false;
+};
+
+// Every manifest kind an image tag may name: multi-platform indexes first, so the
+// digest is the one `docker pull image:tag` resolves.
+constexpr const char* kManifestAccept =
+    "application/vnd.oci.image.index.v1+json, "
+    "application/vnd.docker.distribution.manifest.list.v2+json, "
+    "application/vnd.docker.distribution.manifest.v2+json, "
+    "application/vnd.oci.image.manifest.v1+json";
+
+bool isDigest(const std::string& d) {
+  const size_t colon = d.find(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 >= d.size()) return false;
+  for (size_t i = colon + 1; i < d.size(); ++i) {
+    if (!std::isxdigit(static_cast<unsigned char>(d[i]))) return false;
+  }
+  return true;
+}
+
 class DockerDatasource : public Datasource {
  public:
   std::string_view name() const override { return "docker"; }
@@ -48,68 +147,66 @@ class DockerDatasource : public Datasource {
     return detail::firstRegistry(
         request, "docker", [&](const std::string& base) -> std::optional<ReleaseInfo> {
           const std::string what = "image " + request.packageName;
-          std::string image = request.packageName;
-          // "host[:port]/path" names its registry; the base URL was chosen for it already.
-          const size_t slash = image.find('/');
-          const std::string first = slash == std::string::npos ? "" : image.substr(0, slash);
-          const bool hasHost =
-              !first.empty() && (first.find('.') != std::string::npos ||
-                                 first.find(':') != std::string::npos || first == "localhost");
-          if (hasHost) {
-            image = image.substr(slash + 1);
-          } else if (slash == std::string::npos) {
-            image = "library/" + image;
-          }
-          LookupRequest authed = request;
+          const std::string image = repositoryPath(request.packageName);
+          RegistrySession session(http, request, base, image, what);
           std::string url = base + "/v2/" + image + "/tags/list?n=1000";
           ReleaseInfo info;
           for (int page = 0; page < kMaxPages && !url.empty(); ++page) {
-            HttpRequest req{url, {{"Accept", "application/json"}}, false};
-            for (const auto& h : authed.authHeaders) req.headers.push_back(h);
-            HttpResponse resp = http.get(req);
-            if (resp.status == 401 && page == 0 && authed.authHeaders == request.authHeaders) {
-              const auto params = challengeParams(resp.header("WWW-Authenticate"));
-              auto realm = params.find("realm");
-              if (realm == params.end()) {
-                throw RegistryError(
-                    what + ": " + redactUrl(base) +
-                    " asks for credentials without a "
-                    "token service; give the bot a token (DDD_REGISTRY_DOCKER_TOKEN)");
-              }
-              std::string tokenUrl = realm->second + "?";
-              if (params.count("service"))
-                tokenUrl += "service=" + detail::urlEncodeComponent(params.at("service")) + "&";
-              tokenUrl += "scope=" + detail::urlEncodeComponent(
-                                         params.count("scope") ? params.at("scope")
-                                                               : "repository:" + image + ":pull");
-              auto token = detail::fetch(http, request, tokenUrl, what + " token");
-              nlohmann::json t =
-                  token ? nlohmann::json::parse(token->body, nullptr, false) : nlohmann::json();
-              std::string value;
-              for (const char* key : {"token", "access_token"}) {
-                if (t.is_object() && t.contains(key) && t[key].is_string())
-                  value = t[key].get<std::string>();
-              }
-              if (value.empty())
-                throw RegistryError(what + ": the token service at " + redactUrl(realm->second) +
-                                    " gave no token");
-              authed.authHeaders = {{"Authorization", "Bearer " + value}};
-              --page;  // the same page again, with the token
-              continue;
-            }
+            HttpResponse resp = session.send(url, "application/json", false);
             if (resp.status == 404) return std::nullopt;
             if (resp.status < 200 || resp.status >= 300) {
               throw RegistryError(what + ": " + redactUrl(url) + " answered HTTP " +
                                   std::to_string(resp.status));
             }
             for (auto& tag : parseDockerTags(resp.body, what + " from " + redactUrl(base))) {
-              info.releases.push_back({tag, {}, false, "", false, "", ""});
+              Release r;
+              r.version = std::move(tag);
+              info.releases.push_back(std::move(r));
             }
             url = resp.nextPageUrl;
             if (!url.empty() && url[0] == '/') url = base + url;  // registries send relative links
           }
           return info;
         });
+  }
+  // HEAD <registry>/v2/<name>/manifests/<tag>, reading Docker-Content-Digest (a GET when
+  // a registry leaves the header off HEAD answers).
+  std::optional<std::string> getDigest(const LookupRequest& request, const std::string& version,
+                                       RegistryHttp& http) const override {
+    const std::string what = "image " + request.packageName + ":" + version;
+    const std::string image = repositoryPath(request.packageName);
+    std::string errors;
+    for (const auto& base : request.registryUrls) {
+      try {
+        RegistrySession session(http, request, base, image, what);
+        const std::string url = base + "/v2/" + image + "/manifests/" + version;
+        for (bool head : {true, false}) {
+          HttpResponse resp = session.send(url, kManifestAccept, head);
+          if (resp.status == 404) break;
+          if (resp.status < 200 || resp.status >= 300) {
+            throw RegistryError(what + ": " + redactUrl(url) + " answered HTTP " +
+                                std::to_string(resp.status));
+          }
+          const std::string digest = resp.header("Docker-Content-Digest");
+          if (!digest.empty()) {
+            if (!isDigest(digest)) {
+              throw RegistryError(what + ": " + redactUrl(url) +
+                                  " sent a Docker-Content-Digest that is not a digest (\"" +
+                                  digest.substr(0, 80) + "\")");
+            }
+            return digest;
+          }
+          if (!head) {
+            throw RegistryError(what + ": " + redactUrl(url) +
+                                " answered without a Docker-Content-Digest header");
+          }
+        }
+      } catch (const RegistryError& e) {
+        errors += (errors.empty() ? "" : "; ") + std::string(e.what());
+      }
+    }
+    if (!errors.empty()) throw RegistryError(errors);
+    return std::nullopt;
   }
 };
 

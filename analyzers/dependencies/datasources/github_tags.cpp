@@ -1,7 +1,10 @@
 // GitHub tags and releases (for Actions `uses: owner/repo@ref`): GET
 // <api>/repos/{owner}/{repo}/releases (dates, prerelease and draft flags) and
 // /tags (the commit each tag names, for SHA pins), following `Link: rel="next"`.
+// getDigest asks the git refs API for one tag (GET /git/ref/tags/{tag}, then
+// /git/tags/{sha} while the ref names an annotated tag) when the listing did not reach it.
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/fetch.h"
@@ -10,6 +13,16 @@ namespace ddd::analyzers::deps {
 namespace {
 
 constexpr int kMaxPages = 10;
+
+constexpr int kMaxTagLevels = 4;  // a tag of a tag of a tag ... of a commit
+
+std::string repoOf(const std::string& packageName) {
+  // "owner/repo/sub/path" -> "owner/repo"
+  std::string repo = packageName;
+  const size_t second = repo.find('/', repo.find('/') + 1);
+  if (second != std::string::npos) repo.resize(second);
+  return repo;
+}
 
 nlohmann::json parseArray(std::string_view body, const std::string& what) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
@@ -23,10 +36,7 @@ class GithubTagsDatasource : public Datasource {
  public:
   std::string_view name() const override { return "github-tags"; }
   ReleaseInfo getReleases(const LookupRequest& request, RegistryHttp& http) const override {
-    // "owner/repo/sub/path" -> "owner/repo"
-    std::string repo = request.packageName;
-    const size_t second = repo.find('/', repo.find('/') + 1);
-    if (second != std::string::npos) repo.resize(second);
+    const std::string repo = repoOf(request.packageName);
     return detail::firstRegistry(
         request, "github-tags", [&](const std::string& base) -> std::optional<ReleaseInfo> {
           const std::string what = "GitHub repository " + repo;
@@ -70,6 +80,35 @@ class GithubTagsDatasource : public Datasource {
           return info;
         });
   }
+  std::optional<std::string> getDigest(const LookupRequest& request, const std::string& version,
+                                       RegistryHttp& http) const override {
+    const std::string repo = repoOf(request.packageName);
+    const std::string what = "GitHub repository " + repo + " tag " + version;
+    std::string errors;
+    for (const auto& base : request.registryUrls) {
+      try {
+        auto resp = detail::fetch(http, request,
+                                  base + "/repos/" + repo + "/git/ref/tags/" +
+                                      detail::urlEncodeComponent(version),
+                                  what, "application/vnd.github+json");
+        if (!resp) continue;
+        auto [sha, type] = parseGithubGitObject(resp->body, what);
+        for (int level = 0; type == "tag" && level < kMaxTagLevels; ++level) {
+          resp = detail::fetch(http, request, base + "/repos/" + repo + "/git/tags/" + sha, what,
+                               "application/vnd.github+json");
+          if (!resp) break;
+          std::tie(sha, type) = parseGithubGitObject(resp->body, what);
+        }
+        if (type == "commit") return sha;
+        errors += (errors.empty() ? "" : "; ") + redactUrl(base) + ": the tag names a " + type +
+                  ", not a commit";
+      } catch (const RegistryError& e) {
+        errors += (errors.empty() ? "" : "; ") + std::string(e.what());
+      }
+    }
+    if (!errors.empty()) throw RegistryError(what + ": " + errors);
+    return std::nullopt;
+  }
 };
 
 }  // namespace
@@ -87,6 +126,20 @@ std::vector<Release> parseGithubTags(std::string_view body, const std::string& w
     out.push_back(std::move(r));
   }
   return out;
+}
+
+std::pair<std::string, std::string> parseGithubGitObject(std::string_view body,
+                                                         const std::string& what) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (!j.is_object() || !j.contains("object") || !j["object"].is_object()) {
+    throw RegistryError(what + ": the answer is not a git ref or tag object ({\"object\": ...})");
+  }
+  const auto& o = j["object"];
+  if (!o.contains("sha") || !o["sha"].is_string() || !o.contains("type") ||
+      !o["type"].is_string()) {
+    throw RegistryError(what + ": the git object has no sha and type");
+  }
+  return {o["sha"].get<std::string>(), o["type"].get<std::string>()};
 }
 
 std::vector<Release> parseGithubReleases(std::string_view body, const std::string& what) {

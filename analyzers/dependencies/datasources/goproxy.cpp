@@ -42,7 +42,7 @@ class GoProxyDatasource : public Datasource {
           if (!list) return std::nullopt;
           ReleaseInfo info;
           for (auto& v : parseGoVersionList(list->body))
-            info.releases.push_back({v, {}, false, "", false, "", ""});
+            info.releases.push_back({v, {}, false, "", false, "", "", "", ""});
           // The latest (also for modules with no tags: @latest names a pseudo-version).
           if (auto latest = detail::fetch(http, request, root + "/@latest", what)) {
             Release r = parseGoInfo(latest->body, what + " @latest from " + redactUrl(base));
@@ -70,7 +70,7 @@ class GoProxyDatasource : public Datasource {
             }
             if (when && std::none_of(info.releases.begin(), info.releases.end(),
                                      [&](const Release& r) { return r.version == current; })) {
-              info.releases.push_back({current, when, false, "", false, "", ""});
+              info.releases.push_back({current, when, false, "", false, "", "", "", ""});
             }
           }
           const std::string& mod = request.packageName;

@@ -1,6 +1,8 @@
 // The npm registry protocol: GET <registry>/<name> (scoped names keep '@' and encode
 // '/' as %2F) returns the packument: versions (each may be `deprecated`), `time`
-// (publication per version), `dist-tags`, `repository`, `homepage`.
+// (publication per version), `dist-tags`, `repository`, `homepage`; per version also
+// what a package-lock.json entry is made of (dist.tarball, dist.integrity, dependencies,
+// bin, engines, ...: Release::lockMetadata).
 #include <nlohmann/json.hpp>
 
 #include "analyzers/dependencies/datasources/datasource.h"
@@ -19,6 +21,33 @@ std::string repositoryOf(const nlohmann::json& j) {
     return url;
   }
   return "";
+}
+
+// The manifest fields a package-lock.json entry copies from a version (npm's
+// arborist keeps these in lock entries), apart from version/resolved/integrity.
+bool isLockField(const std::string& key) {
+  return key == "dependencies" || key == "optionalDependencies" || key == "peerDependencies" ||
+         key == "peerDependenciesMeta" || key == "bin" || key == "engines" || key == "os" ||
+         key == "cpu" || key == "license" || key == "funding";
+}
+bool isInstallScript(const std::string& key) {
+  return key == "preinstall" || key == "install" || key == "postinstall";
+}
+
+// Release::lockMetadata of one version's manifest (empty maps count as absent).
+std::string lockMetadataOf(const nlohmann::json& meta) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, value] : meta.items()) {
+    if (!isLockField(key) || value.is_null()) continue;
+    if ((value.is_object() || value.is_array()) && value.empty()) continue;
+    out[key] = value;
+  }
+  if (meta.contains("deprecated") && meta["deprecated"].is_string() &&
+      !meta["deprecated"].get<std::string>().empty())
+    out["deprecated"] = meta["deprecated"];
+  if (meta.contains("scripts") && meta["scripts"].is_object() && !meta["scripts"].empty())
+    out["hasInstallScript"] = true;
+  return out.dump();
 }
 
 class NpmDatasource : public Datasource {
@@ -44,8 +73,9 @@ class NpmDatasource : public Datasource {
 ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
   // Packuments of popular packages run to megabytes (every version's whole manifest);
   // keep only what is read below while parsing, so memory stays near the body's size.
-  std::string top;
-  auto keep = [&top](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+  std::string top, field;
+  auto keep = [&top, &field](int depth, nlohmann::json::parse_event_t event,
+                             nlohmann::json& parsed) {
     if (event != nlohmann::json::parse_event_t::key) return true;
     const auto& key = parsed.get_ref<const std::string&>();
     if (depth == 1) {
@@ -55,8 +85,15 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
     }
     if (top != "versions") return true;
     if (depth == 2) return true;  // a version
-    if (depth == 3) return key == "deprecated" || key == "dist" || key == "repository";
-    return key == "integrity" || key == "url" || key == "type";
+    if (depth == 3) {
+      field = key;
+      return key == "deprecated" || key == "dist" || key == "repository" || key == "scripts" ||
+             isLockField(key);
+    }
+    if (depth == 4 && field == "dist") return key == "integrity" || key == "tarball";
+    if (depth == 4 && field == "scripts") return isInstallScript(key);
+    if (depth == 4 && field == "repository") return key == "url" || key == "type";
+    return true;
   };
   nlohmann::json j = nlohmann::json::parse(body, keep, false);
   if (j.is_discarded() || !j.is_object()) {
@@ -90,7 +127,11 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
       if (dist.contains("integrity") && dist["integrity"].is_string()) {
         r.digest = dist["integrity"].get<std::string>();
       }
+      if (dist.contains("tarball") && dist["tarball"].is_string()) {
+        r.artifactUrl = dist["tarball"].get<std::string>();
+      }
     }
+    if (meta.is_object()) r.lockMetadata = lockMetadataOf(meta);
     info.releases.push_back(std::move(r));
   }
   if (j.contains("dist-tags") && j["dist-tags"].is_object()) {

@@ -1,7 +1,9 @@
 // The Dockerfile manager: `FROM [--platform=...] image[:tag][@digest] [AS name]`, with
 // line continuations, multi-stage builds (a FROM naming an earlier stage is skipped)
 // and ARG defaults (`ARG TAG=3.11-slim` ... `FROM python:${TAG}`: the span is the
-// default's). Images pinned by digest are reported, not rewritten.
+// default's). `image:tag@sha256:...` keeps the digest in currentDigest/digestSpan and
+// the tag as the value (both move together); an image pinned by digest alone is listed,
+// not looked up ("digest-pinned").
 #include <map>
 #include <set>
 
@@ -114,7 +116,7 @@ class DockerfileManager : public Manager {
       if (at != std::string_view::npos) {
         d.currentDigest = std::string(ref.substr(at + 1));
         d.digestSpan = Span{refOff + at + 1, d.currentDigest.size()};
-        d.skipReason = "digest-pinned";
+        if (!hasTag) d.skipReason = "digest-pinned";
       }
       if (hasTag) {
         std::string_view tag = noDigest.substr(colon + 1);

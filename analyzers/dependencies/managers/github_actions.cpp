@@ -1,7 +1,10 @@
 // The GitHub Actions manager: `uses: owner/repo[/path]@ref` in workflow files
 // (.github/workflows/*.yml|yaml) and composite actions (action.yml|yaml). Tags are
-// updated in place; local actions (./...), docker:// images and SHA pins are listed,
-// not rewritten (a SHA pin with a `# vX.Y.Z` comment keeps both for a person).
+// updated in place. A SHA pin `@<40 hex> # v4.1.0` is a digest (the sha) plus a version
+// (the comment, `# tag=v4.1.0` too): currentValue/valueSpan are the comment's version,
+// currentDigest/digestSpan the sha, and an update rewrites both; a pin without such a
+// comment has an empty value (span of length 0 after the sha). Local actions (./...)
+// and docker:// images are listed, not looked up.
 #include <algorithm>
 #include <cctype>
 
@@ -76,16 +79,25 @@ class GithubActionsManager : public Manager {
       if (isSha(d.currentValue)) {
         d.currentDigest = d.currentValue;
         d.digestSpan = d.valueSpan;
+        d.currentValue.clear();
+        d.valueSpan = {d.digestSpan->end(), 0};
         const size_t hash = t.find('#', i);
         if (hash != std::string_view::npos) {
           size_t v = hash + 1;
-          while (v < t.size() && t[v] == ' ') ++v;
+          while (v < t.size() && (t[v] == ' ' || t[v] == '\t')) ++v;
+          if (t.substr(v, 4) == "tag=") v += 4;
           size_t ve = v;
-          while (ve < t.size() && t[ve] != ' ') ++ve;
-          d.commentVersion = std::string(t.substr(v, ve - v));
-          d.commentVersionSpan = Span{line.offset + v, ve - v};
+          while (ve < t.size() && t[ve] != ' ' && t[ve] != '\t' && t[ve] != '\r') ++ve;
+          const std::string_view word = t.substr(v, ve - v);
+          // A version: "v4", "4.1.0", "v4.1.0-beta"; other comments are not.
+          const size_t digit = !word.empty() && (word[0] == 'v' || word[0] == 'V') ? 1 : 0;
+          if (word.size() > digit && std::isdigit(static_cast<unsigned char>(word[digit]))) {
+            d.commentVersion = std::string(word);
+            d.commentVersionSpan = Span{line.offset + v, word.size()};
+            d.currentValue = d.commentVersion;
+            d.valueSpan = *d.commentVersionSpan;
+          }
         }
-        d.skipReason = "sha-pinned";
       }
       out.deps.push_back(std::move(d));
     }

@@ -13,6 +13,11 @@ void spansHold(const ExtractResult& r, std::string_view text) {
     if (d.valueSpan.length == 0) continue;
     EXPECT_EQ(text.substr(d.valueSpan.offset, d.valueSpan.length), d.currentValue) << d.name;
   }
+  for (const auto& d : r.deps) {
+    if (d.digestSpan) {
+      EXPECT_EQ(text.substr(d.digestSpan->offset, d.digestSpan->length), d.currentDigest) << d.name;
+    }
+  }
 }
 
 TEST(PipRequirements, ExtractsSpecifiersIncludesAndSkips) {
@@ -97,7 +102,9 @@ TEST(Dockerfile, StagesArgsDigestsAndVariables) {
   EXPECT_EQ(r.deps[1].name, "node");
   EXPECT_EQ(r.deps[1].currentValue, "20.10-alpine3.18");
   EXPECT_EQ(r.deps[2].packageName, "registry.example:5000/team/app");
-  EXPECT_EQ(r.deps[2].skipReason, "digest-pinned");
+  EXPECT_EQ(r.deps[2].skipReason, "");  // tag and digest: both move together
+  EXPECT_EQ(r.deps[2].currentValue, "1.4.2");
+  EXPECT_EQ(r.deps[2].currentDigest, "sha256:0123abcd");
   EXPECT_EQ(r.deps[3].skipReason, "unversioned");
   EXPECT_EQ(r.deps[4].skipReason, "variable");
 }
@@ -122,9 +129,34 @@ TEST(GithubActions, TagsShaPinsAndLocalActions) {
   EXPECT_EQ(r.deps[0].currentValue, "v4");
   EXPECT_EQ(r.deps[1].currentValue, "v3.8.1");
   EXPECT_EQ(r.deps[2].packageName, "github/codeql-action");
-  EXPECT_EQ(r.deps[3].skipReason, "sha-pinned");
+  EXPECT_EQ(r.deps[3].skipReason, "");
+  EXPECT_EQ(r.deps[3].currentDigest, "1bd1e32a3bdc45362d1e726936510720a7c30a57");
   EXPECT_EQ(r.deps[3].commentVersion, "v4.2.0");
+  EXPECT_EQ(r.deps[3].currentValue, "v4.2.0");  // the comment is the version
   EXPECT_EQ(r.deps[4].skipReason, "local-path");
+}
+
+TEST(GithubActions, ShaPinCommentsOfEveryStyle) {
+  const std::string sha = "b4ffde65f46336ab88eb53be808477a3936bae11";
+  const std::string text = "steps:\n"
+                           "  - uses: a/one@" + sha + " # tag=v4.1.0\n"
+                           "  - uses: a/two@" + sha + "\n"
+                           "  - uses: 'a/three@" + sha + "'  #\t4.1 \n"
+                           "  - uses: a/four@" + sha + " # pinned by hand\n"
+                           "  - uses: a/five@" + sha + "\r\n";
+  auto r = findManager("github-actions")->extract(".github/workflows/x.yaml", text);
+  spansHold(r, text);
+  ASSERT_EQ(r.deps.size(), 5u);
+  EXPECT_EQ(r.deps[0].currentValue, "v4.1.0");
+  EXPECT_EQ(text.substr(r.deps[0].valueSpan.offset - 4, 10), "tag=v4.1.0");
+  for (size_t i : {1u, 3u, 4u}) {
+    EXPECT_EQ(r.deps[i].currentValue, "") << i;  // no version comment
+    EXPECT_EQ(r.deps[i].valueSpan.length, 0u) << i;
+    EXPECT_EQ(r.deps[i].currentDigest, sha) << i;
+    EXPECT_EQ(r.deps[i].skipReason, "") << i;
+  }
+  EXPECT_EQ(r.deps[2].currentValue, "4.1");
+  EXPECT_EQ(text.substr(r.deps[2].digestSpan->offset, 40), sha);
 }
 
 TEST(LineManagers, BinaryInputIsAClearError) {
