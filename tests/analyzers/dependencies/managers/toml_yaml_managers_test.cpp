@@ -222,6 +222,48 @@ TEST(CargoManager, MalformedTomlNamesFileLineAndProblem) {
   EXPECT_EQ(r.deps[0].name, "y");
 }
 
+TEST(CargoManager, NonAsciiWhereTomlppWouldMisreadIt) {
+  // toml++ 3.3 has undefined behaviour on non-ASCII text in these places (see
+  // toml_spans.cpp); it never sees such text, and the answers are what TOML says.
+  const auto* m = findManager("cargo");
+  for (const std::string bad : {"\xC3\xA9 = \"1\"\n", "[dependencies]\nlog = 0.4\xCC\x8F\n",
+                                "[dependencies]\nlog = 0[\"\xEF\xBB\xBB }\n"}) {
+    try {
+      m->extract("Cargo.toml", bad);
+      ADD_FAILURE() << "accepted: " << bad;
+    } catch (const ManifestError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("invalid TOML"), std::string::npos) << msg;
+      // Never toml++'s stand-in for the character.
+      EXPECT_EQ(msg.find("\xD4\x80"), std::string::npos) << msg;
+    }
+  }
+  try {
+    m->extract("Cargo.toml", "\xC3\xA9 = \"1\"\n");
+  } catch (const ManifestError& e) {
+    EXPECT_NE(std::string(e.what()).find("saw 'a non-ASCII character'"), std::string::npos)
+        << e.what();
+  }
+  try {
+    m->extract("Cargo.toml", "[package]\nname = \"x\xE0\x80\xAF\"\n");  // an overlong '/'
+    ADD_FAILURE() << "accepted an overlong form";
+  } catch (const ManifestError& e) {
+    EXPECT_EQ(std::string(e.what()), "Cargo.toml:2:10: not valid UTF-8; not read as TOML");
+  }
+  // Non-ASCII in strings of all four kinds, quoted keys and comments is read as written.
+  const std::string ok =
+      "# \xC3\xA9t\xC3\xA9\n[package]\nname = \"x\"\ndescription = \"\"\"caf\xC3\xA9 \\\n"
+      "  \xC3\xA9\"\"\" # \xE2\x9C\x93\nauthors = ['J\xC3\xBCrgen', \"\\\"\xC3\xA9\\\"\"]\n"
+      "license-file = '''\xC3\xA9'''\n[dependencies]\n\"caf\xC3\xA9-\xF0\x9F\xA6\x80\" = "
+      "\"\xE2\x89\xA5 1\"\nlog = \"0.4\"\n";
+  auto r = m->extract("Cargo.toml", ok);
+  spansHold(r, ok);
+  ASSERT_EQ(r.deps.size(), 2u);
+  EXPECT_EQ(r.deps[0].name, "caf\xC3\xA9-\xF0\x9F\xA6\x80");
+  EXPECT_EQ(r.deps[0].currentValue, "\xE2\x89\xA5 1");
+  EXPECT_EQ(r.deps[1].currentValue, "0.4");
+}
+
 TEST(CargoManager, NonAsciiCrlfAndBomKeepExactSpans) {
   const auto* m = findManager("cargo");
   const std::string text =
