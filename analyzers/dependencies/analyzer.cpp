@@ -10,7 +10,9 @@
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/registry_settings.h"
+#include "analyzers/dependencies/managers/json_spans.h"
 #include "analyzers/dependencies/managers/manager.h"
+#include "analyzers/dependencies/managers/npm_lockfile.h"
 #include "analyzers/dependencies/versioning/versioning.h"
 
 namespace ddd::analyzers::deps {
@@ -469,6 +471,46 @@ std::vector<std::string> registriesFor(const RegistrySettings& settings, const D
   return settings.urlsFor(d.datasource, d.packageName);
 }
 
+// The package-lock.json edits for one proposed npm update (lockfile_npm.h); parses each
+// lockfile once per run.
+NpmLockPlan planLockUpdate(const Evaluated& e, const std::string& lockPath,
+                           const std::string& lockText,
+                           std::map<std::string, std::optional<JsonNode>>& parsed) {
+  const auto& d = e.found->dep;
+  NpmLockPlan none;
+  if (e.found->lockedVersion.empty()) {
+    none.staleReasons.push_back(lockPath + " has no entry for " + d.name +
+                                "; the lockfile was left as it is");
+    return none;
+  }
+  auto it = parsed.find(lockPath);
+  if (it == parsed.end()) {
+    try {
+      it = parsed.emplace(lockPath, parseJsonWithSpans(lockText, lockPath)).first;
+    } catch (const ManifestError& ex) {
+      it = parsed.emplace(lockPath, std::nullopt).first;
+      none.staleReasons.push_back(std::string(ex.what()) + "; the lockfile was left as it is");
+      return none;
+    }
+  }
+  if (!it->second) {
+    none.staleReasons.push_back(lockPath + " is not valid JSON; the lockfile was left as it is");
+    return none;
+  }
+  NpmLockTarget t;
+  t.name = d.name;
+  t.depGroup = d.group;
+  t.oldRange = d.currentValue;
+  t.newRange = e.newValue.empty() ? d.currentValue : e.newValue;
+  t.oldVersion = e.found->lockedVersion;
+  t.newVersion = e.target;
+  for (const auto& r : e.info->releases) {
+    if (r.version == t.oldVersion) t.oldRelease = &r;
+    if (r.version == t.newVersion) t.newRelease = &r;
+  }
+  return planNpmLockUpdate(*it->second, lockText, t);
+}
+
 struct Update {
   const Evaluated* e;
   int major;  // the target's major (for the branch name)
@@ -540,6 +582,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   // 1. Manifests, lockfiles and the repository's own registry settings.
   std::map<std::string, std::string> contents;                      // manifest path -> text
   std::map<std::string, std::map<std::string, std::string>> locks;  // dir -> name -> version
+  std::map<std::string, std::string> lockTexts;                     // lockfile path -> text
   std::vector<std::pair<const Manager*, const SourceFile*>> manifests;
   for (const auto& file : tree.files()) {
     const std::string& p = file.path;
@@ -547,7 +590,10 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     if (p == ".npmrc") {
       if (auto text = tree.read(file)) settings.applyNpmrc(*text, p, result.warnings);
     } else if (base == "package-lock.json" && p.find("node_modules/") == std::string::npos) {
-      if (auto text = tree.read(file)) locks[dirOf(p)] = lockedVersions(*text);
+      if (auto text = tree.read(file)) {
+        locks[dirOf(p)] = lockedVersions(*text);
+        lockTexts[p] = std::move(*text);
+      }
     }
     for (const auto* m : managers()) {
       if (m->handles(p)) manifests.emplace_back(m, &file);
@@ -568,7 +614,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       for (auto& d : r.deps) {
         Found f;
         f.path = file->path;
-        f.lockfile = lock != locks.end();
+        f.lockfile = lock != locks.end() && manager->name() == "npm";
         if (f.lockfile) {
           if (auto it = lock->second.find(d.name); it != lock->second.end())
             f.lockedVersion = it->second;
@@ -844,6 +890,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     }
     groups[id].push_back(&e);
   }
+  std::map<std::string, std::optional<JsonNode>> parsedLocks;  // lockfile path -> parsed
   for (const auto& [id, members] : groups) {
     ProposedChange c;
     c.id = id;
@@ -909,6 +956,37 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                   (d.currentDigest.empty() ? std::string() : " pinned to `" + d.currentDigest + "`") +
                   "\n";
     }
+    // package-lock.json: the members' entries, when the registry describes them fully.
+    std::vector<std::string> staleReasons;
+    std::set<std::string> lockUpdated;  // packages whose lock entries were rewritten
+    for (const auto* e : members) {
+      const auto& d = e->found->dep;
+      if (!e->found->lockfile) continue;
+      const std::string lockPath = dirOf(e->found->path) + "package-lock.json";
+      if (lockUpdated.count(d.name)) {
+        staleReasons.push_back(d.name + " is declared in two sections of " + e->found->path +
+                               "; its lock entry was updated once");
+        continue;
+      }
+      auto planned = planLockUpdate(*e, lockPath, lockTexts[lockPath], parsedLocks);
+      for (auto& r : planned.staleReasons) staleReasons.push_back(std::move(r));
+      if (planned.edits.empty()) continue;
+      lockUpdated.insert(d.name);
+      const std::string& text = lockTexts[lockPath];
+      for (size_t i = 0; i < planned.edits.size(); ++i) {
+        const auto& x = planned.edits[i];
+        perFile[lockPath].push_back(x);
+        SpanEdit s;
+        s.offset = x.span.offset;
+        s.length = x.span.length;
+        s.replacement = x.text;
+        s.line = lineAt(text, x.span.offset);
+        s.before = planned.before[i];
+        spansPerFile[lockPath].push_back(std::move(s));
+      }
+      contents[lockPath] = text;
+    }
+    lockStale = lockStale && !(staleReasons.empty() && !lockUpdated.empty());
     for (auto& [path, edits] : perFile) {
       FileEdit fe;
       fe.path = path;
@@ -954,11 +1032,26 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
           "Only a pin moves: the same tag now names another build or commit (a rebuilt image, a "
           "moved tag). Its content can still differ from what was tested: checks must pass.";
     }
+    std::string updated;
+    for (const auto& n : lockUpdated) updated += (updated.empty() ? "`" : ", `") + n + "`";
     if (lockStale) {
       c.risk +=
           "\n\nThe lockfile (`package-lock.json`) was not regenerated: ddd never runs package "
-          "managers. Run "
-          "`npm install` on this branch and commit the lockfile before merging.";
+          "managers." +
+          (updated.empty() ? std::string()
+                           : " The entries of " + updated +
+                                 " were updated from the registry's metadata, but npm would "
+                                 "change more.") +
+          (staleReasons.empty() ? std::string("\n") : std::string(" Why:\n"));
+      for (const auto& r : staleReasons) c.risk += "- " + r + "\n";
+      c.risk += "\nRun `npm install` on this branch and commit the lockfile before merging.";
+    } else if (!updated.empty()) {
+      c.whatChanges += "\n`package-lock.json`: the entries of " + updated +
+                       " (version, resolved, integrity, and the root package's range) from the "
+                       "registry's metadata. The new versions declare the same dependencies as "
+                       "the locked ones and every package that depends on them accepts them, "
+                       "so no other entry changes: the lockfile is what `npm install` would "
+                       "write.\n";
     }
     c.rollback = rollback;
     for (auto& f : result.findings) {
