@@ -11,6 +11,7 @@
 
 #include "bot/change_writing.h"
 #include "bot/commands.h"
+#include "bot/forge_session.h"
 #include "bot/jobs/lease_keeper.h"
 #include "bot/merge_flow.h"
 #include "bot/pr_body.h"
@@ -20,7 +21,6 @@
 #include "bot/reconcile.h"
 #include "bot/report_state.h"
 #include "bot/scan.h"
-#include "forges/github/github_forge.h"
 #include "forges/webhooks/events.h"
 #include "git/branch.h"
 #include "git/error.h"
@@ -31,30 +31,6 @@
 namespace ddd::bot {
 namespace {
 
-
-std::pair<std::string, std::string> ownerAndName(const std::string& fullName) {
-  const size_t slash = fullName.find('/');
-  if (slash == std::string::npos)
-    throw std::runtime_error("not an owner/name repository: " + fullName);
-  return {fullName.substr(0, slash), fullName.substr(slash + 1)};
-}
-
-std::unique_ptr<forges::GithubForge> githubFor(WorkerContext& ctx, const std::string& fullName,
-                                               int64_t installation) {
-  auto [owner, name] = ownerAndName(fullName);
-  forges::GithubForgeOptions o;
-  o.apiUrl = ctx.config.githubApiUrl;
-  o.owner = owner;
-  o.repo = name;
-  o.installationKey = std::to_string(installation);
-  if (ctx.sleep) o.sleep = ctx.sleep;
-  o.mutationSpacing = std::chrono::milliseconds(ctx.config.githubMutationSpacingMs);
-  o.token = [&ctx, installation] {
-    return ctx.githubToken ? ctx.githubToken(installation) : std::string();
-  };
-  return std::make_unique<forges::GithubForge>(*ctx.http, o);
-}
-
 std::string cacheName(const std::string& fullName) {
   std::string out;
   for (char c : fullName)
@@ -62,121 +38,151 @@ std::string cacheName(const std::string& fullName) {
   return out + ".git";
 }
 
-// What an analyze job of the event's repository needs, from the webhook payload.
-nlohmann::json analyzePayload(const forges::ForgeEvent& e, const nlohmann::json& payload) {
-  const auto repo = payload.value("repository", nlohmann::json::object());
-  return {{"repo", e.repo},
-          {"installation", e.installationId},
-          {"cloneUrl", repo.is_object() ? repo.value("clone_url", "") : ""},
-          {"defaultBranch", repo.is_object() ? repo.value("default_branch", "main") : "main"}};
-}
+// The forge of a job kind: "gitlab.note" -> "gitlab".
+std::string forgeOf(const std::string& kind) { return kind.substr(0, kind.find('.')); }
 
-// Replies to a command once, even when its job runs again (a worker killed after posting):
-// the reply carries a hidden marker naming the comment it answers, and is not posted when
-// a comment with that marker exists.
-void replyOnce(forges::GithubForge& gh, int number, int64_t commentId, const std::string& text) {
-  const std::string marker = "<!-- ddd:reply " + std::to_string(commentId) + " -->";
-  for (const auto& c : gh.comments(number)) {
-    if (c.body.find(marker) != std::string::npos) return;
+// A job's webhook event: the payload as the forge sent it, normalised, and (GitLab) the
+// X-Gitlab-Event-UUID the receiver stored with it.
+struct IncomingEvent {
+  forges::ForgeEvent e;
+  nlohmann::json payload;
+  std::string eventUuid;
+  RepositoryRef repository() const { return RepositoryRef::of(e, eventUuid); }
+};
+
+IncomingEvent readEvent(const Job& job) {
+  const std::string forge = forgeOf(job.kind);
+  const std::string event = job.kind.substr(forge.size() + 1);
+  IncomingEvent in;
+  nlohmann::json stored = nlohmann::json::parse(job.payload);
+  if (forge == "gitlab") {
+    // Wrapped by the receiver (gitlabJobPayload); a bare GitLab payload has object_kind.
+    if (stored.is_object() && !stored.contains("object_kind") && stored.contains("payload")) {
+      in.eventUuid = stored.value("eventUuid", "");
+      in.payload = std::move(stored["payload"]);
+    } else {
+      in.payload = std::move(stored);
+    }
+    in.e = forges::normalizeGitlab(event, in.payload, in.eventUuid);
+  } else {
+    in.payload = std::move(stored);
+    in.e = forges::normalizeGithub(event, in.payload, "");
   }
-  gh.comment(number, text + "\n\n" + marker);
+  return in;
 }
 
-void handleIssueComment(WorkerContext& ctx, JobStore& store, const Job& job) {
-  const auto payload = nlohmann::json::parse(job.payload);
-  const auto e = forges::normalizeGithub("issue_comment", payload, "");
+// The head branch of pull request `e.number` (GitHub's comment payloads don't carry it).
+std::string pullRequestBranch(ForgeSession& session, const forges::ForgeEvent& e) {
+  if (!e.headBranch.empty()) return e.headBranch;
+  for (const auto& pr : session.forge().list()) {
+    if (pr.number == e.number) return pr.branch;
+  }
+  return "";
+}
+
+// A /ddd command in a new comment (GitHub issue_comment, GitLab note on a merge request
+// or an issue). Permission first: nothing happens for someone who may not command but a
+// polite refusal; then a 👍 and the commands, with their replies in one comment.
+void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
+  const IncomingEvent in = readEvent(job);
+  const forges::ForgeEvent& e = in.e;
   if (e.action != "created" || e.senderIsBot || e.sender == ctx.botLogin)
-    return;  // never edits, bots or ddd
+    return;  // never edits, bots, system notes or ddd
+  if (e.number == 0) return;  // a note on a commit or snippet: no thread to answer in
   const auto commands = parseCommands(e.commentBody);
   if (commands.empty()) return;
-  auto gh = githubFor(ctx, e.repo, e.installationId);
-  // Permission first: nothing happens for someone who may not command.
-  const auto perm =
-      gh->call("GET", "/repos/" + e.repo + "/collaborators/" + e.sender + "/permission");
-  const std::string permission = perm.value("permission", "none");
-  if (!githubMayCommand(permission)) {
-    replyOnce(*gh, e.number, e.commentId,
-              "@" + e.sender +
-                  " thanks — only people with write access to this repository can give ddd "
-                  "commands, so ddd left this one alone.");
+  auto session = openForgeSession(ctx, in.repository());
+  if (session->isSelf(e.sender)) return;
+  const Thread thread{e.number, e.onPullRequest};
+  const std::string replyKey = std::to_string(e.commentId);
+  if (!session->mayCommand(e)) {
+    replyOnce(*session, thread, replyKey,
+              "@" + e.sender + " thanks — only people with " + session->whoMayCommand() +
+                  " can give ddd commands, so ddd left this one alone.");
     return;
   }
-  gh->call("POST",
-           "/repos/" + e.repo + "/issues/comments/" + std::to_string(e.commentId) + "/reactions",
-           {{"content", "+1"}});
+  session->acknowledge(e);
+  std::vector<std::string> replies;
   for (const auto& c : commands) {
     if (c.name == "help" || c.name == "unknown" || !c.problem.empty()) {
-      replyOnce(*gh, e.number, e.commentId,
-                (c.problem.empty() ? std::string() : c.problem + ".\n\n") + commandHelp());
+      replies.push_back((c.problem.empty() ? std::string() : c.problem + ".\n\n") + commandHelp());
     } else if (c.name == "rerun") {
-      nlohmann::json analyze = analyzePayload(e, payload);
+      nlohmann::json analyze = session->repository().toJson();
       analyze["analyzers"] = c.args;
-      store.enqueue("github.analyze", e.repo, analyze.dump(),
-                    "rerun:" + std::to_string(e.commentId), static_cast<int64_t>(ctx.now()));
+      // On a ddd pull request: recompute that change (and update its branch) only.
+      const std::string branch = e.onPullRequest ? pullRequestBranch(*session, e) : "";
+      if (branch.rfind("ddd/", 0) == 0) analyze["branches"] = nlohmann::json::array({branch});
+      store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
+                    (e.forge == "github" ? "rerun:" : e.forge + ":rerun:") + replyKey,
+                    static_cast<int64_t>(ctx.now()));
     } else if (c.name == "ignore") {
-      replyOnce(
-          *gh, e.number, e.commentId,
+      replies.push_back(
           "Noted: ddd will not propose `" + c.args[0] + "`" +
-              (c.args.size() > 1 ? " " + c.args[1] + " updates" : std::string(" updates")) +
-              " in this repository. (Add it to `dependencies.ignore` in `.github/ddd.json` to "
-              "keep it so.)");
+          (c.args.size() > 1 ? " " + c.args[1] + " updates" : std::string(" updates")) +
+          " in this repository. (Add it to `dependencies.ignore` in `.github/ddd.json` to "
+          "keep it so.)");
     }
   }
+  if (replies.empty()) return;
+  std::string text;
+  for (const auto& r : replies) text += (text.empty() ? "" : "\n\n---\n\n") + r;
+  replyOnce(*session, thread, replyKey, text);
+}
+
+// The repository of an analyze / report job fetched into its bare cache and scanned at
+// the default branch (`p["analyzers"]`: only those, when given).
+struct FetchedScan {
+  std::string repoName, cloneUrl, base;
+  git::RemoteAuth auth;
+  git::Repository cache;
+  ScanReport report;
+};
+
+FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, const nlohmann::json& p) {
+  const RepositoryRef& repo = session.repository();
+  if (repo.cloneUrl.empty())
+    throw std::runtime_error("no clone URL for " + repo.repo + " in the job or its event");
+  const git::RemoteAuth auth = session.gitAuth();
+  // GitHub's caches keep their names; other forges' are prefixed (same paths may exist).
+  const auto cachePath =
+      ctx.cacheDir / cacheName(repo.forge == "github" ? repo.repo : repo.forge + "/" + repo.repo);
+  git::Repository cache = git::fetchIntoCache(repo.cloneUrl, cachePath, auth);
+  ScanRequest scan;
+  scan.repoPath = cachePath;
+  scan.ref = "refs/remotes/origin/" + repo.defaultBranch;
+  scan.dataDir = ctx.dataDir;
+  for (const auto& a : p.value("analyzers", nlohmann::json::array()))
+    scan.analyzers.push_back(a.get<std::string>());
+  ScanReport report = runScan(scan);
+  return FetchedScan{repo.repo,          repo.cloneUrl, repo.defaultBranch, auth, std::move(cache),
+                     std::move(report)};
 }
 
 // Analyses the repository of an analyze job and brings its ddd pull requests up to date:
 // each fix branch written and pushed, its pull request opened or updated, then driven
 // through the merge flow (ddd's statuses, auto-merge or merge when every guard holds).
 // `onlyBranches` (non-empty) limits the work to those branches, for events about them
-// (a check finished, a review came in): stale pull requests are then not closed.
-// The repository of an analyze / report job fetched into its bare cache and scanned at
-// the default branch.
-struct FetchedScan {
-  std::string repoName, cloneUrl, base;
-  int64_t installation = 0;
-  git::RemoteAuth auth;
-  git::Repository cache;
-  ScanReport report;
-};
-
-FetchedScan fetchAndScan(WorkerContext& ctx, const nlohmann::json& p) {
-  const std::string repoName = p.at("repo").get<std::string>();
-  const int64_t installation = p.value("installation", int64_t{0});
-  const std::string cloneUrl = p.at("cloneUrl").get<std::string>();
-  const std::string base = p.value("defaultBranch", "main");
-  const std::string token = ctx.githubToken ? ctx.githubToken(installation) : "";
-  const git::RemoteAuth auth{"x-access-token", token};
-  const auto cachePath = ctx.cacheDir / cacheName(repoName);
-  git::Repository cache = git::fetchIntoCache(cloneUrl, cachePath, auth);
-  ScanRequest scan;
-  scan.repoPath = cachePath;
-  scan.ref = "refs/remotes/origin/" + base;
-  scan.dataDir = ctx.dataDir;
-  for (const auto& a : p.value("analyzers", nlohmann::json::array()))
-    scan.analyzers.push_back(a.get<std::string>());
-  ScanReport report = runScan(scan);
-  return FetchedScan{repoName, cloneUrl, base, installation, auth, std::move(cache), std::move(report)};
-}
-
-void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::json& p,
-                         const std::set<std::string>& onlyBranches) {
-  FetchedScan fetched = fetchAndScan(ctx, p);
+// (a check finished, a review came in, a rerun on a ddd pull request): stale pull
+// requests are then not closed. The same path for every forge.
+void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, ForgeSession& session,
+                         const nlohmann::json& p, const std::set<std::string>& onlyBranches) {
+  FetchedScan fetched = fetchAndScan(ctx, session, p);
   const std::string& repoName = fetched.repoName;
   const std::string& cloneUrl = fetched.cloneUrl;
   const std::string& base = fetched.base;
-  const int64_t installation = fetched.installation;
   const git::RemoteAuth& auth = fetched.auth;
   git::Repository& cache = fetched.cache;
   ScanReport& report = fetched.report;
-  // The scheduler's record of the repository, with the schedules its config asks for.
+  // The scheduler's record of the repository, with the schedules its config asks for
+  // (without the event being handled: scheduled work handles none).
+  RepositoryRef record = session.repository();
+  record.eventUuid.clear();
   store.upsertRepository(RepositoryRecord{
-      repoName, "github",
-      nlohmann::json{{"installation", installation}, {"cloneUrl", cloneUrl}, {"defaultBranch", base}}
-          .dump(),
+      repoName, record.forge, record.toJson().dump(),
       report.repoConfig.value("schedules", nlohmann::json::object()).dump(), true,
       static_cast<int64_t>(ctx.now())});
 
-  auto gh = githubFor(ctx, repoName, installation);
+  forges::Forge* gh = &session.forge();
   // The report's "create the held-back PRs now" control lifts the caps for this run.
   const ReconcileLimits limits = p.value("control", "") == "create-held-back"
                                      ? ReconcileLimits{0, 0}
@@ -251,8 +257,16 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, const nlohmann::js
   prs.closeStale(live, ran, report.commit.hex());
 }
 
+// An analyze job (a rerun, a report control, a newly installed repository, the
+// scheduler): "branches" limits it to those ddd branches.
 void handleAnalyze(WorkerContext& ctx, JobStore& store, const Job& job) {
-  analyzeAndReconcile(ctx, store, nlohmann::json::parse(job.payload), {});
+  const auto p = nlohmann::json::parse(job.payload);
+  auto session = openForgeSession(ctx, RepositoryRef::fromJson(forgeOf(job.kind), p));
+  std::set<std::string> branches;
+  for (const auto& b : p.value("branches", nlohmann::json::array())) {
+    if (b.is_string()) branches.insert(b.get<std::string>());
+  }
+  analyzeAndReconcile(ctx, store, *session, p, branches);
 }
 
 // The weekly tech-debt report: the repository scanned, the report rendered with its open
@@ -262,8 +276,9 @@ void handleAnalyze(WorkerContext& ctx, JobStore& store, const Job& job) {
 // table: each run adds or replaces its week's point and keeps the last 12.
 void handleReport(WorkerContext& ctx, const Job& job) {
   const auto p = nlohmann::json::parse(job.payload);
-  FetchedScan fetched = fetchAndScan(ctx, p);
-  auto gh = githubFor(ctx, fetched.repoName, fetched.installation);
+  auto session = openForgeSession(ctx, RepositoryRef::fromJson(forgeOf(job.kind), p));
+  FetchedScan fetched = fetchAndScan(ctx, *session, p);
+  forges::Forge* gh = &session->forge();
   const std::time_t now = ctx.now();
   const std::string week = isoWeek(now);
   constexpr const char* kHistoryTag = "<!-- ddd:history ";
@@ -341,33 +356,33 @@ void handleReport(WorkerContext& ctx, const Job& job) {
   }
 }
 
-// A maintainer ticked a control of the report issue (an `issues` edited webhook): the
-// same permission check as a /ddd command, then the analysis it asks for.
+// A maintainer ticked a control of the report issue (GitHub `issues` edited, GitLab
+// Issue Hook update): the same permission check as a /ddd command, then the analysis it
+// asks for.
 void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
-  const auto payload = nlohmann::json::parse(job.payload);
-  const auto e = forges::normalizeGithub("issues", payload, "");
+  const IncomingEvent in = readEvent(job);
+  const forges::ForgeEvent& e = in.e;
   if (e.action != "edited" || e.senderIsBot || e.sender == ctx.botLogin) return;
   if (e.body.find(reportMarker(e.repo)) == std::string::npos) return;  // not the report
   const auto controls = newlyCheckedControls(e.bodyBefore, e.body);
   if (controls.empty()) return;
-  auto gh = githubFor(ctx, e.repo, e.installationId);
-  const auto perm =
-      gh->call("GET", "/repos/" + e.repo + "/collaborators/" + e.sender + "/permission");
-  if (!githubMayCommand(perm.value("permission", "none"))) {
-    gh->comment(e.number, "@" + e.sender +
-                              " thanks — only people with write access to this repository can "
-                              "use the report's controls, so ddd left them alone.");
+  auto session = openForgeSession(ctx, in.repository());
+  if (session->isSelf(e.sender)) return;
+  if (!session->mayCommand(e)) {
+    replyOnce(*session, Thread{e.number, false}, "controls " + job.dedupeKey,
+              "@" + e.sender + " thanks — only people with " + session->whoMayCommand() +
+                  " can use the report's controls, so ddd left them alone.");
     return;
   }
   for (const auto& control : controls) {
-    nlohmann::json analyze = analyzePayload(e, payload);
+    nlohmann::json analyze = session->repository().toJson();
     analyze["control"] = control;
     if (control.rfind("rerun:", 0) == 0) {
       analyze["analyzers"] = nlohmann::json::array({control.substr(6)});
     }
     // rerun-all, rebase-all (each analysis rebuilds the branches on the current base) and
     // create-held-back are all one analysis of the repository.
-    store.enqueue("github.analyze", e.repo, analyze.dump(),
+    store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
                   "control:" + job.dedupeKey + ":" + control, static_cast<int64_t>(ctx.now()));
   }
   if (ctx.log) {
@@ -400,7 +415,7 @@ void handleInstallation(WorkerContext& ctx, JobStore& store, const Job& job) {
       continue;
     }
     // The clone URL and default branch come from GitHub (not in these payloads).
-    auto gh = githubFor(ctx, repo, installation);
+    auto gh = openGithubForge(ctx, repo, installation);
     const auto info = gh->call("GET", "/repos/" + repo);
     const nlohmann::json analyze = {{"repo", repo},
                                     {"installation", installation},
@@ -416,28 +431,47 @@ void handleInstallation(WorkerContext& ctx, JobStore& store, const Job& job) {
   }
 }
 
+// Whether an event may move a ddd pull request through the merge flow: a check or a
+// pipeline finished, a status settled, a maintainer approved, or someone pushed to it.
+bool movesMergeFlow(const forges::ForgeEvent& e) {
+  if (e.forge == "github") {
+    if (e.kind == "check_suite" || e.kind == "check_run") return e.action == "completed";
+    if (e.kind == "status") return e.conclusion != "pending";
+    if (e.kind == "pull_request_review") return e.conclusion == "approved";
+    if (e.kind == "pull_request") return e.headMoved && !e.senderIsBot;
+    return false;
+  }
+  if (e.kind == "pipeline") return e.conclusion == "success" || e.conclusion == "failed";
+  if (e.kind == "merge_request") {
+    // "approval": one person approved; "approved": every rule of the project is met.
+    // Merged and closed merge requests need nothing here: a merge pushes to the default
+    // branch (the push hook analyses the repository again).
+    return (e.headMoved && !e.senderIsBot) || e.action == "approved" || e.action == "approval";
+  }
+  return false;
+}
+
 // A check finished, a status changed, a review came in, or someone pushed to a pull
-// request: the ddd pull requests it concerns (matched by head branch or head commit) go
-// through the merge flow again, on a fresh analysis of their branch (decisions are not
-// stored; the same tree gives the same decision).
+// request (GitHub checks, statuses, reviews, pushes; GitLab pipelines and merge request
+// updates and approvals): the ddd pull requests it concerns (matched by head branch or
+// head commit) go through the merge flow again, on a fresh analysis of their branch
+// (decisions are not stored; the same tree gives the same decision).
 void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
-  const auto payload = nlohmann::json::parse(job.payload);
-  const std::string event = job.kind.substr(std::string("github.").size());
-  auto e = forges::normalizeGithub(event, payload, "");
-  if (event == "check_run" && e.headBranch.empty() && payload.contains("check_run")) {
-    const auto& suite = payload["check_run"].value("check_suite", nlohmann::json::object());
+  IncomingEvent in = readEvent(job);
+  forges::ForgeEvent& e = in.e;
+  if (e.kind == "check_run" && e.headBranch.empty() && in.payload.contains("check_run")) {
+    const auto& suite = in.payload["check_run"].value("check_suite", nlohmann::json::object());
     if (suite.is_object()) e.headBranch = suite.value("head_branch", "");
   }
-  if ((event == "check_suite" || event == "check_run") && e.action != "completed") return;
-  if (event == "status" && e.conclusion == "pending") return;
-  if (event == "pull_request_review" && e.conclusion != "approved") return;
-  if (event == "pull_request" && (e.action != "synchronize" || e.senderIsBot)) return;
+  if (!movesMergeFlow(e)) return;
   if (!e.headBranch.empty() && e.headBranch.rfind("ddd/", 0) != 0) return;
   if (e.headBranch.empty() && e.headSha.empty()) return;
 
-  auto gh = githubFor(ctx, e.repo, e.installationId);
+  auto session = openForgeSession(ctx, in.repository());
+  // ddd's own push to its branch (GitLab reports it as a merge request update).
+  if (e.headMoved && session->isSelf(e.sender)) return;
   std::set<std::string> branches;
-  for (const auto& pr : gh->list()) {
+  for (const auto& pr : session->forge().list()) {
     if (pr.state != "open" || pr.branch.rfind("ddd/", 0) != 0) continue;
     if ((!e.headBranch.empty() && pr.branch == e.headBranch) ||
         (!e.headSha.empty() && pr.headCommit == e.headSha)) {
@@ -445,7 +479,19 @@ void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
     }
   }
   if (branches.empty()) return;  // not about an open ddd pull request
-  analyzeAndReconcile(ctx, store, analyzePayload(e, payload), branches);
+  analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), branches);
+}
+
+// A push to the default branch (GitHub push, GitLab Push Hook): the repository is
+// analysed again — new fixes proposed, open ddd pull requests rebuilt on the new base,
+// stale ones closed. Pushes to other branches, tags and deletions are left alone.
+void handlePush(WorkerContext& ctx, JobStore& store, const Job& job) {
+  const IncomingEvent in = readEvent(job);
+  const forges::ForgeEvent& e = in.e;
+  if (e.defaultBranch.empty() || e.ref != "refs/heads/" + e.defaultBranch) return;
+  if (e.headSha.find_first_not_of('0') == std::string::npos) return;  // the branch was deleted
+  auto session = openForgeSession(ctx, in.repository());
+  analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), {});
 }
 
 }  // namespace
@@ -456,21 +502,26 @@ Worker::Worker(std::shared_ptr<WorkerContext> context, std::unique_ptr<JobStore>
 
 void Worker::handle(const Job& job) {
   if (job.kind == "ping") return;
-  if (job.kind == "github.issue_comment") return handleIssueComment(*ctx_, *store_, job);
-  if (job.kind == "github.analyze") return handleAnalyze(*ctx_, *store_, job);
-  if (job.kind == "github.report") return handleReport(*ctx_, job);
-  if (job.kind == "github.issues") return handleReportControls(*ctx_, *store_, job);
-  if (job.kind == "github.installation" || job.kind == "github.installation_repositories") {
-    return handleInstallation(*ctx_, *store_, job);
-  }
-  if (job.kind == "github.check_suite" || job.kind == "github.check_run" ||
-      job.kind == "github.status" || job.kind == "github.pull_request_review" ||
-      job.kind == "github.pull_request") {
-    return handleMergeEvent(*ctx_, *store_, job);
-  }
-  if (job.kind.rfind("github.", 0) == 0 || job.kind.rfind("gitlab.", 0) == 0) {
+  const std::string forge = forgeOf(job.kind);
+  const std::string event = job.kind.substr(std::min(job.kind.size(), forge.size() + 1));
+  if (forge == "github" || forge == "gitlab") {
+    // The same handlers for both forges; the events differ only in name.
+    const bool github = forge == "github";
+    if (event == "analyze") return handleAnalyze(*ctx_, *store_, job);
+    if (event == "report") return handleReport(*ctx_, job);
+    if (event == "push") return handlePush(*ctx_, *store_, job);
+    if (event == (github ? "issue_comment" : "note")) return handleCommand(*ctx_, *store_, job);
+    if (event == (github ? "issues" : "issue")) return handleReportControls(*ctx_, *store_, job);
+    static const std::set<std::string> kMergeEvents = {
+        "github.check_suite",         "github.check_run",    "github.status",
+        "github.pull_request_review", "github.pull_request", "gitlab.merge_request",
+        "gitlab.pipeline"};
+    if (kMergeEvents.count(job.kind)) return handleMergeEvent(*ctx_, *store_, job);
+    if (job.kind == "github.installation" || job.kind == "github.installation_repositories") {
+      return handleInstallation(*ctx_, *store_, job);
+    }
     if (ctx_->log)
-      ctx_->log("job " + std::to_string(job.id) + " (" + job.kind + "): no handler yet; completed");
+      ctx_->log("job " + std::to_string(job.id) + " (" + job.kind + "): no handler; completed");
     return;
   }
   throw std::runtime_error("no handler for jobs of kind \"" + job.kind + "\"");

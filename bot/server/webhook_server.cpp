@@ -63,6 +63,11 @@ std::string jsonMessage(const std::string& key, const std::string& value) {
 
 }  // namespace
 
+std::string gitlabJobPayload(const std::string& eventUuid, const std::string& body) {
+  // Spliced as text: the body was parsed once already and is stored byte for byte.
+  return "{\"eventUuid\":" + nlohmann::json(eventUuid).dump() + ",\"payload\":" + body + "}";
+}
+
 void Metrics::add(const std::string& name, const std::string& labels, uint64_t n) {
   std::lock_guard<std::mutex> lock(mutex_);
   counters_[name + "{" + labels + "}"] += n;
@@ -206,7 +211,7 @@ struct WebhookServer::Impl {
   void handleWebhook(const http::request<http::string_body>& req, const std::string& forge,
                      const Done& done) {
     const std::string& body = req.body();
-    std::string event, delivery;
+    std::string event, delivery, eventUuid;
     bool verified = false;
     bool configured = true;
     if (forge == "github") {
@@ -218,8 +223,9 @@ struct WebhookServer::Impl {
                                                       std::string(req["X-Hub-Signature-256"]));
     } else {
       event = std::string(req["X-Gitlab-Event"]);
+      eventUuid = std::string(req["X-Gitlab-Event-UUID"]);
       delivery = std::string(req["Idempotency-Key"]);
-      if (delivery.empty()) delivery = std::string(req["X-Gitlab-Event-UUID"]);
+      if (delivery.empty()) delivery = eventUuid;
       configured = !config.gitlabWebhookToken.empty();
       verified = configured && forges::verifyGitlabToken(config.gitlabWebhookToken,
                                                          std::string(req["X-Gitlab-Token"]));
@@ -277,7 +283,9 @@ struct WebhookServer::Impl {
     const std::string key =
         forge + ":" + (delivery.empty() ? "sha256:" + sha256Hex(body) : delivery);
     Pending p{
-        NewJob{forge + "." + e.kind, e.repo, body, key, static_cast<int64_t>(std::time(nullptr))},
+        NewJob{forge + "." + e.kind, e.repo,
+               forge == "gitlab" ? gitlabJobPayload(eventUuid, body) : body, key,
+               static_cast<int64_t>(std::time(nullptr))},
         req, labels, done};
     {
       std::lock_guard<std::mutex> lock(pendingMutex);

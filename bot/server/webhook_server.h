@@ -21,6 +21,11 @@
 
 namespace ddd::bot {
 
+// The stored payload of a GitLab job: the delivery's body as it came, wrapped with its
+// X-Gitlab-Event-UUID (which the worker echoes on every GitLab call it makes while
+// handling the event): {"eventUuid": "...", "payload": <body>}. `body` must be JSON.
+std::string gitlabJobPayload(const std::string& eventUuid, const std::string& body);
+
 // Counters and a latency histogram, rendered in the Prometheus text format.
 class Metrics {
  public:

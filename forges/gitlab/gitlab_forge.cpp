@@ -86,9 +86,9 @@ ClientResponse GitlabForge::send(const std::string& method, const std::string& u
 
 nlohmann::json GitlabForge::call(const std::string& method, const std::string& path,
                                  const nlohmann::json& body) {
+  const bool global = path == "/user" || path.rfind("/users", 0) == 0;
   const std::string url = path.rfind("http", 0) == 0 ? path
-                          : path.rfind("/users", 0) == 0
-                              ? o_.apiUrl + path
+                          : global ? o_.apiUrl + path
                               : o_.apiUrl + "/projects/" + projectSegment() + path;
   const ClientResponse res = send(method, url, body.is_null() ? std::string() : body.dump());
   if (res.status < 200 || res.status >= 300) {
@@ -181,10 +181,18 @@ void GitlabForge::comment(int number, const std::string& body) {
   call("POST", "/merge_requests/" + std::to_string(number) + "/notes", {{"body", body}});
 }
 
-std::vector<Comment> GitlabForge::comments(int number) {
+std::vector<Comment> GitlabForge::comments(int number) { return notesOf("merge_requests", number); }
+
+std::vector<Comment> GitlabForge::issueComments(int iid) { return notesOf("issues", iid); }
+
+void GitlabForge::commentOnIssue(int iid, const std::string& body) {
+  call("POST", "/issues/" + std::to_string(iid) + "/notes", {{"body", body}});
+}
+
+std::vector<Comment> GitlabForge::notesOf(const std::string& noteable, int iid) {
   std::vector<Comment> out;
   for (const auto& j :
-       getAll("/merge_requests/" + std::to_string(number) + "/notes?sort=asc&per_page=100")) {
+       getAll("/" + noteable + "/" + std::to_string(iid) + "/notes?sort=asc&per_page=100")) {
     if (j.value("system", false)) continue;  // GitLab's own notes
     Comment c;
     c.id = j.contains("id") ? j["id"].dump() : "";
@@ -277,6 +285,37 @@ void GitlabForge::requestReviewers(int number, const std::vector<std::string>& r
   const auto ids = userIds(reviewers);
   if (!ids.empty())
     call("PUT", "/merge_requests/" + std::to_string(number), {{"reviewer_ids", ids}});
+}
+
+int GitlabForge::memberAccessLevel(int64_t userId) {
+  const std::string url = o_.apiUrl + "/projects/" + projectSegment() + "/members/all/" +
+                          std::to_string(userId);
+  const ClientResponse res = send("GET", url, "");
+  if (res.status == 404) return 0;  // not a member (or no such user)
+  if (res.status != 200) call("GET", url);  // throws, naming the status
+  const auto member = nlohmann::json::parse(res.body, nullptr, false);
+  return member.is_object() && member.contains("access_level") &&
+                 member["access_level"].is_number_integer()
+             ? member["access_level"].get<int>()
+             : 0;
+}
+
+void GitlabForge::awardNoteEmoji(bool onMergeRequest, int iid, int64_t noteId,
+                                 const std::string& name) {
+  const std::string url = o_.apiUrl + "/projects/" + projectSegment() +
+                          (onMergeRequest ? "/merge_requests/" : "/issues/") +
+                          std::to_string(iid) + "/notes/" + std::to_string(noteId) + "/award_emoji";
+  const nlohmann::json body = {{"name", name}};
+  const ClientResponse res = send("POST", url, body.dump());
+  if (res.status >= 200 && res.status < 300) return;
+  // GitLab answers a repeated award with 404 "Award Emoji Name has already been taken".
+  if (res.status == 404 && res.body.find("already been taken") != std::string::npos) return;
+  call("POST", url, body);
+}
+
+std::string GitlabForge::currentUsername() {
+  if (username_.empty()) username_ = str(call("GET", "/user"), "username");
+  return username_;
 }
 
 std::vector<Issue> GitlabForge::issuesWithLabel(const std::string& label) {

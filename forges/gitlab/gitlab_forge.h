@@ -51,6 +51,21 @@ class GitlabForge : public Forge {
                     const std::vector<std::string>& labels) override;
   void editIssue(int number, const std::string& title, const std::string& body) override;
 
+  // --- handling events (notes, issues) ---
+  // The access level of user `userId` in the project, inherited memberships included
+  // (GET /projects/:id/members/all/:user_id): 10 Guest, 20 Reporter, 30 Developer, 40
+  // Maintainer, 50 Owner; 0 when not a member.
+  int memberAccessLevel(int64_t userId);
+  // The notes of issue `iid` (GitLab's own system notes left out), oldest first, and a
+  // new note on it. (Merge request notes: comments() / comment().)
+  std::vector<Comment> issueComments(int iid);
+  void commentOnIssue(int iid, const std::string& body);
+  // Awards emoji `name` ("thumbsup") to note `noteId` of merge request (or issue) `iid`;
+  // an award the token's user already gave counts as done.
+  void awardNoteEmoji(bool onMergeRequest, int iid, int64_t noteId, const std::string& name);
+  // The username of the token's user (GET /user), asked once.
+  std::string currentUsername();
+
   // The project path or id as a URL path segment ("group%2Fsub%2Fproject").
   std::string projectSegment() const;
   nlohmann::json call(const std::string& method, const std::string& path,
@@ -60,9 +75,11 @@ class GitlabForge : public Forge {
   ClientResponse send(const std::string& method, const std::string& url, const std::string& body);
   nlohmann::json getAll(const std::string& path);
   std::vector<int64_t> userIds(const std::vector<std::string>& usernames);
+  std::vector<Comment> notesOf(const std::string& noteable, int iid);
 
   HttpClient& http_;
   GitlabForgeOptions o_;
+  std::string username_;  // currentUsername(), once asked
 };
 
 // A GitLab merge request JSON object as a PullRequest (number = iid).

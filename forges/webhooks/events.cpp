@@ -1,5 +1,6 @@
 #include "forges/webhooks/events.h"
 
+#include <cctype>
 #include <stdexcept>
 
 namespace ddd::forges {
@@ -15,6 +16,21 @@ int64_t num(const nlohmann::json& j, const char* key) {
 const nlohmann::json& obj(const nlohmann::json& j, const char* key) {
   static const nlohmann::json empty = nlohmann::json::object();
   return j.is_object() && j.contains(key) && j[key].is_object() ? j[key] : empty;
+}
+
+// The users behind GitLab's project and group access tokens: "project_42_bot",
+// "project_42_bot_<hex>", "group_7_bot_<hex>".
+bool isGitlabBotUser(const std::string& username) {
+  for (const char* prefix : {"project_", "group_"}) {
+    const size_t n = std::char_traits<char>::length(prefix);
+    if (username.compare(0, n, prefix) != 0) continue;
+    size_t i = n;
+    while (i < username.size() && std::isdigit(static_cast<unsigned char>(username[i]))) ++i;
+    if (i > n && username.compare(i, 4, "_bot") == 0 &&
+        (i + 4 == username.size() || username[i + 4] == '_'))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -34,7 +50,9 @@ ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
   e.installationId = num(obj(p, "installation"), "id");
   const auto& sender = obj(p, "sender");
   e.sender = str(sender, "login");
+  e.senderId = num(sender, "id");
   e.senderIsBot = str(sender, "type") == "Bot";
+  e.cloneUrl = str(repo, "clone_url");
   if (e.kind == "issue_comment" || e.kind == "issues") {
     const auto& issue = obj(p, "issue");
     e.number = static_cast<int>(num(issue, "number"));
@@ -50,6 +68,7 @@ ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
     e.onPullRequest = true;
     e.headBranch = str(obj(pr, "head"), "ref");
     e.headSha = str(obj(pr, "head"), "sha");
+    e.headMoved = e.kind == "pull_request" && e.action == "synchronize";
     e.conclusion = e.kind == "pull_request_review" ? str(obj(p, "review"), "state")
                    : pr.value("merged", false)     ? "merged"
                                                    : "";
@@ -80,16 +99,22 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
   e.repo = str(project, "path_with_namespace");
   e.repoId = num(project, "id") ? num(project, "id") : num(p, "project_id");
   e.defaultBranch = str(project, "default_branch");
+  e.cloneUrl = str(project, "git_http_url").empty() ? str(project, "http_url")
+                                                     : str(project, "git_http_url");
   const auto& user = obj(p, "user");
   e.sender = str(user, "username").empty() ? str(p, "user_username") : str(user, "username");
+  e.senderId = num(user, "id") ? num(user, "id") : num(p, "user_id");
+  e.senderIsBot = isGitlabBotUser(e.sender);
   const auto& attrs = obj(p, "object_attributes");
   e.action = str(attrs, "action");
   if (e.kind == "note") {
     e.commentId = num(attrs, "id");
     e.commentBody = str(attrs, "note");
-    e.senderIsBot = attrs.value("system", false);
-    // GitLab sends note events for new notes only; edits come as "update" actions.
-    e.action = e.action.empty() ? "created" : e.action == "create" ? "created" : e.action;
+    e.senderIsBot = e.senderIsBot || (attrs.contains("system") && attrs["system"].is_boolean() &&
+                                      attrs["system"].get<bool>());
+    const bool created = e.action.empty() ? str(attrs, "created_at") == str(attrs, "updated_at")
+                                          : e.action == "create";
+    e.action = created ? "created" : "edited";
     const auto& mr = obj(p, "merge_request");
     e.onPullRequest = !mr.empty();
     e.number = static_cast<int>(e.onPullRequest ? num(mr, "iid") : num(obj(p, "issue"), "iid"));
@@ -99,12 +124,16 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
     e.onPullRequest = true;
     e.headBranch = str(attrs, "source_branch");
     e.headSha = str(obj(attrs, "last_commit"), "id");
+    e.headMoved = e.action == "update" && attrs.contains("oldrev") && !attrs["oldrev"].is_null();
     e.conclusion = str(attrs, "state");
   } else if (e.kind == "pipeline") {
     e.headSha = str(attrs, "sha");
-    e.headBranch = str(attrs, "ref");
+    // A merge request pipeline's ref is "refs/merge-requests/<iid>/head": its branch is
+    // the merge request's source branch.
+    const auto& mr = obj(p, "merge_request");
+    e.headBranch = str(mr, "source_branch").empty() ? str(attrs, "ref") : str(mr, "source_branch");
     e.conclusion = str(attrs, "status");
-    e.number = static_cast<int>(num(obj(p, "merge_request"), "iid"));
+    e.number = static_cast<int>(num(mr, "iid"));
   } else if (e.kind == "push") {
     e.ref = str(p, "ref");
     e.headSha = str(p, "after");
@@ -112,6 +141,8 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
     e.number = static_cast<int>(num(attrs, "iid"));
     e.body = str(attrs, "description");
     e.bodyBefore = str(obj(obj(p, "changes"), "description"), "previous");
+    // The edit of a description is an "update"; the report controls want GitHub's word.
+    if (e.action == "update") e.action = "edited";
   }
   return e;
 }

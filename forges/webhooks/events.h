@@ -20,25 +20,30 @@ struct ForgeEvent {
   int64_t repoId = 0;
   int64_t installationId = 0;  // GitHub Apps
   std::string sender;          // login / username
-  bool senderIsBot = false;    // sender.type == "Bot", or a GitLab system note
+  int64_t senderId = 0;        // sender.id / GitLab user.id (member look-ups)
+  bool senderIsBot = false;    // sender.type == "Bot"; GitLab: a system note or a token's bot user
   int number = 0;              // issue / pull request number, merge request iid
   bool onPullRequest = false;  // the comment or issue is a pull/merge request
   std::string headBranch;
   std::string headSha;
+  bool headMoved = false;  // new commits on the pull/merge request (synchronize; update + oldrev)
   int64_t commentId = 0;
   std::string commentBody;
   std::string conclusion;  // check_suite / check_run / status / pipeline outcome
   std::string bodyBefore;  // issues edited: the body before the edit
   std::string body;        // issues: the body now
   std::string defaultBranch;
-  std::string ref;  // push: "refs/heads/main"
+  std::string cloneUrl;  // HTTPS clone URL (clone_url / git_http_url)
+  std::string ref;       // push: "refs/heads/main"
 };
 
 // `event` is X-GitHub-Event; throws std::invalid_argument for a payload that is not an
 // object.
 ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& payload,
                            std::string_view deliveryId);
-// `event` is X-Gitlab-Event ("Note Hook", "Merge Request Hook", ...).
+// `event` is X-Gitlab-Event ("Note Hook", "Merge Request Hook", ...). A note is
+// "created" only when new: GitLab's `object_attributes.action` says "create" (an edit
+// says "update"), or — from servers that send no action — created_at equals updated_at.
 ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& payload,
                            std::string_view deliveryId);
 
