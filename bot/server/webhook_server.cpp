@@ -64,8 +64,15 @@ std::string jsonMessage(const std::string& key, const std::string& value) {
 }  // namespace
 
 std::string gitlabJobPayload(const std::string& eventUuid, const std::string& body) {
-  // Spliced as text: the body was parsed once already and is stored byte for byte.
-  return "{\"eventUuid\":" + nlohmann::json(eventUuid).dump() + ",\"payload\":" + body + "}";
+  // Spliced as text: the body was parsed once already and is stored byte for byte, but
+  // for a UTF-8 byte order mark, which JSON parsers skip only at the start of a text.
+  const std::string_view json =
+      std::string_view(body).substr(body.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
+  // The header is the sender's bytes: invalid UTF-8 is replaced, never thrown on.
+  return "{\"eventUuid\":" +
+         nlohmann::json(eventUuid).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+         ",\"payload\":" +
+         std::string(json) + "}";
 }
 
 void Metrics::add(const std::string& name, const std::string& labels, uint64_t n) {

@@ -1,6 +1,10 @@
 #include "tests/support/fake_gitlab.h"
 
+#include <algorithm>
 #include <fstream>
+
+#include "git/error.h"
+#include "git/repository.h"
 
 #include "tests/support/openapi_spec.h"
 #include "tests/support/test_repo.h"
@@ -45,8 +49,8 @@ nlohmann::json exampleMergeRequest() {
 
 }  // namespace
 
-FakeGitlab::FakeGitlab(std::string projectPath, std::string token)
-    : project_(std::move(projectPath)), token_(std::move(token)) {
+FakeGitlab::FakeGitlab(std::string projectPath, std::string token, int64_t projectId)
+    : project_(std::move(projectPath)), token_(std::move(token)), projectId_(projectId) {
   server_ = std::make_unique<FakeHttpServer>(
       [this](const FakeHttpServer::Request& r) { return handle(r); });
 }
@@ -87,6 +91,82 @@ void FakeGitlab::startPipeline(int iid) {
   mrs_.at(iid)["head_pipeline"] = {{"id", nextId_++}, {"status", "running"}};
 }
 
+void FakeGitlab::followRepository(const std::string& bareRepo) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  followed_ = bareRepo;
+}
+void FakeGitlab::setMember(int64_t userId, const std::string& username, int accessLevel) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  members_[userId] = {{"id", userId},
+                      {"username", username},
+                      {"name", username},
+                      {"state", "active"},
+                      {"access_level", accessLevel}};
+}
+void FakeGitlab::addMergeRequest(int iid, const std::string& sourceBranch,
+                                 const std::string& title) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  nlohmann::json mr = exampleMergeRequest();
+  mr["iid"] = iid;
+  mr["id"] = nextId_++;
+  mr["state"] = "opened";
+  mr["title"] = title;
+  mr["source_branch"] = sourceBranch;
+  mr["target_branch"] = "main";
+  mr["labels"] = nlohmann::json::array();
+  mr["head_pipeline"] = nullptr;
+  mrs_[iid] = mr;
+  nextIid_ = std::max(nextIid_, iid + 1);
+}
+void FakeGitlab::addIssue(int iid, const std::string& title, const std::string& description) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  issues_[iid] = {{"id", nextId_++},   {"iid", iid},
+                  {"title", title},    {"description", description},
+                  {"state", "opened"}, {"labels", nlohmann::json::array()},
+                  {"web_url", "http://gitlab.test/" + project_ + "/-/issues/" + std::to_string(iid)}};
+}
+void FakeGitlab::addNote(bool onMergeRequest, int iid, int64_t noteId, const std::string& username,
+                         const std::string& body) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  nlohmann::json note = {
+      {"id", noteId}, {"body", body}, {"system", false}, {"author", {{"username", username}}}};
+  (onMergeRequest ? notes_ : issueNotes_)[iid].push_back(note);
+}
+nlohmann::json FakeGitlab::issue(int iid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return issues_.at(iid);
+}
+std::map<int, nlohmann::json> FakeGitlab::issues() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return issues_;
+}
+std::vector<nlohmann::json> FakeGitlab::issueNotes(int iid) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = issueNotes_.find(iid);
+  return it == issueNotes_.end() ? std::vector<nlohmann::json>{} : it->second;
+}
+std::vector<nlohmann::json> FakeGitlab::awards() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return awards_;
+}
+std::vector<nlohmann::json> FakeGitlab::merges() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return merges_;
+}
+
+void FakeGitlab::refreshHeads() {
+  if (followed_.empty()) return;
+  const auto repo = git::Repository::open(followed_);
+  for (auto& [iid, mr] : mrs_) {
+    if (mr["state"] != "opened") continue;
+    try {
+      mr["sha"] = repo.resolveCommit("refs/heads/" + mr["source_branch"].get<std::string>()).hex();
+    } catch (const git::GitError&) {
+      // the branch is gone: GitLab keeps the last head
+    }
+  }
+}
+
 FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (r.header("PRIVATE-TOKEN") != token_) return json(401, {{"message", "401 Unauthorized"}});
@@ -106,6 +186,10 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
   const nlohmann::json body =
       r.body.empty() ? nlohmann::json::object() : nlohmann::json::parse(r.body);
   auto seg = splitPath(path);
+  if (seg.size() == 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "user" &&
+      r.method == "GET") {
+    return json(200, {{"id", 7000}, {"username", kBotUsername}, {"bot", true}});
+  }
   if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "users" &&
       r.method == "GET") {
     const std::string name = query["username"];
@@ -116,12 +200,92 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
     violations_.push_back(r.method + " " + target + ": not a project route");
     return json(404, {{"message", "404 Not Found"}});
   }
-  if (percentDecode(seg[3]) != project_ || seg[3].find('/') != std::string::npos) {
+  const bool byId = projectId_ > 0 && seg[3] == std::to_string(projectId_);
+  if (!byId && (percentDecode(seg[3]) != project_ || seg[3].find('/') != std::string::npos)) {
     violations_.push_back(r.method + " " + target +
                           ": the project must be its id or its path with %2F");
     return json(404, {{"message", "404 Project Not Found"}});
   }
   const std::vector<std::string> rest(seg.begin() + 4, seg.end());
+  refreshHeads();
+  if (rest.size() == 3 && rest[0] == "members" && rest[1] == "all" && r.method == "GET") {
+    auto it = members_.find(std::stoll(rest[2]));
+    if (it == members_.end()) return json(404, {{"message", "404 Not found"}});
+    return json(200, it->second);
+  }
+  if (rest.size() == 5 && (rest[0] == "merge_requests" || rest[0] == "issues") &&
+      rest[2] == "notes" && rest[4] == "award_emoji" && r.method == "POST") {
+    const int iid = std::stoi(rest[1]);
+    const int64_t note = std::stoll(rest[3]);
+    bool found = false;
+    for (const auto& n : (rest[0] == "issues" ? issueNotes_ : notes_)[iid])
+      found |= n["id"] == note;
+    if (!found) return json(404, {{"message", "404 Note Not Found"}});
+    if (!body.contains("name")) return json(400, {{"error", "name is missing"}});
+    const nlohmann::json award = {{"on", rest[0]}, {"iid", iid}, {"note", note}, {"name", body["name"]}};
+    if (std::find(awards_.begin(), awards_.end(), award) != awards_.end())
+      return json(404, {{"message", "404 Award Emoji Name has already been taken Not Found"}});
+    awards_.push_back(award);
+    return json(201, {{"id", nextId_++},
+                      {"name", body["name"]},
+                      {"user", {{"username", kBotUsername}}},
+                      {"awardable_id", note},
+                      {"awardable_type", "Note"}});
+  }
+  if (rest.size() == 1 && rest[0] == "issues" && r.method == "GET") {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& [iid, issue] : issues_) {
+      if (query["state"] == "opened" && issue["state"] != "opened") continue;
+      if (!query["labels"].empty()) {
+        const auto& ls = issue["labels"];
+        if (std::find(ls.begin(), ls.end(), query["labels"]) == ls.end()) continue;
+      }
+      out.push_back(issue);
+    }
+    return json(200, out);
+  }
+  if (rest.size() == 1 && rest[0] == "issues" && r.method == "POST") {
+    if (!body.contains("title")) return json(400, {{"message", "title is missing"}});
+    const int iid = issues_.empty() ? 1 : issues_.rbegin()->first + 1;
+    issues_[iid] = {{"id", nextId_++},
+                    {"iid", iid},
+                    {"title", body["title"]},
+                    {"description", body.value("description", "")},
+                    {"state", "opened"},
+                    {"labels", labelsOf(body.value("labels", ""))},
+                    {"web_url", "http://gitlab.test/" + project_ + "/-/issues/" + std::to_string(iid)}};
+    return json(201, issues_[iid]);
+  }
+  if (rest.size() == 2 && rest[0] == "issues") {
+    auto it = issues_.find(std::stoi(rest[1]));
+    if (it == issues_.end()) return json(404, {{"message", "404 Issue Not Found"}});
+    if (r.method == "GET") return json(200, it->second);
+    if (r.method == "PUT") {
+      if (body.contains("title")) it->second["title"] = body["title"];
+      if (body.contains("description")) it->second["description"] = body["description"];
+      if (body.value("state_event", "") == "close") it->second["state"] = "closed";
+      return json(200, it->second);
+    }
+  }
+  if (rest.size() == 3 && rest[0] == "issues" && rest[2] == "notes") {
+    const int iid = std::stoi(rest[1]);
+    if (!issues_.count(iid)) return json(404, {{"message", "404 Issue Not Found"}});
+    if (r.method == "POST") {
+      nlohmann::json note = {{"id", nextId_++},
+                             {"body", body["body"]},
+                             {"system", false},
+                             {"author", {{"username", kBotUsername}}}};
+      issueNotes_[iid].push_back(note);
+      return json(201, note);
+    }
+    nlohmann::json out = nlohmann::json::array();
+    out.push_back({{"id", 2},
+                   {"body", "mentioned in merge request !1"},
+                   {"system", true},
+                   {"author", {{"username", "x"}}}});
+    for (const auto& n : issueNotes_[iid]) out.push_back(n);
+    return json(200, out);
+  }
   auto mrOf = [&](const std::string& iid) -> nlohmann::json* {
     auto it = mrs_.find(std::stoi(iid));
     return it == mrs_.end() ? nullptr : &it->second;
@@ -158,7 +322,8 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
     mr["head_pipeline"] = nullptr;
     mr["sha"] = "";
     mrs_[iid] = mr;
-    return json(201, mr);
+    refreshHeads();
+    return json(201, mrs_[iid]);
   }
   if (rest.size() == 2 && rest[0] == "merge_requests") {
     nlohmann::json* mr = mrOf(rest[1]);
@@ -187,7 +352,7 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
       nlohmann::json note = {{"id", nextId_++},
                              {"body", body["body"]},
                              {"system", false},
-                             {"author", {{"username", "ddd-bot"}}}};
+                             {"author", {{"username", kBotUsername}}}};
       notes_[iid].push_back(note);
       return json(201, note);
     }
@@ -220,6 +385,7 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
     }
     (*mr)["state"] = "merged";
     (*mr)["merge_commit_sha"] = "feedbeef";
+    merges_.push_back(body);
     return json(200, *mr);
   }
   if (rest.size() == 2 && rest[0] == "statuses" && r.method == "POST") {

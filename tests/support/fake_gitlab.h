@@ -1,10 +1,12 @@
 #pragma once
 // A fake GitLab (REST v4) for tests of ddd's GitLab client: a FakeHttpServer under
-// /api/v4 with a small model of one project (merge requests by iid, notes, commit
-// statuses, approvals, users, the head pipeline) seeded from GitLab's real response
-// shapes (tests/fixtures/shared/gitlab/api). It records requests that don't follow
-// GitLab's rules — a project path not encoded with %2F, no PRIVATE-TOKEN, unknown
-// routes — as violations. Thread-safe.
+// /api/v4 with a small model of one project (merge requests by iid, notes on merge
+// requests and issues, award emoji on notes, issues with labels, members and their
+// access levels, commit statuses, approvals, users, the head pipeline) seeded from
+// GitLab's real response shapes (tests/fixtures/shared/gitlab/api). The project is
+// addressed by its numeric id or its path encoded with %2F. It records requests that
+// don't follow GitLab's rules — a project path not encoded with %2F, no PRIVATE-TOKEN,
+// unknown routes — as violations. Thread-safe.
 
 #include <map>
 #include <memory>
@@ -20,7 +22,7 @@ namespace ddd::testing {
 
 class FakeGitlab {
  public:
-  FakeGitlab(std::string projectPath, std::string token);
+  FakeGitlab(std::string projectPath, std::string token, int64_t projectId = 0);
   std::string apiUrl() const { return server_->url() + "/api/v4"; }
   std::vector<std::string> violations() const;
   std::vector<FakeHttpServer::Request> requests() const { return server_->requests(); }
@@ -32,11 +34,37 @@ class FakeGitlab {
   void approve(int iid);
   void setHeadSha(int iid, const std::string& sha);
   void startPipeline(int iid);
+  // Open merge requests take their head ("sha") from the bare repository's branches, as
+  // GitLab's do from the project's repository.
+  void followRepository(const std::string& bareRepo);
+  // A project member (GET /projects/:id/members/all/:user_id answers 404 for others).
+  void setMember(int64_t userId, const std::string& username, int accessLevel);
+  // A merge request or an issue someone else opened (iid as given).
+  void addMergeRequest(int iid, const std::string& sourceBranch, const std::string& title);
+  void addIssue(int iid, const std::string& title, const std::string& description);
+  // A person's note (the one a webhook tells about) on a merge request or an issue.
+  void addNote(bool onMergeRequest, int iid, int64_t noteId, const std::string& username,
+               const std::string& body);
+  nlohmann::json issue(int iid) const;
+  std::map<int, nlohmann::json> issues() const;
+  std::vector<nlohmann::json> issueNotes(int iid) const;
+  // Award emoji given: {"on": "merge_requests"|"issues", "iid", "note", "name"}.
+  std::vector<nlohmann::json> awards() const;
+  // The body of every accepted PUT .../merge (the sha it pinned).
+  std::vector<nlohmann::json> merges() const;
+  static constexpr const char* kBotUsername = "project_7_bot_ddd";  // the token's user
   bool supportsAutoMergeFlag = true;  // false: a server before auto_merge (400 on it)
 
  private:
   FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
+  void refreshHeads();
   std::string project_, token_;
+  int64_t projectId_ = 0;
+  std::string followed_;
+  std::map<int64_t, nlohmann::json> members_;
+  std::map<int, nlohmann::json> issues_;
+  std::map<int, std::vector<nlohmann::json>> issueNotes_;
+  std::vector<nlohmann::json> awards_, merges_;
   mutable std::mutex mutex_;
   std::map<int, nlohmann::json> mrs_;
   std::map<int, std::vector<nlohmann::json>> notes_;

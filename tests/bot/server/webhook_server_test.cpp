@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "forges/http/client.h"
@@ -150,6 +151,37 @@ TEST(WebhookServer, GitlabNotesWithTheTokenAreQueuedOnceByIdempotencyKey) {
   auto jobs = r.store->list(false, 10);
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].kind, "gitlab.note");
+}
+
+// A GitLab job keeps the delivery's body as it came, with its X-Gitlab-Event-UUID (the
+// worker echoes it on its calls); a byte order mark or a header that is not UTF-8 still
+// gives a job the worker can read.
+TEST(WebhookServer, GitlabJobsCarryTheEventUuidWithTheBody) {
+  Receiver r;
+  forges::ClientRequest req;
+  req.method = "POST";
+  req.url = r.url("/webhooks/gitlab");
+  req.body = gitlabExample("pipeline");
+  req.headers.set("X-Gitlab-Event", "Pipeline Hook");
+  req.headers.set("X-Gitlab-Token", "gl-token");
+  req.headers.set("X-Gitlab-Event-UUID", "13792a34-cac6-4fda-95a8-c58e00a3954e");
+  req.headers.set("Idempotency-Key", "k1");
+  ASSERT_EQ(r.http.send(req).status, 202);
+  req.body = "\xEF\xBB\xBF" + gitlabExample("push");
+  req.headers.set("X-Gitlab-Event", "Push Hook");
+  req.headers.set("X-Gitlab-Event-UUID", "bad\xFF");
+  req.headers.set("Idempotency-Key", "k2");
+  ASSERT_EQ(r.http.send(req).status, 202);
+  auto jobs = r.store->list(false, 10);
+  ASSERT_EQ(jobs.size(), 2u);
+  std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) { return a.id < b.id; });
+  const auto pipeline = nlohmann::json::parse(jobs[0].payload);
+  EXPECT_EQ(pipeline["eventUuid"], "13792a34-cac6-4fda-95a8-c58e00a3954e");
+  EXPECT_EQ(pipeline["payload"], nlohmann::json::parse(gitlabExample("pipeline")));
+  EXPECT_EQ(jobs[0].dedupeKey, "gitlab:k1");
+  const auto push = nlohmann::json::parse(jobs[1].payload);
+  EXPECT_EQ(push["payload"]["object_kind"], "push");
+  EXPECT_EQ(push["eventUuid"].get<std::string>().rfind("bad", 0), 0u);
 }
 
 TEST(WebhookServer, MalformedOversizedIgnoredAndPing) {

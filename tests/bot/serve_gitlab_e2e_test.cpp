@@ -1,0 +1,422 @@
+// End to end on the fake GitLab, with GitLab's own webhook payloads (tests/fixtures/shared/
+// gitlab/webhooks, the project swapped for this test's): a Note Hook "/ddd rerun" sent with
+// X-Gitlab-Token -> the receiver stores the job -> a worker checks the author's access
+// level, awards 👍, queues an analysis -> the analysis fetches the project (a bare
+// repository on disk), writes the fix branch, pushes it, and opens the merge request. A
+// Reporter's note is refused politely and nothing else happens. A pipeline succeeding
+// merges an automerge merge request pinned to the commit ddd pushed; an approval merges a
+// mergeOnApproval one; a push to the default branch analyses the project; the weekly
+// report lives in one issue whose controls obey the same permission check. Every GitLab
+// call made while handling an event carries that event's X-Gitlab-Event-UUID.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "bot/server/webhook_server.h"
+#include "bot/tech_debt_report.h"
+#include "bot/worker.h"
+#include "tests/support/fake_gitlab.h"
+#include "tests/support/test_repo.h"
+
+namespace ddd::bot {
+namespace {
+
+using ddd::testing::FakeGitlab;
+
+constexpr int64_t kProjectId = 4242;
+constexpr int64_t kDeveloperId = 42, kReporterId = 43;
+
+nlohmann::json gitlabExample(const std::string& name) {
+  std::ifstream in(ddd::testing::sharedFixtures() / "gitlab" / "webhooks" / (name + ".json"));
+  return nlohmann::json::parse(in);
+}
+
+struct GitlabWorld {
+  FakeGitlab gitlab{"team/app", "glpat-ddd", kProjectId};
+  ddd::testing::TestRepo upstream;
+  ddd::testing::TempDir dir;
+  std::string remote;
+  std::shared_ptr<JobStore> receiverStore;
+  std::unique_ptr<WebhookServer> server;
+  forges::HttpClient http;
+  std::shared_ptr<WorkerContext> ctx;
+  std::unique_ptr<Worker> worker;
+
+  explicit GitlabWorld(const std::string& repoConfig = "") {
+    std::map<std::string, std::optional<std::string>> files = {
+        {"app/clock.py", "import datetime\nnow = datetime.datetime.utcnow()\n"}};
+    if (!repoConfig.empty()) files[".ddd.json"] = repoConfig;
+    upstream.commit(files);
+    remote = (dir.path() / "app.git").string();
+    ddd::testing::runCommand("git clone -q --bare " + upstream.path().string() + " " + remote);
+    gitlab.followRepository(remote);
+    gitlab.setMember(kDeveloperId, "dev", 30);
+    gitlab.setMember(kReporterId, "reporter", 20);
+    ServerConfig c;
+    c.listenPort = 0;
+    c.gitlabWebhookToken = "hook-secret";
+    c.gitlabToken = "glpat-ddd";
+    c.gitlabApiUrl = gitlab.apiUrl();
+    const std::string store = "sqlite://" + (dir.path() / "ddd.sqlite").string();
+    receiverStore = std::shared_ptr<JobStore>(openJobStore(store));
+    server = std::make_unique<WebhookServer>(c, receiverStore, std::make_shared<Metrics>());
+    server->start(1);
+    ctx = std::make_shared<WorkerContext>();
+    ctx->config = c;
+    ctx->http = &http;
+    ctx->cacheDir = dir.path() / "cache";
+    ctx->dataDir = ddd::testing::dataDir();
+    ctx->log = [](const std::string& line) { std::cerr << "worker: " << line << "\n"; };
+    worker = std::make_unique<Worker>(ctx, openJobStore(store), "worker-1");
+  }
+
+  // GitLab's example payload, about this world's project.
+  nlohmann::json example(const std::string& name) const {
+    nlohmann::json p = gitlabExample(name);
+    p["project"]["id"] = kProjectId;
+    p["project"]["path_with_namespace"] = "team/app";
+    p["project"]["git_http_url"] = remote;
+    p["project"]["default_branch"] = "main";
+    if (p.contains("project_id")) p["project_id"] = kProjectId;
+    return p;
+  }
+  // A new note by `user` (id, username) with `text`: on merge request !1 (GitLab's
+  // note_merge_request example) or on issue #17 (note_issue). The note exists in the fake.
+  nlohmann::json note(bool onMergeRequest, int64_t userId, const std::string& username,
+                      const std::string& text, int64_t noteId) {
+    nlohmann::json p = example(onMergeRequest ? "note_merge_request" : "note_issue");
+    p["user"]["id"] = userId;
+    p["user"]["username"] = username;
+    p["object_attributes"]["id"] = noteId;
+    p["object_attributes"]["author_id"] = userId;
+    p["object_attributes"]["note"] = text;
+    p["object_attributes"]["description"] = text;
+    const int iid = onMergeRequest ? p["merge_request"]["iid"].get<int>() : p["issue"]["iid"].get<int>();
+    gitlab.addNote(onMergeRequest, iid, noteId, username, text);
+    return p;
+  }
+
+  int deliver(const nlohmann::json& payload, const std::string& event, const std::string& uuid,
+              const std::string& token = "hook-secret") {
+    forges::ClientRequest r;
+    r.method = "POST";
+    r.url = "http://127.0.0.1:" + std::to_string(server->port()) + "/webhooks/gitlab";
+    r.body = payload.dump();
+    r.headers.set("Content-Type", "application/json");
+    r.headers.set("X-Gitlab-Event", event);
+    r.headers.set("X-Gitlab-Token", token);
+    r.headers.set("X-Gitlab-Event-UUID", uuid);
+    r.headers.set("Idempotency-Key", "idem-" + uuid);
+    return http.send(r).status;
+  }
+  void drain() {
+    while (worker->runOnce()) {
+    }
+  }
+  // The job of an event run again (a worker died after its effects): stored anew.
+  void redo(const std::string& kind, const nlohmann::json& payload, const std::string& uuid) {
+    ASSERT_TRUE(receiverStore->enqueue(kind, "team/app", gitlabJobPayload(uuid, payload.dump()),
+                                       "again:" + uuid, 0));
+    drain();
+  }
+  // A developer's "/ddd rerun deprecations" on issue #17, run to the end: the merge request.
+  nlohmann::json rerunOpensOneMergeRequest(const std::string& uuid) {
+    gitlab.addIssue(17, "Clock warnings", "");
+    EXPECT_EQ(deliver(note(false, kDeveloperId, "dev", "/ddd rerun deprecations", 1241),
+                      "Note Hook", uuid),
+              202);
+    drain();
+    EXPECT_EQ(openedMergeRequests(), 1);
+    return gitlab.mergeRequest(1);
+  }
+  int openedMergeRequests() const {
+    int n = 0;
+    for (const auto& r : gitlab.requests())
+      n += r.method == "POST" && r.target == "/api/v4/projects/" + std::to_string(kProjectId) +
+                                                "/merge_requests";
+    return n;
+  }
+  std::string remoteBranches() const {
+    return ddd::testing::runCommand("git -C " + remote +
+                                    " for-each-ref --format='%(refname)' refs/heads/ddd/")
+        .output;
+  }
+  // The number of requests the fake GitLab received so far, for "since then" checks.
+  size_t requestCount() const { return gitlab.requests().size(); }
+  // Every request from `from` on carries `uuid` and names the project by its id.
+  void expectEchoed(size_t from, const std::string& uuid) const {
+    const auto requests = gitlab.requests();
+    EXPECT_GT(requests.size(), from);
+    for (size_t i = from; i < requests.size(); ++i) {
+      const auto& r = requests[i];
+      EXPECT_EQ(r.header("X-Gitlab-Event-UUID"), uuid) << r.method << " " << r.target;
+      if (r.target.rfind("/api/v4/projects/", 0) == 0) {
+        EXPECT_EQ(r.target.rfind("/api/v4/projects/4242/", 0), 0u) << r.target;
+      }
+    }
+  }
+  void expectNoFailedJobs() const {
+    for (const auto& j : receiverStore->list(true, 10))
+      ADD_FAILURE() << "job " << j.id << " (" << j.kind << ") failed: " << j.lastError;
+  }
+  void expectNoViolations() const {
+    const auto v = gitlab.violations();
+    EXPECT_TRUE(v.empty()) << v.front();
+  }
+};
+
+TEST(ServeGitlabEndToEnd, RerunInANoteOpensTheMergeRequest) {
+  GitlabWorld w;
+  w.gitlab.addIssue(17, "Clock warnings", "");
+  const auto note = w.note(false, kDeveloperId, "dev", "Please look.\n/ddd rerun deprecations", 1241);
+  ASSERT_EQ(w.deliver(note, "Note Hook", "uuid-note-1"), 202);
+  w.drain();
+  // 👍 on the note, on the issue it was written in.
+  const auto awards = w.gitlab.awards();
+  ASSERT_EQ(awards.size(), 1u);
+  EXPECT_EQ(awards[0], (nlohmann::json{{"on", "issues"}, {"iid", 17}, {"note", 1241}, {"name", "thumbsup"}}));
+  // The fix branch pushed to the project's repository and its merge request opened.
+  EXPECT_NE(w.remoteBranches().find("refs/heads/ddd/deprecations/python"), std::string::npos)
+      << w.remoteBranches();
+  ASSERT_EQ(w.openedMergeRequests(), 1);
+  const auto mr = w.gitlab.mergeRequest(1);
+  const std::string branch = mr["source_branch"];
+  EXPECT_EQ(branch.rfind("ddd/deprecations/python", 0), 0u) << branch;
+  EXPECT_EQ(mr["target_branch"], "main");
+  EXPECT_NE(mr["description"].get<std::string>().find("<!-- ddd:change id=deprecations/python"),
+            std::string::npos);
+  const auto fixed =
+      ddd::testing::runCommand("git -C " + w.remote + " show " + branch + ":app/clock.py").output;
+  EXPECT_EQ(fixed.find("utcnow"), std::string::npos) << fixed;
+  // Every call, the analysis's included, echoed the event's UUID.
+  w.expectEchoed(0, "uuid-note-1");
+  // No reply: a rerun answers with the 👍 alone.
+  EXPECT_TRUE(w.gitlab.issueNotes(17).size() == 1u);  // the note itself
+
+  // GitLab's retry of the delivery is answered 200 and dropped; the job run again (a
+  // worker killed after its effects) awards nothing twice and opens nothing new.
+  EXPECT_EQ(w.deliver(note, "Note Hook", "uuid-note-1"), 200);
+  w.redo("gitlab.note", note, "uuid-note-1");
+  EXPECT_EQ(w.gitlab.awards().size(), 1u);
+  EXPECT_EQ(w.openedMergeRequests(), 1);
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+TEST(ServeGitlabEndToEnd, AReporterIsRefusedOnceAndNothingElseHappens) {
+  GitlabWorld w;
+  w.gitlab.addMergeRequest(1, "feature/login", "Login form");
+  const auto note = w.note(true, kReporterId, "reporter", "/ddd rerun", 1244);
+  ASSERT_EQ(w.deliver(note, "Note Hook", "uuid-reporter"), 202);
+  w.drain();
+  w.redo("gitlab.note", note, "uuid-reporter");  // the job again: the reply stays one
+  EXPECT_TRUE(w.gitlab.awards().empty());
+  EXPECT_EQ(w.openedMergeRequests(), 0);
+  EXPECT_EQ(w.remoteBranches(), "");
+  const auto notes = w.gitlab.notes(1);
+  ASSERT_EQ(notes.size(), 2u);  // the reporter's note and ddd's one reply
+  const std::string reply = notes[1]["body"];
+  EXPECT_NE(reply.find("@reporter thanks — only people with the Developer role or higher"),
+            std::string::npos)
+      << reply;
+  EXPECT_NE(reply.find("<!-- ddd:reply 1244 -->"), std::string::npos) << reply;
+  w.expectEchoed(0, "uuid-reporter");
+  // Someone who is no member at all (GitLab answers 404) is refused the same way.
+  ASSERT_EQ(w.deliver(w.note(true, 77, "stranger", "/ddd help", 1250), "Note Hook", "uuid-stranger"),
+            202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.notes(1).size(), 4u);
+  EXPECT_TRUE(w.gitlab.awards().empty());
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+TEST(ServeGitlabEndToEnd, EditsSystemNotesBotsAndPlainNotesAreNotCommands) {
+  GitlabWorld w;
+  w.gitlab.addMergeRequest(1, "feature/login", "Login form");
+  auto edited = w.note(true, kDeveloperId, "dev", "/ddd help", 1300);
+  edited["object_attributes"]["action"] = "update";
+  auto editedOld = w.note(true, kDeveloperId, "dev", "/ddd help", 1301);  // no action field
+  editedOld["object_attributes"]["updated_at"] = "2015-05-17 18:30:00 UTC";
+  auto system = w.note(true, kDeveloperId, "dev", "/ddd help", 1302);
+  system["object_attributes"]["system"] = true;
+  auto bot = w.note(true, 99, "project_4242_bot_5d1e", "/ddd help", 1303);
+  auto plain = w.note(true, kDeveloperId, "dev", "LGTM, thanks", 1304);
+  int i = 0;
+  for (const auto& p : {edited, editedOld, system, bot, plain})
+    ASSERT_EQ(w.deliver(p, "Note Hook", "uuid-quiet-" + std::to_string(i++)), 202);
+  w.drain();
+  EXPECT_EQ(w.requestCount(), 0u);  // not one call to GitLab
+  w.expectNoFailedJobs();
+
+  // The same help request as a new note is answered.
+  ASSERT_EQ(w.deliver(w.note(true, kDeveloperId, "dev", "/ddd help", 1305), "Note Hook", "uuid-help"),
+            202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.awards().size(), 1u);
+  const auto notes = w.gitlab.notes(1);
+  EXPECT_NE(notes.back()["body"].get<std::string>().find("/ddd rerun"), std::string::npos);
+  w.expectNoViolations();
+}
+
+constexpr const char* kAutomergeDeprecations =
+    R"({"policies": [{"name": "fixes-merge", "match": {"analyzer": "deprecations"},
+                      "action": "automerge", "mergeMethod": "squash"}]})";
+
+// GitLab's pipeline example, finished with `status` on the merge request's head.
+nlohmann::json pipelineDone(const GitlabWorld& w, const nlohmann::json& mr, const std::string& status) {
+  nlohmann::json p = w.example("pipeline");
+  p["object_attributes"]["sha"] = mr["sha"];
+  p["object_attributes"]["ref"] = "refs/merge-requests/" + mr["iid"].dump() + "/head";
+  p["object_attributes"]["status"] = status;
+  p["merge_request"]["iid"] = mr["iid"];
+  p["merge_request"]["source_branch"] = mr["source_branch"];
+  return p;
+}
+
+TEST(ServeGitlabEndToEnd, AGreenPipelineMergesTheAutomergeMergeRequestPinnedToItsCommit) {
+  GitlabWorld w(kAutomergeDeprecations);
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-rerun");
+  const std::string sha = mr["sha"];
+  ASSERT_EQ(sha.size(), 40u) << mr.dump(2);
+  EXPECT_EQ(w.gitlab.statuses(sha)["ddd/policy"], "success");
+  EXPECT_EQ(mr["state"], "opened");  // no pipeline ran yet: never merged blind
+
+  w.gitlab.setJob(sha, "test", "success");
+  const size_t before = w.requestCount();
+  ASSERT_EQ(w.deliver(pipelineDone(w, mr, "success"), "Pipeline Hook", "uuid-pipeline"), 202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.mergeRequest(1)["state"], "merged");
+  const auto merges = w.gitlab.merges();
+  ASSERT_EQ(merges.size(), 1u);
+  EXPECT_EQ(merges[0]["sha"], sha);
+  EXPECT_EQ(merges[0].value("squash", false), true);
+  w.expectEchoed(before, "uuid-pipeline");
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+TEST(ServeGitlabEndToEnd, AFailedPipelineMovesTheMergeRequestToReview) {
+  GitlabWorld w(kAutomergeDeprecations);
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-rerun");
+  w.gitlab.setJob(mr["sha"], "test", "failed");
+  ASSERT_EQ(w.deliver(pipelineDone(w, mr, "failed"), "Pipeline Hook", "uuid-red"), 202);
+  w.drain();
+  const auto now = w.gitlab.mergeRequest(1);
+  EXPECT_EQ(now["state"], "opened");
+  EXPECT_TRUE(w.gitlab.merges().empty());
+  const auto& labels = now["labels"];
+  EXPECT_NE(std::find(labels.begin(), labels.end(), "ddd:needs-review"), labels.end()) << labels;
+  // A running pipeline is no news: nothing is asked of GitLab.
+  const size_t before = w.requestCount();
+  ASSERT_EQ(w.deliver(pipelineDone(w, mr, "running"), "Pipeline Hook", "uuid-running"), 202);
+  w.drain();
+  EXPECT_EQ(w.requestCount(), before);
+  w.expectNoViolations();
+}
+
+TEST(ServeGitlabEndToEnd, AnApprovalMergesAMergeOnApprovalMergeRequest) {
+  GitlabWorld w(R"({"policies": [{"name": "fixes-on-approval", "match": {"analyzer": "deprecations"},
+                                  "action": "review", "mergeOnApproval": true}]})");
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-rerun");
+  w.gitlab.setJob(mr["sha"], "test", "success");
+  ASSERT_EQ(w.deliver(pipelineDone(w, mr, "success"), "Pipeline Hook", "uuid-green"), 202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.mergeRequest(1)["state"], "opened");  // green, not approved yet
+
+  w.gitlab.approve(1);
+  nlohmann::json approved = w.example("merge_request");
+  approved["object_attributes"]["action"] = "approved";
+  approved["object_attributes"]["iid"] = 1;
+  approved["object_attributes"]["source_branch"] = mr["source_branch"];
+  approved["object_attributes"]["last_commit"]["id"] = mr["sha"];
+  const size_t before = w.requestCount();
+  ASSERT_EQ(w.deliver(approved, "Merge Request Hook", "uuid-approved"), 202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.mergeRequest(1)["state"], "merged");
+  ASSERT_EQ(w.gitlab.merges().size(), 1u);
+  EXPECT_EQ(w.gitlab.merges()[0]["sha"], mr["sha"]);
+  w.expectEchoed(before, "uuid-approved");
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+TEST(ServeGitlabEndToEnd, APushToTheDefaultBranchAnalysesTheProject) {
+  GitlabWorld w;
+  nlohmann::json push = w.example("push");
+  push["ref"] = "refs/heads/feature";  // not the default branch: nothing
+  ASSERT_EQ(w.deliver(push, "Push Hook", "uuid-push-feature"), 202);
+  w.drain();
+  EXPECT_EQ(w.requestCount(), 0u);
+  push["ref"] = "refs/heads/main";
+  ASSERT_EQ(w.deliver(push, "Push Hook", "uuid-push-main"), 202);
+  w.drain();
+  // Every analyzer ran: a merge request per proposed change, each on its pushed branch.
+  const int opened = w.openedMergeRequests();
+  ASSERT_GE(opened, 1);
+  bool deprecations = false;
+  for (int iid = 1; iid <= opened; ++iid) {
+    const std::string branch = w.gitlab.mergeRequest(iid)["source_branch"];
+    deprecations |= branch.rfind("ddd/deprecations/python", 0) == 0;
+    EXPECT_NE(w.remoteBranches().find("refs/heads/" + branch), std::string::npos) << branch;
+  }
+  EXPECT_TRUE(deprecations);
+  w.expectEchoed(0, "uuid-push-main");
+  auto repos = w.receiverStore->repositories(true);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos[0].forge, "gitlab");
+  const auto record = nlohmann::json::parse(repos[0].payload);
+  EXPECT_EQ(record["projectId"], kProjectId);
+  EXPECT_FALSE(record.contains("eventUuid"));  // scheduled work handles no event
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+// The scheduler's report job on GitLab: one issue with the report; ticking a control by a
+// Reporter gets a polite note, by a Developer an analysis (and the merge request).
+TEST(ServeGitlabEndToEnd, TheReportIssueAndItsControls) {
+  GitlabWorld w;
+  const nlohmann::json job = {{"repo", "team/app"},
+                              {"projectId", kProjectId},
+                              {"cloneUrl", w.remote},
+                              {"defaultBranch", "main"},
+                              {"scheduled", "report"}};
+  ASSERT_TRUE(w.receiverStore->enqueue("gitlab.report", "team/app", job.dump(), "r1", 0));
+  w.drain();
+  const auto issues = w.gitlab.issues();
+  ASSERT_EQ(issues.size(), 1u);
+  const int iid = issues.begin()->first;
+  const std::string body = issues.begin()->second["description"];
+  EXPECT_NE(body.find(reportMarker("team/app")), std::string::npos) << body;
+  const auto control = body.find("<!-- ddd:control rerun:deprecations -->");
+  ASSERT_NE(control, std::string::npos) << body;
+  std::string ticked = body;
+  ticked.replace(body.rfind("- [ ]", control), 5, "- [x]");
+
+  nlohmann::json edited = w.example("issue");
+  edited["object_attributes"]["iid"] = iid;
+  edited["object_attributes"]["action"] = "update";
+  edited["object_attributes"]["description"] = ticked;
+  edited["changes"]["description"] = {{"previous", body}, {"current", ticked}};
+  edited["user"]["id"] = kReporterId;
+  edited["user"]["username"] = "reporter";
+  ASSERT_EQ(w.deliver(edited, "Issue Hook", "uuid-tick-1"), 202);
+  w.drain();
+  EXPECT_EQ(w.openedMergeRequests(), 0);
+  const auto notes = w.gitlab.issueNotes(iid);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0]["body"].get<std::string>().find("can use the report's controls"),
+            std::string::npos);
+
+  edited["user"]["id"] = kDeveloperId;
+  edited["user"]["username"] = "dev";
+  ASSERT_EQ(w.deliver(edited, "Issue Hook", "uuid-tick-2"), 202);
+  w.drain();
+  EXPECT_EQ(w.openedMergeRequests(), 1);
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+}  // namespace
+}  // namespace ddd::bot

@@ -1,0 +1,137 @@
+// GitLab's and GitHub's webhook payloads (their own examples, tests/fixtures/shared)
+// normalised: who sent a note and whether it is new, system notes and token bot users,
+// the branch of a merge request pipeline, new commits on a merge request, an edited
+// issue's old and new description, clone URLs and sender ids.
+#include "forges/webhooks/events.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "tests/support/test_repo.h"
+
+namespace ddd::forges {
+namespace {
+
+nlohmann::json gitlab(const std::string& name) {
+  std::ifstream in(ddd::testing::sharedFixtures() / "gitlab" / "webhooks" / (name + ".json"));
+  return nlohmann::json::parse(in);
+}
+
+TEST(GitlabEvents, ANewNoteOnAMergeRequest) {
+  const auto e = normalizeGitlab("Note Hook", gitlab("note_merge_request"), "uuid");
+  EXPECT_EQ(e.kind, "note");
+  EXPECT_EQ(e.action, "created");  // no action field; created_at == updated_at
+  EXPECT_EQ(e.sender, "user1");
+  EXPECT_EQ(e.senderId, 42);
+  EXPECT_FALSE(e.senderIsBot);
+  EXPECT_TRUE(e.onPullRequest);
+  EXPECT_EQ(e.number, 1);
+  EXPECT_EQ(e.commentId, 1244);
+  EXPECT_EQ(e.headBranch, "master");
+  EXPECT_EQ(e.repoId, 5);
+  EXPECT_EQ(e.repo, "gitlab-org/gitlab-test");
+  EXPECT_EQ(e.cloneUrl, "http://example.com/gitlab-org/gitlab-test.git");
+  EXPECT_EQ(e.defaultBranch, "master");
+}
+
+TEST(GitlabEvents, EditedNotesAreNotNew) {
+  auto p = gitlab("note_issue");
+  EXPECT_EQ(normalizeGitlab("Note Hook", p, "").action, "created");
+  EXPECT_EQ(normalizeGitlab("Note Hook", p, "").number, 17);
+  EXPECT_FALSE(normalizeGitlab("Note Hook", p, "").onPullRequest);
+  p["object_attributes"]["updated_at"] = "2015-05-17 17:10:00 UTC";
+  EXPECT_EQ(normalizeGitlab("Note Hook", p, "").action, "edited");
+  p["object_attributes"]["action"] = "create";  // the server's word wins
+  EXPECT_EQ(normalizeGitlab("Note Hook", p, "").action, "created");
+  p["object_attributes"]["action"] = "update";
+  EXPECT_EQ(normalizeGitlab("Note Hook", p, "").action, "edited");
+}
+
+TEST(GitlabEvents, SystemNotesAndTokenUsersAreBots) {
+  auto p = gitlab("note_merge_request");
+  p["object_attributes"]["system"] = true;
+  EXPECT_TRUE(normalizeGitlab("Note Hook", p, "").senderIsBot);
+  p["object_attributes"]["system"] = nullptr;  // odd but seen: not a crash, not a bot
+  EXPECT_FALSE(normalizeGitlab("Note Hook", p, "").senderIsBot);
+  for (const std::string name : {"project_5_bot", "project_5_bot_3f2a", "group_12_bot_77"}) {
+    p["user"]["username"] = name;
+    EXPECT_TRUE(normalizeGitlab("Note Hook", p, "").senderIsBot) << name;
+  }
+  for (const std::string name : {"project_bot", "project_5_botanist", "projectx_5_bot", "alice"}) {
+    p["user"]["username"] = name;
+    EXPECT_FALSE(normalizeGitlab("Note Hook", p, "").senderIsBot) << name;
+  }
+}
+
+TEST(GitlabEvents, APipelineOfAMergeRequestNamesItsSourceBranch) {
+  auto p = gitlab("pipeline");
+  p["object_attributes"]["ref"] = "refs/merge-requests/1/head";
+  const auto e = normalizeGitlab("Pipeline Hook", p, "");
+  EXPECT_EQ(e.headBranch, "test");
+  EXPECT_EQ(e.headSha, "bcbb5ec396a2c0f828686f14fac9b80b780504f2");
+  EXPECT_EQ(e.conclusion, "success");
+  EXPECT_EQ(e.number, 1);
+  p.erase("merge_request");  // a branch pipeline
+  EXPECT_EQ(normalizeGitlab("Pipeline Hook", p, "").headBranch, "refs/merge-requests/1/head");
+}
+
+TEST(GitlabEvents, NewCommitsOnAMergeRequest) {
+  auto p = gitlab("merge_request");
+  EXPECT_EQ(normalizeGitlab("Merge Request Hook", p, "").action, "open");
+  EXPECT_FALSE(normalizeGitlab("Merge Request Hook", p, "").headMoved);
+  p["object_attributes"]["action"] = "update";
+  EXPECT_FALSE(normalizeGitlab("Merge Request Hook", p, "").headMoved);  // a title edit
+  p["object_attributes"]["oldrev"] = "95790bf891e76fee5e1747ab589903a6a1f80f22";
+  const auto e = normalizeGitlab("Merge Request Hook", p, "");
+  EXPECT_TRUE(e.headMoved);
+  EXPECT_EQ(e.headBranch, "ms-viewport");
+  EXPECT_EQ(e.number, 1);
+}
+
+TEST(GitlabEvents, AnEditedIssueDescription) {
+  auto p = gitlab("issue");
+  p["object_attributes"]["action"] = "update";
+  const auto e = normalizeGitlab("Issue Hook", p, "");
+  EXPECT_EQ(e.action, "edited");
+  EXPECT_EQ(e.number, 23);
+  EXPECT_EQ(e.body, "Create new API for manipulations with repository");
+  EXPECT_EQ(e.bodyBefore, "");  // "previous": null in GitLab's example
+  EXPECT_EQ(e.sender, "user1");
+}
+
+TEST(GitlabEvents, APushNamesItsRefAndPusher) {
+  const auto e = normalizeGitlab("Push Hook", gitlab("push"), "");
+  EXPECT_EQ(e.kind, "push");
+  EXPECT_EQ(e.ref, "refs/heads/master");
+  EXPECT_EQ(e.headSha, "da1560886d4f094c3e6c9ef40349f7d38b5d27d7");
+  EXPECT_EQ(e.sender, "jsmith");
+  EXPECT_EQ(e.senderId, 4);
+  EXPECT_EQ(e.repoId, 15);
+  EXPECT_EQ(e.defaultBranch, "master");
+}
+
+TEST(GithubEvents, SenderIdsCloneUrlsAndSynchronize) {
+  std::ifstream in(ddd::testing::sharedFixtures() / "github" / "webhooks" / "examples.json");
+  const auto all = nlohmann::json::parse(in);
+  bool sawPush = false, sawSync = false;
+  for (const auto& group : all) {
+    for (const auto& ex : group["examples"]) {
+      if (group["name"] == "push" && !sawPush) {
+        const auto e = normalizeGithub("push", ex, "");
+        EXPECT_FALSE(e.cloneUrl.empty());
+        EXPECT_GT(e.senderId, 0);
+        sawPush = true;
+      }
+      if (group["name"] == "pull_request" && ex.value("action", "") == "synchronize" && !sawSync) {
+        EXPECT_TRUE(normalizeGithub("pull_request", ex, "").headMoved);
+        sawSync = true;
+      }
+    }
+  }
+  EXPECT_TRUE(sawPush);
+  EXPECT_TRUE(sawSync);
+}
+
+}  // namespace
+}  // namespace ddd::forges
