@@ -471,11 +471,13 @@ void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
   // ddd's own push to its branch (GitLab reports it as a merge request update).
   if (e.headMoved && session->isSelf(e.sender)) return;
   std::set<std::string> branches;
-  for (const auto& pr : session->forge().list()) {
-    if (pr.state != "open" || pr.branch.rfind("ddd/", 0) != 0) continue;
-    if ((!e.headBranch.empty() && pr.branch == e.headBranch) ||
-        (!e.headSha.empty() && pr.headCommit == e.headSha)) {
-      branches.insert(pr.branch);
+  if (!e.headBranch.empty()) {
+    // One filtered look-up, not the list of every pull request the project ever had.
+    if (auto pr = session->forge().findOpenByBranch(e.headBranch)) branches.insert(pr->branch);
+  } else {
+    for (const auto& pr : session->forge().list()) {
+      if (pr.state == "open" && pr.branch.rfind("ddd/", 0) == 0 && pr.headCommit == e.headSha)
+        branches.insert(pr.branch);
     }
   }
   if (branches.empty()) return;  // not about an open ddd pull request

@@ -1,0 +1,106 @@
+// What a worker spends reading a webhook job before it asks the forge anything: the
+// stored job parsed, the event normalised and the comment's /ddd commands found — for a
+// GitLab Note Hook (stored wrapped with its X-Gitlab-Event-UUID) and a GitHub
+// issue_comment, each against the bare parse of the same delivery body in the same run
+// (the baseline its ratio is taken against):
+//   BM_GitlabNoteJob / BM_GitlabNoteParseOnly      note_merge_request (GitLab's example)
+//   BM_GithubCommentJob / BM_GithubCommentParseOnly issue_comment.created (GitHub's example)
+//   BM_GitlabWrap                                   the receiver's wrapping of one delivery
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include "bot/commands.h"
+#include "bot/data_dir.h"
+#include "bot/server/webhook_server.h"
+#include "forges/webhooks/events.h"
+
+namespace {
+
+// The vendored fixtures of the source tree (the data directory of a development build).
+std::string fixture(const std::string& relative) {
+  std::ifstream in(ddd::bot::findDataDir() / "tests" / "fixtures" / "shared" / relative);
+  if (!in) throw std::runtime_error("no fixture " + relative + " under the data directory");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string gitlabNote() {
+  auto p = nlohmann::json::parse(fixture("gitlab/webhooks/note_merge_request.json"));
+  p["object_attributes"]["note"] = "Thanks!\n/ddd rerun deprecations";
+  return p.dump();
+}
+
+std::string githubComment() {
+  const auto all = nlohmann::json::parse(fixture("github/webhooks/examples.json"));
+  for (const auto& g : all) {
+    if (g["name"] != "issue_comment") continue;
+    for (auto ex : g["examples"]) {
+      if (ex.value("action", "") != "created") continue;
+      ex["comment"]["body"] = "Thanks!\n/ddd rerun deprecations";
+      return ex.dump();
+    }
+  }
+  return "{}";
+}
+
+void BM_GitlabNoteJob(benchmark::State& state) {
+  const std::string job =
+      ddd::bot::gitlabJobPayload("13792a34-cac6-4fda-95a8-c58e00a3954e", gitlabNote());
+  for (auto _ : state) {
+    auto stored = nlohmann::json::parse(job);
+    const auto e = ddd::forges::normalizeGitlab("note", stored["payload"],
+                                                stored.value("eventUuid", ""));
+    const auto commands = ddd::bot::parseCommands(e.commentBody);
+    if (commands.size() != 1) state.SkipWithError("the command was not found");
+    benchmark::DoNotOptimize(commands);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * job.size()));
+}
+
+void BM_GitlabNoteParseOnly(benchmark::State& state) {
+  const std::string body = gitlabNote();
+  for (auto _ : state) benchmark::DoNotOptimize(nlohmann::json::parse(body));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_GithubCommentJob(benchmark::State& state) {
+  const std::string job = githubComment();
+  for (auto _ : state) {
+    const auto payload = nlohmann::json::parse(job);
+    const auto e = ddd::forges::normalizeGithub("issue_comment", payload, "");
+    const auto commands = ddd::bot::parseCommands(e.commentBody);
+    if (commands.size() != 1) state.SkipWithError("the command was not found");
+    benchmark::DoNotOptimize(commands);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * job.size()));
+}
+
+void BM_GithubCommentParseOnly(benchmark::State& state) {
+  const std::string body = githubComment();
+  for (auto _ : state) benchmark::DoNotOptimize(nlohmann::json::parse(body));
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_GitlabWrap(benchmark::State& state) {
+  const std::string body = gitlabNote();
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(
+        ddd::bot::gitlabJobPayload("13792a34-cac6-4fda-95a8-c58e00a3954e", body));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+BENCHMARK(BM_GitlabNoteJob);
+BENCHMARK(BM_GitlabNoteParseOnly);
+BENCHMARK(BM_GithubCommentJob);
+BENCHMARK(BM_GithubCommentParseOnly);
+BENCHMARK(BM_GitlabWrap);
+
+}  // namespace
+
+BENCHMARK_MAIN();
