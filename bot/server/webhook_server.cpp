@@ -65,9 +65,11 @@ std::string jsonMessage(const std::string& key, const std::string& value) {
 
 std::string gitlabJobPayload(const std::string& eventUuid, const std::string& body) {
   // Spliced as text: the body was parsed once already and is stored byte for byte, but
-  // for a UTF-8 byte order mark, which JSON parsers skip only at the start of a text.
-  const std::string_view json =
+  // for a UTF-8 byte order mark (JSON parsers skip it only at the start of a text) and
+  // what follows a NUL byte (where the receiver's parser saw the end of the body).
+  std::string_view json =
       std::string_view(body).substr(body.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0);
+  json = json.substr(0, json.find('\0'));
   // The header is the sender's bytes: invalid UTF-8 is replaced, never thrown on.
   return "{\"eventUuid\":" +
          nlohmann::json(eventUuid).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +

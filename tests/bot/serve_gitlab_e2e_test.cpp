@@ -204,6 +204,32 @@ TEST(ServeGitlabEndToEnd, RerunInANoteOpensTheMergeRequest) {
   w.expectNoViolations();
 }
 
+// "/ddd rerun" on a ddd merge request recomputes that change only (its branch).
+TEST(ServeGitlabEndToEnd, RerunOnADddMergeRequestRecomputesThatChange) {
+  GitlabWorld w;
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-first");
+  auto note = w.note(true, kDeveloperId, "dev", "/ddd rerun", 1400);
+  note["merge_request"]["iid"] = mr["iid"];
+  note["merge_request"]["source_branch"] = mr["source_branch"];
+  ASSERT_EQ(w.deliver(note, "Note Hook", "uuid-on-mr"), 202);
+  w.drain();
+  bool limited = false;
+  for (const auto& job : w.receiverStore->list(false, 50)) {
+    if (job.kind != "gitlab.analyze" || job.dedupeKey != "gitlab:rerun:1400") continue;
+    const auto p = nlohmann::json::parse(job.payload);
+    limited = p["branches"] == nlohmann::json::array({mr["source_branch"]});
+    EXPECT_EQ(p["eventUuid"], "uuid-on-mr");
+    EXPECT_EQ(job.state, "done");
+  }
+  EXPECT_TRUE(limited);
+  const auto awards = w.gitlab.awards();
+  ASSERT_EQ(awards.size(), 2u);
+  EXPECT_EQ(awards[1]["on"], "merge_requests");
+  EXPECT_EQ(w.openedMergeRequests(), 1);  // updated in place, never a second one
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
 TEST(ServeGitlabEndToEnd, AReporterIsRefusedOnceAndNothingElseHappens) {
   GitlabWorld w;
   w.gitlab.addMergeRequest(1, "feature/login", "Login form");
