@@ -21,6 +21,7 @@
 #include "bot/reconcile.h"
 #include "bot/report_state.h"
 #include "bot/scan.h"
+#include "forges/github/github_forge.h"
 #include "forges/webhooks/events.h"
 #include "git/branch.h"
 #include "git/error.h"
@@ -321,7 +322,10 @@ void handleReport(WorkerContext& ctx, const Job& job) {
   }
   addPullRequestsAndHeldBack(*gh, fetched.report,
                              limitsFromConfig(fetched.report.repoConfig, {10, 2}), ctx.now, in);
-  in.bodyLimit = ctx.reportBodyLimit;
+  // Parts in comments are GitHub's way past its 65,536-character bodies; GitLab takes
+  // descriptions of up to 1,000,000 characters, so its report stays in the issue.
+  auto* github = dynamic_cast<forges::GithubForge*>(gh);
+  in.bodyLimit = github ? ctx.reportBodyLimit : std::max<size_t>(ctx.reportBodyLimit, 1000000 - 4096);
   const HealthScore score = healthScore(in.current, in.weights);
   nlohmann::json point = {{"week", week}, {"at", now}, {"score", score.total}};
   if (in.current.libyears) point["libyears"] = *in.current.libyears;
@@ -344,10 +348,11 @@ void handleReport(WorkerContext& ctx, const Job& job) {
     return renderTechDebtReport(in) + "\n" + kHistoryTag + kept.dump() + " -->\n";
   };
   std::string fullUrl;
-  if (existingIssue) fullUrl = publishReportParts(*gh, existingIssue, full, kCommentLimit);
+  if (existingIssue && github)
+    fullUrl = publishReportParts(*github, existingIssue, full, kCommentLimit);
   auto published = publishReport(*gh, fetched.repoName, bodyWith(fullUrl));
-  if (!existingIssue && !full.empty()) {
-    fullUrl = publishReportParts(*gh, published.number, full, kCommentLimit);
+  if (!existingIssue && !full.empty() && github) {
+    fullUrl = publishReportParts(*github, published.number, full, kCommentLimit);
     publishReport(*gh, fetched.repoName, bodyWith(fullUrl));
   }
   if (ctx.log) {
