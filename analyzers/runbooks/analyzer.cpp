@@ -3,8 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <ctime>
-#include <optional>
 #include <map>
+#include <optional>
+#include <tuple>
 
 #include "analyzers/runbooks/extract.h"
 #include "analyzers/runbooks/file_input.h"
@@ -47,13 +48,11 @@ Finding missingRollback(const Operation& op, const std::string& outputDir) {
   f.path = op.source.path;
   f.line = op.source.line;
   const std::string component = op.component.empty() ? "repository" : op.component;
-  // Repository-wide operations are written up in the index, the others in their component's runbook.
-  const std::string target =
-      outputDir + "/" + (op.component.empty() ? std::string("README") : componentSlug(component)) + ".md";
+  const std::string target = outputDir + "/rollback.md";
   f.message = operationLabel(op) + " '" + op.name + "' has no rollback path in code or docs" +
               (op.rollbackEvidence.empty() ? "" : " (" + op.rollbackEvidence + ")") +
               ". Document it in " + target + " (section 'Rollback: " + op.name +
-              "'): " + rollbackNeeds(op) + ".";
+              "', outside the ddd markers): " + rollbackNeeds(op) + ".";
   f.properties = {{"operation", op.type},
                   {"name", op.name},
                   {"component", component},
@@ -81,45 +80,53 @@ uint32_t countLines(const std::string& s) {
   return static_cast<uint32_t>(std::count(s.begin(), s.end(), '\n'));
 }
 
-// The runbook update: every generated file merged into what the tree has; files whose
-// markers are broken are left alone with a warning and a finding.
-// The calendar without its DTSTAMP and DTSTART lines: two calendars that differ only in
-// when they were made (and so in the first run after that) describe the same recurring
-// events; the older one stays (regeneration is idempotent).
-std::string withoutStamps(const std::string& ics) {
-  std::string out;
-  size_t pos = 0;
-  while (pos < ics.size()) {
-    size_t end = ics.find('\n', pos);
-    if (end == std::string::npos) end = ics.size();
-    if (ics.compare(pos, 8, "DTSTAMP:") != 0 && ics.compare(pos, 7, "DTSTART") != 0) {
-      out.append(ics, pos, end - pos + 1);
-    }
-    pos = end + 1;
-  }
-  return out;
+json share(const ItemCounts& c) {
+  const int all = c.cited + c.todo;
+  return {{"cited", c.cited}, {"todo", c.todo}, {"citedShare", all ? std::round(1000.0 * c.cited / all) / 1000 : 0.0}};
 }
 
+// Files under the output directory written by an earlier ddd that made one runbook per
+// component ("# Runbook: <name>" with a "summary" region): no longer regenerated.
+void warnAboutLegacyPages(const SourceTree& tree, const std::string& outputDir,
+                          const std::vector<RunbookFile>& files, AnalysisResult& result) {
+  for (const SourceFile& f : tree.files()) {
+    if (f.path.rfind(outputDir + "/", 0) != 0 || text::extension(f.path) != ".md") continue;
+    if (std::any_of(files.begin(), files.end(), [&](const RunbookFile& r) { return r.path == f.path; })) continue;
+    const auto content = tree.read(f);
+    if (!content || content->rfind("# Runbook: ", 0) != 0 ||
+        content->find("<!-- ddd:begin summary -->") == std::string::npos) {
+      continue;
+    }
+    result.warnings.push_back(f.path + ": a per-component runbook from an earlier ddd; its checklists now live in " +
+                              outputDir + "/daily.md, weekly.md, monthly.md and rollback.md. It is no longer "
+                              "regenerated: move its human notes, then delete it");
+  }
+}
+
+// The runbook update: every generated file merged into what the tree has; files whose
+// markers are broken are left alone with a warning and a finding.
 void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::vector<Schedule>& schedules,
-                     const Readiness& readiness, const RunbooksConfig& config, std::time_t now,
-                     AnalysisResult& result) {
+                     const Readiness& readiness, const RunbooksConfig& config, AnalysisResult& result) {
   const std::vector<RunbookFile> files = renderRunbooks(facts, schedules, readiness, config.outputDir);
+  warnAboutLegacyPages(tree, config.outputDir, files, result);
   ProposedChange change;
   change.id = "runbooks/maintenance";
-  change.title = "Runbooks: maintenance procedures and rollback plans for " +
+  change.title = "Runbooks: daily / weekly / monthly maintenance and rollback plans for " +
                  std::to_string(readiness.components.size()) + " component(s)";
-  json checklist = json::object();
-  int cited = 0, todo = 0;
+  json perFile = json::object();
+  std::map<std::string, ItemCounts> perComponent;
+  ItemCounts total;
   std::string listing;
   for (const RunbookFile& f : files) {
-    cited += f.citedItems;
-    todo += f.todoItems;
-    if (!f.component.empty()) {
-      const int all = f.citedItems + f.todoItems;
-      checklist[f.component] = {{"file", f.path},
-                                {"cited", f.citedItems},
-                                {"todo", f.todoItems},
-                                {"citedShare", all ? std::round(1000.0 * f.citedItems / all) / 1000 : 0.0}};
+    total.cited += f.items.cited;
+    total.todo += f.items.todo;
+    if (!f.kind.empty()) {
+      perFile[f.path] = share(f.items);
+      for (const auto& [component, counts] : f.byComponent) {
+        ItemCounts& c = perComponent[component.empty() ? std::string("(repository-wide)") : component];
+        c.cited += counts.cited;
+        c.todo += counts.todo;
+      }
     }
     bool unreadable = false;
     const std::optional<std::string> existing = readPath(tree, f.path, &unreadable);
@@ -150,50 +157,54 @@ void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::
     edit.newContent = merged.content;
     change.facts.linesTouched += countLines(*merged.content);
     listing += "- `" + f.path + "`" + (existing ? " (regions updated)" : " (new)") +
-               (f.component.empty() ? "" : ": " + std::to_string(f.citedItems) + " cited checklist items, " +
-                                               std::to_string(f.todoItems) + " TODO") + "\n";
+               (f.kind.empty() ? "" : ": " + std::to_string(f.items.cited) + " cited checklist items, " +
+                                          std::to_string(f.items.todo) + " TODO") + "\n";
     change.edits.push_back(std::move(edit));
   }
   // The maintenance calendar: every schedule with a recurrence, importable anywhere.
   if (!schedules.empty()) {
     const std::string path = config.outputDir + "/maintenance.ics";
-    const std::string ics = renderCalendar(schedules, now);
+    const std::string ics = renderCalendar(schedules);
     bool unreadable = false;
     const std::optional<std::string> existing = readPath(tree, path, &unreadable);
     if (unreadable) {
       result.warnings.push_back(path + ": exists but cannot be read (binary or too large); left alone");
-    } else if (!existing || withoutStamps(*existing) != withoutStamps(ics)) {
+    } else if (!existing || *existing != ics) {
+      size_t events = 0;
+      for (size_t p = ics.find("BEGIN:VEVENT"); p != std::string::npos; p = ics.find("BEGIN:VEVENT", p + 1)) ++events;
       FileEdit edit;
       edit.path = path;
       edit.newContent = ics;
       change.facts.linesTouched += countLines(ics);
-      listing += "- `" + path + "`: " + std::to_string(schedules.size()) +
-                 " schedule(s) as an iCalendar file (import it into any calendar)\n";
+      listing += "- `" + path + "`: " + std::to_string(events) + " recurring event(s) from " +
+                 std::to_string(schedules.size()) + " schedule(s), as an iCalendar file (import it into any calendar)\n";
       change.edits.push_back(std::move(edit));
     }
   }
-  const int all = cited + todo;
-  result.details["checklist"] = {{"components", checklist},
-                                 {"cited", cited},
-                                 {"todo", todo},
-                                 {"citedShare", all ? std::round(1000.0 * cited / all) / 1000 : 0.0}};
+  json components = json::object();
+  for (const auto& [name, counts] : perComponent) components[name] = share(counts);
+  result.details["checklist"] = share(total);
+  result.details["checklist"]["files"] = perFile;
+  result.details["checklist"]["components"] = components;
   if (change.edits.empty()) return;
   std::sort(change.edits.begin(), change.edits.end(),
             [](const FileEdit& a, const FileEdit& b) { return a.path < b.path; });
+  const int all = total.cited + total.todo;
   change.facts.analyzer = "runbooks";
   change.facts.ecosystem = "runbooks";
   change.facts.updateType = "docs";
   change.facts.filesTouched = static_cast<uint32_t>(change.edits.size());
-  change.facts.confidence = all ? static_cast<double>(cited) / all : 0.0;
+  change.facts.confidence = all ? static_cast<double>(total.cited) / all : 0.0;
   change.facts.labels = {"documentation", "runbooks"};
   for (const auto& e : change.edits) change.facts.paths.push_back(e.path);
-  change.whatChanges = "Writes the maintenance runbooks (one per component, with daily / weekly / monthly "
-                       "checklists and change procedures) and their index:\n\n" + listing;
+  change.whatChanges = "Writes the maintenance runbooks (one page per cadence — daily, weekly, monthly, and "
+                       "quarterly when something is — with a section per component, the change procedures "
+                       "with their rollback in rollback.md), their index and the maintenance calendar:\n\n" + listing;
   change.why = "Maintenance readiness is " + std::to_string(readiness.score).substr(0, std::to_string(readiness.score).find('.') + 2) +
                "/100. The checklists turn facts already in the repository (health checks, alert rules, "
-               "thresholds, schedules, migrations, backups) into procedures: " + std::to_string(cited) +
-               " items cite their source, " + std::to_string(todo) + " are TODOs naming what the repository "
-               "does not say.";
+               "thresholds, schedules, retention, certificates, migrations, backups) into procedures: " +
+               std::to_string(total.cited) + " items cite their source, " + std::to_string(total.todo) +
+               " are TODOs naming what the repository does not say.";
   change.risk = "Documentation only. Only the regions between ddd markers are written; text outside them "
                 "is kept byte for byte. TODO items need a person who knows the system.";
   change.rollback = "Revert this pull request's commit; nothing but the files listed changes.";
@@ -265,6 +276,12 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
   for (auto& sc : scheduleScan.schedules) {
     if (want(sc.source.path)) schedules.push_back(std::move(sc));
   }
+  // Schedules the facts imply (certificate renewals), in source order with the others.
+  for (auto& sc : facts.schedules) schedules.push_back(std::move(sc));
+  facts.schedules.clear();
+  std::stable_sort(schedules.begin(), schedules.end(), [](const Schedule& a, const Schedule& b) {
+    return std::tie(a.source.path, a.source.line, a.expression) < std::tie(b.source.path, b.source.line, b.expression);
+  });
 
   std::vector<std::string> paths;
   for (const auto& f : tree.files()) {
@@ -331,12 +348,13 @@ AnalysisResult RunbooksAnalyzer::run(const SourceTree& tree, const AnalyzerConte
                             {"cadence", toString(sc.cadence)},
                             {"name", sc.name},
                             {"component", sc.component}});
+    if (!sc.normalized.empty()) scheduleList.back()["cron"] = sc.normalized;
+    if (!sc.rrule.empty()) scheduleList.back()["rrule"] = sc.rrule;
   }
   result.details["schedules"] = std::move(scheduleList);
   for (auto& w : scheduleScan.warnings) result.warnings.push_back(std::move(w));
   if (config.generate) {
-    proposeRunbooks(tree, facts, schedules, readiness, config,
-                    context.now ? context.now : std::time(nullptr), result);
+    proposeRunbooks(tree, facts, schedules, readiness, config, result);
   }
 
   for (auto& w : facts.warnings) result.warnings.push_back(std::move(w));

@@ -3,7 +3,9 @@
 // schedules (schedule.h), assigns them to components (components.h), reports every
 // operation without a rollback path in code or docs (rule runbooks.missing-rollback-docs),
 // scores maintenance readiness (readiness.h; details.runbooks.readiness) and proposes one
-// change that writes the component runbooks (runbook_writer.h).
+// change that writes the cadence runbooks, rollback.md and maintenance.ics
+// (runbook_writer.h, schedule.h); details.runbooks.checklist counts cited vs TODO items
+// per page and per component.
 //
 // Config (the repository config's "runbooks" section; see analyzers/config/README.md):
 //   components: [{name, paths: [globs]}]   components by globs, before the defaults

@@ -1,11 +1,13 @@
 // renderCalendar (schedule.h): RFC 5545. A schedule gets a VEVENT when its normalized cron
 // form maps onto one RRULE: everything but Vixie's "day-of-month OR day-of-week" (both
-// restricted), which would need two rules. Zones other than UTC come with a VTIMEZONE
-// built from the system's tz database (explicit observances, ten years from the start).
+// restricted), which would need two rules; or when it carries an interval RRULE of its
+// own (Schedule::rrule). Zones other than UTC come with a VTIMEZONE built from the
+// system's tz database (explicit observances, thirty years from the start).
 
 #include <date/tz.h>
 
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "analyzers/runbooks/cron.h"
@@ -183,13 +185,13 @@ uint64_t fnv1a(std::string_view s) {
 void addTimeZone(std::string& out, const date::time_zone& zone, sys_seconds from) {
   addLine(out, "BEGIN:VTIMEZONE");
   addLine(out, "TZID:" + zone.name());
-  const sys_seconds until = from + std::chrono::hours{24 * 366 * 10};
+  const sys_seconds until = from + std::chrono::hours{24 * 366 * 30};
   date::sys_info info = zone.get_info(from);
   std::chrono::seconds previous = info.offset;
   // The observance in force at `from` starts at `from` as far as this file is concerned.
   sys_seconds begin = from;
   bool first = true;
-  for (int guard = 0; guard < 64; ++guard) {
+  for (int guard = 0; guard < 160; ++guard) {
     const char* kind = info.save != std::chrono::minutes{0} ? "DAYLIGHT" : "STANDARD";
     addLine(out, std::string("BEGIN:") + kind);
     const sys_seconds localStart =
@@ -211,22 +213,45 @@ void addTimeZone(std::string& out, const date::time_zone& zone, sys_seconds from
 
 }  // namespace
 
-std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t now) {
-  const sys_seconds nowTime{std::chrono::seconds{static_cast<int64_t>(now)}};
-  // Events start at their first run after the start of `now`'s UTC day.
-  const sys_seconds dayStart =
-      std::chrono::floor<std::chrono::days>(nowTime) - std::chrono::seconds{1};
+std::string intervalRrule(int64_t seconds) {
+  if (seconds <= 0) return {};
+  struct Unit {
+    int64_t seconds;
+    const char* freq;
+  };
+  static const Unit kUnits[] = {{7 * 86400, "WEEKLY"}, {86400, "DAILY"}, {3600, "HOURLY"}, {60, "MINUTELY"}, {1, "SECONDLY"}};
+  for (const Unit& u : kUnits) {
+    if (seconds % u.seconds != 0) continue;
+    const int64_t n = seconds / u.seconds;
+    return std::string("FREQ=") + u.freq + (n == 1 ? "" : ";INTERVAL=" + std::to_string(n));
+  }
+  return {};
+}
+
+std::string renderCalendar(const std::vector<Schedule>& schedules) {
+  const sys_seconds anchor{std::chrono::seconds{static_cast<int64_t>(kCalendarAnchor)}};
+  // Events start at their first run on or after the anchor.
+  const sys_seconds before = anchor - std::chrono::seconds{1};
 
   struct Event {
     const Schedule* schedule;
     std::string rrule;
     const date::time_zone* zone;  // nullptr: UTC
     sys_seconds start;
+    bool allDay;  // an interval of a day or more from an unknown start
+    std::string uid;
   };
   std::vector<Event> events;
   std::set<std::string> zones;
   for (const Schedule& s : schedules) {
-    if (s.normalized.empty()) continue;
+    if (s.normalized.empty()) {
+      if (s.rrule.empty()) continue;
+      const bool subDaily = s.rrule.find("FREQ=HOURLY") != std::string::npos ||
+                            s.rrule.find("FREQ=MINUTELY") != std::string::npos ||
+                            s.rrule.find("FREQ=SECONDLY") != std::string::npos;
+      events.push_back({&s, s.rrule, nullptr, anchor, !subDaily, {}});
+      continue;
+    }
     try {
       const CronExpression c = CronExpression::parse(s.normalized);
       std::string rrule = rruleFor(c);
@@ -235,13 +260,24 @@ std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t n
       if (!s.timezone.empty() && s.timezone != "UTC" && s.timezone != "Etc/UTC") {
         zone = date::locate_zone(s.timezone);
       }
-      const auto first = c.nextRuns(dayStart, 1, zone ? zone->name() : "UTC");
+      const auto first = c.nextRuns(before, 1, zone ? zone->name() : "UTC");
       if (first.empty()) continue;
-      events.push_back({&s, rrule, zone, first.front()});
+      events.push_back({&s, rrule, zone, first.front(), false, {}});
       if (zone) zones.insert(zone->name());
     } catch (const std::exception&) {
       continue;  // not a cron expression after all, or an unknown zone: no event
     }
+  }
+  // UIDs: what the schedule is, not where in its file it sits; repeats get a counter.
+  std::map<std::string, int> seen;
+  for (Event& e : events) {
+    const Schedule& s = *e.schedule;
+    std::string key = s.source.path + "\n" + s.origin + "\n" + s.name + "\n" + s.expression + "\n" + s.command;
+    const int n = ++seen[key];
+    if (n > 1) key += "\n#" + std::to_string(n);
+    char uid[40];
+    std::snprintf(uid, sizeof uid, "%016llx@ddd", static_cast<unsigned long long>(fnv1a(key)));
+    e.uid = uid;
   }
 
   std::string out;
@@ -255,19 +291,17 @@ std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t n
     for (const Event& e : events) {
       if (e.zone && e.zone->name() == name && e.start < earliest) earliest = e.start;
     }
-    addTimeZone(out, *date::locate_zone(name),
-                std::min(earliest, sys_seconds{std::chrono::floor<std::chrono::days>(nowTime)}));
+    addTimeZone(out, *date::locate_zone(name), std::min(earliest, sys_seconds{std::chrono::floor<std::chrono::days>(anchor)}));
   }
-  const std::string dtstamp = stamp(nowTime, true);
+  const std::string dtstamp = stamp(anchor, true);
   for (const Event& e : events) {
     const Schedule& s = *e.schedule;
     addLine(out, "BEGIN:VEVENT");
-    char uid[32];
-    std::snprintf(uid, sizeof uid, "%016llx",
-                  static_cast<unsigned long long>(fnv1a(s.source.cite() + "\n" + s.expression)));
-    addLine(out, std::string("UID:") + uid + "@ddd");
+    addLine(out, "UID:" + e.uid);
     addLine(out, "DTSTAMP:" + dtstamp);
-    if (e.zone) {
+    if (e.allDay) {
+      addLine(out, "DTSTART;VALUE=DATE:" + stamp(e.start, false).substr(0, 8));
+    } else if (e.zone) {
       addLine(out, "DTSTART;TZID=" + e.zone->name() + ":" +
                        stamp(sys_seconds{e.zone->to_local(e.start).time_since_epoch()}, false));
     } else {
@@ -281,6 +315,9 @@ std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t n
     std::string description = s.description + "\n";
     if (!s.command.empty()) description += "Runs: " + s.command + "\n";
     description += "Source: " + s.source.cite() + " (" + s.origin + ": " + s.expression + ")";
+    if (s.normalized.empty()) {
+      description += "\nThe start is not in the repository: the dates show the period, not the exact runs.";
+    }
     for (const std::string& d : s.details) description += "\n" + d;
     addLine(out, "DESCRIPTION:" + escapeText(description));
     addLine(out, std::string("CATEGORIES:") + toString(s.cadence));

@@ -7,6 +7,7 @@
 
 #include "analyzers/runbooks/docs.h"
 #include "analyzers/runbooks/escalation.h"
+#include "analyzers/runbooks/expiry.h"
 #include "analyzers/runbooks/file_input.h"
 #include "analyzers/runbooks/health.h"
 #include "analyzers/runbooks/operations.h"
@@ -66,6 +67,7 @@ FileFacts extractFile(const std::string& path, std::string_view content) {
   extractOperations(in, out);
   extractDocs(in, out);
   extractSignals(in, out);
+  extractExpiry(in, out);
   return out;
 }
 
@@ -86,6 +88,7 @@ FileFacts extractFacts(const SourceTree& tree, const std::function<bool(const st
     append(all.docs, one.docs);
     append(all.warnings, one.warnings);
     append(all.emptyUndo, one.emptyUndo);
+    append(all.schedules, one.schedules);
     all.skippedTemplates += one.skippedTemplates;
   });
   auto bySource = [](const auto& a, const auto& b) {
@@ -101,6 +104,9 @@ FileFacts extractFacts(const SourceTree& tree, const std::function<bool(const st
            std::tie(b.source.path, b.source.line, b.type, b.name);
   });
   std::stable_sort(all.docs.begin(), all.docs.end(), bySource);
+  std::stable_sort(all.schedules.begin(), all.schedules.end(), [](const Schedule& a, const Schedule& b) {
+    return std::tie(a.source.path, a.source.line, a.expression) < std::tie(b.source.path, b.source.line, b.expression);
+  });
   std::sort(all.warnings.begin(), all.warnings.end());
   std::sort(all.emptyUndo.begin(), all.emptyUndo.end());
   resolveOperations(paths, all);

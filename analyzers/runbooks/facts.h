@@ -17,7 +17,8 @@ enum class FactKind {
   Trigger,     // "when X exceeds Y": alert rules, HPA targets, limits, thresholds, timeouts
   Health,      // health routes, probes, HEALTHCHECK, smoke tests, validation tasks
   Escalation,  // error exits, Alertmanager routes/receivers, CODEOWNERS, on-call notes
-  Signal,      // other maturity evidence: log management, drift detection, patching...
+  Signal,      // other maturity evidence: log management, drift detection, patching,
+               // retention / TTL settings, certificate expiry...
 };
 const char* toString(FactKind k);
 
@@ -70,6 +71,7 @@ struct FileFacts {
   std::vector<std::string> warnings;  // "path:line: what is wrong; skipped"
   uint64_t skippedTemplates = 0;      // YAML that is a template (Helm) until rendered
   std::vector<std::string> emptyUndo; // undo files without a statement (*.down.sql, U__)
+  std::vector<Schedule> schedules;    // implied by facts: certificate renewals (expiry.h)
 };
 
 }  // namespace ddd::analyzers::runbooks

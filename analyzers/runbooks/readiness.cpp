@@ -32,13 +32,13 @@ const ElementSpec kElements[] = {
     {"runbook-upkeep", "weekly", "runbook upkeep",
      "operations docs (RUNBOOK / OPERATIONS / rollback sections) and a rollback path for every operation"},
     {"capacity", "monthly", "capacity planning",
-     "resource requests/limits, autoscaling bounds or quotas to review against usage"},
+     "resource requests/limits, autoscaling bounds, quotas or disk / memory / queue alerts to review against usage"},
     {"performance-baselines", "monthly", "performance baselines",
-     "benchmarks, load tests or latency thresholds to compare against"},
+     "benchmarks, load tests, timeouts or latency alerts / thresholds to compare against"},
     {"compliance-audit", "monthly", "compliance / audit",
      "a security policy, audit logging or a scanner (trivy, checkov, bandit...) in the repository"},
     {"lifecycle", "monthly", "lifecycle management",
-     "a changelog, retention/TTL settings, certificate renewal or supported-version notes"},
+     "a changelog, retention / TTL settings, certificate expiry or renewal, or supported-version notes"},
 };
 
 std::string cite(const Fact& f) {
@@ -53,6 +53,27 @@ bool isRollbackHeading(const std::string& heading) {
     if (h.find(w) != std::string::npos) return true;
   }
   return false;
+}
+
+bool isAlertOrThreshold(const Fact& f) { return f.type == "prometheus-alert" || f.type == "threshold"; }
+
+// What an alert or threshold is about, from its name and (alerts) its expression.
+bool mentionsAny(const Fact& f, std::initializer_list<const char*> words) {
+  const std::string what = text::lower(f.subject + " " + (f.type == "prometheus-alert" ? f.value : std::string()));
+  for (const char* w : words) {
+    if (what.find(w) != std::string::npos) return true;
+  }
+  return false;
+}
+// Capacity: how full something is (disk, memory, CPU, queue, connections, inodes).
+bool namesResource(const Fact& f) {
+  return mentionsAny(f, {"disk", "filesystem", "memory", "mem_", "cpu", "queue", "backlog", "connections",
+                         "inode", "swap", "capacity", "storage", "utilization", "saturation"});
+}
+// Performance: how fast (latency, duration, response time, percentiles, throughput).
+bool namesLatency(const Fact& f) {
+  return mentionsAny(f, {"latency", "duration", "response_time", "responsetime", "p95", "p99", "p50",
+                         "throughput", "slow"});
 }
 
 double round1(double v) { return std::round(v * 10) / 10; }
@@ -89,18 +110,22 @@ Readiness scoreReadiness(const FileFacts& facts, const std::vector<Schedule>& sc
         if (id == "health-checks") counts = f.kind == FactKind::Health;
         else if (id == "monitoring-thresholds")
           counts = f.type == "prometheus-alert" || f.type == "threshold" || f.type == "hpa-target";
+        else if (id == "log-management")
+          counts = f.type == "log-management" ||
+                   (f.type == "retention" && (text::containsIgnoreCase(f.subject, "log") ||
+                                              text::containsIgnoreCase(f.source.path, "logrotate")));
         else if (id == "capacity")
           counts = f.type == "resource-limit" || f.type == "resource-request" || f.type == "hpa-target" ||
-                   f.type == "capacity";
+                   f.type == "capacity" || (isAlertOrThreshold(f) && namesResource(f));
         else if (id == "performance-baselines")
-          counts = f.type == "performance-baselines" ||
-                   (f.type == "threshold" && (text::containsIgnoreCase(f.subject, "latency") ||
-                                              text::containsIgnoreCase(f.subject, "p99") ||
-                                              text::containsIgnoreCase(f.subject, "p95")));
+          counts = f.type == "performance-baselines" || f.type == "timeout" ||
+                   (isAlertOrThreshold(f) && namesLatency(f));
         else if (id == "change-validation")
           counts = f.type == "change-validation" || f.type == "smoke-test" || f.type == "helm-test" ||
                    f.type == "validation-task";
         else if (id == "backups") counts = f.type == "restore-procedure";
+        else if (id == "lifecycle")
+          counts = f.type == "lifecycle" || f.type == "retention" || f.type == "cert-expiry";
         else if (id == "runbook-upkeep") counts = false;
         else counts = f.kind == FactKind::Signal && f.type == id;
         if (counts) evidence(cite(f));
@@ -109,7 +134,7 @@ Readiness scoreReadiness(const FileFacts& facts, const std::vector<Schedule>& sc
         if (!mine(s.component)) continue;
         const bool log = s.origin == "logrotate";
         if ((id == "log-management" && log) ||
-            (id == "lifecycle" && (s.cadence == Cadence::Monthly || s.cadence == Cadence::Quarterly ||
+            (id == "lifecycle" && (s.origin == "certificate" || s.cadence == Cadence::Quarterly ||
                                    s.cadence == Cadence::Annual)) ||
             (id == "backups" && text::containsIgnoreCase(s.command + " " + s.name, "backup"))) {
           evidence(s.expression + " " + s.name + " (" + s.source.cite() + ")");

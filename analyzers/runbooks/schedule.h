@@ -40,7 +40,16 @@ struct Schedule {
   std::string component;  // the timer's service unit, the CronJob's app label, the Ansible
                           // role, else the top-level directory ("." at the root)
   std::vector<std::string> details;  // "rotate 7", "maxsize 100M", "concurrencyPolicy: Forbid"
+  std::string rrule;  // when `normalized` is "" but the schedule still recurs, the RFC 5545
+                      // RRULE value saying how often, from an unknown start: logrotate
+                      // "weekly" -> "FREQ=WEEKLY", OnUnitActiveSec=15min ->
+                      // "FREQ=MINUTELY;INTERVAL=15", a 90-day certificate ->
+                      // "FREQ=DAILY;INTERVAL=90"; "" otherwise
 };
+
+// The RRULE value of "every `seconds` seconds" in the largest exact unit ("FREQ=WEEKLY",
+// "FREQ=HOURLY;INTERVAL=6", "FREQ=SECONDLY;INTERVAL=90"); "" for seconds <= 0.
+std::string intervalRrule(int64_t seconds);
 
 struct ScheduleScan {
   std::vector<Schedule> schedules;    // sorted by (path, line)
@@ -52,10 +61,17 @@ struct ScheduleScan {
 // Reads every file of the tree that can hold a schedule; never throws for bad input.
 ScheduleScan extractSchedules(const SourceTree& tree);
 
-// An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that has one: a
+// An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that recurs: a
 // normalized cron form that one rule can say (not "day-of-month OR day-of-week") in a
-// known zone. Events start at their first run on or after `now`'s UTC day; zoned ones
-// come with a VTIMEZONE. Deterministic: UIDs from source and expression, DTSTAMP `now`.
-std::string renderCalendar(const std::vector<Schedule>& schedules, std::time_t now);
+// known zone, or an interval / frequency (Schedule::rrule: logrotate, OnUnitActiveSec,
+// run-parts directories, certificate validity) as an event from an unknown start (all-day
+// when the period is a day or more). A pure function of the schedules, so the same tree
+// gives the same bytes: events start at their first run on or after kCalendarAnchor
+// (2024-01-01T00:00:00Z), DTSTAMP is that instant too (the file's content does not depend
+// on when ddd ran, so a rerun commits nothing; clients key imported events on UID), UIDs
+// hash path, origin, name, expression and command (not the line, so edits elsewhere in
+// the file keep them), zoned events come with a VTIMEZONE valid for 30 years.
+inline constexpr std::time_t kCalendarAnchor = 1704067200;  // 2024-01-01T00:00:00Z
+std::string renderCalendar(const std::vector<Schedule>& schedules);
 
 }  // namespace ddd::analyzers::runbooks

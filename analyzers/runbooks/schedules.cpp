@@ -212,6 +212,11 @@ void readCronPeriodic(const std::string& path, Found& out) {
   if (it == kDirs.end()) return;
   s.cadence = std::get<0>(it->second);
   s.description = std::get<1>(it->second);
+  static const std::map<Cadence, const char*> kRule = {{Cadence::SubDaily, "FREQ=HOURLY"},
+                                                       {Cadence::Daily, "FREQ=DAILY"},
+                                                       {Cadence::Weekly, "FREQ=WEEKLY"},
+                                                       {Cadence::Monthly, "FREQ=MONTHLY"}};
+  s.rrule = kRule.at(s.cadence);
   s.name = std::string(segs.back());
   s.command = path;
   out.schedules.push_back(std::move(s));
@@ -283,6 +288,7 @@ void readTimer(const std::string& path, std::string_view content, Found& out) {
           s.description = "every " + span.describe() + " after the unit last " +
                           (key == "OnUnitActiveSec" ? "started" : "stopped");
           s.cadence = span.cadence();
+          s.rrule = intervalRrule(std::chrono::duration_cast<std::chrono::seconds>(span.value()).count());
           spans.push_back(std::move(s));
         }
       } catch (const CalendarError& e) {
@@ -700,9 +706,15 @@ void readLogrotate(const std::string& path, std::string_view content, Found& out
                                                             {"weekly", Cadence::Weekly},
                                                             {"monthly", Cadence::Monthly},
                                                             {"yearly", Cadence::Annual}};
+    static const std::map<std::string, const char*> kRule = {{"hourly", "FREQ=HOURLY"},
+                                                            {"daily", "FREQ=DAILY"},
+                                                            {"weekly", "FREQ=WEEKLY"},
+                                                            {"monthly", "FREQ=MONTHLY"},
+                                                            {"yearly", "FREQ=YEARLY"}};
     if (!block.frequency.empty()) {
       s.expression = block.frequency;
       s.cadence = kCadence.at(block.frequency);
+      s.rrule = kRule.at(block.frequency);
       s.description = "rotated " + block.frequency;
     } else {
       s.expression = "size";

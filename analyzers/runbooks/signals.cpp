@@ -68,7 +68,7 @@ void byLine(const FileInput& in, FileFacts& out) {
   static const RE2 kCompliance(
       R"re(\b(audit\.k8s\.io|auditd|audit_log|audit-log|auditLog|trivy|checkov|tfsec|bandit|kube-bench|cis[-_ ]benchmark|gitleaks|semgrep))re");
   static const RE2 kLifecycle(
-      R"re(\b(ttlSecondsAfterFinished|retention(?:_days|Days|Period|_period)?|expire_after|renewBefore|min_ansible_version|kubeVersion|end[- ]of[- ]life|deprecated:\s*true|max_age|maxAge))re");
+      R"re(\b(min_ansible_version|kubeVersion|end[- ]of[- ]life|deprecated:\s*true|python_requires|engines:))re");
   static const RE2 kCapacity(R"re(\b(ResourceQuota|LimitRange|PodDisruptionBudget|maxReplicas|max_connections|pool_size|maxPoolSize|worker_processes))re");
   static const RE2 kPerf(R"re(\b(k6/http|locust|wrk\s+-|hyperfine|ab\s+-n|vegeta\s+attack|pytest-benchmark|testing\.B\b))re");
   struct Rule {

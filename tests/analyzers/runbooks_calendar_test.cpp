@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <iostream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "analyzers/runbooks/cron.h"
@@ -20,7 +21,6 @@ namespace {
 using namespace ddd::analyzers::runbooks;
 using std::chrono::sys_seconds;
 
-constexpr std::time_t kNow = 1772236800;  // 2026-02-28 00:00:00 UTC
 
 Schedule scheduleOf(const std::string& cron, const std::string& path, uint32_t line,
                     const std::string& zone = "UTC") {
@@ -61,7 +61,7 @@ TEST(RunbooksCalendar, FoldsEscapesAndEndsLinesWithCrlf) {
   s.command = "/usr/bin/backup --targets=a,b;c \\ \"quoted\" and a very long tail that goes on "
               "and on past seventy-five octets with ünïcödé in it ✓✓✓✓✓✓✓✓✓✓✓✓✓✓✓";
   s.details = {"user: root", "line\nbreak"};
-  const std::string ics = renderCalendar({s}, kNow);
+  const std::string ics = renderCalendar({s});
   // Every line ends with CRLF, none is longer than 75 octets, no bare LF.
   size_t start = 0;
   while (start < ics.size()) {
@@ -86,8 +86,9 @@ TEST(RunbooksCalendar, FoldsEscapesAndEndsLinesWithCrlf) {
   EXPECT_NE(description.find("line\\nbreak"), std::string::npos);
   EXPECT_NE(description.find("Source: ops/crontab:4 (crontab: 0 3 * * 1)"), std::string::npos);
   EXPECT_NE(description.find("ünïcödé"), std::string::npos);
-  const std::vector<std::string> expected = {"DTSTAMP:20260228T000000Z",
-                                             "DTSTART:20260302T030000Z",
+  // Anchored at 2024-01-01T00:00:00Z (a Monday), whenever it runs.
+  const std::vector<std::string> expected = {"DTSTAMP:20240101T000000Z",
+                                             "DTSTART:20240101T030000Z",
                                              "RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=3;BYMINUTE=0",
                                              "SUMMARY:[ops] job 4", "CATEGORIES:weekly"};
   for (const auto& e : expected) {
@@ -102,45 +103,76 @@ TEST(RunbooksCalendar, DeterministicAndSkipsWhatNoRuleCanSay) {
                                scheduleOf("0 0 30 2 *", "a", 5)};  // never runs
   Schedule logrotate;
   logrotate.source = {"b", 1};
-  logrotate.expression = "daily";
-  all.push_back(logrotate);  // no normalized form
+  logrotate.expression = "size";
+  all.push_back(logrotate);  // neither a normalized form nor an interval: no event
+  logrotate.expression = "weekly";
+  logrotate.rrule = "FREQ=WEEKLY";
+  all.push_back(logrotate);  // an interval from an unknown start: an all-day event
+  Schedule timer = logrotate;
+  timer.source = {"t.timer", 3};
+  timer.expression = "OnUnitActiveSec=15min";
+  timer.rrule = "FREQ=MINUTELY;INTERVAL=15";
+  all.push_back(timer);
   Schedule badZone = scheduleOf("0 1 * * *", "c", 1, "Mars/Olympus");
   all.push_back(badZone);
-  const std::string a = renderCalendar(all, kNow), b = renderCalendar(all, kNow);
+  const std::string a = renderCalendar(all), b = renderCalendar(all);
   EXPECT_EQ(a, b);
   size_t events = 0;
   for (const auto& l : unfoldedLines(a)) events += l == "BEGIN:VEVENT" ? 1 : 0;
-  EXPECT_EQ(events, 2u);  // */15 and @monthly
+  EXPECT_EQ(events, 4u);  // */15, @monthly, logrotate weekly, OnUnitActiveSec
   EXPECT_NE(a.find("RRULE:FREQ=MINUTELY;INTERVAL=15\r\n"), std::string::npos);
   EXPECT_NE(a.find("RRULE:FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=0;BYMINUTE=0\r\n"), std::string::npos);
-  // The UID depends on the source and expression only, not on `now` or order.
-  const std::string later = renderCalendar({all[3], all[0]}, kNow + 86400 * 40);
-  for (const auto& l : unfoldedLines(a)) {
+  EXPECT_NE(a.find("DTSTART;VALUE=DATE:20240101\r\nRRULE:FREQ=WEEKLY\r\n"), std::string::npos) << a;
+  EXPECT_NE(a.find("DTSTART:20240101T000000Z\r\nRRULE:FREQ=MINUTELY;INTERVAL=15\r\n"), std::string::npos) << a;
+  // The UID depends on what the schedule is, not on its line, the order or the others.
+  std::vector<Schedule> moved = {all[3], all[0]};
+  moved[1].source.line = 40;
+  const std::string later = renderCalendar(moved);
+  size_t kept = 0;
+  for (const auto& l : unfoldedLines(later)) {
     if (l.rfind("UID:", 0) == 0) {
-      EXPECT_NE(later.find(l), std::string::npos) << l;
+      EXPECT_NE(a.find(l), std::string::npos) << l;
+      ++kept;
     }
   }
+  EXPECT_EQ(kept, 2u);
+  // Two identical entries in one file still get two UIDs.
+  const std::string twice = renderCalendar({all[0], all[0]});
+  std::set<std::string> uids;
+  for (const auto& l : unfoldedLines(twice)) {
+    if (l.rfind("UID:", 0) == 0) uids.insert(l);
+  }
+  EXPECT_EQ(uids.size(), 2u);
   // An empty list is still a calendar.
-  EXPECT_EQ(renderCalendar({}, kNow),
+  EXPECT_EQ(renderCalendar({}),
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//ddd//maintenance calendar//EN\r\n"
             "CALSCALE:GREGORIAN\r\nX-WR-CALNAME:Maintenance\r\nEND:VCALENDAR\r\n");
 }
 
+TEST(RunbooksCalendar, IntervalRrulesUseTheLargestExactUnit) {
+  EXPECT_EQ(intervalRrule(7 * 86400), "FREQ=WEEKLY");
+  EXPECT_EQ(intervalRrule(14 * 86400), "FREQ=WEEKLY;INTERVAL=2");
+  EXPECT_EQ(intervalRrule(90 * 86400), "FREQ=DAILY;INTERVAL=90");
+  EXPECT_EQ(intervalRrule(6 * 3600), "FREQ=HOURLY;INTERVAL=6");
+  EXPECT_EQ(intervalRrule(90 * 60), "FREQ=MINUTELY;INTERVAL=90");
+  EXPECT_EQ(intervalRrule(45), "FREQ=SECONDLY;INTERVAL=45");
+  EXPECT_EQ(intervalRrule(0), "");
+}
+
 TEST(RunbooksCalendar, TimeZonesComeWithAVtimezone) {
   const std::string ics = renderCalendar({scheduleOf("30 4 * * *", "k8s/job.yaml", 7,
-                                                     "Europe/Berlin")},
-                                         kNow);
+                                                     "Europe/Berlin")});
   const auto lines = unfoldedLines(ics);
   auto has = [&](const std::string& l) {
     return std::find(lines.begin(), lines.end(), l) != lines.end();
   };
   EXPECT_TRUE(has("BEGIN:VTIMEZONE"));
   EXPECT_TRUE(has("TZID:Europe/Berlin"));
-  EXPECT_TRUE(has("DTSTART;TZID=Europe/Berlin:20260228T043000"));
-  // The 2026 change to summer time: 02:00 CET becomes 03:00 CEST on 29 March.
+  EXPECT_TRUE(has("DTSTART;TZID=Europe/Berlin:20240101T043000"));
+  // The 2024 change to summer time: 02:00 CET becomes 03:00 CEST on 31 March.
   const auto daylight = std::find(lines.begin(), lines.end(), "BEGIN:DAYLIGHT");
   ASSERT_NE(daylight, lines.end());
-  EXPECT_EQ(*(daylight + 1), "DTSTART:20260329T020000");
+  EXPECT_EQ(*(daylight + 1), "DTSTART:20240331T020000");
   EXPECT_EQ(*(daylight + 2), "TZOFFSETFROM:+0100");
   EXPECT_EQ(*(daylight + 3), "TZOFFSETTO:+0200");
   EXPECT_EQ(*(daylight + 4), "TZNAME:CEST");
@@ -169,7 +201,7 @@ TEST(RunbooksCalendar, RruleOccurrencesEqualCronRuns) {
     all.push_back(scheduleOf(e, "gen/berlin", ++line, "Europe/Berlin"));
     all.push_back(scheduleOf(e, "gen/newyork", line, "America/New_York"));
   }
-  const std::string ics = renderCalendar(all, kNow);
+  const std::string ics = renderCalendar(all);
   ddd::testing::TempDir dir;
   ddd::testing::writeFile(dir.path() / "m.ics", ics);
   ddd::testing::writeFile(dir.path() / "expand.py", R"PY(
@@ -224,9 +256,7 @@ for ev in cal.walk('VEVENT'):
   std::istringstream in(ref.output);
   std::string row;
   size_t compared = 0;
-  const sys_seconds from = std::chrono::floor<std::chrono::days>(
-                               sys_seconds{std::chrono::seconds{kNow}}) -
-                           std::chrono::seconds{1};
+  const sys_seconds from = sys_seconds{std::chrono::seconds{kCalendarAnchor}} - std::chrono::seconds{1};
   while (std::getline(in, row)) {
     const std::string uid = row.substr(0, row.find(' '));
     ASSERT_TRUE(byUid.count(uid)) << row;
