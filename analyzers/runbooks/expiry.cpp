@@ -179,96 +179,134 @@ int64_t durationSeconds(std::string_view value, std::string_view unitHint) {
   return static_cast<int64_t>(total);
 }
 
-void extractExpiry(const FileInput& in, FileFacts& out) {
+namespace {
+
+struct LinePatterns {
+  RE2 hints{"(?m)" + ExpiryLines::pattern()};
+  RE2 assign{R"re(([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=|:)\s*["']?(\d+(?:\.\d+)?(?:[a-zA-Z]+\d*)*))re"};
+  RE2 logrotate{R"re(^\s*(rotate|maxage)\s+(\d+)\s*$)re"};
+  RE2 opensslDays{R"re(\bopenssl\b.*\s-days\s+(\d+))re"};
+  RE2 checkend{R"re(-checkend\s+(\d+))re"};
+  RE2 certbot{R"re(\bcertbot\s+(renew|certonly)\b)re"};
+  RE2 notAfter{R"re(\b([a-z_]*not_after):\s*["']?\+(\d+[smhdwy]))re"};
+  RE2 validity{R"re(\bvalidity_period_hours\s*=\s*(\d+))re"};
+  RE2 nginxCert{R"re(^\s*(ssl_certificate|SSLCertificateFile)\s+([^;\s]+))re"};
+  RE2 path{R"re(^\s*-?\s*path:\s*["']?([^"'\s]+))re"};
+};
+
+const LinePatterns& patterns() {
+  static const LinePatterns p;
+  return p;
+}
+
+}  // namespace
+
+const std::string& ExpiryLines::pattern() {
+  static const std::string p =
+      "(?i:retention|retain|(?:\\b|_)ttl|ttl(?:\\b|_)|expir|max[_-]?age|keep[_-]?(?:days|hours|weeks|for)|"
+      "lifetime|openssl|checkend|certbot|not_after|validity_period|ssl_?certificate(?:file)?\\b)|"
+      "^\\s*(?:rotate|maxage)\\s";
+  return p;
+}
+
+ExpiryLines::ExpiryLines(const FileInput& in) : in_(in) {
+  logrotate_ = isLogrotate(in.path);
+  const std::string ext = text::extension(in.path);
+  yaml_ = ext == ".yml" || ext == ".yaml";
+  applies_ = in.text.size() <= (8u << 20) && (logrotate_ || isConfigOrCode(in.path));
+}
+
+void ExpiryLines::line(uint32_t n, std::string_view raw, FileFacts& out) const {
+  if (!applies_ || raw.size() > 600) return;
+  const LinePatterns& re = patterns();
+  const FileInput& in = in_;
+  const std::string_view line = text::trim(raw);
+  if (line.empty() || line[0] == '#' || line.substr(0, 2) == "//") return;
+  std::string a, b;
+  if (logrotate_) {
+    if (RE2::FullMatch(line, re.logrotate, &a, &b)) {
+      std::vector<std::string> d;
+      if (a == "maxage") d.push_back("rotated logs older than " + b + " days are removed");
+      else d.push_back("keeps " + b + " rotated log files");
+      addFact(in, n, "retention", "logrotate " + a, b, std::move(d), out);
+    }
+    return;
+  }
+  const std::string clipped = text::clip(line, 160);
+  if (text::contains(line, "openssl") && RE2::PartialMatch(line, re.opensslDays, &a)) {
+    const int64_t days = smallNumber(a);
+    addCertificate(in, n, "openssl certificate", clipped, days > 0 && days < 100000 ? days * kDay : -1, {}, out);
+    return;
+  }
+  if (text::contains(line, "-checkend") && RE2::PartialMatch(line, re.checkend, &a)) {
+    const int64_t s = smallNumber(a);
+    std::vector<std::string> d;
+    if (s > 0) d.push_back("fails when the certificate expires within " + plainDuration(s));
+    addFact(in, n, "cert-expiry", "expiry check", clipped, std::move(d), out);
+    return;
+  }
+  if (text::contains(line, "certbot") && RE2::PartialMatch(line, re.certbot, &a)) {
+    addFact(in, n, "cert-expiry", "certbot " + a, clipped, {}, out);
+    return;
+  }
+  if (text::contains(line, "not_after") && RE2::PartialMatch(line, re.notAfter, &a, &b)) {
+    // The `path:` of the Ansible task this line belongs to: up to 8 lines above.
+    std::string path;
+    uint32_t at = 0;
+    const std::string_view all = in.text;
+    const char* base = all.data();
+    if (yaml_ && raw.data() >= base && raw.data() <= base + all.size()) {
+      size_t end = static_cast<size_t>(raw.data() - base);  // start of this line
+      for (uint32_t back = 1; back <= 8 && end > 0 && path.empty(); ++back) {
+        const size_t nl = end - 1;  // the newline ending the line above
+        const size_t prev = nl == 0 ? std::string_view::npos : all.rfind('\n', nl - 1);
+        const size_t begin = prev == std::string_view::npos ? 0 : prev + 1;
+        if (RE2::PartialMatch(all.substr(begin, nl - begin), re.path, &path)) at = n - back;
+        end = begin;
+      }
+    }
+    addCertificate(in, n, path.empty() ? a : path, clipped, durationSeconds(b),
+                   path.empty() ? std::vector<std::string>{} : std::vector<std::string>{"path at line " + std::to_string(at)},
+                   out);
+    return;
+  }
+  if (text::contains(line, "validity_period_hours") && RE2::PartialMatch(line, re.validity, &a)) {
+    const int64_t hours = smallNumber(a);
+    addCertificate(in, n, "validity_period_hours", clipped, hours > 0 && hours < 100000 * 24 ? hours * 3600 : -1, {}, out);
+    return;
+  }
+  if (text::containsIgnoreCase(line, "sslcertificate") || text::contains(line, "ssl_certificate")) {
+    if (RE2::PartialMatch(line, re.nginxCert, &a, &b)) {
+      if (b.find('$') == std::string::npos) addFact(in, n, "cert-expiry", b, a + " " + b, {"check its notAfter date"}, out);
+      return;
+    }
+  }
+  // cert-manager Certificates are read from their YAML (extractExpiryResources).
+  if (yaml_ && (text::contains(line, "duration:") || text::contains(line, "renewBefore:"))) return;
+  re2::StringPiece input(line.data(), line.size());
+  std::string name, value;
+  while (RE2::FindAndConsume(&input, re.assign, &name, &value)) {
+    char unit = '\0';
+    if (!isRetentionName(name, unit)) continue;
+    std::vector<std::string> details;
+    const int64_t s = durationSeconds(value, unit ? std::string_view(&unit, 1) : std::string_view());
+    if (s > 0) details.push_back(plainDuration(s));
+    details.push_back(clipped);
+    addFact(in, n, "retention", name, value, std::move(details), out);
+  }
+}
+
+void extractExpiryResources(const FileInput& in, FileFacts& out) {
   if (in.text.size() > (8u << 20)) return;
   certificateResources(in, out);
-  const bool logrotate = isLogrotate(in.path);
-  if (!logrotate && !isConfigOrCode(in.path)) return;
-  static const RE2 kHints(
-      "(?mi)retention|retain|ttl|expir|max[_-]?age|keep[_-]?(?:days|hours|weeks|for)|lifetime|-days|"
-      "checkend|certbot|not_after|validity_period|ssl_?certificate(?:file)?\\b|^\\s*(?:rotate|maxage)\\s|"
-      "^\\s*-?\\s*path:");
-  static const RE2 kAssign(
-      R"re(([A-Za-z_][A-Za-z0-9_.\-]*)["']?\s*(?:=|:)\s*["']?(\d+(?:\.\d+)?(?:[a-zA-Z]+\d*)*))re");
-  static const RE2 kLogrotate(R"re(^\s*(rotate|maxage)\s+(\d+)\s*$)re");
-  static const RE2 kOpensslDays(R"re(\bopenssl\b.*\s-days\s+(\d+))re");
-  static const RE2 kCheckend(R"re(-checkend\s+(\d+))re");
-  static const RE2 kCertbot(R"re(\bcertbot\s+(renew|certonly)\b)re");
-  static const RE2 kNotAfter(R"re(\b([a-z_]*not_after):\s*["']?\+(\d+[smhdwy]))re");
-  static const RE2 kValidity(R"re(\bvalidity_period_hours\s*=\s*(\d+))re");
-  static const RE2 kNginxCert(R"re(^\s*(ssl_certificate|SSLCertificateFile)\s+([^;\s]+))re");
-  const std::string ext = text::extension(in.path);
-  const bool yamlDoc = ext == ".yml" || ext == ".yaml";
-  static const RE2 kPath(R"re(^-?\s*path:\s*["']?([^"'\s]+))re");
-  // The last `path:` of an Ansible task names the certificate its *_not_after makes.
-  std::string lastPath;
-  uint32_t lastPathLine = 0;
-  text::forEachLineMatching(in.text, kHints, [&](uint32_t n, std::string_view raw) {
-    if (raw.size() > 600) return;
-    const std::string_view line = text::trim(raw);
-    if (line.empty() || line[0] == '#' || line.substr(0, 2) == "//") return;
-    const std::string clipped = text::clip(line, 160);
-    std::string a, b;
-    if (yamlDoc && RE2::PartialMatch(line, kPath, &a)) {
-      lastPath = a;
-      lastPathLine = n;
-      return;
-    }
-    if (logrotate) {
-      if (RE2::FullMatch(line, kLogrotate, &a, &b)) {
-        std::vector<std::string> d;
-        if (a == "maxage") d.push_back("rotated logs older than " + b + " days are removed");
-        else d.push_back("keeps " + b + " rotated log files");
-        addFact(in, n, "retention", "logrotate " + a, b, std::move(d), out);
-      }
-      return;
-    }
-    if (RE2::PartialMatch(line, kOpensslDays, &a)) {
-      const int64_t days = smallNumber(a);
-      addCertificate(in, n, "openssl certificate", clipped, days > 0 && days < 100000 ? days * kDay : -1, {}, out);
-      return;
-    }
-    if (RE2::PartialMatch(line, kCheckend, &a)) {
-      const int64_t s = smallNumber(a);
-      std::vector<std::string> d;
-      if (s > 0) d.push_back("fails when the certificate expires within " + plainDuration(s));
-      addFact(in, n, "cert-expiry", "expiry check", clipped, std::move(d), out);
-      return;
-    }
-    if (RE2::PartialMatch(line, kCertbot, &a)) {
-      addFact(in, n, "cert-expiry", "certbot " + a, clipped, {}, out);
-      return;
-    }
-    if (RE2::PartialMatch(line, kNotAfter, &a, &b)) {
-      const bool named = lastPathLine > 0 && n - lastPathLine <= 8;
-      addCertificate(in, n, named ? lastPath : a, clipped, durationSeconds(b),
-                     named ? std::vector<std::string>{"path at line " + std::to_string(lastPathLine)} : std::vector<std::string>{},
-                     out);
-      return;
-    }
-    if (RE2::PartialMatch(line, kValidity, &a)) {
-      const int64_t hours = smallNumber(a);
-      addCertificate(in, n, "validity_period_hours", clipped, hours > 0 && hours < 100000 * 24 ? hours * 3600 : -1, {}, out);
-      return;
-    }
-    if (RE2::PartialMatch(line, kNginxCert, &a, &b) && b.find('$') == std::string::npos) {
-      addFact(in, n, "cert-expiry", b, a + " " + b, {"check its notAfter date"}, out);
-      return;
-    }
-    // cert-manager Certificates are read from their YAML above.
-    if (yamlDoc && (text::contains(line, "duration:") || text::contains(line, "renewBefore:"))) return;
-    re2::StringPiece input(line.data(), line.size());
-    std::string name, value;
-    while (RE2::FindAndConsume(&input, kAssign, &name, &value)) {
-      char unit = '\0';
-      if (!isRetentionName(name, unit)) continue;
-      std::vector<std::string> details;
-      const int64_t s = durationSeconds(value, unit ? std::string_view(&unit, 1) : std::string_view());
-      if (s > 0) details.push_back(plainDuration(s));
-      details.push_back(clipped);
-      addFact(in, n, "retention", name, value, std::move(details), out);
-    }
-  });
+}
+
+void extractExpiry(const FileInput& in, FileFacts& out) {
+  extractExpiryResources(in, out);
+  const ExpiryLines lines(in);
+  if (!lines.applies()) return;
+  text::forEachLineMatching(in.text, patterns().hints,
+                            [&](uint32_t n, std::string_view raw) { lines.line(n, raw, out); });
 }
 
 }  // namespace ddd::analyzers::runbooks

@@ -17,9 +17,36 @@
 
 #include "analyzers/runbooks/file_input.h"
 
+#include <string>
+#include <string_view>
+
 namespace ddd::analyzers::runbooks {
 
+// Everything above for one file, with a regex pass of its own (tests, fuzzing).
 void extractExpiry(const FileInput& in, FileFacts& out);
+
+// The same in two parts, for the extraction driver: the YAML resources (cert-manager
+// Certificates), and the line-level settings, matched inside the signals extractor's
+// pass over the file (signals.h) since one regex pass over a file costs far more than
+// a longer pattern in it.
+void extractExpiryResources(const FileInput& in, FileFacts& out);
+class ExpiryLines {
+ public:
+  explicit ExpiryLines(const FileInput& in);
+  // The candidate lines: a RE2 pattern (multi-line mode) to OR into a pass's prefilter.
+  static const std::string& pattern();
+  // false for files whose lines are never read (docs, binary formats, huge files).
+  bool applies() const { return applies_; }
+  // A line of the file (1-based number, without its newline), any line: those the
+  // pattern doesn't match are cheap to reject.
+  void line(uint32_t n, std::string_view raw, FileFacts& out) const;
+
+ private:
+  const FileInput& in_;
+  bool applies_ = false;
+  bool logrotate_ = false;
+  bool yaml_ = false;
+};
 
 // "15d" -> 15 days, "720h" -> 2,592,000 s, "8760h0m0s", "30 days", with `unitHint` ("s",
 // "d", "h", ...: from the setting's name) when the value is a bare number; -1 when unknown.

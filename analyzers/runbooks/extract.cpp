@@ -66,8 +66,8 @@ FileFacts extractFile(const std::string& path, std::string_view content) {
   extractEscalation(in, out);
   extractOperations(in, out);
   extractDocs(in, out);
-  extractSignals(in, out);
-  extractExpiry(in, out);
+  extractSignals(in, out);  // with the retention / certificate lines (expiry.h)
+  extractExpiryResources(in, out);
   return out;
 }
 

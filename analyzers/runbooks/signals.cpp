@@ -2,6 +2,8 @@
 
 #include <re2/re2.h>
 
+#include "analyzers/runbooks/expiry.h"
+
 namespace ddd::analyzers::runbooks {
 namespace {
 
@@ -58,7 +60,9 @@ void byPath(const FileInput& in, FileFacts& out) {
 
 void byLine(const FileInput& in, FileFacts& out) {
   const std::string ext = text::extension(in.path);
-  if (ext == ".md" || ext == ".markdown" || ext == ".txt" || ext == ".rst") return;
+  const bool signals = !(ext == ".md" || ext == ".markdown" || ext == ".txt" || ext == ".rst");
+  const ExpiryLines expiry(in);
+  if (!signals && !expiry.applies()) return;
   static const RE2 kLogging(
       R"re(\b(RotatingFileHandler|TimedRotatingFileHandler|logging\.config\.dictConfig|logging\.basicConfig|lumberjack\.Logger|zap\.NewProduction|logrus\.SetFormatter|winston\.createLogger|pino\(|max-size|max_size|log_retention|log-opts|logging:\s*$|journald|SystemMaxUse))re");
   static const RE2 kDrift(
@@ -82,9 +86,10 @@ void byLine(const FileInput& in, FileFacts& out) {
   bool found[8] = {};
   static const RE2 kAny("(?m)" + kLogging.pattern() + "|" + kDrift.pattern() + "|" + kPatch.pattern() + "|" +
                         kValidate.pattern() + "|" + kCompliance.pattern() + "|" + kLifecycle.pattern() +
-                        "|" + kCapacity.pattern() + "|" + kPerf.pattern());
+                        "|" + kCapacity.pattern() + "|" + kPerf.pattern() + "|" + ExpiryLines::pattern());
   text::forEachLineMatching(in.text, kAny, [&](uint32_t n, std::string_view line) {
-    if (line.size() > 600) return;
+    expiry.line(n, line, out);
+    if (!signals || line.size() > 600) return;
     for (size_t i = 0; i < 8; ++i) {
       if (found[i]) continue;  // one fact per element per file is evidence enough
       std::string m;

@@ -6,8 +6,9 @@
 // diff, Argo CD selfHeal), "patching" (Dependabot / Renovate, unattended-upgrades),
 // "change-validation" (CI workflows, Molecule, lint / syntax checks, test files),
 // "performance-baselines" (benchmarks, load tests), "compliance-audit" (SECURITY.md,
-// audit policies, scanners, policy as code), "lifecycle" (CHANGELOG, retention / TTL,
-// certificate renewal, supported platforms).
+// audit policies, scanners, policy as code), "lifecycle" (CHANGELOG, end of life,
+// supported platforms). Its pass over the lines also feeds the retention / certificate
+// line matcher (expiry.h: ExpiryLines), so a file is scanned once for both.
 
 #include "analyzers/runbooks/file_input.h"
 
