@@ -61,6 +61,7 @@ struct View {
   std::vector<const Fact*> shared;  // repository-wide facts (empty for the repository section)
   std::vector<const Operation*> ops;
   std::vector<const Schedule*> schedules;
+  std::vector<const Schedule*> sharedSchedules;  // repository-wide ones (for components)
   std::vector<const DocSection*> docs;
 
   bool repositoryWide() const { return component.empty(); }
@@ -510,15 +511,28 @@ void operationBlock(Checklist& c, const View& v, const Operation& op) {
          (op.details.empty() ? "" : " (" + plain(joinDetails(op.details)) + ")") + ".\n");
   c.heading("Pre-flight");
   if (op.type == "backup") {
-    bool scheduled = false;
-    for (const Schedule* s : v.schedules) {
-      if (!text::containsIgnoreCase(s->name + " " + s->command, "backup")) continue;
-      c.item("Know when it runs: " + code(s->expression) + " (" + s->description + ")", s->source);
-      scheduled = true;
-      break;
+    // The job that runs it: its own component's first, then a repository-wide one (a
+    // scheduled workflow with a backup job).
+    const Schedule* job = nullptr;
+    for (const auto* list : {&v.schedules, &v.sharedSchedules}) {
+      for (const Schedule* s : *list) {
+        std::string about = s->name + " " + s->command;
+        for (const auto& d : s->details) about += " " + d;
+        if (!job && (text::containsIgnoreCase(about, "backup") || text::contains(about, op.name))) job = s;
+      }
+    }
+    const bool scheduled = job != nullptr;
+    if (job) {
+      c.item("Know when it runs: " + code(job->expression) + " (" + job->description + "), " +
+                 plain(job->origin) + " " + code(job->name.empty() ? job->command : job->name),
+             job->source);
     }
     if (!scheduled) c.todo("when this backup runs (no schedule for it found)");
-    c.todo("where the backups are stored and how much space a run needs (the repository does not say)");
+    if (job && !job->command.empty() && job->origin != "github-actions") {
+      c.item("Check there is room where it writes: " + code(job->command), job->source);
+    } else {
+      c.todo("where the backups are stored and how much space a run needs (the repository does not say)");
+    }
   } else {
     if (backup) c.item("Take a backup first: " + code(backup->name), backup->source);
     else if (op.type.rfind("migration", 0) == 0 || op.type == "terraform") c.todo("how to back up the data this change touches (no backup found)");
@@ -625,6 +639,7 @@ std::vector<RunbookFile> renderRunbooks(const FileFacts& facts, const std::vecto
     View v;
     v.component = cr.name;
     v.shared = shared.facts;
+    v.sharedSchedules = shared.schedules;
     for (const Fact& f : facts.facts) {
       if (f.component == cr.name) v.facts.push_back(&f);
     }
