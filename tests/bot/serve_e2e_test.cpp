@@ -438,6 +438,28 @@ TEST(ServeEndToEnd, HeldBackChangesAreReportedAndTheControlCreatesThem) {
   EXPECT_TRUE(v.empty()) << v.front();
 }
 
+// A push to the default branch analyses the repository again; tags and other branches
+// don't.
+TEST(ServeEndToEnd, APushToTheDefaultBranchAnalysesTheRepository) {
+  World w;
+  auto push = repoEvent("push", "", w.remote);  // GitHub's example pushes a tag
+  ASSERT_EQ(push["ref"], "refs/tags/simple-tag");
+  ASSERT_EQ(w.deliver(push, "d-20", "push"), 202);
+  push["ref"] = "refs/heads/feature";
+  ASSERT_EQ(w.deliver(push, "d-21", "push"), 202);
+  w.drain();
+  EXPECT_TRUE(w.github.pulls().empty());
+  push["ref"] = "refs/heads/main";
+  ASSERT_EQ(w.deliver(push, "d-22", "push"), 202);
+  w.drain();
+  bool deprecations = false;
+  for (const auto& [number, pull] : w.github.pulls())
+    deprecations |= pull.data["head"]["ref"].get<std::string>().rfind("ddd/deprecations/", 0) == 0;
+  EXPECT_TRUE(deprecations);
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
 TEST(ServeEndToEnd, AReadOnlyUserIsRefusedAndNothingElseHappens) {
   World w;
   const auto payload = commentPayload(w.remote, "visitor", "/ddd rerun");

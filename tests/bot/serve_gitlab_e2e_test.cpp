@@ -10,12 +10,17 @@
 // call made while handling an event carries that event's X-Gitlab-Event-UUID.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
+#include <chrono>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "bot/server/webhook_server.h"
 #include "bot/tech_debt_report.h"
 #include "bot/worker.h"
+#include "tests/bot/bot_test_support.h"
 #include "tests/support/fake_gitlab.h"
 #include "tests/support/test_repo.h"
 
@@ -441,6 +446,103 @@ TEST(ServeGitlabEndToEnd, TheReportIssueAndItsControls) {
   w.drain();
   EXPECT_EQ(w.openedMergeRequests(), 1);
   w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+// A person's commit on a ddd branch (GitLab: a merge request update with new commits):
+// ddd leaves the branch alone, says so once, and never merges it, pipeline green or not.
+TEST(ServeGitlabEndToEnd, APersonsCommitOnTheBranchIsNeverMerged) {
+  GitlabWorld w(kAutomergeDeprecations);
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-rerun");
+  const std::string branch = mr["source_branch"];
+  // A maintainer adds a commit to the branch (a clone, a commit, a push to the project).
+  ddd::testing::TempDir clone;
+  const std::string c = clone.path().string() + "/w";
+  ddd::testing::runCommand("git clone -q -b " + branch + " " + w.remote + " " + c);
+  ddd::testing::writeFile(c + "/NOTES.md", "tweak\n");
+  const auto pushed = ddd::testing::runCommand(
+      "git -C " + c + " add NOTES.md && git -C " + c +
+      " -c user.name=Dev -c user.email=dev@example.com commit -qm tweak && git -C " + c +
+      " push -q origin " + branch);
+  ASSERT_EQ(pushed.exitCode, 0) << pushed.output;
+  std::string head =
+      ddd::testing::runCommand("git -C " + w.remote + " rev-parse refs/heads/" + branch).output;
+  head = head.substr(0, head.find('\n'));
+  ASSERT_NE(head, mr["sha"].get<std::string>());
+  nlohmann::json update = w.example("merge_request");
+  update["object_attributes"]["action"] = "update";
+  update["object_attributes"]["oldrev"] = mr["sha"];
+  update["object_attributes"]["iid"] = 1;
+  update["object_attributes"]["source_branch"] = branch;
+  update["object_attributes"]["last_commit"]["id"] = head;
+  update["user"]["id"] = kDeveloperId;
+  update["user"]["username"] = "dev";
+  ASSERT_EQ(w.deliver(update, "Merge Request Hook", "uuid-human-push"), 202);
+  w.drain();
+  w.gitlab.setJob(head, "test", "success");
+  auto green = pipelineDone(w, w.gitlab.mergeRequest(1), "success");
+  ASSERT_EQ(w.deliver(green, "Pipeline Hook", "uuid-human-green"), 202);
+  w.drain();
+  EXPECT_EQ(w.gitlab.mergeRequest(1)["state"], "opened");
+  EXPECT_TRUE(w.gitlab.merges().empty());
+  EXPECT_EQ(w.gitlab.mergeRequest(1)["sha"], head);  // ddd did not push over it
+  int blocked = 0;
+  for (const auto& n : w.gitlab.notes(1))
+    blocked += n["body"].get<std::string>().find("<!-- ddd:blocked -->") != std::string::npos;
+  EXPECT_EQ(blocked, 1);
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+// The real binary: `ddd serve` configured only by the DDD_GITLAB_* variables (token and
+// webhook secret from files, the API URL of the fake) takes a Note Hook to an opened
+// merge request.
+TEST(ServeGitlabEndToEnd, ARealDddServeConfiguredByTheEnvironment) {
+  GitlabWorld w;
+  w.gitlab.addIssue(17, "Clock warnings", "");
+  ddd::testing::TempDir run;
+  ddd::testing::writeFile(run.path() / "token", "glpat-ddd\n");
+  ddd::testing::writeFile(run.path() / "hook", "hook-secret\n");
+  const auto out = run.path() / "out.txt";
+  const std::string env =
+      "DDD_LISTEN=127.0.0.1:0 DDD_STATE=sqlite://" + (run.path() / "state.sqlite").string() +
+      " DDD_GITLAB_TOKEN_FILE=" + (run.path() / "token").string() +
+      " DDD_GITLAB_WEBHOOK_TOKEN_FILE=" + (run.path() / "hook").string() +
+      " DDD_GITLAB_API_URL=" + w.gitlab.apiUrl() + " DDD_DATA_DIR=" +
+      ddd::testing::dataDir().string();
+  const auto started = ddd::testing::runCommand(
+      "bash -c " + ddd::testing::shellQuote(env + " " +
+                                            ddd::testing::shellQuote(ddd::testing::dddBinary()) +
+                                            " serve --workers 1 > " + out.string() +
+                                            " 2>&1 & echo $!"));
+  const pid_t pid = std::stoi(started.output);
+  std::string port;
+  for (int i = 0; i < 100 && port.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(out);
+    for (std::string line; std::getline(in, line);) {
+      const auto at = line.find("receiving webhooks on 127.0.0.1:");
+      if (at != std::string::npos) port = line.substr(at + 32);
+    }
+  }
+  ASSERT_FALSE(port.empty()) << ddd::testing::readFile(out);
+  forges::ClientRequest r;
+  r.method = "POST";
+  r.url = "http://127.0.0.1:" + port + "/webhooks/gitlab";
+  r.body = w.note(false, kDeveloperId, "dev", "/ddd rerun deprecations", 1241).dump();
+  r.headers.set("Content-Type", "application/json");
+  r.headers.set("X-Gitlab-Event", "Note Hook");
+  r.headers.set("X-Gitlab-Token", "hook-secret");
+  r.headers.set("X-Gitlab-Event-UUID", "uuid-real");
+  EXPECT_EQ(w.http.send(r).status, 202);
+  for (int i = 0; i < 300 && w.openedMergeRequests() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  ::kill(pid, SIGTERM);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(w.openedMergeRequests(), 1) << ddd::testing::readFile(out);
+  EXPECT_EQ(w.gitlab.awards().size(), 1u);
+  w.expectEchoed(0, "uuid-real");
   w.expectNoViolations();
 }
 
