@@ -13,6 +13,8 @@
 #include "analyzers/dependencies/managers/json_spans.h"
 #include "analyzers/dependencies/managers/manager.h"
 #include "analyzers/dependencies/managers/npm_lockfile.h"
+#include "analyzers/dependencies/managers/pep508.h"
+#include "analyzers/dependencies/managers/toml_spans.h"
 #include "analyzers/dependencies/versioning/versioning.h"
 
 namespace ddd::analyzers::deps {
@@ -25,6 +27,7 @@ struct Found {
   std::string path;
   std::string lockedVersion;
   bool lockfile = false;  // a lockfile sits next to the manifest
+  std::string tomlLock;   // the Cargo.lock / poetry.lock that pins it ("" when none)
 };
 
 struct LookupResult {
@@ -162,6 +165,39 @@ std::map<std::string, std::string> lockedVersions(const std::string& text) {
     }
   }
   return out;
+}
+
+// The versions a Cargo.lock or poetry.lock pins, per package ([[package]] name, version;
+// poetry.lock names normalised as PEP 503 says). A Cargo.lock may hold several versions of
+// one crate.
+std::map<std::string, std::vector<std::string>> tomlLockedVersions(const std::string& text,
+                                                                   const std::string& path) {
+  std::map<std::string, std::vector<std::string>> out;
+  const TomlNode root = parseTomlWithSpans(text, path);
+  const TomlNode* packages = root.get("package");
+  if (!packages || packages->kind != TomlNode::Array) return out;
+  const bool poetry = path.size() >= 11 && path.substr(path.size() - 11) == "poetry.lock";
+  for (const auto& p : packages->items) {
+    const TomlNode* name = p.get("name");
+    const TomlNode* version = p.get("version");
+    if (!name || !version || name->kind != TomlNode::String || version->kind != TomlNode::String)
+      continue;
+    out[poetry ? detail::normalizePypiName(name->text) : name->text].push_back(version->text);
+  }
+  return out;
+}
+
+// The locked version of a dependency: the highest version the lockfile pins for its
+// package that its range admits ("" when none does).
+std::string pickLocked(const std::vector<std::string>& versions, const Dependency& d) {
+  const Versioning* scheme = findVersioning(d.versioning);
+  if (!scheme) return "";
+  std::string best;
+  for (const auto& v : versions) {
+    if (!scheme->isVersion(v) || !scheme->matches(v, d.currentValue)) continue;
+    if (best.empty() || scheme->compare(v, best) > 0) best = v;
+  }
+  return best;
 }
 
 // The leading number of a version ("4.17.21" -> 4, "v2.3.0" -> 2, "3.11-slim" -> 3).
@@ -583,6 +619,8 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   std::map<std::string, std::string> contents;                      // manifest path -> text
   std::map<std::string, std::map<std::string, std::string>> locks;  // dir -> name -> version
   std::map<std::string, std::string> lockTexts;                     // lockfile path -> text
+  // Cargo.lock / poetry.lock path -> package -> versions.
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> tomlLocks;
   std::vector<std::pair<const Manager*, const SourceFile*>> manifests;
   for (const auto& file : tree.files()) {
     const std::string& p = file.path;
@@ -593,6 +631,15 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       if (auto text = tree.read(file)) {
         locks[dirOf(p)] = lockedVersions(*text);
         lockTexts[p] = std::move(*text);
+      }
+    } else if (base == "Cargo.lock" || base == "poetry.lock") {
+      if (auto text = tree.read(file)) {
+        try {
+          tomlLocks[p] = tomlLockedVersions(*text, p);
+        } catch (const ManifestError& e) {
+          result.warnings.push_back(std::string(e.what()) +
+                                    "; versions in use are taken from the ranges instead");
+        }
       }
     }
     for (const auto* m : managers()) {
@@ -611,13 +658,42 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       ExtractResult r = manager->extract(file->path, *text);
       for (auto& w : r.warnings) result.warnings.push_back(std::move(w));
       auto lock = locks.find(dirOf(file->path));
+      // Cargo: the workspace's Cargo.lock, in this directory or above; Poetry: next to it.
+      std::string tomlLock;
+      if (manager->name() == "cargo" || manager->name() == "pyproject") {
+        std::string dir = dirOf(file->path);
+        const std::string lockName = manager->name() == "cargo" ? "Cargo.lock" : "poetry.lock";
+        while (tomlLock.empty()) {
+          if (tomlLocks.count(dir + lockName)) tomlLock = dir + lockName;
+          if (dir.empty() || manager->name() == "pyproject") break;
+          dir = dirOf(dir.substr(0, dir.size() - 1));
+        }
+      }
       for (auto& d : r.deps) {
+        // Every rewrite replaces exactly the bytes that were read: a manager whose span
+        // does not hold the value it reported has a bug, and its value is not touched.
+        if (d.valueSpan.length > 0 &&
+            (d.valueSpan.end() > text->size() ||
+             text->compare(d.valueSpan.offset, d.valueSpan.length, d.currentValue) != 0)) {
+          result.warnings.push_back(file->path + ":" + std::to_string(d.line) + ": " + d.name +
+                                    ": the " + std::string(manager->name()) +
+                                    " manager's span does not hold \"" + d.currentValue +
+                                    "\"; not updated (a ddd bug: please report it)");
+          d.skipReason = "span-mismatch";
+          d.valueSpan.length = 0;
+        }
         Found f;
         f.path = file->path;
         f.lockfile = lock != locks.end() && manager->name() == "npm";
         if (f.lockfile) {
           if (auto it = lock->second.find(d.name); it != lock->second.end())
             f.lockedVersion = it->second;
+        }
+        if (!tomlLock.empty() && d.skipReason.empty()) {
+          f.tomlLock = tomlLock;
+          const auto& pinned = tomlLocks[tomlLock];
+          if (auto it = pinned.find(d.packageName); it != pinned.end())
+            f.lockedVersion = pickLocked(it->second, d);
         }
         f.dep = std::move(d);
         found.push_back(std::move(f));
@@ -958,6 +1034,11 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     }
     // package-lock.json: the members' entries, when the registry describes them fully.
     std::vector<std::string> staleReasons;
+    std::map<std::string, std::set<std::string>> tomlLocksStale;  // Cargo.lock/poetry.lock
+    for (const auto* e : members) {
+      if (!e->found->tomlLock.empty())
+        tomlLocksStale[e->found->tomlLock].insert(e->found->dep.packageName);
+    }
     std::set<std::string> lockUpdated;  // packages whose lock entries were rewritten
     for (const auto* e : members) {
       const auto& d = e->found->dep;
@@ -1052,6 +1133,20 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                        "the locked ones and every package that depends on them accepts them, "
                        "so no other entry changes: the lockfile is what `npm install` would "
                        "write.\n";
+    }
+    if (!tomlLocksStale.empty()) {
+      c.facts.lockfileStale = true;
+      for (const auto& [lockPath, names] : tomlLocksStale) {
+        const bool cargo =
+            lockPath.size() >= 10 && lockPath.substr(lockPath.size() - 10) == "Cargo.lock";
+        std::string command = cargo ? "cargo update" : "poetry lock --no-update";
+        if (cargo) {
+          for (const auto& n : names) command += " -p " + n;
+        }
+        c.risk += "\n\nThe lockfile (`" + lockPath +
+                  "`) was not regenerated: ddd never runs package managers. Run `" + command +
+                  "` on this branch and commit the lockfile before merging.";
+      }
     }
     c.rollback = rollback;
     for (auto& f : result.findings) {
