@@ -120,8 +120,8 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       replies.push_back(
           "Noted: ddd will not propose `" + c.args[0] + "`" +
           (c.args.size() > 1 ? " " + c.args[1] + " updates" : std::string(" updates")) +
-          " in this repository. (Add it to `dependencies.ignore` in `.github/ddd.json` to "
-          "keep it so.)");
+          " in this repository. (Add it to `dependencies.ignore` in the repository's ddd "
+          "config, `.github/ddd.json` or `.ddd.json`, to keep it so.)");
     }
   }
   if (replies.empty()) return;

@@ -281,7 +281,19 @@ TEST(ServeGitlabEndToEnd, EditsSystemNotesBotsAndPlainNotesAreNotCommands) {
   EXPECT_EQ(w.requestCount(), 0u);  // not one call to GitLab
   w.expectNoFailedJobs();
 
-  // The same help request as a new note is answered.
+
+  // ddd itself behind a personal access token (an ordinary user name, a member): its own
+  // notes are never commands.
+  w.gitlab.setTokenUser("ddd-maint");
+  w.gitlab.setMember(500, "ddd-maint", 40);
+  ASSERT_EQ(w.deliver(w.note(true, 500, "ddd-maint", "/ddd help", 1306), "Note Hook", "uuid-self"),
+            202);
+  w.drain();
+  for (const auto& r : w.gitlab.requests())
+    EXPECT_EQ(r.method + " " + r.target, "GET /api/v4/user");  // who am I, nothing more
+  EXPECT_EQ(w.gitlab.notes(1).size(), 6u);  // the six notes the test wrote, no reply
+
+  // The same help request by a developer is answered.
   ASSERT_EQ(w.deliver(w.note(true, kDeveloperId, "dev", "/ddd help", 1305), "Note Hook", "uuid-help"),
             202);
   w.drain();

@@ -91,6 +91,10 @@ void FakeGitlab::startPipeline(int iid) {
   mrs_.at(iid)["head_pipeline"] = {{"id", nextId_++}, {"status", "running"}};
 }
 
+void FakeGitlab::setTokenUser(const std::string& username) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  tokenUser_ = username;
+}
 void FakeGitlab::followRepository(const std::string& bareRepo) {
   std::lock_guard<std::mutex> lock(mutex_);
   followed_ = bareRepo;
@@ -188,7 +192,7 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
   auto seg = splitPath(path);
   if (seg.size() == 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "user" &&
       r.method == "GET") {
-    return json(200, {{"id", 7000}, {"username", kBotUsername}, {"bot", true}});
+    return json(200, {{"id", 7000}, {"username", tokenUser_}, {"bot", tokenUser_ == kBotUsername}});
   }
   if (seg.size() >= 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "users" &&
       r.method == "GET") {

@@ -53,6 +53,9 @@ class FakeGitlab {
   // The body of every accepted PUT .../merge (the sha it pinned).
   std::vector<nlohmann::json> merges() const;
   static constexpr const char* kBotUsername = "project_7_bot_ddd";  // the token's user
+  // The token's user as GET /user names it (default kBotUsername; a personal access
+  // token's user has an ordinary name).
+  void setTokenUser(const std::string& username);
   bool supportsAutoMergeFlag = true;  // false: a server before auto_merge (400 on it)
 
  private:
@@ -65,6 +68,7 @@ class FakeGitlab {
   std::map<int, nlohmann::json> issues_;
   std::map<int, std::vector<nlohmann::json>> issueNotes_;
   std::vector<nlohmann::json> awards_, merges_;
+  std::string tokenUser_ = kBotUsername;
   mutable std::mutex mutex_;
   std::map<int, nlohmann::json> mrs_;
   std::map<int, std::vector<nlohmann::json>> notes_;
