@@ -1,7 +1,7 @@
 // renderCalendar (schedule.h): RFC 5545. A schedule gets a VEVENT when its normalized cron
-// form maps onto one RRULE: everything but Vixie's "day-of-month OR day-of-week" (both
-// restricted), which would need two rules; or when it carries an interval RRULE of its
-// own (Schedule::rrule). Zones other than UTC come with a VTIMEZONE built from the
+// form maps onto one RRULE, two for Vixie's "day-of-month OR day-of-week" (both
+// restricted); when an OnCalendar= event cron can't say maps onto one (CalendarSpec::rrule);
+// or when it carries an interval RRULE of its own (Schedule::rrule). Zones other than UTC come with a VTIMEZONE built from the
 // system's tz database (explicit observances, thirty years from the start).
 
 #include <date/tz.h>
@@ -12,6 +12,7 @@
 
 #include "analyzers/runbooks/cron.h"
 #include "analyzers/runbooks/schedule.h"
+#include "analyzers/runbooks/systemd_calendar.h"
 #include "analyzers/runbooks/wording.h"
 
 namespace ddd::analyzers::runbooks {
@@ -128,7 +129,7 @@ std::string rruleFor(const CronExpression& c) {
   const bool allMinutes = wording::isFull(c.minutes(), 0, 59), allHours = wording::isFull(c.hours(), 0, 23);
   const bool allDom = wording::isFull(c.daysOfMonth(), 1, 31), allDow = wording::isFull(c.daysOfWeek(), 0, 6);
   const bool allMonths = wording::isFull(c.months(), 1, 12);
-  if (c.atReboot() || (c.dayOr() && !allDom && !allDow)) return "";
+  if (c.atReboot() || (c.dayOr() && !allDom && !allDow)) return "";  // see renderCalendar
   std::string byDay;
   for (int d = 0; d < 7; ++d) {
     if (!c.daysOfWeek()[static_cast<size_t>(d)]) continue;
@@ -240,30 +241,71 @@ std::string renderCalendar(const std::vector<Schedule>& schedules) {
     sys_seconds start;
     bool allDay;  // an interval of a day or more from an unknown start
     std::string uid;
+    std::string half;  // "day-of-month" / "weekday": one of a cron "OR" schedule's two events
   };
   std::vector<Event> events;
   std::set<std::string> zones;
+  auto zoneOf = [](const std::string& name) -> const date::time_zone* {
+    if (name.empty() || name == "UTC" || name == "Etc/UTC") return nullptr;
+    return date::locate_zone(name);  // throws for an unknown zone
+  };
   for (const Schedule& s : schedules) {
     if (s.normalized.empty()) {
-      if (s.rrule.empty()) continue;
-      const bool subDaily = s.rrule.find("FREQ=HOURLY") != std::string::npos ||
-                            s.rrule.find("FREQ=MINUTELY") != std::string::npos ||
-                            s.rrule.find("FREQ=SECONDLY") != std::string::npos;
-      events.push_back({&s, s.rrule, nullptr, anchor, !subDaily, {}});
+      if (!s.rrule.empty()) {
+        const bool subDaily = s.rrule.find("FREQ=HOURLY") != std::string::npos ||
+                              s.rrule.find("FREQ=MINUTELY") != std::string::npos ||
+                              s.rrule.find("FREQ=SECONDLY") != std::string::npos;
+        events.push_back({&s, s.rrule, nullptr, anchor, !subDaily, {}, ""});
+        continue;
+      }
+      // An OnCalendar= event cron can't say (seconds, "~" days, day and weekday both).
+      if (s.origin != "systemd-timer") continue;
+      try {
+        const CalendarSpec spec = CalendarSpec::parse(s.expression);
+        const auto rule = spec.rrule();
+        if (!rule) continue;
+        const date::time_zone* zone = zoneOf(spec.timeZone().empty() ? s.timezone : spec.timeZone());
+        const auto first = spec.nextRuns(before, 1, zone ? zone->name() : "UTC");
+        if (first.empty()) continue;
+        events.push_back({&s, *rule, zone, first.front(), false, {}, ""});
+        if (zone) zones.insert(zone->name());
+      } catch (const std::exception&) {
+        continue;  // not a calendar event after all, or an unknown zone: no event
+      }
       continue;
     }
     try {
       const CronExpression c = CronExpression::parse(s.normalized);
-      std::string rrule = rruleFor(c);
-      if (rrule.empty()) continue;
-      const date::time_zone* zone = nullptr;
-      if (!s.timezone.empty() && s.timezone != "UTC" && s.timezone != "Etc/UTC") {
-        zone = date::locate_zone(s.timezone);
+      const date::time_zone* zone = zoneOf(s.timezone);
+      // Vixie cron runs when the day of the month OR the weekday matches (both
+      // restricted): one event for each, since one RRULE can only say AND.
+      std::vector<std::pair<CronExpression, std::string>> parts;
+      const bool allDom = wording::isFull(c.daysOfMonth(), 1, 31), allDow = wording::isFull(c.daysOfWeek(), 0, 6);
+      if (c.dayOr() && !allDom && !allDow && !c.atReboot()) {
+        std::vector<std::string> f;
+        std::string field;
+        for (char ch : s.normalized + " ") {
+          if (ch == ' ') {
+            if (!field.empty()) f.push_back(field);
+            field.clear();
+          } else {
+            field += ch;
+          }
+        }
+        if (f.size() != 5) continue;
+        parts.emplace_back(CronExpression::parse(f[0] + " " + f[1] + " " + f[2] + " " + f[3] + " *"), "day-of-month");
+        parts.emplace_back(CronExpression::parse(f[0] + " " + f[1] + " * " + f[3] + " " + f[4]), "weekday");
+      } else {
+        parts.emplace_back(c, "");
       }
-      const auto first = c.nextRuns(before, 1, zone ? zone->name() : "UTC");
-      if (first.empty()) continue;
-      events.push_back({&s, rrule, zone, first.front(), false, {}});
-      if (zone) zones.insert(zone->name());
+      for (const auto& part : parts) {
+        const std::string rrule = rruleFor(part.first);
+        if (rrule.empty()) continue;
+        const auto first = part.first.nextRuns(before, 1, zone ? zone->name() : "UTC");
+        if (first.empty()) continue;
+        events.push_back({&s, rrule, zone, first.front(), false, {}, part.second});
+        if (zone) zones.insert(zone->name());
+      }
     } catch (const std::exception&) {
       continue;  // not a cron expression after all, or an unknown zone: no event
     }
@@ -273,6 +315,7 @@ std::string renderCalendar(const std::vector<Schedule>& schedules) {
   for (Event& e : events) {
     const Schedule& s = *e.schedule;
     std::string key = s.source.path + "\n" + s.origin + "\n" + s.name + "\n" + s.expression + "\n" + s.command;
+    if (!e.half.empty()) key += "\n" + e.half;
     const int n = ++seen[key];
     if (n > 1) key += "\n#" + std::to_string(n);
     char uid[40];
@@ -315,8 +358,12 @@ std::string renderCalendar(const std::vector<Schedule>& schedules) {
     std::string description = s.description + "\n";
     if (!s.command.empty()) description += "Runs: " + s.command + "\n";
     description += "Source: " + s.source.cite() + " (" + s.origin + ": " + s.expression + ")";
-    if (s.normalized.empty()) {
+    if (e.allDay || (s.normalized.empty() && !s.rrule.empty())) {
       description += "\nThe start is not in the repository: the dates show the period, not the exact runs.";
+    }
+    if (!e.half.empty()) {
+      description += "\nCron runs it when the day of the month or the weekday matches: this event is the " +
+                     e.half + " half (a day matching both shows twice).";
     }
     for (const std::string& d : s.details) description += "\n" + d;
     addLine(out, "DESCRIPTION:" + escapeText(description));

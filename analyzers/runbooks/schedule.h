@@ -62,8 +62,9 @@ struct ScheduleScan {
 ScheduleScan extractSchedules(const SourceTree& tree);
 
 // An iCalendar (RFC 5545) file with one VEVENT + RRULE per schedule that recurs: a
-// normalized cron form that one rule can say (not "day-of-month OR day-of-week") in a
-// known zone, or an interval / frequency (Schedule::rrule: logrotate, OnUnitActiveSec,
+// normalized cron form in a known zone (two events for cron's "day-of-month OR
+// day-of-week"), an OnCalendar= event (seconds and "~" days too; not one restricted to
+// some years), or an interval / frequency (Schedule::rrule: logrotate, OnUnitActiveSec,
 // run-parts directories, certificate validity) as an event from an unknown start (all-day
 // when the period is a day or more). A pure function of the schedules, so the same tree
 // gives the same bytes: events start at their first run on or after kCalendarAnchor

@@ -510,6 +510,37 @@ std::optional<std::string> CalendarSpec::cronEquivalent() const {
   return CronExpression::parse(cron).normalized();
 }
 
+std::optional<std::string> CalendarSpec::rrule() const {
+  if (!years_.empty() || secondSet_.none() || minuteSet_.none() || hourSet_.none() || daySet_.none() ||
+      monthSet_.none() || weekdays_.none()) {
+    return std::nullopt;
+  }
+  std::string out = "FREQ=DAILY";
+  if (!isFull(monthSet_, 1, 12)) out += ";BYMONTH=" + numberList(monthSet_);
+  if (daysFromEnd_ || !isFull(daySet_, 1, 31)) {
+    std::string days;
+    for (int d = 1; d <= 31; ++d) {
+      if (!daySet_[static_cast<size_t>(d)]) continue;
+      if (!days.empty()) days += ',';
+      days += (daysFromEnd_ ? "-" : "") + std::to_string(d);
+    }
+    out += ";BYMONTHDAY=" + days;
+  }
+  if (!weekdays_.all()) {
+    static const char* const kMon0[] = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"};
+    std::string days;
+    for (size_t d = 0; d < 7; ++d) {
+      if (!weekdays_[d]) continue;
+      if (!days.empty()) days += ',';
+      days += kMon0[d];
+    }
+    out += ";BYDAY=" + days;
+  }
+  out += ";BYHOUR=" + numberList(hourSet_) + ";BYMINUTE=" + numberList(minuteSet_) +
+         ";BYSECOND=" + numberList(secondSet_);
+  return out;
+}
+
 std::string CalendarSpec::describe() const {
   std::string zone = timeZone_.empty() ? "" : " (" + timeZone_ + ")";
   if (auto cron = cronEquivalent()) return CronExpression::parse(*cron).describe() + zone;

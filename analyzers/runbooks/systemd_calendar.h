@@ -41,6 +41,11 @@ class CalendarSpec {
   // every year, no "~" days, and not both day-of-month and weekday restricted (systemd
   // requires both, cron either). The zone is not part of it.
   std::optional<std::string> cronEquivalent() const;
+  // The same schedule as an RFC 5545 RRULE value, when one exists (every year): FREQ=DAILY
+  // with BYHOUR / BYMINUTE / BYSECOND expanding a day and BYMONTH / BYMONTHDAY / BYDAY
+  // limiting it, which is systemd's "day and weekday" reading; "~" days are negative
+  // BYMONTHDAY. The zone is not part of it.
+  std::optional<std::string> rrule() const;
   std::string describe() const;  // "at 03:00 on Monday to Friday"
   Cadence cadence() const;
 

@@ -13,6 +13,8 @@
 
 #include "analyzers/runbooks/cron.h"
 #include "analyzers/runbooks/schedule.h"
+#include "analyzers/runbooks/systemd_calendar.h"
+#include "analyzers/runbooks/wording.h"
 #include "tests/analyzers/runbooks_cron_gen.h"
 #include "tests/support/test_repo.h"
 
@@ -98,7 +100,7 @@ TEST(RunbooksCalendar, FoldsEscapesAndEndsLinesWithCrlf) {
 
 TEST(RunbooksCalendar, DeterministicAndSkipsWhatNoRuleCanSay) {
   std::vector<Schedule> all = {scheduleOf("*/15 * * * *", "a", 1),
-                               scheduleOf("0 0 13 * 5", "a", 2),  // day 13 OR Friday
+                               scheduleOf("0 0 13 * 5", "a", 2),  // day 13 OR Friday: two events
                                scheduleOf("@reboot", "a", 3), scheduleOf("@monthly", "a", 4),
                                scheduleOf("0 0 30 2 *", "a", 5)};  // never runs
   Schedule logrotate;
@@ -119,7 +121,9 @@ TEST(RunbooksCalendar, DeterministicAndSkipsWhatNoRuleCanSay) {
   EXPECT_EQ(a, b);
   size_t events = 0;
   for (const auto& l : unfoldedLines(a)) events += l == "BEGIN:VEVENT" ? 1 : 0;
-  EXPECT_EQ(events, 4u);  // */15, @monthly, logrotate weekly, OnUnitActiveSec
+  EXPECT_EQ(events, 6u);  // */15, day 13 and Friday (two), @monthly, logrotate weekly, OnUnitActiveSec
+  EXPECT_NE(a.find("RRULE:FREQ=MONTHLY;BYMONTHDAY=13;BYHOUR=0;BYMINUTE=0\r\n"), std::string::npos) << a;
+  EXPECT_NE(a.find("RRULE:FREQ=WEEKLY;BYDAY=FR;BYHOUR=0;BYMINUTE=0\r\n"), std::string::npos) << a;
   EXPECT_NE(a.find("RRULE:FREQ=MINUTELY;INTERVAL=15\r\n"), std::string::npos);
   EXPECT_NE(a.find("RRULE:FREQ=MONTHLY;BYMONTHDAY=1;BYHOUR=0;BYMINUTE=0\r\n"), std::string::npos);
   EXPECT_NE(a.find("DTSTART;VALUE=DATE:20240101\r\nRRULE:FREQ=WEEKLY\r\n"), std::string::npos) << a;
@@ -201,6 +205,16 @@ TEST(RunbooksCalendar, RruleOccurrencesEqualCronRuns) {
     all.push_back(scheduleOf(e, "gen/berlin", ++line, "Europe/Berlin"));
     all.push_back(scheduleOf(e, "gen/newyork", line, "America/New_York"));
   }
+  // OnCalendar= events cron can't say: seconds, "~" days, day AND weekday.
+  for (const char* spec : {"*-*-* *:*:30", "*-*~01 23:30:00", "Fri *-*-13 12:00:00", "Mon..Fri *-*-* 09:15:45",
+                           "*-02-29 06:00:00", "Sat *-*~07 04:00 Europe/Berlin", "*:0/20:15"}) {
+    Schedule s;
+    s.source = {"gen/timers", ++line};
+    s.origin = "systemd-timer";
+    s.expression = spec;
+    s.timezone = "UTC";
+    all.push_back(s);
+  }
   const std::string ics = renderCalendar(all);
   ddd::testing::TempDir dir;
   ddd::testing::writeFile(dir.path() / "m.ics", ics);
@@ -231,7 +245,7 @@ for ev in cal.walk('VEVENT'):
   const auto ref = ddd::testing::runCommand("/usr/bin/python3 " + (dir.path() / "expand.py").string() +
                                             " " + (dir.path() / "m.ics").string());
   ASSERT_EQ(ref.exitCode, 0) << ref.output.substr(0, 3000);
-  // UID -> schedule, from the calendar itself.
+  // UID -> schedule, from the calendar itself (a cron "OR" schedule has two UIDs).
   std::map<std::string, const Schedule*> byUid;
   {
     const auto lines = unfoldedLines(ics);
@@ -246,34 +260,58 @@ for ev in cal.walk('VEVENT'):
             escaped += c;
           }
           if (l.find("Source: " + s.source.cite() + " ") != std::string::npos &&
-              l.find("(crontab: " + escaped + ")") != std::string::npos) {
+              l.find("(" + s.origin + ": " + escaped + ")") != std::string::npos) {
             byUid[uid] = &s;
           }
         }
       }
     }
   }
+  // Each schedule's occurrences: the union of its events' first 12, then the first 12.
+  std::map<const Schedule*, std::set<std::string>> occurrences;
   std::istringstream in(ref.output);
   std::string row;
-  size_t compared = 0;
-  const sys_seconds from = sys_seconds{std::chrono::seconds{kCalendarAnchor}} - std::chrono::seconds{1};
   while (std::getline(in, row)) {
     const std::string uid = row.substr(0, row.find(' '));
     ASSERT_TRUE(byUid.count(uid)) << row;
-    const Schedule& s = *byUid[uid];
-    std::string ours;
-    for (auto t : CronExpression::parse(s.normalized).nextRuns(from, 12, s.timezone)) {
-      if (t >= sys_seconds{std::chrono::sys_days{std::chrono::year{2037} / 1 / 1}}) break;
-      if (!ours.empty()) ours += ' ';
-      ours += formatUtc(t);
+    std::istringstream times(row.substr(row.find(' ') + 1));
+    auto& set = occurrences[byUid[uid]];
+    for (std::string t; times >> t;) set.insert(t);
+  }
+  size_t compared = 0, timers = 0, halves = 0;
+  const sys_seconds from = sys_seconds{std::chrono::seconds{kCalendarAnchor}} - std::chrono::seconds{1};
+  const sys_seconds end = sys_seconds{std::chrono::sys_days{std::chrono::year{2037} / 1 / 1}};
+  for (const auto& [schedule, set] : occurrences) {
+    const Schedule& s = *schedule;
+    std::string theirs;
+    size_t n = 0;
+    for (const auto& t : set) {
+      if (n++ == 12) break;
+      theirs += (theirs.empty() ? "" : " ") + t;
     }
-    EXPECT_EQ(row.substr(row.find(' ') + 1), ours) << s.source.cite() << " " << s.expression
-                                                   << " " << s.timezone;
+    std::vector<sys_seconds> runs;
+    if (s.origin == "systemd-timer") {
+      runs = CalendarSpec::parse(s.expression).nextRuns(from, 12, "UTC");
+      ++timers;
+    } else {
+      runs = CronExpression::parse(s.normalized).nextRuns(from, 12, s.timezone);
+      const CronExpression c = CronExpression::parse(s.normalized);
+      halves += c.dayOr() && !wording::isFull(c.daysOfMonth(), 1, 31) && !wording::isFull(c.daysOfWeek(), 0, 6);
+    }
+    std::string ours;
+    for (auto t : runs) {
+      if (t >= end) break;
+      ours += (ours.empty() ? "" : " ") + formatUtc(t);
+    }
+    EXPECT_EQ(theirs, ours) << s.source.cite() << " " << s.expression << " " << s.timezone;
     ++compared;
   }
+  EXPECT_EQ(timers, 7u);
+  EXPECT_GT(halves, 10u);
   EXPECT_GT(compared, 500u);
-  std::cout << "[ dateutil ] " << compared << " of " << all.size()
-            << " schedules have an RRULE; 12 occurrences each equal the cron runs\n";
+  std::cout << "[ dateutil ] " << compared << " of " << all.size() << " schedules have events (" << halves
+            << " cron day-OR-weekday ones as two, " << timers
+            << " OnCalendar ones cron can't say); 12 occurrences each equal our runs\n";
 }
 
 }  // namespace
