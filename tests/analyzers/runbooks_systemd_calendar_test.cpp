@@ -105,6 +105,17 @@ TEST(RunbooksSystemdCalendar, CronEquivalentDescriptionAndCadence) {
             "at 10:00 every Monday (Europe/Berlin)");
 }
 
+TEST(RunbooksSystemdCalendar, RrulesForWhatCronCannotSay) {
+  EXPECT_EQ(CalendarSpec::parse("Fri *-*-13 12:00:00").rrule(),
+            "FREQ=DAILY;BYMONTHDAY=13;BYDAY=FR;BYHOUR=12;BYMINUTE=0;BYSECOND=0");
+  EXPECT_EQ(CalendarSpec::parse("*-*~01 23:30").rrule(), "FREQ=DAILY;BYMONTHDAY=-1;BYHOUR=23;BYMINUTE=30;BYSECOND=0");
+  EXPECT_EQ(CalendarSpec::parse("quarterly").rrule(),
+            "FREQ=DAILY;BYMONTH=1,4,7,10;BYMONTHDAY=1;BYHOUR=0;BYMINUTE=0;BYSECOND=0");
+  EXPECT_EQ(CalendarSpec::parse("*:*:0/30").rrule()->rfind(";BYSECOND=0,30"), 
+            CalendarSpec::parse("*:*:0/30").rrule()->size() - 14);
+  EXPECT_FALSE(CalendarSpec::parse("2027-*-* 03:00").rrule()) << "a schedule for some years only";
+}
+
 TEST(RunbooksSystemdCalendar, NextElapsesInTheEventsZone) {
   auto spec = CalendarSpec::parse("Mon 10:00 Europe/Berlin");
   auto runs = spec.nextRuns(utc(2026, 2, 27, 23, 59), 2);
