@@ -1,20 +1,25 @@
 #pragma once
 // The worker of `ddd serve`: claims jobs from the queue (with a lease it renews), runs
 // them, and completes or fails them (failures back off and end in the dead letter). Job
-// kinds: "ping"; "github.issue_comment" (the /ddd commands: the commenter's permission is
-// checked before anything is done, a 👍 acknowledges, a refusal or the help is a reply;
-// `rerun` queues an analysis); "github.analyze" (fetch the repository into a bare cache,
-// scan the default branch, write each fix branch, push it with the installation token,
+// kinds are "<forge>.<event>" for GitHub and GitLab alike, handled by one set of handlers
+// through a ForgeSession (bot/forge_session.h): "ping"; commands ("github.issue_comment",
+// "gitlab.note": the commenter's permission is checked before anything is done, a 👍
+// acknowledges, a refusal or the help is a reply posted once; `rerun` queues an
+// analysis, of the one change on a ddd pull request); "<forge>.analyze" (fetch the
+// repository into a bare cache, scan the default branch, write each fix branch, push it,
 // and open or update its pull request through the one reconciliation path, then drive it
-// through the merge flow); "github.check_suite" / "check_run" / "status" /
-// "pull_request_review" (approved) / "pull_request" (a person pushed): the ddd pull
+// through the merge flow); merge events ("github.check_suite" / "check_run" / "status" /
+// "pull_request_review" (approved) / "pull_request" (a person pushed), "gitlab.pipeline"
+// (success, failed) / "merge_request" (approved, a person pushed)): the ddd pull
 // requests they concern go through the merge flow again (bot/merge_flow.h);
-// "github.report" (the scheduler's weekly tech-debt report, published in the one report
-// issue); "github.issues" (a ticked control of that issue, with the same permission check
-// as a command); "github.installation(_repositories)" (the scheduler's repository list
-// follows; an added repository is analysed at once). Every
-// effect is idempotent, so a job that runs twice (a worker killed mid-job) does no harm.
-// Events ddd queues but has no handler for yet are completed with a log line. One
+// "<forge>.push" (to the default branch: a new analysis); "<forge>.report" (the
+// scheduler's weekly tech-debt report, published in the one report issue);
+// "github.issues" / "gitlab.issue" (a ticked control of that issue, with the same
+// permission check as a command); "github.installation(_repositories)" (the scheduler's
+// repository list follows; an added repository is analysed at once). GitLab jobs carry
+// the X-Gitlab-Event-UUID of their event, echoed on every GitLab call made for them.
+// Every effect is idempotent, so a job that runs twice (a worker killed mid-job) does no
+// harm. Events ddd queues but has no handler for are completed with a log line. One
 // Worker per thread.
 
 #include <atomic>
@@ -37,6 +42,7 @@ struct WorkerContext {
   std::filesystem::path cacheDir;  // bare repository caches
   std::filesystem::path dataDir;
   // The token for a GitHub installation (App installation token or a plain token).
+  // GitLab's project / group access token is config.gitlabToken.
   std::function<std::string(int64_t installationId)> githubToken;
   std::string botLogin = "ddd[bot]";  // its own comments are never commands
   int64_t leaseSeconds = 300;  // a job's lease: a dead worker's job runs again after it
