@@ -1,5 +1,7 @@
 #include "bot/commands.h"
 
+#include <algorithm>
+
 namespace ddd::bot {
 namespace {
 
@@ -63,6 +65,10 @@ std::vector<Command> parseCommands(std::string_view body) {
         if (c.args.empty()) c.problem = "`/ddd ignore` needs a dependency name";
         if (c.args.size() > 2)
           c.problem = "`/ddd ignore` takes a dependency and optionally major, minor or a version";
+      } else if (w[0] == "unignore") {
+        c.name = "unignore";
+        c.args.assign(w.begin() + 1, w.end());
+        if (c.args.size() != 1) c.problem = "`/ddd unignore` takes one dependency name";
       } else {
         c.name = "unknown";
         c.args = w;
@@ -73,6 +79,45 @@ std::vector<Command> parseCommands(std::string_view body) {
     if (end == body.size()) break;
   }
   return out;
+}
+
+nlohmann::json ignoreRule(const Command& c, const std::string& sender,
+                          const nlohmann::json& existing) {
+  nlohmann::json rule = {{"name", c.args.at(0)}, {"source", "@" + sender}};
+  if (c.args.size() < 2) return rule;  // every update
+  // A narrower rule adds to the one recorded, unless that one already ignores everything.
+  if (existing.is_object() && existing.value("name", "") == c.args[0] &&
+      !existing.contains("updateTypes") && !existing.contains("versions")) {
+    return existing;
+  }
+  const bool type = c.args[1] == "major" || c.args[1] == "minor" || c.args[1] == "patch";
+  const char* key = type ? "updateTypes" : "versions";
+  for (const char* k : {"updateTypes", "versions"}) {
+    if (existing.is_object() && existing.contains(k) && existing[k].is_array()) rule[k] = existing[k];
+  }
+  if (!rule.contains(key)) rule[key] = nlohmann::json::array();
+  if (std::find(rule[key].begin(), rule[key].end(), c.args[1]) == rule[key].end()) {
+    rule[key].push_back(c.args[1]);
+  }
+  return rule;
+}
+
+std::string describeIgnoreRule(const nlohmann::json& rule) {
+  std::string what;
+  auto list = [&rule](const char* key, const char* suffix) {
+    std::string out;
+    if (!rule.contains(key)) return out;
+    for (const auto& v : rule[key]) {
+      out += (out.empty() ? "" : ", ") + v.get<std::string>();
+    }
+    return out.empty() ? out : out + suffix;
+  };
+  const std::string types = list("updateTypes", " updates");
+  const std::string versions = list("versions", "");
+  if (types.empty() && versions.empty()) return "no updates of `" + rule.value("name", "") + "`";
+  what = types;
+  if (!versions.empty()) what += (what.empty() ? "version " : " and version ") + versions;
+  return what + " of `" + rule.value("name", "") + "`";
 }
 
 bool githubMayCommand(std::string_view permission) {
@@ -87,8 +132,9 @@ std::string commandHelp() {
          "change)\n"
          "- `/ddd rerun dependencies deprecations` — run only the named analyzers\n"
          "- `/ddd ignore <dependency>` — stop proposing updates of a dependency\n"
-         "- `/ddd ignore <dependency> major` (or `minor`, or a version) — stop proposing those "
-         "updates\n"
+         "- `/ddd ignore <dependency> major` (or `minor`, `patch`, or a version) — stop "
+         "proposing those updates (several such commands add up)\n"
+         "- `/ddd unignore <dependency>` — forget what `/ddd ignore` said about it\n"
          "- `/ddd help` — this list\n\n"
          "Only people who can write to the repository (GitHub: write, maintain, admin; GitLab: "
          "Developer or "

@@ -1,6 +1,6 @@
 #pragma once
 // `/ddd` commands in comments: `/ddd rerun [analyzer ...]`, `/ddd help`,
-// `/ddd ignore <dependency> [major|minor|<version>]`. A command counts only at the start
+// `/ddd ignore <dependency> [major|minor|patch|<version>]`, `/ddd unignore <dependency>`. A command counts only at the start
 // of a line (up to three spaces of indentation), outside fenced code blocks, indented
 // code and `>` quotes. Who may command is a pure function of the forge's permission
 // answer. Pure; thread-safe.
@@ -9,10 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace ddd::bot {
 
 struct Command {
-  std::string name;  // "rerun", "help", "ignore", or "unknown"
+  std::string name;  // "rerun", "help", "ignore", "unignore", or "unknown"
   std::vector<std::string> args;
   std::string line;     // the line as written
   std::string problem;  // why it can't run as written ("ignore needs a dependency"), "" if fine
@@ -24,6 +26,14 @@ std::vector<Command> parseCommands(std::string_view commentBody);
 // "read", "none" may not). GitLab: the member access level (>= 30, Developer, may).
 bool githubMayCommand(std::string_view permission);
 bool gitlabMayCommand(int accessLevel);
+
+// The ignore rule (the dependency analyzer's `ignore` entry) an `ignore` command
+// records, given the rule already recorded for that dependency (null: none): no update
+// type or version = every update; narrower commands add up.
+nlohmann::json ignoreRule(const Command& ignore, const std::string& sender,
+                          const nlohmann::json& existing);
+// "major, minor updates of `react`", "no updates of `left-pad`", for replies.
+std::string describeIgnoreRule(const nlohmann::json& rule);
 
 // The reply to `/ddd help` and to an unknown command.
 std::string commandHelp();

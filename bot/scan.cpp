@@ -276,6 +276,15 @@ ScanReport runScan(const ScanRequest& request) {
     context.commit = report.commit.hex();
     context.dataDir = request.dataDir.string();
     context.config = config.section(name);
+    if (name == "dependencies" && !request.dependencyIgnores.empty()) {
+      if (!context.config.is_object()) context.config = nlohmann::json::object();
+      auto& list = context.config["ignore"];
+      if (list.is_null()) list = nlohmann::json::array();
+      // (a broken list stays as it is: the analyzer reports it)
+      if (list.is_array()) {
+        for (const auto& rule : request.dependencyIgnores) list.push_back(rule);
+      }
+    }
     context.registry = request.registry;
     context.registrySettings = &registrySettings;
     if (request.progress) {

@@ -42,6 +42,10 @@ struct ScanRequest {
   // registries are (nullopt: from the environment).
   analyzers::deps::RegistryHttp* registry = nullptr;
   std::optional<analyzers::deps::RegistrySettings> registrySettings;
+  // Ignore rules recorded outside the repository (a server's `/ddd ignore` commands),
+  // appended to the config's dependencies.ignore: {"name", "updateTypes", "versions",
+  // "source"} objects.
+  std::vector<nlohmann::json> dependencyIgnores;
 };
 
 struct ScanStats {

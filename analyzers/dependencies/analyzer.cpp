@@ -53,6 +53,7 @@ struct Evaluated {
   // and that digest once known (digest phase); "" when not pinned or unknown.
   std::string digestTag, newDigest;
   size_t inventoryIndex = 0;
+  std::string ignoredBy;  // a newer version is not proposed because of this ignore rule
 };
 
 // Runs fn(0) ... fn(count - 1) on up to `concurrency` threads (this one included).
@@ -233,6 +234,28 @@ std::string releaseNotesLink(const ReleaseInfo& info) {
   return info.homepage;
 }
 
+bool ignores(const DependencyOptions::IgnoreRule& r, const Dependency& d) {
+  return r.name == d.packageName || r.name == d.name;
+}
+
+// The rule (with update types or versions) that keeps version `v` from being proposed.
+const DependencyOptions::IgnoreRule* ignoredBy(const DependencyOptions& options, const Dependency& d,
+                                               const Versioning& scheme, const std::string& used,
+                                               const std::string& v) {
+  for (const auto& r : options.ignore) {
+    if (r.all() || !ignores(r, d)) continue;
+    for (const auto& x : r.versions) {
+      if (scheme.isVersion(x) ? scheme.compare(x, v) == 0 : x == v) return &r;
+    }
+    if (!r.updateTypes.empty()) {
+      const std::string type(toString(scheme.updateType(used, v)));
+      if (std::find(r.updateTypes.begin(), r.updateTypes.end(), type) != r.updateTypes.end())
+        return &r;
+    }
+  }
+  return nullptr;
+}
+
 Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOptions& options,
                    std::time_t now) {
   Evaluated e;
@@ -317,12 +340,17 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
         scheme->compare(v, used) <= 0 || !scheme->isCompatible(used, v)) {
       continue;
     }
+    if (const auto* rule = ignoredBy(options, f.dep, *scheme, used, v)) {
+      e.ignoredBy = rule->source;
+      continue;
+    }
     if (r->released && now - *r->released < minAge) {
       e.tooYoung = true;
       continue;
     }
     target = v;
     e.targetDate = r->released;
+    e.ignoredBy.clear();  // only newer versions being ignored matters
   }
   if (target.empty()) return e;
   e.target = scheme->canonical(target).value_or(target);
@@ -497,6 +525,7 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
     j["digestTag"] = e.digestTag;
     j["newDigest"] = e.newDigest;
   }
+  if (!e.ignoredBy.empty()) j["ignoredBy"] = e.ignoredBy;
   return j;
 }
 
@@ -587,9 +616,47 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
     }
     o.lookupConcurrency = v.get<int>();
   }
-  if (section.contains("ignore") && section["ignore"].is_array()) {
-    for (const auto& v : section["ignore"]) {
-      if (v.is_string()) o.ignore.push_back(v.get<std::string>());
+  if (section.contains("ignore")) {
+    const auto& list = section["ignore"];
+    if (!list.is_array()) {
+      throw std::invalid_argument("dependencies.ignore must be a list of package names or "
+                                  "{\"name\", \"updateTypes\", \"versions\"} objects");
+    }
+    for (size_t i = 0; i < list.size(); ++i) {
+      const auto& v = list[i];
+      const std::string where = "dependencies.ignore[" + std::to_string(i) + "]";
+      DependencyOptions::IgnoreRule rule;
+      rule.source = "config";
+      if (v.is_string()) {
+        rule.name = v.get<std::string>();
+      } else if (v.is_object()) {
+        for (const auto& [key, value] : v.items()) {
+          if (key == "name" && value.is_string()) {
+            rule.name = value.get<std::string>();
+          } else if (key == "source" && value.is_string()) {
+            rule.source = value.get<std::string>();
+          } else if ((key == "updateTypes" || key == "versions") && value.is_array()) {
+            for (const auto& x : value) {
+              if (!x.is_string() || x.get<std::string>().empty()) {
+                throw std::invalid_argument(where + "." + key + " must list strings");
+              }
+              const std::string text = x.get<std::string>();
+              if (key == "updateTypes" && text != "major" && text != "minor" && text != "patch") {
+                throw std::invalid_argument(where + ".updateTypes: \"" + text +
+                                            "\" is not major, minor or patch");
+              }
+              (key == "updateTypes" ? rule.updateTypes : rule.versions).push_back(text);
+            }
+          } else {
+            throw std::invalid_argument(where + ": unknown or mistyped field \"" + key +
+                                        "\" (name, updateTypes, versions)");
+          }
+        }
+      } else {
+        throw std::invalid_argument(where + " must be a package name or an object");
+      }
+      if (rule.name.empty()) throw std::invalid_argument(where + " needs a package name");
+      o.ignore.push_back(std::move(rule));
     }
   }
   return o;
@@ -710,8 +777,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   std::map<Key, LookupResult> lookups;
   for (const auto& f : found) {
     const auto& d = f.dep;
-    if (!d.skipReason.empty() || std::find(options.ignore.begin(), options.ignore.end(),
-                                           d.packageName) != options.ignore.end()) {
+    if (!d.skipReason.empty() ||
+        std::any_of(options.ignore.begin(), options.ignore.end(),
+                    [&d](const DependencyOptions::IgnoreRule& r) { return r.all() && ignores(r, d); })) {
       continue;
     }
     lookups[{d.datasource, d.packageName, registriesFor(settings, d)}];

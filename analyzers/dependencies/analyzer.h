@@ -18,7 +18,17 @@ struct DependencyOptions {
   std::string grouping = "dependency";  // dependency | ecosystem | non-major | monorepo
   int minimumReleaseAgeDays = 3;        // a version younger than this is not proposed
   int lookupConcurrency = 8;
-  std::vector<std::string> ignore;  // package names never looked up or proposed
+  // Dependencies ddd must not propose (the config's `ignore`, and the `/ddd ignore`
+  // commands a server recorded).
+  struct IgnoreRule {
+    std::string name;                      // as declared or as the registry knows it
+    std::vector<std::string> updateTypes;  // only these: "major", "minor", "patch"
+    std::vector<std::string> versions;     // only these exact versions
+    std::string source;                    // who asked, for the report ("config", "@jane")
+    // Neither list: every update (the dependency is not even looked up).
+    bool all() const { return updateTypes.empty() && versions.empty(); }
+  };
+  std::vector<IgnoreRule> ignore;
 };
 
 // Parses the "dependencies" config section; throws std::invalid_argument naming the field.

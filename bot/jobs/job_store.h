@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace ddd::bot {
@@ -84,6 +85,13 @@ class JobStore {
   virtual void upsertRepository(const RepositoryRecord& r) = 0;
   virtual bool deactivateRepository(const std::string& repo, int64_t now) = 0;
   virtual std::vector<RepositoryRecord> repositories(bool activeOnly) = 0;
+  // Ignore rules from `/ddd ignore` (schema v3): one rule (JSON, as the dependency
+  // analyzer's `ignore` entries) per repository and dependency; setting replaces it.
+  virtual void setIgnore(const std::string& repo, const std::string& dependency,
+                         const std::string& rule, int64_t now) = 0;
+  virtual bool removeIgnore(const std::string& repo, const std::string& dependency) = 0;
+  // (dependency, rule) pairs, by dependency.
+  virtual std::vector<std::pair<std::string, std::string>> ignores(const std::string& repo) = 0;
   virtual int64_t depth() = 0;   // queued + running
   virtual bool reachable() = 0;  // for /readyz
 };

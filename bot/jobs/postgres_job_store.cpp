@@ -14,7 +14,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr const char* kColumns =
     "id, kind, repo, payload, dedupe_key, state, attempts, next_run_at, lease_owner, "
     "lease_expires_at, last_error, created_at";
@@ -158,6 +158,30 @@ class PostgresJobStore : public JobStore {
     return out;
   }
 
+  void setIgnore(const std::string& repo, const std::string& dependency, const std::string& rule,
+                 int64_t now) override {
+    db_.exec(
+        "INSERT INTO ddd_ignores (repo, dependency, rule, updated_at) VALUES ($1, $2, $3, $4) "
+        "ON CONFLICT (repo, dependency) DO UPDATE SET rule = EXCLUDED.rule, "
+        "updated_at = EXCLUDED.updated_at",
+        {repo, dependency, rule, std::to_string(now)}, "recording an ignore rule");
+  }
+
+  bool removeIgnore(const std::string& repo, const std::string& dependency) override {
+    return db_
+               .exec("DELETE FROM ddd_ignores WHERE repo = $1 AND dependency = $2",
+                     {repo, dependency}, "removing an ignore rule")
+               .affected() > 0;
+  }
+
+  std::vector<std::pair<std::string, std::string>> ignores(const std::string& repo) override {
+    auto r = db_.exec("SELECT dependency, rule FROM ddd_ignores WHERE repo = $1 ORDER BY dependency",
+                      {repo}, "listing ignore rules");
+    std::vector<std::pair<std::string, std::string>> out;
+    for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.text(i, 0), r.text(i, 1));
+    return out;
+  }
+
   int64_t depth() override {
     return db_
         .exec("SELECT COUNT(*) FROM ddd_jobs WHERE state IN ('queued', 'running')", {},
@@ -206,6 +230,13 @@ class PostgresJobStore : public JobStore {
           "  schedules TEXT NOT NULL DEFAULT '{}', active BOOLEAN NOT NULL DEFAULT TRUE,"
           "  updated_at BIGINT NOT NULL);",
           {}, "creating the repositories table");
+    }
+    if (version < 3) {
+      db_.exec(
+          "CREATE TABLE ddd_ignores ("
+          "  repo TEXT NOT NULL, dependency TEXT NOT NULL, rule TEXT NOT NULL,"
+          "  updated_at BIGINT NOT NULL, PRIMARY KEY (repo, dependency));",
+          {}, "creating the ignores table");
     }
     db_.exec(
         "INSERT INTO ddd_schema (component, version) VALUES ('jobs', $1) "

@@ -7,7 +7,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 class SqliteJobStore : public JobStore {
  public:
@@ -43,6 +43,12 @@ class SqliteJobStore : public JobStore {
           "  repo TEXT PRIMARY KEY, forge TEXT NOT NULL, payload TEXT NOT NULL,"
           "  schedules TEXT NOT NULL DEFAULT '{}', active INTEGER NOT NULL DEFAULT 1,"
           "  updated_at INTEGER NOT NULL);");
+    }
+    if (version < 3) {
+      db_.exec(
+          "CREATE TABLE ignores ("
+          "  repo TEXT NOT NULL, dependency TEXT NOT NULL, rule TEXT NOT NULL,"
+          "  updated_at INTEGER NOT NULL, PRIMARY KEY (repo, dependency));");
     }
     db_.exec("UPDATE job_schema SET version = " + std::to_string(kSchemaVersion));
     tx.commit();
@@ -205,6 +211,36 @@ class SqliteJobStore : public JobStore {
       out.push_back(RepositoryRecord{st.text(0), st.text(1), st.text(2), st.text(3),
                                      st.integer(4) != 0, st.integer(5)});
     }
+    return out;
+  }
+
+  void setIgnore(const std::string& repo, const std::string& dependency, const std::string& rule,
+                 int64_t now) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "INSERT INTO ignores (repo, dependency, rule, updated_at) VALUES (?1, ?2, ?3, ?4) "
+        "ON CONFLICT (repo, dependency) DO UPDATE SET rule = excluded.rule, "
+        "updated_at = excluded.updated_at");
+    st.bind(1, repo).bind(2, dependency).bind(3, rule).bind(4, now);
+    st.run();
+    tx.commit();
+  }
+
+  bool removeIgnore(const std::string& repo, const std::string& dependency) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare("DELETE FROM ignores WHERE repo = ?1 AND dependency = ?2");
+    st.bind(1, repo).bind(2, dependency);
+    st.run();
+    const bool removed = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return removed;
+  }
+
+  std::vector<std::pair<std::string, std::string>> ignores(const std::string& repo) override {
+    auto st = db_.prepare("SELECT dependency, rule FROM ignores WHERE repo = ?1 ORDER BY dependency");
+    st.bind(1, repo);
+    std::vector<std::pair<std::string, std::string>> out;
+    while (st.step()) out.emplace_back(st.text(0), st.text(1));
     return out;
   }
 

@@ -59,6 +59,31 @@ TEST(Commands, ArgumentsAndProblems) {
   EXPECT_NE(commandHelp().find("/ddd rerun"), std::string::npos);
 }
 
+// What `/ddd ignore` records: a name alone ignores every update; update types and versions
+// add up across commands; a rule that ignores everything stays so; unignore is parsed.
+TEST(Commands, IgnoreRulesAddUp) {
+  auto cmd = [](const std::string& text) { return parseCommands(text).at(0); };
+  auto r = ignoreRule(cmd("/ddd ignore react major"), "jane", nullptr);
+  EXPECT_EQ(r, (nlohmann::json{{"name", "react"}, {"source", "@jane"}, {"updateTypes", {"major"}}}));
+  EXPECT_EQ(describeIgnoreRule(r), "major updates of `react`");
+  r = ignoreRule(cmd("/ddd ignore react 19.0.0"), "joe", r);
+  EXPECT_EQ(r["updateTypes"], nlohmann::json({"major"}));
+  EXPECT_EQ(r["versions"], nlohmann::json({"19.0.0"}));
+  EXPECT_EQ(r["source"], "@joe");
+  EXPECT_EQ(describeIgnoreRule(r), "major updates and version 19.0.0 of `react`");
+  r = ignoreRule(cmd("/ddd ignore react major"), "joe", r);  // no duplicate
+  EXPECT_EQ(r["updateTypes"].size(), 1u);
+  const auto all = ignoreRule(cmd("/ddd ignore react"), "jane", r);
+  EXPECT_EQ(all, (nlohmann::json{{"name", "react"}, {"source", "@jane"}}));
+  EXPECT_EQ(describeIgnoreRule(all), "no updates of `react`");
+  EXPECT_EQ(ignoreRule(cmd("/ddd ignore react minor"), "joe", all), all);  // stays "all"
+  const auto un = cmd("/ddd unignore react");
+  EXPECT_EQ(un.name, "unignore");
+  EXPECT_TRUE(un.problem.empty());
+  EXPECT_FALSE(cmd("/ddd unignore").problem.empty());
+  EXPECT_NE(commandHelp().find("/ddd unignore"), std::string::npos);
+}
+
 TEST(Commands, WhoMayCommand) {
   for (const char* p : {"admin", "maintain", "write"}) EXPECT_TRUE(githubMayCommand(p)) << p;
   for (const char* p : {"triage", "read", "none", ""}) EXPECT_FALSE(githubMayCommand(p)) << p;

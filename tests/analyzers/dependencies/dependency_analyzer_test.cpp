@@ -161,6 +161,40 @@ TEST(DependencyAnalyzer, ProposalsChangeOnlyTheVersionSpans) {
   EXPECT_NE(react.edits[0].newContent->find("\"react\": \"^19.0.0\""), std::string::npos);
 }
 
+// Ignore rules: a name alone drops the dependency (not even looked up); update types or
+// versions only keep those from being proposed; malformed rules are clear errors.
+TEST(DependencyAnalyzer, IgnoreRulesByNameUpdateTypeAndVersion) {
+  Fixture fx;
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});
+  auto proposedFor = [](const AnalysisResult& r, const std::string& name) {
+    const auto* d = dep(r, name);
+    return d ? (*d)["proposed"].get<std::string>() : std::string("<absent>");
+  };
+  auto all = fx.run(tree, {{"ignore", {"lodash"}}});
+  EXPECT_EQ(all.changes.size(), 1u);  // react only
+  EXPECT_EQ(std::count(fx.registry.asked.begin(), fx.registry.asked.end(), "https://npm.test/lodash"), 0);
+
+  auto majors = fx.run(tree, {{"ignore", {{{"name", "react"}, {"updateTypes", {"major"}}, {"source", "@jane"}}}}});
+  EXPECT_EQ(proposedFor(majors, "react"), "");
+  EXPECT_EQ((*dep(majors, "react"))["ignoredBy"], "@jane");
+  EXPECT_EQ((*dep(majors, "react"))["latest"], "19.0.0");  // still reported as behind
+  EXPECT_EQ(proposedFor(majors, "lodash"), "4.17.21");
+
+  auto version = fx.run(tree, {{"ignore", {{{"name", "react"}, {"versions", {"19.0.0"}}}}}});
+  EXPECT_EQ(proposedFor(version, "react"), "18.3.1");
+  EXPECT_EQ((*dep(version, "react"))["ignoredBy"], "config");
+
+  auto patches = fx.run(tree, {{"ignore", {{{"name", "lodash"}, {"updateTypes", {"patch"}}}}}});
+  EXPECT_EQ(proposedFor(patches, "lodash"), "");
+
+  for (const auto& bad : {nlohmann::json{{"ignore", "lodash"}},
+                          nlohmann::json{{"ignore", {{{"name", "react"}, {"updateTypes", {"huge"}}}}}},
+                          nlohmann::json{{"ignore", {{{"updateTypes", {"major"}}}}}},
+                          nlohmann::json{{"ignore", {{{"name", "x"}, {"typo", 1}}}}}}) {
+    EXPECT_THROW(parseDependencyOptions(bad), std::invalid_argument) << bad.dump();
+  }
+}
+
 TEST(DependencyAnalyzer, GroupingAndStrategies) {
   Fixture fx;
   MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", kManifest}});

@@ -167,6 +167,24 @@ TEST_P(JobStoreTest, ConcurrentClaimersKeepOneRunningJobPerRepository) {
   EXPECT_EQ(done, 60);
 }
 
+TEST_P(JobStoreTest, IgnoreRulesPerRepositoryAndDependency) {
+  auto s = open();
+  EXPECT_TRUE(s->ignores("octo/a").empty());
+  s->setIgnore("octo/a", "react", R"({"name":"react","updateTypes":["major"]})", 10);
+  s->setIgnore("octo/a", "lodash", R"({"name":"lodash"})", 11);
+  s->setIgnore("octo/b", "react", R"({"name":"react"})", 12);
+  s->setIgnore("octo/a", "react", R"({"name":"react","updateTypes":["major","minor"]})", 13);
+  const auto a = s->ignores("octo/a");
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].first, "lodash");
+  EXPECT_EQ(a[1].first, "react");
+  EXPECT_EQ(a[1].second, R"({"name":"react","updateTypes":["major","minor"]})");  // replaced
+  EXPECT_TRUE(s->removeIgnore("octo/a", "react"));
+  EXPECT_FALSE(s->removeIgnore("octo/a", "react"));
+  EXPECT_EQ(s->ignores("octo/a").size(), 1u);
+  EXPECT_EQ(open()->ignores("octo/b").size(), 1u);  // durable: another connection sees it
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, JobStoreTest, ::testing::Values("sqlite", "postgresql"),
                          [](const auto& info) { return info.param; });
 
