@@ -23,8 +23,8 @@ class GithubSession : public ForgeSession {
   forges::Forge& forge() override { return *gh_; }
 
   bool mayCommand(const forges::ForgeEvent& e) override {
-    const auto perm =
-        gh_->call("GET", "/repos/" + repository().repo + "/collaborators/" + e.sender + "/permission");
+    const auto perm = gh_->call(
+        "GET", "/repos/" + repository().repo + "/collaborators/" + e.sender + "/permission");
     return githubMayCommand(perm.value("permission", "none"));
   }
   std::string whoMayCommand() const override { return "write access to this repository"; }
@@ -38,7 +38,9 @@ class GithubSession : public ForgeSession {
   }
 
   // Issues and pull requests share one comment thread API on GitHub.
-  std::vector<forges::Comment> comments(const Thread& t) override { return gh_->comments(t.number); }
+  std::vector<forges::Comment> comments(const Thread& t) override {
+    return gh_->comments(t.number);
+  }
   void comment(const Thread& t, const std::string& body) override { gh_->comment(t.number, body); }
 
   bool isSelf(const std::string& login) override { return login == ctx_.botLogin; }
@@ -149,7 +151,8 @@ std::unique_ptr<ForgeSession> openForgeSession(WorkerContext& ctx, const Reposit
   throw std::runtime_error("no forge \"" + repo.forge + "\" for " + repo.repo);
 }
 
-std::unique_ptr<forges::GithubForge> openGithubForge(WorkerContext& ctx, const std::string& fullName,
+std::unique_ptr<forges::GithubForge> openGithubForge(WorkerContext& ctx,
+                                                     const std::string& fullName,
                                                      int64_t installation) {
   auto [owner, name] = ownerAndName(fullName);
   forges::GithubForgeOptions o;

@@ -78,7 +78,8 @@ std::unique_ptr<ForgeSession> openForgeSession(WorkerContext& ctx, const Reposit
 
 // GitHub's client for `fullName` ("owner/name") through `installation`, for the calls
 // only GitHub has (installations).
-std::unique_ptr<forges::GithubForge> openGithubForge(WorkerContext& ctx, const std::string& fullName,
+std::unique_ptr<forges::GithubForge> openGithubForge(WorkerContext& ctx,
+                                                     const std::string& fullName,
                                                      int64_t installation);
 
 // Posts `text` in the thread once, even when its job runs again (a worker killed after

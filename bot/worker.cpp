@@ -155,8 +155,8 @@ FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, const nlohma
   for (const auto& a : p.value("analyzers", nlohmann::json::array()))
     scan.analyzers.push_back(a.get<std::string>());
   ScanReport report = runScan(scan);
-  return FetchedScan{repo.repo,          repo.cloneUrl, repo.defaultBranch, auth, std::move(cache),
-                     std::move(report)};
+  return FetchedScan{repo.repo, repo.cloneUrl,    repo.defaultBranch,
+                     auth,      std::move(cache), std::move(report)};
 }
 
 // Analyses the repository of an analyze job and brings its ddd pull requests up to date:
@@ -325,7 +325,8 @@ void handleReport(WorkerContext& ctx, const Job& job) {
   // Parts in comments are GitHub's way past its 65,536-character bodies; GitLab takes
   // descriptions of up to 1,000,000 characters, so its report stays in the issue.
   auto* github = dynamic_cast<forges::GithubForge*>(gh);
-  in.bodyLimit = github ? ctx.reportBodyLimit : std::max<size_t>(ctx.reportBodyLimit, 1000000 - 4096);
+  in.bodyLimit =
+      github ? ctx.reportBodyLimit : std::max<size_t>(ctx.reportBodyLimit, 1000000 - 4096);
   const HealthScore score = healthScore(in.current, in.weights);
   nlohmann::json point = {{"week", week}, {"at", now}, {"score", score.total}};
   if (in.current.libyears) point["libyears"] = *in.current.libyears;

@@ -136,9 +136,12 @@ bool isRelevantGithubEvent(const std::string& event, const std::string& action) 
          event == "installation_repositories";
 }
 
-bool isRelevantGitlabEvent(const std::string& kind) {
-  return kind == "note" || kind == "merge_request" || kind == "pipeline" || kind == "push" ||
-         kind == "issue";
+bool isRelevantGitlabEvent(const forges::ForgeEvent& e) {
+  // Edited notes (an "update" action), system notes and token bot users' notes are never
+  // commands: answered 200, not stored.
+  if (e.kind == "note") return e.action == "created" && !e.senderIsBot;
+  return e.kind == "merge_request" || e.kind == "pipeline" || e.kind == "push" ||
+         e.kind == "issue";
 }
 
 struct WebhookServer::Impl {
@@ -281,7 +284,7 @@ struct WebhookServer::Impl {
       }
     }
     const bool relevant =
-        forge == "github" ? isRelevantGithubEvent(event, e.action) : isRelevantGitlabEvent(e.kind);
+        forge == "github" ? isRelevantGithubEvent(event, e.action) : isRelevantGitlabEvent(e);
     if (!relevant) {
       metrics->add("ddd_webhook_deliveries_ignored_total", labels);
       {

@@ -53,8 +53,8 @@ void BM_GitlabNoteJob(benchmark::State& state) {
       ddd::bot::gitlabJobPayload("13792a34-cac6-4fda-95a8-c58e00a3954e", gitlabNote());
   for (auto _ : state) {
     auto stored = nlohmann::json::parse(job);
-    const auto e = ddd::forges::normalizeGitlab("note", stored["payload"],
-                                                stored.value("eventUuid", ""));
+    const auto e =
+        ddd::forges::normalizeGitlab("note", stored["payload"], stored.value("eventUuid", ""));
     const auto commands = ddd::bot::parseCommands(e.commentBody);
     if (commands.size() != 1) state.SkipWithError("the command was not found");
     benchmark::DoNotOptimize(commands);

@@ -18,9 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
   const nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return 0;
-  static const char* const kGithub[] = {"issue_comment", "issues", "pull_request",
-                                        "pull_request_review", "check_suite", "check_run",
-                                        "status", "push", "installation"};
+  static const char* const kGithub[] = {
+      "issue_comment", "issues", "pull_request", "pull_request_review", "check_suite",
+      "check_run",     "status", "push",         "installation"};
   static const char* const kGitlab[] = {"Note Hook", "Merge Request Hook", "Pipeline Hook",
                                         "Push Hook", "Issue Hook"};
   try {
