@@ -114,7 +114,7 @@ std::string describeIgnoreRule(const nlohmann::json& rule) {
   };
   const std::string types = list("updateTypes", " updates");
   const std::string versions = list("versions", "");
-  if (types.empty() && versions.empty()) return "no updates of `" + rule.value("name", "") + "`";
+  if (types.empty() && versions.empty()) return "updates of `" + rule.value("name", "") + "`";
   what = types;
   if (!versions.empty()) what += (what.empty() ? "version " : " and version ") + versions;
   return what + " of `" + rule.value("name", "") + "`";

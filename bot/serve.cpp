@@ -1,16 +1,16 @@
 #include "bot/serve.h"
 
 #include <condition_variable>
-#include <mutex>
-#include <set>
-
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "bot/data_dir.h"
 #include "bot/jobs/job_store.h"
+#include "bot/registry_client.h"
 #include "bot/server/server_config.h"
 #include "bot/server/webhook_server.h"
 #include "bot/scheduler.h"
@@ -91,6 +91,10 @@ int runServe(const ServeOptions& options) {
 
   std::cout << "ddd serve: " << config.describe() << std::endl;
   forges::HttpClient http;
+  // Registry look-ups of the dependency analyzer (none when DDD_OFFLINE is set).
+  forges::HttpClient registryHttp(registryHttpOptions());
+  const char* offline = std::getenv("DDD_OFFLINE");
+  const bool online = !(offline && *offline && std::string(offline) != "0");
   std::shared_ptr<JobStore> store(openJobStore(config.state));
   auto metrics = std::make_shared<Metrics>();
   std::unique_ptr<WebhookServer> server;
@@ -106,6 +110,7 @@ int runServe(const ServeOptions& options) {
     auto ctx = std::make_shared<WorkerContext>();
     ctx->config = config;
     ctx->http = &http;
+    if (online) ctx->registryHttp = &registryHttp;
     ctx->cacheDir = config.repoCacheDir();
     ctx->dataDir = findDataDir();
     ctx->githubToken = githubTokens(config, http);

@@ -19,6 +19,7 @@
 #include "bot/report_publish.h"
 #include "bot/tech_debt_report.h"
 #include "bot/reconcile.h"
+#include "bot/registry_client.h"
 #include "bot/report_state.h"
 #include "bot/scan.h"
 #include "forges/github/github_forge.h"
@@ -116,12 +117,35 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
                     (e.forge == "github" ? "rerun:" : e.forge + ":rerun:") + replyKey,
                     static_cast<int64_t>(ctx.now()));
-    } else if (c.name == "ignore") {
-      replies.push_back(
-          "Noted: ddd will not propose `" + c.args[0] + "`" +
-          (c.args.size() > 1 ? " " + c.args[1] + " updates" : std::string(" updates")) +
-          " in this repository. (Add it to `dependencies.ignore` in the repository's ddd "
-          "config, `.github/ddd.json` or `.ddd.json`, to keep it so.)");
+    } else if (c.name == "ignore" || c.name == "unignore") {
+      // Recorded in the store (the next analyses read it), then the dependency
+      // analysis runs again so pull requests it no longer proposes are closed.
+      const std::string& dependency = c.args[0];
+      const auto now = static_cast<int64_t>(ctx.now());
+      if (c.name == "ignore") {
+        nlohmann::json existing;
+        for (const auto& recorded : store.ignores(e.repo)) {
+          if (recorded.first == dependency)
+            existing = nlohmann::json::parse(recorded.second, nullptr, false);
+        }
+        const auto rule = ignoreRule(c, e.sender, existing);
+        store.setIgnore(e.repo, dependency, rule.dump(), now);
+        replies.push_back("Noted: ddd will not propose " + describeIgnoreRule(rule) +
+                          " in this repository any more (`/ddd unignore " + dependency +
+                          "` undoes it). To keep it in the repository itself, add it to "
+                          "`dependencies.ignore` in `.github/ddd.json` or `.ddd.json`.");
+      } else if (store.removeIgnore(e.repo, dependency)) {
+        replies.push_back("Done: ddd proposes updates of `" + dependency + "` again.");
+      } else {
+        replies.push_back("ddd had nothing recorded for `" + dependency +
+                          "` (an entry in the repository's ddd config stays until it is "
+                          "removed there).");
+        continue;
+      }
+      nlohmann::json analyze = session->repository().toJson();
+      analyze["analyzers"] = nlohmann::json::array({"dependencies"});
+      store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
+                    e.forge + ":" + c.name + ":" + replyKey + ":" + dependency, now);
     }
   }
   if (replies.empty()) return;
@@ -139,7 +163,8 @@ struct FetchedScan {
   ScanReport report;
 };
 
-FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, const nlohmann::json& p) {
+FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, JobStore& store,
+                         const nlohmann::json& p) {
   const RepositoryRef& repo = session.repository();
   if (repo.cloneUrl.empty())
     throw std::runtime_error("no clone URL for " + repo.repo + " in the job or its event");
@@ -154,6 +179,16 @@ FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, const nlohma
   scan.dataDir = ctx.dataDir;
   for (const auto& a : p.value("analyzers", nlohmann::json::array()))
     scan.analyzers.push_back(a.get<std::string>());
+  std::optional<RegistryClient> registry;
+  if (ctx.registryHttp) {
+    registry.emplace(*ctx.registryHttp, ctx.registryBudget);
+    scan.registry = &*registry;
+  }
+  // What maintainers said with `/ddd ignore`.
+  for (const auto& recorded : store.ignores(repo.repo)) {
+    auto rule = nlohmann::json::parse(recorded.second, nullptr, false);
+    if (rule.is_object()) scan.dependencyIgnores.push_back(std::move(rule));
+  }
   ScanReport report = runScan(scan);
   return FetchedScan{repo.repo, repo.cloneUrl,    repo.defaultBranch,
                      auth,      std::move(cache), std::move(report)};
@@ -167,7 +202,7 @@ FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, const nlohma
 // requests are then not closed. The same path for every forge.
 void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, ForgeSession& session,
                          const nlohmann::json& p, const std::set<std::string>& onlyBranches) {
-  FetchedScan fetched = fetchAndScan(ctx, session, p);
+  FetchedScan fetched = fetchAndScan(ctx, session, store, p);
   const std::string& repoName = fetched.repoName;
   const std::string& cloneUrl = fetched.cloneUrl;
   const std::string& base = fetched.base;
@@ -275,10 +310,10 @@ void handleAnalyze(WorkerContext& ctx, JobStore& store, const Job& job) {
 // its marker, edited in place). The weekly history for trends and forecasts travels in
 // the issue itself (a hidden JSON comment), so it survives with the issue and needs no
 // table: each run adds or replaces its week's point and keeps the last 12.
-void handleReport(WorkerContext& ctx, const Job& job) {
+void handleReport(WorkerContext& ctx, JobStore& store, const Job& job) {
   const auto p = nlohmann::json::parse(job.payload);
   auto session = openForgeSession(ctx, RepositoryRef::fromJson(forgeOf(job.kind), p));
-  FetchedScan fetched = fetchAndScan(ctx, *session, p);
+  FetchedScan fetched = fetchAndScan(ctx, *session, store, p);
   forges::Forge* gh = &session->forge();
   const std::time_t now = ctx.now();
   const std::string week = isoWeek(now);
@@ -516,7 +551,7 @@ void Worker::handle(const Job& job) {
     // The same handlers for both forges; the events differ only in name.
     const bool github = forge == "github";
     if (event == "analyze") return handleAnalyze(*ctx_, *store_, job);
-    if (event == "report") return handleReport(*ctx_, job);
+    if (event == "report") return handleReport(*ctx_, *store_, job);
     if (event == "push") return handlePush(*ctx_, *store_, job);
     if (event == (github ? "issue_comment" : "note")) return handleCommand(*ctx_, *store_, job);
     if (event == (github ? "issues" : "issue")) return handleReportControls(*ctx_, *store_, job);

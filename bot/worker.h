@@ -39,6 +39,10 @@ namespace ddd::bot {
 struct WorkerContext {
   ServerConfig config;
   forges::HttpClient* http = nullptr;
+  // The dependency analyzer's registry look-ups (a client of its own: registry timeouts
+  // and body limits); null = offline (inventory without versions).
+  forges::HttpClient* registryHttp = nullptr;
+  uint64_t registryBudget = 5000;  // registry requests per analysis
   std::filesystem::path cacheDir;  // bare repository caches
   std::filesystem::path dataDir;
   // The token for a GitHub installation (App installation token or a plain token).

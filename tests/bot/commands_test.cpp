@@ -75,7 +75,7 @@ TEST(Commands, IgnoreRulesAddUp) {
   EXPECT_EQ(r["updateTypes"].size(), 1u);
   const auto all = ignoreRule(cmd("/ddd ignore react"), "jane", r);
   EXPECT_EQ(all, (nlohmann::json{{"name", "react"}, {"source", "@jane"}}));
-  EXPECT_EQ(describeIgnoreRule(all), "no updates of `react`");
+  EXPECT_EQ(describeIgnoreRule(all), "updates of `react`");
   EXPECT_EQ(ignoreRule(cmd("/ddd ignore react minor"), "joe", all), all);  // stays "all"
   const auto un = cmd("/ddd unignore react");
   EXPECT_EQ(un.name, "unignore");

@@ -9,13 +9,16 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <set>
 
+#include "bot/registry_client.h"
 #include "bot/scheduler.h"
 #include "bot/tech_debt_report.h"
 #include "bot/server/webhook_server.h"
 #include "bot/worker.h"
 #include "forges/webhooks/verify.h"
 #include "tests/support/fake_github.h"
+#include "tests/support/fake_http_server.h"
 #include "tests/support/test_repo.h"
 
 namespace ddd::bot {
@@ -85,9 +88,9 @@ struct World {
   std::shared_ptr<WorkerContext> ctx;
   std::chrono::milliseconds slept{0};  // mutation spacing the worker asked for
 
-  explicit World(const std::string& repoConfig = "") {
-    std::map<std::string, std::optional<std::string>> files = {
-        {"app/clock.py", "import datetime\nnow = datetime.datetime.utcnow()\n"}};
+  explicit World(const std::string& repoConfig = "",
+                 std::map<std::string, std::optional<std::string>> files = {}) {
+    files["app/clock.py"] = "import datetime\nnow = datetime.datetime.utcnow()\n";
     if (!repoConfig.empty()) files[".github/ddd.json"] = repoConfig;
     upstream.commit(files);
     remote = (dir.path() / "hello.git").string();
@@ -456,6 +459,69 @@ TEST(ServeEndToEnd, APushToTheDefaultBranchAnalysesTheRepository) {
   for (const auto& [number, pull] : w.github.pulls())
     deprecations |= pull.data["head"]["ref"].get<std::string>().rfind("ddd/deprecations/", 0) == 0;
   EXPECT_TRUE(deprecations);
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
+// `/ddd ignore lodash major` is recorded, the dependency analysis runs again and the
+// major update's pull request gives way to the newest minor; `/ddd unignore lodash`
+// brings the major back. The registry is a fake npm registry on loopback named by the
+// repository's .npmrc.
+TEST(ServeEndToEnd, IgnoreAndUnignoreSteerTheDependencyPullRequests) {
+  ddd::testing::FakeHttpServer registry([](const ddd::testing::FakeHttpServer::Request& r)
+                                            -> ddd::testing::FakeHttpServer::Response {
+    if (r.target != "/lodash") return {404, {}, "{\"error\":\"Not found\"}"};
+    nlohmann::json p = {{"name", "lodash"}, {"dist-tags", {{"latest", "4.17.21"}}}};
+    for (const auto& [v, t] : std::vector<std::pair<std::string, std::string>>{
+             {"3.0.0", "2015-01-26T00:00:00Z"},
+             {"3.10.1", "2015-08-04T00:00:00Z"},
+             {"4.17.21", "2021-02-20T15:42:16Z"}}) {
+      p["versions"][v] = {{"name", "lodash"}, {"version", v}};
+      p["time"][v] = t;
+    }
+    return {200, {{"Content-Type", "application/json"}}, p.dump()};
+  });
+  // (three pull requests within the hour: the default cap of 2 new an hour is lifted)
+  World w(R"({"pullRequests": {"maxNewPerHour": 0}})",
+          {{"package.json", R"({"name": "shop", "dependencies": {"lodash": "^3.0.0"}})"},
+               {".npmrc", "registry=" + registry.url() + "/\n"}});
+  forges::HttpClient registryHttp(registryHttpOptions());
+  w.ctx->registryHttp = &registryHttp;
+  auto openBranches = [&w] {
+    std::set<std::string> out;
+    for (const auto& [n, pull] : w.github.pulls()) {
+      const std::string branch = pull.data["head"]["ref"];
+      if (pull.data["state"] == "open" && branch.rfind("ddd/deps/", 0) == 0) out.insert(branch);
+    }
+    return out;
+  };
+  auto command = [&w](const std::string& text, int id, const std::string& delivery) {
+    auto p = commentPayload(w.remote, "maintainer", text);
+    p["comment"]["id"] = id;
+    p["issue"]["number"] = 500;  // a plain issue (the fake's pull requests count from 1)
+    p["issue"].erase("pull_request");
+    EXPECT_EQ(w.deliver(p, delivery), 202);
+    w.drain();
+    return p["issue"]["number"].get<int>();
+  };
+  command("/ddd rerun dependencies", 801, "d-30");
+  EXPECT_EQ(openBranches(), (std::set<std::string>{"ddd/deps/npm-lodash-4.x"}));
+
+  const int thread = command("/ddd ignore lodash major", 802, "d-31");
+  EXPECT_EQ(openBranches(), (std::set<std::string>{"ddd/deps/npm-lodash-3.x"}));
+  bool said = false;
+  for (const auto& c : w.github.issueComments(thread)) {
+    said = said || c["body"].get<std::string>().find("will not propose major updates of `lodash`") !=
+                       std::string::npos;
+  }
+  EXPECT_TRUE(said);
+  const auto recorded = w.receiverStore->ignores("octo/hello");
+  ASSERT_EQ(recorded.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(recorded[0].second)["updateTypes"], nlohmann::json({"major"}));
+
+  command("/ddd unignore lodash", 803, "d-32");
+  EXPECT_EQ(openBranches(), (std::set<std::string>{"ddd/deps/npm-lodash-4.x"}));
+  EXPECT_TRUE(w.receiverStore->ignores("octo/hello").empty());
   const auto v = w.github.violations();
   EXPECT_TRUE(v.empty()) << v.front();
 }
