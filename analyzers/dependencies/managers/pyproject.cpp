@@ -1,5 +1,6 @@
 // The pyproject manager: pyproject.toml's PEP 621 [project] dependencies and
-// optional-dependencies, [build-system] requires and PEP 735 [dependency-groups] (PEP 508
+// optional-dependencies, [build-system] requires, PEP 735 [dependency-groups], uv's
+// [tool.uv] dev-dependencies and PDM's [tool.pdm.dev-dependencies] (PEP 508
 // strings: the span covers only the version specifier), and Poetry's
 // [tool.poetry.dependencies], [tool.poetry.dev-dependencies] and
 // [tool.poetry.group.<name>.dependencies] (`name = "constraint"` or a table).
@@ -64,6 +65,15 @@ class PyprojectManager : public Manager {
         groups && groups->kind == TomlNode::Table) {
       for (size_t i = 0; i < groups->keys.size(); ++i) {
         readArray(&groups->values[i], "dependency-groups." + groups->keys[i], "dev", where, out);
+      }
+    }
+    // uv's and PDM's development dependencies (PEP 508 arrays, before PEP 735).
+    readArray(root.at({"tool", "uv", "dev-dependencies"}), "tool.uv.dev-dependencies", "dev", where,
+              out);
+    if (const TomlNode* pdm = root.at({"tool", "pdm", "dev-dependencies"});
+        pdm && pdm->kind == TomlNode::Table) {
+      for (size_t i = 0; i < pdm->keys.size(); ++i) {
+        readArray(&pdm->values[i], "tool.pdm.dev-dependencies." + pdm->keys[i], "dev", where, out);
       }
     }
     // Poetry.

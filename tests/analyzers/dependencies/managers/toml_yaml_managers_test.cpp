@@ -388,6 +388,26 @@ TEST(PyprojectManager, UpdatesAndRemovalsKeepTheRestByteForByte) {
   EXPECT_EQ(m->extract("pyproject.toml", *noCoverage).deps.size(), r.deps.size() - 1);
 }
 
+TEST(PyprojectManager, UvAndPdmDevelopmentDependencies) {
+  const auto* m = findManager("pyproject");
+  const std::string text =
+      "[project]\nname = \"tool\"\ndependencies = [\"click>=8.1\"]\n\n"
+      "[tool.uv]\ndev-dependencies = [\n  \"pytest>=8.0\",\n  \"mypy==1.10.0\",\n]\n\n"
+      "[tool.pdm.dev-dependencies]\nlint = [\"ruff>=0.4\"]\ntest = [\"pytest-cov>=5\", \"-e file:///${PROJECT_ROOT}/x\"]\n";
+  auto r = m->extract("pyproject.toml", text);
+  spansHold(r, text);
+  ASSERT_EQ(r.deps.size(), 5u);
+  EXPECT_EQ(byName(r, "mypy").group, "tool.uv.dev-dependencies");
+  EXPECT_EQ(byName(r, "mypy").currentValue, "==1.10.0");
+  EXPECT_EQ(byName(r, "mypy").depType, "dev");
+  EXPECT_EQ(byName(r, "ruff").group, "tool.pdm.dev-dependencies.lint");
+  EXPECT_EQ(byName(r, "pytest-cov").currentValue, ">=5");
+  EXPECT_EQ(r.warnings.size(), 1u);  // the editable path is not a requirement
+  auto removed = m->remove(text, byName(r, "pytest"));
+  ASSERT_TRUE(removed);
+  EXPECT_NE(removed->find("dev-dependencies = [\n  \"mypy==1.10.0\",\n]"), std::string::npos);
+}
+
 // A Poetry project with groups, the python constraint, tables, markers and sources.
 const char* kPoetry = R"M([tool.poetry]
 name = "billing"
