@@ -482,7 +482,9 @@ bool movesMergeFlow(const forges::ForgeEvent& e) {
     if (e.kind == "pull_request") return e.headMoved && !e.senderIsBot;
     return false;
   }
-  if (e.kind == "pipeline") return e.conclusion == "success" || e.conclusion == "failed";
+  // A running pipeline is when GitLab can take over the merge (auto_merge needs one).
+  if (e.kind == "pipeline")
+    return e.conclusion == "success" || e.conclusion == "failed" || e.conclusion == "running";
   if (e.kind == "merge_request") {
     // "approval": one person approved; "approved": every rule of the project is met.
     // Merged and closed merge requests need nothing here: a merge pushes to the default
@@ -493,8 +495,8 @@ bool movesMergeFlow(const forges::ForgeEvent& e) {
 }
 
 // A check finished, a status changed, a review came in, or someone pushed to a pull
-// request (GitHub checks, statuses, reviews, pushes; GitLab pipelines and merge request
-// updates and approvals): the ddd pull requests it concerns (matched by head branch or
+// request (GitHub checks, statuses, reviews, pushes; GitLab pipelines running or done,
+// merge request updates and approvals): the ddd pull requests it concerns (matched by head branch or
 // head commit) go through the merge flow again, on a fresh analysis of their branch
 // (decisions are not stored; the same tree gives the same decision).
 void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {

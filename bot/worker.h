@@ -10,7 +10,7 @@
 // and open or update its pull request through the one reconciliation path, then drive it
 // through the merge flow); merge events ("github.check_suite" / "check_run" / "status" /
 // "pull_request_review" (approved) / "pull_request" (a person pushed), "gitlab.pipeline"
-// (success, failed) / "merge_request" (approved, a person pushed)): the ddd pull
+// (running, success, failed) / "merge_request" (approved, a person pushed)): the ddd pull
 // requests they concern go through the merge flow again (bot/merge_flow.h);
 // "<forge>.push" (to the default branch: a new analysis); "<forge>.report" (the
 // scheduler's weekly tech-debt report, published in the one report issue);

@@ -362,11 +362,43 @@ TEST(ServeGitlabEndToEnd, AFailedPipelineMovesTheMergeRequestToReview) {
   EXPECT_TRUE(w.gitlab.merges().empty());
   const auto& labels = now["labels"];
   EXPECT_NE(std::find(labels.begin(), labels.end(), "ddd:needs-review"), labels.end()) << labels;
-  // A running pipeline is no news: nothing is asked of GitLab.
-  const size_t before = w.requestCount();
+  int said = 0;
+  for (const auto& n : w.gitlab.notes(1))
+    said += n["body"].get<std::string>().find("A check failed (test)") != std::string::npos;
+  EXPECT_EQ(said, 1);
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+// While the merge request's pipeline runs, GitLab is asked to merge it when the pipeline
+// succeeds (auto_merge), pinned to the commit ddd pushed; a pending pipeline is no news.
+TEST(ServeGitlabEndToEnd, ARunningPipelineHandsTheMergeToGitlabPinnedToItsCommit) {
+  GitlabWorld w(kAutomergeDeprecations);
+  const auto mr = w.rerunOpensOneMergeRequest("uuid-rerun");
+  size_t before = w.requestCount();
+  ASSERT_EQ(w.deliver(pipelineDone(w, mr, "pending"), "Pipeline Hook", "uuid-pending"), 202);
+  w.drain();
+  EXPECT_EQ(w.requestCount(), before);  // nothing asked of GitLab
+  w.gitlab.setJob(mr["sha"], "test", "running");
+  w.gitlab.startPipeline(1);
+  before = w.requestCount();
   ASSERT_EQ(w.deliver(pipelineDone(w, mr, "running"), "Pipeline Hook", "uuid-running"), 202);
   w.drain();
-  EXPECT_EQ(w.requestCount(), before);
+  const auto now = w.gitlab.mergeRequest(1);
+  EXPECT_EQ(now["state"], "opened");
+  EXPECT_EQ(now.value("merge_when_pipeline_succeeds", false), true) << now.dump(2);
+  bool pinned = false;
+  const auto requests = w.gitlab.requests();
+  for (size_t i = before; i < requests.size(); ++i) {
+    const auto& r = requests[i];
+    if (r.method != "PUT" || r.target.find("/merge_requests/1/merge") == std::string::npos)
+      continue;
+    const auto body = nlohmann::json::parse(r.body);
+    pinned = body.value("auto_merge", false) && body["sha"] == mr["sha"];
+  }
+  EXPECT_TRUE(pinned);
+  w.expectEchoed(before, "uuid-running");
+  w.expectNoFailedJobs();
   w.expectNoViolations();
 }
 
