@@ -29,4 +29,19 @@ std::vector<std::string> labelsFor(const analyzers::ProposedChange& change, cons
   return labels;
 }
 
+git::CommitRequest::Rebase rebaseFor(const nlohmann::json& repoConfig,
+                                     const policies::Decision& decision, bool force) {
+  using Rebase = git::CommitRequest::Rebase;
+  if (force || decision.action == policies::Action::Automerge ||
+      (decision.action == policies::Action::Review && decision.mergeOnApproval)) {
+    return Rebase::BehindBase;
+  }
+  if (repoConfig.is_object() && repoConfig.contains("pullRequests") &&
+      repoConfig["pullRequests"].is_object() &&
+      repoConfig["pullRequests"].value("rebaseWhen", "") == "behind-base") {
+    return Rebase::BehindBase;
+  }
+  return Rebase::Conflicted;
+}
+
 }  // namespace ddd::bot

@@ -255,6 +255,7 @@ RunLocalResult runLocal(const RunLocalRequest& request) {
     commit.message = commitMessage(change, out.decision);
     commit.changeId = change.id;
     commit.when = request.commitTime;
+    commit.rebase = rebaseFor(scan.repoConfig, out.decision, false);
     if (request.dryRun) {
       const auto plan = git::predictBranch(repo, commit);
       out.status = plan.outcome == git::BranchOutcome::Created   ? BranchStatus::WouldCreate

@@ -250,6 +250,7 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, ForgeSession& sess
     commit.message = commitMessage(change, decision);
     commit.changeId = change.id;
     commit.when = ctx.now();
+    commit.rebase = rebaseFor(report.repoConfig, decision, p.value("control", "") == "rebase-all");
     const auto written = git::commitToBranch(cache, commit);
     const bool blocked = written.outcome == git::BranchOutcome::HumanCommits;
     if (!blocked && written.outcome != git::BranchOutcome::UpToDate) {

@@ -3,6 +3,8 @@
 #include <git2.h>
 
 #include <cctype>
+#include <map>
+#include <utility>
 #include <string_view>
 
 #include "git/error.h"
@@ -81,6 +83,56 @@ detail::CommitHandle lookupCommit(const Repository& repo, const Oid& id, const s
 // The first commit on `tip` but not in `req.base` that the bot did not make, described
 // for people ("commit 1a2b3c4 by Ann <ann@x> ("Fix") is on ddd/x and not from ddd; ..."),
 // or empty when every such commit is the bot's.
+using DiffHandle = detail::Handle<git_diff, git_diff_free>;
+
+// The change from tree `from` to tree `to`: each touched path with its new blob and mode
+// (a deletion has a zero id).
+std::map<std::string, std::pair<Oid, uint32_t>> changeBetween(const Repository& repo,
+                                                              const Oid& from, const Oid& to) {
+  git_tree* rawFrom = nullptr;
+  git_tree* rawTo = nullptr;
+  check(git_tree_lookup(&rawFrom, repo.raw(), from.raw()), "cannot read a tree");
+  detail::TreeHandle fromTree(rawFrom);
+  check(git_tree_lookup(&rawTo, repo.raw(), to.raw()), "cannot read a tree");
+  detail::TreeHandle toTree(rawTo);
+  git_diff* rawDiff = nullptr;
+  check(git_diff_tree_to_tree(&rawDiff, repo.raw(), fromTree.get(), toTree.get(), nullptr),
+        "cannot compare two trees");
+  DiffHandle diff(rawDiff);
+  std::map<std::string, std::pair<Oid, uint32_t>> out;
+  for (size_t i = 0; i < git_diff_num_deltas(diff.get()); ++i) {
+    const git_diff_delta* d = git_diff_get_delta(diff.get(), i);
+    const char* path = d->new_file.path ? d->new_file.path : d->old_file.path;
+    out[path] = {Oid(d->new_file.id), static_cast<uint32_t>(d->new_file.mode)};
+    if (d->old_file.path && d->new_file.path && std::string_view(d->old_file.path) != path) {
+      out[d->old_file.path] = {Oid(), 0};  // a rename also removes the old path
+    }
+  }
+  return out;
+}
+
+// With Rebase::Conflicted: the bot commit `tip` (parent `oldBase`) makes the same change
+// the request makes on `req.base`, and `oldBase` is an ancestor of `req.base`.
+bool sameChangeOnOlderBase(const Repository& repo, const CommitRequest& req, git_commit* tip) {
+  if (req.rebase != CommitRequest::Rebase::Conflicted || git_commit_parentcount(tip) != 1) {
+    return false;
+  }
+  const Oid oldBase(*git_commit_parent_id(tip, 0));
+  if (git_graph_descendant_of(repo.raw(), req.base.raw(), oldBase.raw()) != 1) {
+    git_error_clear();
+    return false;
+  }
+  git_commit* rawOld = nullptr;
+  check(git_commit_lookup(&rawOld, repo.raw(), oldBase.raw()), "cannot read a branch's base");
+  detail::CommitHandle oldBaseCommit(rawOld);
+  git_commit* rawNew = nullptr;
+  check(git_commit_lookup(&rawNew, repo.raw(), req.base.raw()), "cannot read the base");
+  detail::CommitHandle newBaseCommit(rawNew);
+  return changeBetween(repo, Oid(*git_commit_tree_id(oldBaseCommit.get())),
+                       Oid(*git_commit_tree_id(tip))) ==
+         changeBetween(repo, Oid(*git_commit_tree_id(newBaseCommit.get())), req.tree);
+}
+
 std::string firstHumanCommit(const Repository& repo, const CommitRequest& req, const Oid& tip) {
   const std::string where = repo.path().string();
   git_revwalk* rawWalk = nullptr;
@@ -192,6 +244,7 @@ BranchResult predictBranch(const Repository& repo, const CommitRequest& req) {
       Oid(*git_commit_tree_id(tipCommit.get())) == req.tree) {
     return {BranchOutcome::UpToDate, tip, {}};
   }
+  if (sameChangeOnOlderBase(repo, req, tipCommit.get())) return {BranchOutcome::UpToDate, tip, {}};
   if (checkedOut(repo, refName)) {
     throw GitError("branch " + req.branch + " is checked out in " + where +
                    "; ddd never moves a checked-out branch (check out another branch and run "

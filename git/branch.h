@@ -25,12 +25,18 @@ struct CommitRequest {
   Identity identity;
   // Commit time; 0 = now. Tests pin it to get identical commits.
   std::time_t when = 0;
+  // When the base moved on since the branch's bot commit was made: `BehindBase` rebuilds
+  // the branch on the new base; `Conflicted` keeps it while it makes exactly the same
+  // change (the same paths to the same contents) and its old base is an ancestor of the
+  // new one, so a merge is clean and no check reruns for nothing.
+  enum class Rebase { BehindBase, Conflicted } rebase = Rebase::BehindBase;
 };
 
 enum class BranchOutcome {
   Created,       // the branch did not exist
   Updated,       // the branch moved to a new bot commit
-  UpToDate,      // the branch already holds this tree on this base: nothing written
+  UpToDate,      // the branch already holds this tree on this base (or, with
+                 // Rebase::Conflicted, the same change on an older base): nothing written
   HumanCommits,  // a non-bot commit is on the branch: left alone, reported
 };
 const char* toString(BranchOutcome o);

@@ -140,6 +140,30 @@ TEST(RunLocal, RerunAfterNewCommitMovesBranchAndUpdatesThePullRequest) {
   EXPECT_NE(pr->body, firstBody);  // new fingerprint and base commit
 }
 
+// The base moves on in files the change doesn't touch: the branch stays as it is (its
+// change still applies), unless the repository asks for rebuilding behind the base.
+TEST(RunLocal, ABranchFollowsItsBaseOnlyWhenItsChangeNoLongerApplies) {
+  TestRepo repo;
+  const std::string review = R"({"name": "r", "match": {"paths": "*.py"}, "action": "review"})";
+  repo.commit({{"a.py", "OLD_API(1)\n"}, {".ddd.json", "{\"policies\": [" + review + "]}"}});
+  auto first = runLocal(requestFor(repo));
+  ASSERT_EQ(first.changes.size(), 1u);
+  ASSERT_EQ(first.changes[0].decision.action, policies::Action::Review);
+  const std::string tip = trimmed(git(repo.path(), std::string("rev-parse ") + kBranch));
+  repo.commit({{"README.md", "docs\n"}}, "unrelated");
+  auto second = runLocal(requestFor(repo));
+  ASSERT_EQ(second.changes.size(), 1u);
+  EXPECT_EQ(second.changes[0].status, BranchStatus::UpToDate);
+  EXPECT_EQ(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)), tip);
+
+  repo.commit({{".ddd.json", "{\"pullRequests\": {\"rebaseWhen\": \"behind-base\"}, "
+                              "\"policies\": [" + review + "]}"}},
+              "config");
+  auto third = runLocal(requestFor(repo));
+  EXPECT_EQ(third.changes.at(0).status, BranchStatus::Updated);
+  EXPECT_NE(trimmed(git(repo.path(), std::string("rev-parse ") + kBranch)), tip);
+}
+
 TEST(RunLocal, HumanCommitOnBranchIsNeverOverwritten) {
   TestRepo repo;
   repo.commit({{"a.py", "OLD_API(1)\n"}});

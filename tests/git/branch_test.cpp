@@ -118,6 +118,41 @@ TEST(Branch, MovesBranchWhenBaseAdvances) {
   EXPECT_EQ(commitToBranch(work.repo(), req).outcome, BranchOutcome::UpToDate);
 }
 
+// Rebase::Conflicted keeps a branch whose change still applies as it is: the base moved
+// on in other files; once the base touches the changed file (or the change itself
+// differs), the branch is rebuilt on the new base.
+TEST(Branch, ConflictedRebaseKeepsABranchWhileItsChangeStillApplies) {
+  TestRepo work;
+  Oid base = work.commit({{"app.py", "old\n"}, {"lib.py", "x\n"}});
+  BranchResult first = commitToBranch(work.repo(), requestFor(work, base, "new\n"));
+  Oid advanced = work.commit({{"other.txt", "more\n"}}, "unrelated human work");
+  CommitRequest req = requestFor(work, advanced, "new\n");
+  req.rebase = CommitRequest::Rebase::Conflicted;
+  BranchResult kept = commitToBranch(work.repo(), req);
+  EXPECT_EQ(kept.outcome, BranchOutcome::UpToDate);
+  EXPECT_EQ(kept.head, first.head);
+  EXPECT_EQ(work.repo().branchTip(req.branch), first.head);
+  EXPECT_EQ(predictBranch(work.repo(), req).outcome, BranchOutcome::UpToDate);
+
+  // A different change: rebuilt on the new base.
+  CommitRequest other = requestFor(work, advanced, "newer\n");
+  other.rebase = CommitRequest::Rebase::Conflicted;
+  BranchResult rebuilt = commitToBranch(work.repo(), other);
+  EXPECT_EQ(rebuilt.outcome, BranchOutcome::Updated);
+  EXPECT_EQ(parentOf(work.repo(), rebuilt.head), advanced);
+
+  // The base changes the file the branch changes: the same edit computed on the new base
+  // is another content, so the branch is rebuilt (a merge would have conflicted).
+  Oid touched = work.commit({{"app.py", "old, edited by a person\n"}}, "edit app.py");
+  CommitRequest onTouched = requestFor(work, touched, "newer\n");
+  onTouched.tree = buildTree(work.repo(), work.repo().treeOf(touched),
+                             {{"app.py", "newer, edited by a person\n"}});
+  onTouched.rebase = CommitRequest::Rebase::Conflicted;
+  BranchResult moved = commitToBranch(work.repo(), onTouched);
+  EXPECT_EQ(moved.outcome, BranchOutcome::Updated);
+  EXPECT_EQ(parentOf(work.repo(), moved.head), touched);
+}
+
 TEST(Branch, RefusesToMoveBranchWithHumanCommit) {
   TestRepo work;
   Oid base = work.commit({{"app.py", "old\n"}});
