@@ -763,7 +763,7 @@ std::vector<RunbookFile> renderRunbooks(const FileFacts& facts, const std::vecto
     table += "- [" + f.kind + ".md](" + f.kind + ".md): " + std::to_string(f.items.cited) + " cited checklist items, " +
              std::to_string(f.items.todo) + " TODO\n";
   }
-  table += "- [maintenance.ics](maintenance.ics): the schedules found, as a calendar to import\n";
+  if (!schedules.empty()) table += "- [maintenance.ics](maintenance.ics): the schedules found, as a calendar to import\n";
   table += "\nRepository readiness: **" + number(readiness.score) + "/100**";
   if (!readiness.cadences.empty()) {
     table += " (daily " + number(readiness.cadences.at("daily")) + ", weekly " +
