@@ -134,7 +134,21 @@ void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::
       result.warnings.push_back(f.path + ": exists but cannot be read (binary or too large); left alone");
       continue;
     }
-    const MergeResult merged = mergeRegions(existing, f.fresh, f.regions);
+    // A section whose component (or facts) went away says so instead of going stale; a
+    // person deletes it (regions are ddd's, so rewriting one loses nothing of theirs).
+    std::vector<std::pair<std::string, std::string>> regions = f.regions;
+    if (existing) {
+      const MarkerParse markers = parseMarkers(*existing);
+      for (const MarkerRegion& r : markers.regions) {
+        const bool generated = std::any_of(regions.begin(), regions.end(),
+                                           [&](const auto& g) { return g.first == r.id; });
+        if (!generated) {
+          regions.emplace_back(r.id, "_ddd no longer generates this section: its component or the facts it "
+                                     "listed are gone from the repository. Delete it, markers included._\n");
+        }
+      }
+    }
+    const MergeResult merged = mergeRegions(existing, f.fresh, regions);
     if (!merged.content) {
       std::string why;
       for (const auto& e : merged.errors) why += (why.empty() ? "" : "; ") + e;

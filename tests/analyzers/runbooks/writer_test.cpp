@@ -257,6 +257,27 @@ TEST(RunbooksWriter, TheCalendarIsAPureFunctionOfTheSchedules) {
   EXPECT_NE(ics2->find("RRULE:FREQ=WEEKLY;BYDAY=MO;BYHOUR=4;BYMINUTE=0\r\n"), std::string::npos) << *ics2;
 }
 
+TEST(RunbooksWriter, ASectionOfAComponentThatWentAwaySaysSo) {
+  testing::TestRepo repo;
+  Files files = kService;
+  files["worker/tasks.py"] = "QUEUE_DEPTH_THRESHOLD = 500\n";
+  const RunbookRun first = runOn(repo, files);
+  Files committed = generatedFiles(first);
+  committed["worker/tasks.py"] = std::nullopt;  // the component is removed
+  const RunbookRun second = runOn(repo, committed);
+  const auto daily = second.edited("docs/runbooks/daily.md");
+  ASSERT_TRUE(daily);
+  const size_t begin = daily->find("<!-- ddd:begin worker -->\n");
+  ASSERT_NE(begin, std::string::npos);
+  EXPECT_EQ(daily->substr(begin, daily->find("<!-- ddd:end worker -->") - begin),
+            "<!-- ddd:begin worker -->\n_ddd no longer generates this section: its component or the facts it listed "
+            "are gone from the repository. Delete it, markers included._\n");
+  EXPECT_EQ(daily->find("QUEUE_DEPTH_THRESHOLD"), std::string::npos);
+  // Once committed, nothing changes again.
+  const RunbookRun third = runOn(repo, generatedFiles(second));
+  EXPECT_EQ(third.change(), nullptr);
+}
+
 TEST(RunbooksWriter, BrokenMarkersLeaveTheFileAloneWithAWarning) {
   testing::TestRepo repo;
   const std::string broken = "# Daily maintenance\n<!-- ddd:begin api -->\nmy own text\n## Notes\n";
