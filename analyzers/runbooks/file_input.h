@@ -45,6 +45,8 @@ bool containsIgnoreCase(std::string_view haystack, std::string_view lowerNeedle)
 std::string firstStringLiteral(std::string_view line);
 // Shortens to at most `max` bytes on a UTF-8 boundary, adding "..." when cut.
 std::string clip(std::string_view s, size_t max = 160);
+// The text with every byte that is not part of a valid UTF-8 sequence replaced by '?'.
+std::string validUtf8(std::string_view s);
 
 }  // namespace text
 

@@ -20,7 +20,7 @@ constexpr size_t kMaxPerList = 8;
 
 // Inline code that survives any content: no newlines, no marker look-alikes.
 std::string code(std::string_view raw) {
-  std::string s(text::clip(raw, 200));
+  std::string s = text::validUtf8(text::clip(raw, 200));  // facts from non-UTF-8 files too
   for (char& c : s) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }

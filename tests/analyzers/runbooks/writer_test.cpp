@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "analyzers/runbooks/analyzer.h"
+#include "analyzers/runbooks/file_input.h"
 #include "analyzers/source_tree.h"
 #include "tests/support/test_repo.h"
 
@@ -276,6 +277,22 @@ TEST(RunbooksWriter, ASectionOfAComponentThatWentAwaySaysSo) {
   // Once committed, nothing changes again.
   const RunbookRun third = runOn(repo, generatedFiles(second));
   EXPECT_EQ(third.change(), nullptr);
+}
+
+TEST(RunbooksWriter, FactsFromNonUtf8FilesBecomeValidUtf8) {
+  testing::TestRepo repo;
+  Files files = kService;
+  files["api/legacy.py"] = std::string("DISK_USAGE_THRESHOLD = 90\n"
+                                       "def f():\n    raise RuntimeError('caf\xe9 disk \xff full')\n");
+  const RunbookRun run = runOn(repo, files);
+  const auto daily = run.edited("docs/runbooks/daily.md");
+  ASSERT_TRUE(daily);
+  EXPECT_NE(daily->find("Check `DISK_USAGE_THRESHOLD` against its threshold `90` — `api/legacy.py:1`"), std::string::npos)
+      << *daily;
+  EXPECT_NE(daily->find("`caf? disk ? full`"), std::string::npos) << *daily;
+  for (const auto& e : run.change()->edits) {
+    EXPECT_EQ(text::validUtf8(*e.newContent), *e.newContent) << e.path;
+  }
 }
 
 TEST(RunbooksWriter, BrokenMarkersLeaveTheFileAloneWithAWarning) {
