@@ -107,8 +107,20 @@ void warnAboutLegacyPages(const SourceTree& tree, const std::string& outputDir,
 // markers are broken are left alone with a warning and a finding.
 void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::vector<Schedule>& schedules,
                      const Readiness& readiness, const RunbooksConfig& config, AnalysisResult& result) {
-  const std::vector<RunbookFile> files = renderRunbooks(facts, schedules, readiness, config.outputDir);
+  std::vector<RunbookFile> files = renderRunbooks(facts, schedules, readiness, config.outputDir);
   warnAboutLegacyPages(tree, config.outputDir, files, result);
+  // A cadence page no longer generated (quarterly.md once nothing is quarterly) that the
+  // tree still has: its regions say so below, like a section whose component went away.
+  for (const char* kind : {"daily", "weekly", "monthly", "quarterly", "rollback"}) {
+    const std::string path = config.outputDir + "/" + kind + ".md";
+    if (std::any_of(files.begin(), files.end(), [&](const RunbookFile& f) { return f.path == path; })) continue;
+    bool unreadable = false;
+    if (!readPath(tree, path, &unreadable) && !unreadable) continue;
+    RunbookFile stale;
+    stale.path = path;
+    stale.kind = "";  // counts nothing
+    files.push_back(std::move(stale));
+  }
   ProposedChange change;
   change.id = "runbooks/maintenance";
   change.title = "Runbooks: daily / weekly / monthly maintenance and rollback plans for " +
@@ -148,6 +160,7 @@ void proposeRunbooks(const SourceTree& tree, const FileFacts& facts, const std::
         }
       }
     }
+    if (!existing && f.fresh.empty()) continue;
     const MergeResult merged = mergeRegions(existing, f.fresh, regions);
     if (!merged.content) {
       std::string why;

@@ -277,6 +277,19 @@ TEST(RunbooksWriter, ASectionOfAComponentThatWentAwaySaysSo) {
   // Once committed, nothing changes again.
   const RunbookRun third = runOn(repo, generatedFiles(second));
   EXPECT_EQ(third.change(), nullptr);
+
+  // The same for a whole page: the certificate that made quarterly.md goes away.
+  const RunbookRun withCert = runOn(repo, {{"api/mkcert.sh", "openssl req -x509 -days 90 -out api.pem\n"}});
+  ASSERT_TRUE(withCert.edited("docs/runbooks/quarterly.md"));
+  Files next = generatedFiles(withCert);
+  next["api/mkcert.sh"] = std::nullopt;
+  const RunbookRun gone = runOn(repo, next);
+  const auto quarterly = gone.edited("docs/runbooks/quarterly.md");
+  ASSERT_TRUE(quarterly);
+  EXPECT_EQ(quarterly->find("openssl"), std::string::npos) << *quarterly;
+  EXPECT_NE(quarterly->find("<!-- ddd:begin api -->\n_ddd no longer generates this section"), std::string::npos) << *quarterly;
+  EXPECT_EQ(quarterly->rfind("# Quarterly and annual maintenance\n", 0), 0u) << "human text outside the markers stays";
+  EXPECT_EQ(runOn(repo, generatedFiles(gone)).change(), nullptr);
 }
 
 TEST(RunbooksWriter, FactsFromNonUtf8FilesBecomeValidUtf8) {
