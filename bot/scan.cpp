@@ -267,6 +267,7 @@ ScanReport runScan(const ScanRequest& request) {
     mostTooLarge = std::max<uint64_t>(mostTooLarge, counters.tooLarge);
     resetReadCounters(counters);
   };
+  std::vector<std::string> failed;  // not "ran": their pull requests are not stale
   for (const auto& name : report.analyzers) {
     foldReads();
     const auto* registration = analyzers::findAnalyzer(name);
@@ -308,6 +309,7 @@ ScanReport runScan(const ScanRequest& request) {
       f.message = "the " + name + " analyzer stopped: " + e.what();
       result.warnings.push_back(f.message);
       result.findings.push_back(std::move(f));
+      failed.push_back(name);
       continue;
     }
     for (auto& f : part.findings) result.findings.push_back(std::move(f));
@@ -316,6 +318,10 @@ ScanReport runScan(const ScanRequest& request) {
     if (part.details.is_object() && !part.details.empty()) {
       result.details[name] = std::move(part.details);
     }
+  }
+  for (const auto& name : failed) {
+    report.analyzers.erase(std::remove(report.analyzers.begin(), report.analyzers.end(), name),
+                           report.analyzers.end());
   }
   foldReads();
   // An analyzer may read a file twice (the dead-code passes read sources and, for names,

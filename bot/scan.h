@@ -62,7 +62,8 @@ struct ScanReport {
   std::string ref;
   git::Oid commit;
   std::string remoteUrl;               // the "origin" remote's URL, empty if none
-  std::vector<std::string> analyzers;  // the ones that ran, in order
+  std::vector<std::string> analyzers;  // the ones that ran to the end, in order (a failed
+                                       // one is a finding "<name>.failed" instead)
   std::string configPath;              // the repository config file read, empty if none
   nlohmann::json repoConfig = nlohmann::json::object();  // as read (validated); {} if none
   analyzers::AnalysisResult result;    // sorted (sortResult)

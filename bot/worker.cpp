@@ -11,6 +11,7 @@
 
 #include "bot/change_writing.h"
 #include "bot/commands.h"
+#include "bot/config_report.h"
 #include "bot/forge_session.h"
 #include "bot/jobs/lease_keeper.h"
 #include "bot/merge_flow.h"
@@ -290,6 +291,13 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, ForgeSession& sess
     }
   }
   if (!onlyBranches.empty()) return;
+  // A full analysis (every analyzer the config asks for) says whether the config works.
+  if (p.value("analyzers", nlohmann::json::array()).empty()) {
+    const auto said = publishConfigProblems(session.forge(), repoName, report);
+    if (ctx.log && said.outcome != "none" && said.outcome != "unchanged") {
+      ctx.log(repoName + " config issue #" + std::to_string(said.number) + ": " + said.outcome);
+    }
+  }
   std::set<std::string> ran(report.analyzers.begin(), report.analyzers.end());
   prs.closeStale(live, ran, report.commit.hex());
 }

@@ -126,6 +126,8 @@ class Forge {
   virtual Issue createIssue(const std::string& title, const std::string& body,
                             const std::vector<std::string>& labels) = 0;
   virtual void editIssue(int number, const std::string& title, const std::string& body) = 0;
+  // Closes issue `number` after posting `comment` on it (if not empty).
+  virtual void closeIssue(int number, const std::string& comment) = 0;
 };
 
 }  // namespace ddd::forges

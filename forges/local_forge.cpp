@@ -377,4 +377,16 @@ void LocalForge::editIssue(int number, const std::string& title, const std::stri
   tx.commit();
 }
 
+void LocalForge::closeIssue(int number, const std::string& comment) {
+  // The local forge keeps no issue comments: the closing note is appended to the body.
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "UPDATE local_issues SET state = 'closed', "
+      "body = CASE WHEN ?3 = '' THEN body ELSE body || char(10) || char(10) || ?3 END "
+      "WHERE repo = ?1 AND number = ?2");
+  st.bind(1, repo_).bind(2, number).bind(3, comment);
+  st.run();
+  tx.commit();
+}
+
 }  // namespace ddd::forges

@@ -44,6 +44,7 @@ class LocalForge : public Forge {
   Issue createIssue(const std::string& title, const std::string& body,
                     const std::vector<std::string>& labels) override;
   void editIssue(int number, const std::string& title, const std::string& body) override;
+  void closeIssue(int number, const std::string& comment) override;
 
   // The local platform's stand-in for a maintainer's review.
   void setApproved(int number, bool approved);

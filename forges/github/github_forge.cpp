@@ -388,4 +388,10 @@ void GithubForge::editIssue(int number, const std::string& title, const std::str
   call("PATCH", "/issues/" + std::to_string(number), {{"title", title}, {"body", body}});
 }
 
+void GithubForge::closeIssue(int number, const std::string& comment) {
+  if (!comment.empty()) this->comment(number, comment);
+  call("PATCH", "/issues/" + std::to_string(number),
+       {{"state", "closed"}, {"state_reason", "completed"}});
+}
+
 }  // namespace ddd::forges

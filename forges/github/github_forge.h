@@ -61,6 +61,7 @@ class GithubForge : public Forge {
   Issue createIssue(const std::string& title, const std::string& body,
                     const std::vector<std::string>& labels) override;
   void editIssue(int number, const std::string& title, const std::string& body) override;
+  void closeIssue(int number, const std::string& comment) override;
 
   // One API call: `path` relative to the repository ("/pulls") or absolute ("/user");
   // returns the parsed body (null for 204). Throws ForgeError for non-2xx answers.

@@ -338,4 +338,9 @@ void GitlabForge::editIssue(int number, const std::string& title, const std::str
   call("PUT", "/issues/" + std::to_string(number), {{"title", title}, {"description", body}});
 }
 
+void GitlabForge::closeIssue(int number, const std::string& comment) {
+  if (!comment.empty()) commentOnIssue(number, comment);
+  call("PUT", "/issues/" + std::to_string(number), {{"state_event", "close"}});
+}
+
 }  // namespace ddd::forges

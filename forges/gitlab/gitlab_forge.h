@@ -50,6 +50,7 @@ class GitlabForge : public Forge {
   Issue createIssue(const std::string& title, const std::string& body,
                     const std::vector<std::string>& labels) override;
   void editIssue(int number, const std::string& title, const std::string& body) override;
+  void closeIssue(int number, const std::string& comment) override;
 
   // --- handling events (notes, issues) ---
   // The access level of user `userId` in the project, inherited memberships included

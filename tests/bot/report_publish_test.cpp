@@ -83,7 +83,9 @@ TEST(ReportPublish, SplitsALongReportIntoPartsThatFit) {
                                std::to_string(parts.size()) + "**\n\n";
     ASSERT_EQ(parts[i].rfind(header, 0), 0u) << parts[i].substr(0, 80);
     joined += parts[i].substr(header.size());
-    if (i + 1 < parts.size()) EXPECT_EQ(parts[i].back(), '\n');  // whole lines
+    if (i + 1 < parts.size()) {
+      EXPECT_EQ(parts[i].back(), '\n');  // whole lines
+    }
   }
   EXPECT_EQ(joined, full);
   // One line longer than a part is cut hard, not lost.

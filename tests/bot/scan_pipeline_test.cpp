@@ -43,6 +43,26 @@ TEST(ScanPipeline, MergesAndSortsTheAnalyzersResults) {
   EXPECT_EQ(report.commit, repo.repo().resolveCommit("HEAD"));
 }
 
+// An analyzer that stops (here on a broken config section) is a finding, the others
+// still run, and it does not count as having run (its pull requests are not stale).
+TEST(ScanPipeline, AFailedAnalyzerIsAFindingAndDoesNotCountAsRun) {
+  TestRepo repo;
+  repo.commit({{"a.py", "OLD_API(1)\n"},
+               {"package.json", R"({"dependencies": {"lodash": "^4.0.0"}})"},
+               {".ddd.json", R"({"dependencies": {"ignore": "lodash"}})"}});
+  auto request = requestFor(repo);
+  request.analyzers = {kTestAnalyzer, "dependencies"};
+  const auto report = runScan(request);
+  EXPECT_EQ(report.analyzers, std::vector<std::string>{kTestAnalyzer});
+  bool failed = false;
+  for (const auto& f : report.result.findings) {
+    failed = failed || (f.rule == "dependencies.failed" &&
+                        f.message.find("dependencies.ignore must be a list") != std::string::npos);
+  }
+  EXPECT_TRUE(failed);
+  EXPECT_EQ(report.result.changes.size(), 1u);  // the test analyzer's change
+}
+
 TEST(ScanPipeline, ReadsTheCommittedTreeNotTheWorkTree) {
   TestRepo repo;
   repo.commit({{"a.py", "OLD_API(1)\n"}});

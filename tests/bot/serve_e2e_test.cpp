@@ -526,6 +526,39 @@ TEST(ServeEndToEnd, IgnoreAndUnignoreSteerTheDependencyPullRequests) {
   EXPECT_TRUE(v.empty()) << v.front();
 }
 
+// A config ddd can't use is reported to the repository in one issue (edited in place,
+// never duplicated) and that issue is closed once a push fixes the config.
+TEST(ServeEndToEnd, AnInvalidConfigIsReportedInOneIssueClosedWhenFixed) {
+  World w(R"({"policies": [{"name": "oops", "match": {"updateType": "huge"}, "action": "merge"}]})");
+  auto push = repoEvent("push", "", w.remote);
+  push["ref"] = "refs/heads/main";
+  ASSERT_EQ(w.deliver(push, "d-40", "push"), 202);
+  w.drain();
+  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "/ddd rerun"), "d-41"), 202);
+  w.drain();
+  std::vector<std::pair<int, nlohmann::json>> config;
+  for (const auto& [n, issue] : w.github.issues()) {
+    if (issue["body"].get<std::string>().find("<!-- ddd:config-problems repo=octo/hello -->") !=
+        std::string::npos)
+      config.emplace_back(n, issue);
+  }
+  ASSERT_EQ(config.size(), 1u);  // the second analysis found it again: no second issue
+  const std::string body = config[0].second["body"];
+  EXPECT_NE(body.find("`.github/ddd.json`"), std::string::npos) << body;
+  EXPECT_NE(body.find("policies"), std::string::npos) << body;
+  EXPECT_EQ(config[0].second["state"], "open");
+
+  // The maintainer fixes the config on the default branch.
+  w.upstream.commit({{".github/ddd.json", R"({"policies": []})"}}, "fix the ddd config");
+  ddd::testing::runCommand("git -C " + w.upstream.path().string() + " push -q " + w.remote +
+                           " HEAD:main");
+  ASSERT_EQ(w.deliver(push, "d-42", "push"), 202);
+  w.drain();
+  EXPECT_EQ(w.github.issues().at(config[0].first)["state"], "closed");
+  const auto v = w.github.violations();
+  EXPECT_TRUE(v.empty()) << v.front();
+}
+
 TEST(ServeEndToEnd, AReadOnlyUserIsRefusedAndNothingElseHappens) {
   World w;
   const auto payload = commentPayload(w.remote, "visitor", "/ddd rerun");
