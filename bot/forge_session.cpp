@@ -68,6 +68,8 @@ class GitlabSession : public ForgeSession {
     o.project = repo.projectId > 0 ? std::to_string(repo.projectId) : repo.repo;
     o.token = ctx.config.gitlabToken;
     o.eventUuid = repo.eventUuid;
+    o.mutationSpacing = std::chrono::milliseconds(ctx.config.gitlabMutationSpacingMs);
+    if (ctx.sleep) o.sleep = ctx.sleep;
     gl_ = std::make_unique<forges::GitlabForge>(*ctx.http, o);
   }
 

@@ -119,11 +119,12 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
           throw ServerConfigError(where + ": expected a whole number of seconds from 1 to 86400");
         }
         c.leaseSeconds = v.get<int64_t>();
-      } else if (key == "githubMutationSpacingMs") {
+      } else if (key == "githubMutationSpacingMs" || key == "gitlabMutationSpacingMs") {
         if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 60000) {
           throw ServerConfigError(where + ": expected milliseconds from 0 to 60000");
         }
-        c.githubMutationSpacingMs = v.get<int64_t>();
+        (key == "githubMutationSpacingMs" ? c.githubMutationSpacingMs : c.gitlabMutationSpacingMs) =
+            v.get<int64_t>();
       } else if (key == "schedules") {
         try {
           c.schedules = parseScheduleDefaults(v, where);
@@ -138,7 +139,8 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             where +
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
-            "gitlabTokenFile, gitlabApiUrl, leaseSeconds, githubMutationSpacingMs, policies, "
+            "gitlabTokenFile, gitlabApiUrl, leaseSeconds, githubMutationSpacingMs, gitlabMutationSpacingMs, "
+            "policies, "
             "schedules)");
       }
     }

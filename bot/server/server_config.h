@@ -48,6 +48,7 @@ struct ServerConfig {
   // content-creating requests; a GitHub Enterprise Server without secondary rate limits,
   // or a test against a fake, may lower it).
   int64_t githubMutationSpacingMs = 1000;
+  int64_t gitlabMutationSpacingMs = 1000;  // writes per GitLab project, at least this apart
   size_t maxBodyBytes = 25u << 20;                     // GitHub's own cap
   nlohmann::json policies = nlohmann::json::object();  // server-wide policy rules
   ScheduleDefaults schedules;  // the scheduler's defaults (config field "schedules")

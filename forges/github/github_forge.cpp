@@ -1,23 +1,12 @@
 #include "forges/github/github_forge.h"
 
-#include <map>
-#include <mutex>
 #include <thread>
+
+#include "forges/http/mutation_pacer.h"
 
 namespace ddd::forges {
 namespace {
 
-// Last mutating call per installation, shared by every forge object of the process.
-struct Pacer {
-  std::mutex mutex;
-  std::map<std::string, std::chrono::steady_clock::time_point> last;
-};
-Pacer& pacer() {
-  static Pacer p;
-  return p;
-}
-
-bool isMutating(const std::string& method) { return method != "GET" && method != "HEAD"; }
 
 std::string encodePathSegment(const std::string& s) {
   static const char* hex = "0123456789ABCDEF";
@@ -85,16 +74,8 @@ GithubForge::GithubForge(HttpClient& http, GithubForgeOptions options)
 
 ClientResponse GithubForge::send(const std::string& method, const std::string& url,
                                  const std::string& body) {
-  if (isMutating(method)) {
-    auto& p = pacer();
-    std::unique_lock<std::mutex> lock(p.mutex);
-    auto it = p.last.find(o_.installationKey);
-    if (it != p.last.end()) {
-      const auto due = it->second + o_.mutationSpacing;
-      const auto now = o_.now();
-      if (now < due) o_.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(due - now));
-    }
-    p.last[o_.installationKey] = o_.now();
+  if (isMutatingMethod(method)) {
+    paceMutation({o_.installationKey, o_.mutationSpacing, o_.now, o_.sleep});
   }
   auto build = [&](const std::string& token) {
     ClientRequest r;

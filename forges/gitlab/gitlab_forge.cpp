@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <ctime>
 
+#include "forges/http/mutation_pacer.h"
+
 namespace ddd::forges {
 namespace {
 
@@ -74,6 +76,9 @@ std::string GitlabForge::projectSegment() const { return encode(o_.project); }
 
 ClientResponse GitlabForge::send(const std::string& method, const std::string& url,
                                  const std::string& body) {
+  if (isMutatingMethod(method)) {
+    paceMutation({o_.apiUrl + "|" + o_.project, o_.mutationSpacing, o_.now, o_.sleep});
+  }
   ClientRequest r;
   r.method = method;
   r.url = url;

@@ -9,6 +9,8 @@
 // ForgeErrors naming the call, the status and GitLab's message. Not thread-safe.
 
 #include <nlohmann/json.hpp>
+#include <chrono>
+#include <functional>
 #include <string>
 
 #include "forges/forge.h"
@@ -21,6 +23,10 @@ struct GitlabForgeOptions {
   std::string project;  // "42" or "group/sub/project"
   std::string token;
   std::string eventUuid;  // the X-Gitlab-Event-UUID being handled, "" when none
+  // Writes to the same GitLab host and project are spaced (forges/http/mutation_pacer.h).
+  std::chrono::milliseconds mutationSpacing{1000};
+  std::function<std::chrono::steady_clock::time_point()> now;  // default steady_clock
+  std::function<void(std::chrono::milliseconds)> sleep;        // default sleep_for
 };
 
 class GitlabForge : public Forge {

@@ -16,7 +16,7 @@ TEST(MergeFlowOnGitlab, GreenMergesRedMovesToReview) {
     SCOPED_TRACE(green ? "green" : "red");
     ddd::testing::FakeGitlab gitlab("team/app", "tok");
     forges::HttpClient http;
-    forges::GitlabForge forge(http, {gitlab.apiUrl(), "team/app", "tok", ""});
+    forges::GitlabForge forge(http, {gitlab.apiUrl(), "team/app", "tok", "", std::chrono::milliseconds(0)});
     forges::PullRequestSpec s;
     s.branch = "ddd/deprecations/python";
     s.base = "main";

@@ -46,6 +46,7 @@ struct GitlabWorld {
   forges::HttpClient http;
   std::shared_ptr<WorkerContext> ctx;
   std::unique_ptr<Worker> worker;
+  std::vector<std::chrono::milliseconds> waits;  // write spacing asked for (never slept)
 
   explicit GitlabWorld(const std::string& repoConfig = "") {
     std::map<std::string, std::optional<std::string>> files = {
@@ -72,6 +73,7 @@ struct GitlabWorld {
     ctx->cacheDir = dir.path() / "cache";
     ctx->dataDir = ddd::testing::dataDir();
     ctx->log = [](const std::string& line) { std::cerr << "worker: " << line << "\n"; };
+    ctx->sleep = [this](std::chrono::milliseconds d) { waits.push_back(d); };
     worker = std::make_unique<Worker>(ctx, openJobStore(store), "worker-1");
   }
 
@@ -207,6 +209,9 @@ TEST(ServeGitlabEndToEnd, RerunInANoteOpensTheMergeRequest) {
   w.redo("gitlab.note", note, "uuid-note-1");
   EXPECT_EQ(w.gitlab.awards().size(), 1u);
   EXPECT_EQ(w.openedMergeRequests(), 1);
+  // The writes (award, merge request, labels, note) were spaced, at most a second each.
+  EXPECT_FALSE(w.waits.empty());
+  for (const auto& d : w.waits) EXPECT_LE(d.count(), 1000);
   w.expectNoFailedJobs();
   w.expectNoViolations();
 }

@@ -13,7 +13,11 @@ namespace {
 struct World {
   ddd::testing::FakeGitlab gitlab{"group/sub/app", "glpat-secret"};
   HttpClient http;
-  GitlabForge forge{http, {gitlab.apiUrl(), "group/sub/app", "glpat-secret", "uuid-123"}};
+  std::vector<std::chrono::milliseconds> waits;  // the pacing of writes, never slept
+  GitlabForge forge{http,
+                    {gitlab.apiUrl(), "group/sub/app", "glpat-secret", "uuid-123",
+                     std::chrono::milliseconds(1000), nullptr,
+                     [this](std::chrono::milliseconds d) { waits.push_back(d); }}};
 };
 
 PullRequestSpec spec(const std::string& branch) {
@@ -25,6 +29,20 @@ PullRequestSpec spec(const std::string& branch) {
   s.labels = {"ddd", "ddd:dependencies"};
   s.reviewers = {"alice"};
   return s;
+}
+
+// Writes to one project are at least a second apart (the sleeper is recorded, so the
+// test never sleeps); reads are not paced.
+TEST(GitlabForge, WritesToAProjectAreSpaced) {
+  World w;
+  w.forge.create(spec("ddd/deps/pace-a"), "");
+  w.forge.list();
+  w.forge.create(spec("ddd/deps/pace-b"), "");
+  ASSERT_GE(w.waits.size(), 1u);
+  for (const auto& d : w.waits) {
+    EXPECT_GT(d.count(), 0);
+    EXPECT_LE(d.count(), 1000);
+  }
 }
 
 TEST(GitlabForge, MergeRequestLifecycle) {
@@ -101,7 +119,7 @@ TEST(GitlabForge, AutoMergeOnlyWithAPipelineAndOnOlderServers) {
 TEST(GitlabForge, ErrorsNameTheCallAndNeverTheToken) {
   ddd::testing::FakeGitlab gitlab("app", "right-token");
   HttpClient http;
-  GitlabForge forge(http, {gitlab.apiUrl(), "app", "wrong-token", ""});
+  GitlabForge forge(http, {gitlab.apiUrl(), "app", "wrong-token", "", std::chrono::milliseconds(0)});
   try {
     forge.list();
     FAIL();
