@@ -775,6 +775,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   // 2. Look-ups, each (datasource, package, registries) once, a few at a time.
   using Key = std::tuple<std::string, std::string, std::vector<std::string>>;
   std::map<Key, LookupResult> lookups;
+  std::set<Key> lockEntriesWanted;  // packages whose lockfile entries a proposal may update
   for (const auto& f : found) {
     const auto& d = f.dep;
     if (!d.skipReason.empty() ||
@@ -782,7 +783,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                     [&d](const DependencyOptions::IgnoreRule& r) { return r.all() && ignores(r, d); })) {
       continue;
     }
-    lookups[{d.datasource, d.packageName, registriesFor(settings, d)}];
+    Key key{d.datasource, d.packageName, registriesFor(settings, d)};
+    if (f.lockfile) lockEntriesWanted.insert(key);
+    lookups[std::move(key)];
   }
   // A datasource with no registry configured: one finding saying how to set one up.
   std::set<std::string> unconfigured;
@@ -816,6 +819,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       req.packageName = name;
       req.registryUrls = urls;
       if (!urls.empty()) req.authHeaders = settings.authFor(urls.front());
+      req.lockEntries = lockEntriesWanted.count(*work[i].first) > 0;
       try {
         out.info = ds->getReleases(req, *context.registry);
       } catch (const std::exception& e) {

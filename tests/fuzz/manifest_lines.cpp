@@ -1,6 +1,6 @@
 // libFuzzer target for the line-oriented managers (requirements files, go.mod,
 // Dockerfiles, workflow files): the first byte picks one; no crash or hang; every value
-// is exactly the bytes of its span; removals stay inside the text.
+// and digest is exactly the bytes of its span; removals stay inside the text.
 
 #include <cstddef>
 #include <cstdint>
@@ -20,6 +20,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (d.valueSpan.length == 0) continue;
       if (d.valueSpan.end() > text.size()) __builtin_trap();
       if (text.compare(d.valueSpan.offset, d.valueSpan.length, d.currentValue) != 0)
+        __builtin_trap();
+    }
+    for (const auto& d : r.deps) {  // pins: the digest is its span's bytes too
+      if (!d.digestSpan) continue;
+      if (d.digestSpan->end() > text.size()) __builtin_trap();
+      if (text.compare(d.digestSpan->offset, d.digestSpan->length, d.currentDigest) != 0)
         __builtin_trap();
     }
     for (const auto& d : r.deps) {

@@ -61,10 +61,11 @@ struct Release {
   std::string digest;  // commit sha for a git tag, content digest for an image, npm
                        // dist.integrity; "" if unknown
   std::string artifactUrl;  // npm dist.tarball ("" if unknown)
-  // npm: the fields of this version's manifest that a package-lock.json entry copies
-  // (dependencies, optionalDependencies, peerDependencies, peerDependenciesMeta, bin,
-  // engines, os, cpu, license, funding, deprecated, hasInstallScript) as compact JSON
-  // with sorted keys, so two versions' entries compare as strings; "" for the others.
+  // npm, when LookupRequest::lockEntries asked for it: the fields of this version's
+  // manifest that a package-lock.json entry copies (dependencies, optionalDependencies,
+  // peerDependencies, peerDependenciesMeta, bin, engines, os, cpu, license, funding,
+  // deprecated, hasInstallScript) as compact JSON with sorted keys, so two versions'
+  // entries compare as strings; "" otherwise.
   std::string lockMetadata;
 };
 
@@ -88,6 +89,9 @@ struct LookupRequest {
   std::string currentValue;               // for datasources that need it (docker variants)
   // Extra request headers by URL prefix (auth from the environment), already resolved.
   std::vector<std::pair<std::string, std::string>> authHeaders;  // "Authorization", "Bearer x"
+  // npm: keep Release::lockMetadata (a lockfile entry may be updated); off, the parse
+  // keeps less of each version (the packument of a popular package is megabytes).
+  bool lockEntries = false;
 };
 
 class Datasource {
@@ -113,7 +117,8 @@ const Datasource* findDatasource(std::string_view name);
 
 // Pure parsers of the registries' documents (each throws RegistryError naming `what`
 // for a document that is not the expected JSON/YAML/text).
-ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what);
+ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what,
+                              bool lockEntries = false);
 ReleaseInfo parsePypiProject(std::string_view body, const std::string& what);
 std::vector<std::string> parseGoVersionList(std::string_view body);
 // A Go proxy's `.info` / `@latest` document: {"Version": ..., "Time": ...}.

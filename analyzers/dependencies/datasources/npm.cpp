@@ -63,19 +63,20 @@ class NpmDatasource : public Datasource {
           const std::string what = "npm package " + request.packageName;
           auto resp = detail::fetch(http, request, base + "/" + path, what);
           if (!resp) return std::nullopt;
-          return parseNpmPackument(resp->body, what + " from " + redactUrl(base));
+          return parseNpmPackument(resp->body, what + " from " + redactUrl(base),
+                                   request.lockEntries);
         });
   }
 };
 
 }  // namespace
 
-ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
+ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bool lockEntries) {
   // Packuments of popular packages run to megabytes (every version's whole manifest);
   // keep only what is read below while parsing, so memory stays near the body's size.
   std::string top, field;
-  auto keep = [&top, &field](int depth, nlohmann::json::parse_event_t event,
-                             nlohmann::json& parsed) {
+  auto keep = [&top, &field, lockEntries](int depth, nlohmann::json::parse_event_t event,
+                                          nlohmann::json& parsed) {
     if (event != nlohmann::json::parse_event_t::key) return true;
     const auto& key = parsed.get_ref<const std::string&>();
     if (depth == 1) {
@@ -87,10 +88,10 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
     if (depth == 2) return true;  // a version
     if (depth == 3) {
       field = key;
-      return key == "deprecated" || key == "dist" || key == "repository" || key == "scripts" ||
-             isLockField(key);
+      return key == "deprecated" || key == "dist" || key == "repository" ||
+             (lockEntries && (key == "scripts" || isLockField(key)));
     }
-    if (depth == 4 && field == "dist") return key == "integrity" || key == "tarball";
+    if (depth == 4 && field == "dist") return key == "integrity" || (lockEntries && key == "tarball");
     if (depth == 4 && field == "scripts") return isInstallScript(key);
     if (depth == 4 && field == "repository") return key == "url" || key == "type";
     return true;
@@ -131,7 +132,7 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what) {
         r.artifactUrl = dist["tarball"].get<std::string>();
       }
     }
-    if (meta.is_object()) r.lockMetadata = lockMetadataOf(meta);
+    if (lockEntries && meta.is_object()) r.lockMetadata = lockMetadataOf(meta);
     info.releases.push_back(std::move(r));
   }
   if (j.contains("dist-tags") && j["dist-tags"].is_object()) {

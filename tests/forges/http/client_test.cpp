@@ -1,4 +1,5 @@
-// The HTTP client over real loopback sockets: keep-alive reuse, a closed idle
+// The HTTP client over real loopback sockets: keep-alive reuse, HEAD answers (a length,
+// no body), a closed idle
 // connection retried, timeouts on a stalling server, truncated and oversized bodies,
 // redirects keeping credentials on their host, the rate-limit rules (waits recorded,
 // never slept), Link pagination and redacted logs.
@@ -46,6 +47,28 @@ TEST(HttpClient, ReusesKeepAliveConnections) {
   EXPECT_EQ(server.connections(), 1);
   EXPECT_EQ(client.connectionsOpened(), 1u);
   EXPECT_EQ(server.requests()[0].header("Host"), "127.0.0.1:" + std::to_string(server.port()));
+}
+
+TEST(HttpClient, HeadAnswersDeclareALengthButHaveNoBody) {
+  // As registries answer HEAD /v2/<name>/manifests/<tag>: the GET's headers, no body.
+  FakeHttpServer server([](const auto& r) {
+    return Resp{200, {{"Docker-Content-Digest", "sha256:" + std::string(64, 'a')}},
+                r.method == "HEAD" ? std::string(1609, 'm') : "manifest"};
+  });
+  HttpClientOptions o;
+  o.ioTimeout = milliseconds(3000);
+  HttpClient client(o);
+  ClientRequest head = get(server.url() + "/v2/x/manifests/1");
+  head.method = "HEAD";
+  const auto start = steady_clock::now();
+  auto res = client.send(head);
+  EXPECT_LT(steady_clock::now() - start, milliseconds(2000));  // no wait for 1609 bytes
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "");
+  EXPECT_EQ(res.headers.get("Content-Length"), "1609");
+  EXPECT_EQ(res.headers.get("docker-content-digest"), "sha256:" + std::string(64, 'a'));
+  EXPECT_EQ(client.send(get(server.url() + "/v2/x/manifests/1")).body, "manifest");
+  EXPECT_EQ(server.connections(), 1);  // the connection stayed usable
 }
 
 TEST(HttpClient, RetriesOnceWhenAnIdleConnectionWasClosed) {

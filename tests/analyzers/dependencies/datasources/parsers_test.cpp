@@ -51,6 +51,28 @@ TEST(NpmPackument, VersionsDatesTagsDeprecationAndRepository) {
   EXPECT_EQ(info.sourceUrl, "https://github.com/left-pad/left-pad");
 }
 
+TEST(NpmPackument, KeepsLockEntryFieldsOnlyWhenAsked) {
+  const std::string body = R"({"name": "a", "dist-tags": {"latest": "1.1.0"}, "versions": {
+    "1.0.0": {"version": "1.0.0", "license": "MIT", "dependencies": {"b": "^1.0.0"},
+              "devDependencies": {"jest": "29"}, "scripts": {"test": "jest"},
+              "dist": {"tarball": "https://r.test/a/-/a-1.0.0.tgz", "integrity": "sha512-A", "shasum": "x"}},
+    "1.1.0": {"version": "1.1.0", "license": "MIT", "dependencies": {"b": "^1.0.0"},
+              "bin": {"a": "cli.js"}, "scripts": {"postinstall": "node x.js"}, "engines": {},
+              "dist": {"tarball": "https://r.test/a/-/a-1.1.0.tgz", "integrity": "sha512-B"}}}})";
+  auto lean = parseNpmPackument(body, "npm package a");
+  ASSERT_EQ(lean.releases.size(), 2u);
+  EXPECT_EQ(lean.releases[0].digest, "sha512-A");
+  EXPECT_EQ(lean.releases[0].artifactUrl, "");
+  EXPECT_EQ(lean.releases[0].lockMetadata, "");
+  auto full = parseNpmPackument(body, "npm package a", true);
+  EXPECT_EQ(full.releases[0].artifactUrl, "https://r.test/a/-/a-1.0.0.tgz");
+  // Sorted keys, devDependencies and non-install scripts left out, empty maps absent.
+  EXPECT_EQ(full.releases[0].lockMetadata, R"({"dependencies":{"b":"^1.0.0"},"license":"MIT"})");
+  EXPECT_EQ(full.releases[1].lockMetadata,
+            R"({"bin":{"a":"cli.js"},"dependencies":{"b":"^1.0.0"},"hasInstallScript":true,)"
+            R"("license":"MIT"})");
+}
+
 TEST(NpmPackument, BadDocumentsAreClearErrors) {
   EXPECT_THROW(parseNpmPackument("<html>502 Bad Gateway</html>", "x"), RegistryError);
   EXPECT_THROW(parseNpmPackument(R"({"name":"x"})", "x"), RegistryError);
