@@ -325,3 +325,50 @@ TEST(DependencyAnalyzer, PythonRequirementsAndActionsToo) {
 
 }  // namespace
 }  // namespace ddd::analyzers::deps
+
+namespace ddd::analyzers::deps {
+namespace {
+
+// Action SHA pins against GitHub's tags/releases documents (the e2e test in tests/bot
+// covers the HTTP side): the comment's precision, release age.
+TEST(DependencyAnalyzer, ActionPinsKeepTheCommentPrecisionAndTheReleaseAge) {
+  RegistryTable registry;
+  RegistrySettings settings;
+  settings.setDefault("github-tags", {"https://gh.test"});
+  const std::string old(40, '1'), v4(40, '4'), v5(40, '5'), v42(40, '6');
+  registry.bodies["https://gh.test/repos/o/major/releases?per_page=100"] =
+      R"([{"tag_name": "v5.0.0", "published_at": "2025-01-01T00:00:00Z"}])";
+  // A floating v4 tag, no floating v5 yet: "# v4" moves to "# v5" at v5.0.0's commit.
+  registry.bodies["https://gh.test/repos/o/major/tags?per_page=100"] =
+      R"([{"name": "v5.0.0", "commit": {"sha": ")" + v5 + R"("}},
+          {"name": "v4", "commit": {"sha": ")" + v4 + R"("}},
+          {"name": "v4.3.0", "commit": {"sha": ")" + v4 + R"("}}])";
+  registry.bodies["https://gh.test/repos/o/young/releases?per_page=100"] =
+      R"([{"tag_name": "v4.2.0", "published_at": "2025-11-23T00:00:00Z"},
+          {"tag_name": "v4.1.0", "published_at": "2024-01-01T00:00:00Z"}])";
+  registry.bodies["https://gh.test/repos/o/young/tags?per_page=100"] =
+      R"([{"name": "v4.2.0", "commit": {"sha": ")" + v42 + R"("}},
+          {"name": "v4.1.0", "commit": {"sha": ")" + old + R"("}}])";
+  const std::string workflow = "steps:\n  - uses: o/major@" + old + " # v4\n" +
+                               "  - uses: o/young@" + old + " # v4.1.0\n";
+  MemorySourceTree tree(
+      std::map<std::string, std::string>{{".github/workflows/ci.yml", workflow}});
+  AnalyzerContext ctx;
+  ctx.now = kNow;
+  ctx.registry = &registry;
+  ctx.registrySettings = &settings;
+  auto r = DependencyAnalyzer().run(tree, ctx);
+  ASSERT_EQ(r.changes.size(), 1u);
+  EXPECT_EQ(r.changes[0].id, "deps/github-actions-o-major-5.x");
+  EXPECT_EQ(r.changes[0].facts.updateType, "major");
+  std::string want = workflow;
+  want.replace(want.find(old + " # v4\n"), 46, v5 + " # v5\n");
+  EXPECT_EQ(*r.changes[0].edits[0].newContent, want);
+  const auto* young = dep(r, "o/young");
+  ASSERT_TRUE(young);
+  EXPECT_EQ((*young)["heldByReleaseAge"], true);  // v4.2.0 is a day old
+  EXPECT_EQ((*young)["newDigest"], "");           // v4.1.0 still names the pinned commit
+}
+
+}  // namespace
+}  // namespace ddd::analyzers::deps
