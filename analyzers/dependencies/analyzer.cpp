@@ -88,7 +88,7 @@ std::string shortDigest(const std::string& d) {
 struct TagShape {
   std::string prefix;
   std::vector<std::string> numbers;
-  std::string rest;  // a pre-release or "-variant" suffix, verbatim
+  std::string rest;                         // a pre-release or "-variant" suffix, verbatim
   std::string at(size_t precision) const {  // "4.1" for precision 2
     std::string out;
     for (size_t i = 0; i < std::min(precision, numbers.size()); ++i)
@@ -220,9 +220,9 @@ std::string ecosystemOf(const std::string& datasource) {
 }
 
 int rankOf(const std::string& updateType) {
-  return updateType == "major"   ? 4
-         : updateType == "minor" ? 3
-         : updateType == "patch" ? 2
+  return updateType == "major"    ? 4
+         : updateType == "minor"  ? 3
+         : updateType == "patch"  ? 2
          : updateType == "digest" ? 1
                                   : 0;
 }
@@ -239,9 +239,9 @@ bool ignores(const DependencyOptions::IgnoreRule& r, const Dependency& d) {
 }
 
 // The rule (with update types or versions) that keeps version `v` from being proposed.
-const DependencyOptions::IgnoreRule* ignoredBy(const DependencyOptions& options, const Dependency& d,
-                                               const Versioning& scheme, const std::string& used,
-                                               const std::string& v) {
+const DependencyOptions::IgnoreRule* ignoredBy(const DependencyOptions& options,
+                                               const Dependency& d, const Versioning& scheme,
+                                               const std::string& used, const std::string& v) {
   for (const auto& r : options.ignore) {
     if (r.all() || !ignores(r, d)) continue;
     for (const auto& x : r.versions) {
@@ -619,8 +619,9 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
   if (section.contains("ignore")) {
     const auto& list = section["ignore"];
     if (!list.is_array()) {
-      throw std::invalid_argument("dependencies.ignore must be a list of package names or "
-                                  "{\"name\", \"updateTypes\", \"versions\"} objects");
+      throw std::invalid_argument(
+          "dependencies.ignore must be a list of package names or "
+          "{\"name\", \"updateTypes\", \"versions\"} objects");
     }
     for (size_t i = 0; i < list.size(); ++i) {
       const auto& v = list[i];
@@ -778,9 +779,10 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   std::set<Key> lockEntriesWanted;  // packages whose lockfile entries a proposal may update
   for (const auto& f : found) {
     const auto& d = f.dep;
-    if (!d.skipReason.empty() ||
-        std::any_of(options.ignore.begin(), options.ignore.end(),
-                    [&d](const DependencyOptions::IgnoreRule& r) { return r.all() && ignores(r, d); })) {
+    if (!d.skipReason.empty() || std::any_of(options.ignore.begin(), options.ignore.end(),
+                                             [&d](const DependencyOptions::IgnoreRule& r) {
+                                               return r.all() && ignores(r, d);
+                                             })) {
       continue;
     }
     Key key{d.datasource, d.packageName, registriesFor(settings, d)};
@@ -852,8 +854,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       inventory.push_back(std::move(j));
       continue;
     }
-    auto it =
-        lookups.find({d.datasource, d.packageName, registriesFor(settings, d)});
+    auto it = lookups.find({d.datasource, d.packageName, registriesFor(settings, d)});
     if (it == lookups.end() || !it->second.info) {
       if (it != lookups.end() && !it->second.error.empty() && !std::get<2>(it->first).empty()) {
         ++failures;
@@ -949,8 +950,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
         e.problem = "the digest of " + e.digestTag + " is unknown (" + why + ")";
         ++failures;
         finding("dependencies.lookup-failed", Severity::Warning, e.found->path, d.line,
-                d.name + ": " + e.problem + "; the pin was left as it is (the rest of the scan "
-                "went on)");
+                d.name + ": " + e.problem +
+                    "; the pin was left as it is (the rest of the scan "
+                    "went on)");
         e.newValue.clear();
         e.updateType.clear();
         continue;
@@ -1081,8 +1083,8 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       lockStale = lockStale || e->found->lockfile;
       std::string change;
       if (!e->newValue.empty() && e->newValue != d.currentValue) {
-        change = "`" + d.currentValue + "` → `" + e->newValue + "` (" + e->used + " → " + e->target +
-                 ")";
+        change = "`" + d.currentValue + "` → `" + e->newValue + "` (" + e->used + " → " +
+                 e->target + ")";
       } else if (!d.currentValue.empty()) {
         change = "`" + d.currentValue + "`";
       } else {
@@ -1100,9 +1102,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
         const std::string link = releaseNotesLink(*e->info);
         if (!link.empty()) links += "- `" + d.packageName + "`: " + link + "\n";
       }
-      rollback += "- `" + e->found->path + "`: `" + d.name + "` `" + d.currentValue + "`" +
-                  (d.currentDigest.empty() ? std::string() : " pinned to `" + d.currentDigest + "`") +
-                  "\n";
+      rollback +=
+          "- `" + e->found->path + "`: `" + d.name + "` `" + d.currentValue + "`" +
+          (d.currentDigest.empty() ? std::string() : " pinned to `" + d.currentDigest + "`") + "\n";
     }
     // package-lock.json: the members' entries, when the registry describes them fully.
     std::vector<std::string> staleReasons;
@@ -1154,8 +1156,9 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     const Evaluated& only = *members.front();
     c.title = members.size() == 1 && only.updateType == "digest"
                   ? "Update " + first + " " + only.target + " to " + shortDigest(only.newDigest)
-              : members.size() == 1 ? "Update " + first + " to " + only.target
-                                    : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
+              : members.size() == 1
+                  ? "Update " + first + " to " + only.target
+                  : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
                         " dependencies" + (maxType == "major" ? "" : " (non-major)");
     c.facts.analyzer = "dependencies";
     c.facts.updateType = maxType;

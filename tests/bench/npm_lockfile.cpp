@@ -11,13 +11,14 @@
 //   BM_LockParseBaseline       nlohmann::json::parse of the same lockfile (what reading
 //                              its versions already costs the analyzer)
 // Counters: bytes of the document, bytes kept per Release (lockMetadata) per version.
+#include "analyzers/dependencies/managers/npm_lockfile.h"
+
 #include <benchmark/benchmark.h>
 
 #include <nlohmann/json.hpp>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/managers/json_spans.h"
-#include "analyzers/dependencies/managers/npm_lockfile.h"
 
 namespace {
 
@@ -110,7 +111,8 @@ const std::string& lockText() {
   static const std::string text = [] {
     std::string s =
         "{\n  \"name\": \"app\",\n  \"lockfileVersion\": 3,\n  \"requires\": true,\n"
-        "  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"target\": \"^1.0.0\"\n"
+        "  \"packages\": {\n    \"\": {\n      \"dependencies\": {\n        \"target\": "
+        "\"^1.0.0\"\n"
         "      }\n    },\n"
         "    \"node_modules/target\": {\n      \"version\": \"1.0.0\",\n"
         "      \"resolved\": \"https://r.test/target/-/target-1.0.0.tgz\",\n"
@@ -142,8 +144,8 @@ void BM_LockPlan(benchmark::State& state) {
   newRelease.version = "1.1.0";
   newRelease.digest = "sha512-new";
   newRelease.artifactUrl = "https://r.test/target/-/target-1.1.0.tgz";
-  NpmLockTarget t{"target", "dependencies", "^1.0.0", "^1.1.0", "1.0.0", "1.1.0",
-                  &oldRelease, &newRelease};
+  NpmLockTarget t{"target", "dependencies", "^1.0.0",    "^1.1.0",
+                  "1.0.0",  "1.1.0",        &oldRelease, &newRelease};
   size_t edits = 0;
   for (auto _ : state) {
     const JsonNode lock = parseJsonWithSpans(text, "package-lock.json");

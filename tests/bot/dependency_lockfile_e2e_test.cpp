@@ -49,15 +49,19 @@ std::string packument(const std::string& base, const std::string& name,
 FakeHttpServer npmRegistry(std::string& base) {
   return FakeHttpServer([&base](const FakeHttpServer::Request& r) -> FakeHttpServer::Response {
     if (r.target == "/lodash") {
-      return {200, {{"Content-Type", "application/json"}},
-              packument(base, "lodash",
-                        {{"4.17.20", "2020-08-13T16:53:54Z"}, {"4.17.21", "2021-02-20T15:42:16Z"}})};
+      return {
+          200,
+          {{"Content-Type", "application/json"}},
+          packument(base, "lodash",
+                    {{"4.17.20", "2020-08-13T16:53:54Z"}, {"4.17.21", "2021-02-20T15:42:16Z"}})};
     }
     if (r.target == "/chalk") {
-      return {200, {{"Content-Type", "application/json"}},
+      return {200,
+              {{"Content-Type", "application/json"}},
               packument(base, "chalk",
                         {{"4.1.0", "2020-06-09T00:00:00Z", {{"ansi-styles", "^4.1.0"}}},
-                         {"4.1.2", "2021-07-30T00:00:00Z",
+                         {"4.1.2",
+                          "2021-07-30T00:00:00Z",
                           {{"ansi-styles", "^4.1.0"}, {"supports-color", "^7.1.0"}}}})};
     }
     if (r.target == "/left-pad") return {200, {{"Content-Type", "application/json"}}, "<html>"};
@@ -94,13 +98,15 @@ std::string lockfile(const std::string& base) {
     },
     "node_modules/ansi-styles": {
       "version": "4.3.0",
-      "resolved": ")" + base + R"(/ansi-styles/-/ansi-styles-4.3.0.tgz",
+      "resolved": ")" +
+         base + R"(/ansi-styles/-/ansi-styles-4.3.0.tgz",
       "integrity": "sha512-ansi==",
       "license": "MIT"
     },
     "node_modules/chalk": {
       "version": "4.1.0",
-      "resolved": ")" + base + R"(/chalk/-/chalk-4.1.0.tgz",
+      "resolved": ")" +
+         base + R"(/chalk/-/chalk-4.1.0.tgz",
       "integrity": "sha512-chalk4.1.0==",
       "license": "MIT",
       "dependencies": {
@@ -109,13 +115,15 @@ std::string lockfile(const std::string& base) {
     },
     "node_modules/left-pad": {
       "version": "1.3.0",
-      "resolved": ")" + base + R"(/left-pad/-/left-pad-1.3.0.tgz",
+      "resolved": ")" +
+         base + R"(/left-pad/-/left-pad-1.3.0.tgz",
       "integrity": "sha512-lp==",
       "license": "WTFPL"
     },
     "node_modules/lodash": {
       "version": "4.17.20",
-      "resolved": ")" + base + R"(/lodash/-/lodash-4.17.20.tgz",
+      "resolved": ")" +
+         base + R"(/lodash/-/lodash-4.17.20.tgz",
       "integrity": "sha512-lodash4.17.20==",
       "license": "MIT"
     }

@@ -102,8 +102,8 @@ FakeHttpServer serve(const Registries& reg, std::string& selfUrl) {
 std::string releases(const std::vector<std::pair<std::string, std::string>>& tagDates) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& [tag, date] : tagDates)
-    j.push_back({{"tag_name", tag}, {"published_at", date}, {"draft", false},
-                 {"prerelease", false}});
+    j.push_back(
+        {{"tag_name", tag}, {"published_at", date}, {"draft", false}, {"prerelease", false}});
   return j.dump();
 }
 std::string tags(const std::vector<std::pair<std::string, std::string>>& tagShas) {
@@ -165,12 +165,23 @@ const std::string kWorkflow =
     "  build:\n"
     "    runs-on: ubuntu-latest\n"
     "    steps:\n"
-    "      - uses: actions/checkout@" + sha('1') + " # v4.1.1\n"
-    "      - uses: actions/setup-node@" + sha('2') + "  # 3.8\n"
-    "      - uses: actions/cache@" + sha('3') + " # v4\n"
-    "      - uses: docker/login-action@" + sha('4') + "\n"
-    "      - uses: actions/upload-artifact@" + sha('5') + "\n"
-    "      - uses: actions/labeler@" + sha('6') + " # v5.0.0\n";
+    "      - uses: actions/checkout@" +
+    sha('1') +
+    " # v4.1.1\n"
+    "      - uses: actions/setup-node@" +
+    sha('2') +
+    "  # 3.8\n"
+    "      - uses: actions/cache@" +
+    sha('3') +
+    " # v4\n"
+    "      - uses: docker/login-action@" +
+    sha('4') +
+    "\n"
+    "      - uses: actions/upload-artifact@" +
+    sha('5') +
+    "\n"
+    "      - uses: actions/labeler@" +
+    sha('6') + " # v5.0.0\n";
 
 Registries githubRegistries() {
   Registries reg;
@@ -179,15 +190,16 @@ Registries githubRegistries() {
       releases({{"v5.0.0", "2025-08-11T10:00:00Z"},
                 {"v4.2.2", "2024-10-23T14:46:00Z"},
                 {"v4.1.1", "2023-10-17T15:52:30Z"}});
-  reg.github["/repos/actions/checkout/tags?per_page=100"] =
-      tags({{"v5", sha('a')}, {"v5.0.0", sha('a')}, {"v4", sha('b')}, {"v4.2.2", sha('b')},
-            {"v4.1.1", sha('1')}});
+  reg.github["/repos/actions/checkout/tags?per_page=100"] = tags({{"v5", sha('a')},
+                                                                  {"v5.0.0", sha('a')},
+                                                                  {"v4", sha('b')},
+                                                                  {"v4.2.2", sha('b')},
+                                                                  {"v4.1.1", sha('1')}});
   // setup-node: "3.8" (no v, two components) moves to "3.9"; the tags are v-prefixed.
   reg.github["/repos/actions/setup-node/releases?per_page=100"] =
       releases({{"v3.9.1", "2024-05-01T00:00:00Z"}, {"v3.8.2", "2023-11-01T00:00:00Z"}});
-  reg.github["/repos/actions/setup-node/tags?per_page=100"] =
-      tags({{"v3.9.1", sha('c')}, {"v3.9.0", sha('d')}, {"v3.8.2", sha('e')},
-            {"v3.8.1", sha('2')}});
+  reg.github["/repos/actions/setup-node/tags?per_page=100"] = tags(
+      {{"v3.9.1", sha('c')}, {"v3.9.0", sha('d')}, {"v3.8.2", sha('e')}, {"v3.8.1", sha('2')}});
   // cache: "v4" stays v4, but the v4 tag moved on: only the sha changes (digest).
   reg.github["/repos/actions/cache/releases?per_page=100"] =
       releases({{"v4.2.0", "2024-12-05T00:00:00Z"}, {"v4.1.0", "2024-09-01T00:00:00Z"}});
@@ -206,7 +218,8 @@ Registries githubRegistries() {
       tags({{"v3.1.3", sha('5')}, {"v3.1.2", sha('9')}});
   reg.github["/repos/actions/upload-artifact/git/ref/tags/v4.4.3"] =
       R"({"ref": "refs/tags/v4.4.3", "node_id": "x", "url": "u",
-          "object": {"sha": ")" + std::string(40, '0') + R"(", "type": "tag", "url": "u"}})";
+          "object": {"sha": ")" +
+      std::string(40, '0') + R"(", "type": "tag", "url": "u"}})";
   reg.github["/repos/actions/upload-artifact/git/tags/" + std::string(40, '0')] =
       R"({"sha": ")" + std::string(40, '0') + R"(", "tag": "v4.4.3", "message": "v4.4.3",
           "object": {"sha": "b4ffde65f46336ab88eb53be808477a3936bae11", "type": "commit"}})";
@@ -253,12 +266,11 @@ TEST(DependencyPins, ActionShaPinsMoveWithTheirVersionComments) {
     EXPECT_FALSE(c->facts.lockfileStale) << id;
   };
   // The sha and the comment, together, in the comment's own style.
-  expect("deps/github-actions-actions-checkout-5.x", sha('1') + " # v4.1.1",
-         sha('a') + " # v5.0.0", "major");
+  expect("deps/github-actions-actions-checkout-5.x", sha('1') + " # v4.1.1", sha('a') + " # v5.0.0",
+         "major");
   expect("deps/github-actions-actions-setup-node-3.x", sha('2') + "  # 3.8", sha('c') + "  # 3.9",
          "minor");
-  expect("deps/github-actions-actions-cache-4.x", sha('3') + " # v4", sha('f') + " # v4",
-         "digest");
+  expect("deps/github-actions-actions-cache-4.x", sha('3') + " # v4", sha('f') + " # v4", "digest");
   expect("deps/github-actions-docker-login-action-3.x", sha('4'), sha('7'), "digest");
   expect("deps/github-actions-actions-upload-artifact-4.x", sha('5'),
          "b4ffde65f46336ab88eb53be808477a3936bae11", "major");
@@ -271,7 +283,9 @@ TEST(DependencyPins, ActionShaPinsMoveWithTheirVersionComments) {
             std::string::npos)
       << checkout->whatChanges;
   const auto* cache = change(s, "deps/github-actions-actions-cache-4.x");
-  EXPECT_EQ(cache->title, "Update actions/cache v4 to fff" "ffff");
+  EXPECT_EQ(cache->title,
+            "Update actions/cache v4 to fff"
+            "ffff");
   EXPECT_NE(cache->risk.find("Only a pin moves"), std::string::npos);
   // The inventory says what each pin is.
   const auto* login = inventoryOf(s, "docker/login-action");
@@ -303,12 +317,21 @@ TEST(DependencyPins, ImageDigestsFollowTheirTags) {
   const std::string dockerfile =
       "# syntax=docker/dockerfile:1\n"
       "ARG PY=3.11-slim\n"
-      "FROM python:${PY}@" + imageDigest('1') + " AS build\n"
+      "FROM python:${PY}@" +
+      imageDigest('1') +
+      " AS build\n"
       "RUN pip install -r requirements.txt\n"
-      "FROM python:${PY}@" + imageDigest('1') + " AS test\n"
-      "FROM node:20.10-alpine@" + imageDigest('3') + "\n"
-      "FROM debian:bookworm@" + imageDigest('5') + "\n"
-      "FROM redis:7.2.3@" + imageDigest('7') + "\n";
+      "FROM python:${PY}@" +
+      imageDigest('1') +
+      " AS test\n"
+      "FROM node:20.10-alpine@" +
+      imageDigest('3') +
+      "\n"
+      "FROM debian:bookworm@" +
+      imageDigest('5') +
+      "\n"
+      "FROM redis:7.2.3@" +
+      imageDigest('7') + "\n";
   TestRepo repo;
   repo.commit({{"Dockerfile", dockerfile}});
   Scan s = scan(repo, url);
@@ -364,8 +387,8 @@ TEST(DependencyPins, BadRegistryAnswersAreFindingsAndTheScanGoesOn) {
   std::map<std::string, std::string> failed;  // dependency -> message
   for (const auto& f : s.result.findings) {
     if (f.rule != "dependencies.lookup-failed") continue;
-    for (const char* name : {"actions/checkout", "actions/setup-node", "actions/upload-artifact",
-                             "python"}) {
+    for (const char* name :
+         {"actions/checkout", "actions/setup-node", "actions/upload-artifact", "python"}) {
       if (f.message.find(name) != std::string::npos) failed[name] = f.message;
     }
   }

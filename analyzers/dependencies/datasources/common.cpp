@@ -20,10 +20,9 @@ std::string HttpResponse::header(std::string_view name) const {
 }
 
 std::optional<std::string> Datasource::getDigest(const LookupRequest& request,
-                                                const std::string& version, RegistryHttp&) const {
+                                                 const std::string& version, RegistryHttp&) const {
   throw RegistryError(std::string(name()) + " package " + request.packageName + ": the " +
-                      std::string(name()) + " registry has no digests (asked for " + version +
-                      ")");
+                      std::string(name()) + " registry has no digests (asked for " + version + ")");
 }
 
 std::optional<std::time_t> parseTimestamp(std::string_view s) {

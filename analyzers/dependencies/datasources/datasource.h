@@ -58,8 +58,8 @@ struct Release {
   std::string deprecationMessage;
   bool yanked = false;
   std::string yankedReason;
-  std::string digest;  // commit sha for a git tag, content digest for an image, npm
-                       // dist.integrity; "" if unknown
+  std::string digest;       // commit sha for a git tag, content digest for an image, npm
+                            // dist.integrity; "" if unknown
   std::string artifactUrl;  // npm dist.tarball ("" if unknown)
   // npm, when LookupRequest::lockEntries asked for it: the fields of this version's
   // manifest that a package-lock.json entry copies (dependencies, optionalDependencies,

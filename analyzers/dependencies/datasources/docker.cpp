@@ -53,9 +53,9 @@ std::string repositoryPath(const std::string& packageName) {
   std::string image = packageName;
   const size_t slash = image.find('/');
   const std::string first = slash == std::string::npos ? "" : image.substr(0, slash);
-  const bool hasHost = !first.empty() && (first.find('.') != std::string::npos ||
-                                          first.find(':') != std::string::npos ||
-                                          first == "localhost");
+  const bool hasHost =
+      !first.empty() && (first.find('.') != std::string::npos ||
+                         first.find(':') != std::string::npos || first == "localhost");
   if (hasHost) return image.substr(slash + 1);
   if (slash == std::string::npos) return "library/" + image;
   return image;
@@ -105,7 +105,8 @@ class RegistrySession {
                                                           ? params.at("scope")
                                                           : "repository:" + image_ + ":pull");
     auto token = detail::fetch(http_, request_, tokenUrl, what_ + " token");
-    nlohmann::json t = token ? nlohmann::json::parse(token->body, nullptr, false) : nlohmann::json();
+    nlohmann::json t =
+        token ? nlohmann::json::parse(token->body, nullptr, false) : nlohmann::json();
     std::string value;
     for (const char* key : {"token", "access_token"}) {
       if (t.is_object() && t.contains(key) && t[key].is_string()) value = t[key].get<std::string>();

@@ -87,10 +87,10 @@ class GithubTagsDatasource : public Datasource {
     std::string errors;
     for (const auto& base : request.registryUrls) {
       try {
-        auto resp = detail::fetch(http, request,
-                                  base + "/repos/" + repo + "/git/ref/tags/" +
-                                      detail::urlEncodeComponent(version),
-                                  what, "application/vnd.github+json");
+        auto resp = detail::fetch(
+            http, request,
+            base + "/repos/" + repo + "/git/ref/tags/" + detail::urlEncodeComponent(version), what,
+            "application/vnd.github+json");
         if (!resp) continue;
         auto [sha, type] = parseGithubGitObject(resp->body, what);
         for (int level = 0; type == "tag" && level < kMaxTagLevels; ++level) {

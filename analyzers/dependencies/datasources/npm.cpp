@@ -91,7 +91,8 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bo
       return key == "deprecated" || key == "dist" || key == "repository" ||
              (lockEntries && (key == "scripts" || isLockField(key)));
     }
-    if (depth == 4 && field == "dist") return key == "integrity" || (lockEntries && key == "tarball");
+    if (depth == 4 && field == "dist")
+      return key == "integrity" || (lockEntries && key == "tarball");
     if (depth == 4 && field == "scripts") return isInstallScript(key);
     if (depth == 4 && field == "repository") return key == "url" || key == "type";
     return true;

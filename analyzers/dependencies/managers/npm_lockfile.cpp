@@ -37,8 +37,8 @@ std::string describeDifference(const std::string& before, const std::string& aft
   for (const auto& key : keys) {
     const nlohmann::json x = a.value(key, nlohmann::json()), y = b.value(key, nlohmann::json());
     if (x == y) continue;
-    const bool depMap = key == "dependencies" || key == "optionalDependencies" ||
-                        key == "peerDependencies";
+    const bool depMap =
+        key == "dependencies" || key == "optionalDependencies" || key == "peerDependencies";
     if (!depMap || !(x.is_object() || x.is_null()) || !(y.is_object() || y.is_null())) {
       parts.push_back(key + " differ");
       continue;
@@ -48,7 +48,8 @@ std::string describeDifference(const std::string& before, const std::string& aft
     const nlohmann::json yo = y.is_object() ? y : nlohmann::json::object();
     for (const auto& [name, range] : yo.items()) {
       if (!xo.contains(name)) {
-        changes.push_back("adds " + name + "@" + (range.is_string() ? range.get<std::string>() : "?"));
+        changes.push_back("adds " + name + "@" +
+                          (range.is_string() ? range.get<std::string>() : "?"));
       } else if (xo[name] != range) {
         changes.push_back(name + " " + (xo[name].is_string() ? xo[name].get<std::string>() : "?") +
                           " -> " + (range.is_string() ? range.get<std::string>() : "?"));
@@ -58,7 +59,8 @@ std::string describeDifference(const std::string& before, const std::string& aft
       if (!yo.contains(name)) changes.push_back("drops " + name);
     }
     std::string text = key + ": ";
-    for (size_t i = 0; i < changes.size() && i < kMaxListed; ++i) text += (i ? ", " : "") + changes[i];
+    for (size_t i = 0; i < changes.size() && i < kMaxListed; ++i)
+      text += (i ? ", " : "") + changes[i];
     if (changes.size() > kMaxListed)
       text += " and " + std::to_string(changes.size() - kMaxListed) + " more";
     parts.push_back(text);
@@ -119,7 +121,8 @@ class Planner {
     }
     if (legacy && legacy->kind == JsonNode::Object) {
       const JsonNode* entry = legacy->get(t_.name);
-      if (!entry) return blocked("package-lock.json has no entry dependencies[\"" + t_.name + "\"]");
+      if (!entry)
+        return blocked("package-lock.json has no entry dependencies[\"" + t_.name + "\"]");
       if (!updateEntry(*entry, "dependencies[\"" + t_.name + "\"]")) return blockedPlan();
     }
     if (plan_.edits.empty() && !(packages || legacy)) {
@@ -169,8 +172,8 @@ class Planner {
     }
     if (!resolved || !integrity) return refuse("has no resolved URL or no integrity");
     if (integrity->text != t_.oldRelease->digest) {
-      return refuse("has another integrity than the registry's " + t_.name + " " +
-                    t_.oldVersion + " (another registry, or a changed tarball)");
+      return refuse("has another integrity than the registry's " + t_.name + " " + t_.oldVersion +
+                    " (another registry, or a changed tarball)");
     }
     // The lock keeps the host it was resolved from (a mirror): the same file name there.
     std::string newResolved;
@@ -194,8 +197,8 @@ class Planner {
   void requireAccepts(const std::string& dependent, const std::string& range) {
     if (npm_.matches(t_.newVersion, range)) return;
     plan_.staleReasons.push_back((dependent.empty() ? std::string("the root package") : dependent) +
-                                 " requires " + t_.name + "@" + range + ", which " +
-                                 t_.newVersion + " does not satisfy (npm nests another copy)");
+                                 " requires " + t_.name + "@" + range + ", which " + t_.newVersion +
+                                 " does not satisfy (npm nests another copy)");
   }
   void checkDependents(const JsonNode& packages) {
     const std::string self = "node_modules/" + t_.name;

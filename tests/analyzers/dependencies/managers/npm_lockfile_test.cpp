@@ -1,9 +1,9 @@
 // package-lock.json entries updated by span from the registry's metadata: lockfile v1,
 // v2 and v3, what stays byte for byte, and every reason the result is still not what
 // `npm install` would write.
-#include <gtest/gtest.h>
-
 #include "analyzers/dependencies/managers/npm_lockfile.h"
+
+#include <gtest/gtest.h>
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -84,7 +84,8 @@ TEST(NpmLockfile, V3EntryAndRootRangeByteForByte) {
 }
 
 TEST(NpmLockfile, V2UpdatesBothSectionsAndV1ItsOnlyOne) {
-  const std::string v2 = R"({"lockfileVersion": 2, "packages": {"": {"devDependencies": {"lodash": "^4.17.20"}},
+  const std::string v2 =
+      R"({"lockfileVersion": 2, "packages": {"": {"devDependencies": {"lodash": "^4.17.20"}},
  "node_modules/lodash": {"version": "4.17.20", "resolved": "https://registry.test/lodash/-/lodash-4.17.20.tgz", "integrity": "sha512-OLD==", "dev": true}},
  "dependencies": {"lodash": {"version": "4.17.20", "resolved": "https://registry.test/lodash/-/lodash-4.17.20.tgz", "integrity": "sha512-OLD==", "dev": true}}})";
   Case c;
@@ -163,7 +164,8 @@ TEST(NpmLockfile, WhatIsNotDescribedOrDoesNotMatchIsLeftAlone) {
   EXPECT_TRUE(p.edits.empty());
   EXPECT_NE(p.staleReasons[0].find("the lockfile was already out of date"), std::string::npos);
 
-  p = Case().plan(R"({"lockfileVersion": 3, "packages": {"": {"dependencies": {"lodash": "^4.17.20"}}}})");
+  p = Case().plan(
+      R"({"lockfileVersion": 3, "packages": {"": {"dependencies": {"lodash": "^4.17.20"}}}})");
   EXPECT_TRUE(p.edits.empty());
   EXPECT_NE(p.staleReasons[0].find("no entry node_modules/lodash"), std::string::npos);
   p = Case().plan("[1, 2]");
