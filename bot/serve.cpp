@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "analyzers/dependencies/datasources/registry_settings.h"
 #include "bot/data_dir.h"
 #include "bot/jobs/job_store.h"
 #include "bot/registry_client.h"
@@ -92,7 +93,13 @@ int runServe(const ServeOptions& options) {
   std::cout << "ddd serve: " << config.describe() << std::endl;
   forges::HttpClient http;
   // Registry look-ups of the dependency analyzer (none when DDD_OFFLINE is set).
-  forges::HttpClient registryHttp(registryHttpOptions());
+  // Repository files (.npmrc, Chart.yaml, FROM lines) may name registries: those must
+  // not make the bot reach into its own network; the operator's registries may.
+  forges::HttpClientOptions registryOptions = registryHttpOptions();
+  registryOptions.allowAddress = forges::privateNetworkGuard(
+      analyzers::deps::RegistrySettings::fromEnvironment(analyzers::deps::processEnvironment())
+          .hosts());
+  forges::HttpClient registryHttp(registryOptions);
   const char* offline = std::getenv("DDD_OFFLINE");
   const bool online = !(offline && *offline && std::string(offline) != "0");
   std::shared_ptr<JobStore> store(openJobStore(config.state));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -432,6 +433,16 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
           throw HttpError(what + ": resolving " + u.host + " timed out");
         }
         if (ec) throw HttpError(what + ": cannot resolve " + u.host + ": " + ec.message());
+        if (options_.allowAddress) {
+          for (const auto& e : endpoints) {
+            const std::string address = e.endpoint().address().to_string();
+            if (!options_.allowAddress(u.host, address)) {
+              throw HttpError(what + ": refused to connect to " + u.host + " (" + address +
+                              " is on a private or local network; an operator's own registry "
+                              "there must be configured on the server, not in a repository)");
+            }
+          }
+        }
         if (conn->secure) {
           conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(conn->ioc, pool_->tls);
           if (!SSL_set_tlsext_host_name(conn->tls->native_handle(), u.host.c_str())) {
@@ -552,6 +563,37 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
     }
     return res;
   }
+}
+
+std::function<bool(const std::string&, const std::string&)> privateNetworkGuard(
+    std::vector<std::string> trusted) {
+  for (auto& h : trusted) {
+    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return [trusted = std::move(trusted)](const std::string& host, const std::string& address) {
+    std::string h = host;
+    for (char& c : h) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::find(trusted.begin(), trusted.end(), h) != trusted.end()) return true;
+    beast::error_code ec;
+    auto a = boost::asio::ip::make_address(address, ec);
+    if (ec) return false;
+    if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+      a = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, a.to_v6());
+    }
+    if (a.is_loopback() || a.is_unspecified() || a.is_multicast()) return false;
+    if (a.is_v4()) {
+      const uint32_t v = a.to_v4().to_uint();
+      const auto in = [v](uint32_t net, int bits) {
+        return (v >> (32 - bits)) == (net >> (32 - bits));
+      };
+      return !(in(0x0A000000, 8) || in(0xAC100000, 12) || in(0xC0A80000, 16) ||
+               in(0x64400000, 10) || in(0xA9FE0000, 16) || in(0x00000000, 8));
+    }
+    const auto b = a.to_v6().to_bytes();
+    const bool uniqueLocal = (b[0] & 0xFE) == 0xFC;               // fc00::/7
+    const bool linkLocal = b[0] == 0xFE && (b[1] & 0xC0) == 0x80;  // fe80::/10
+    return !(uniqueLocal || linkLocal);
+  };
 }
 
 }  // namespace ddd::forges

@@ -76,7 +76,18 @@ struct HttpClientOptions {
   // answered from the memory as the 200 it confirms (GitHub does not count those against
   // the rate limit). 0 turns it off.
   size_t etagCacheEntries = 512;
+  // Whether an address a host name resolved to may be connected to (checked for every
+  // connection, redirects included); a host with any refused address is an HttpError
+  // naming it. Empty: every address (see privateNetworkGuard).
+  std::function<bool(const std::string& host, const std::string& address)> allowAddress;
 };
+
+// An allowAddress that refuses loopback, private (RFC 1918, carrier-grade NAT, unique
+// local), link-local (cloud metadata services), unspecified and multicast addresses,
+// except for the `trusted` host names (an operator's own registries): repository files
+// may name registries, and must not make the bot probe its own network.
+std::function<bool(const std::string&, const std::string&)> privateNetworkGuard(
+    std::vector<std::string> trusted);
 
 class HttpClient {
  public:

@@ -1,6 +1,7 @@
 #include "analyzers/dependencies/datasources/registry_settings.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 namespace ddd::analyzers::deps {
@@ -324,6 +325,31 @@ std::string RegistrySettings::howToConfigure(std::string_view datasource) {
   if (datasource == "github-tags") return "set DDD_GITHUB_API_URL (or DDD_REGISTRY_GITHUB)";
   if (datasource == "helm") return "give the chart repository URL in Chart.yaml";
   return "configure the " + std::string(datasource) + " registry";
+}
+
+std::vector<std::string> RegistrySettings::hosts() const {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& url) {
+    size_t at = url.find("://");
+    at = at == std::string::npos ? 0 : at + 3;
+    size_t end = url.find_first_of("/?#", at);
+    std::string authority = url.substr(at, end == std::string::npos ? std::string::npos : end - at);
+    if (const size_t user = authority.rfind('@'); user != std::string::npos)
+      authority = authority.substr(user + 1);
+    std::string host = authority;
+    if (!host.empty() && host[0] == '[') {
+      host = host.substr(1, host.find(']') - 1);
+    } else if (const size_t colon = host.find(':'); colon != std::string::npos) {
+      host = host.substr(0, colon);
+    }
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!host.empty() && std::find(out.begin(), out.end(), host) == out.end()) out.push_back(host);
+  };
+  for (const auto& entry : defaults_) {
+    for (const auto& url : entry.second) add(url);
+  }
+  for (const auto& entry : npmScopes_) add(entry.second);
+  return out;
 }
 
 }  // namespace ddd::analyzers::deps

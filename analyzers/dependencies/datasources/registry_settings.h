@@ -59,6 +59,10 @@ class RegistrySettings {
   // DDD_REGISTRY_NPM").
   static std::string howToConfigure(std::string_view datasource);
 
+  // The host names of every registry configured so far (lower case), e.g. the
+  // operator's own registries, which a server trusts on its private network.
+  std::vector<std::string> hosts() const;
+
   // Direct set-up (server config, tests).
   void setDefault(const std::string& datasource, std::vector<std::string> urls);
   void addCredential(const std::string& urlPrefix, std::string header, std::string value);

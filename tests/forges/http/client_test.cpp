@@ -327,3 +327,46 @@ TEST(HttpClient, RevalidatesWithETagsPerCredential) {
 
 }  // namespace
 }  // namespace ddd::forges
+
+namespace ddd::forges {
+namespace {
+
+// The private-network guard: repository-named registries can't reach loopback, private
+// or link-local addresses; the operator's trusted hosts can; a redirect is checked too.
+TEST(HttpClient, ThePrivateNetworkGuardRefusesLocalAddressesOfUntrustedHosts) {
+  const auto guard = privateNetworkGuard({"Registry.Internal", "127.0.0.1"});
+  for (const char* a : {"127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.1", "169.254.169.254",
+                        "100.64.0.1", "0.0.0.0", "::1", "fe80::1", "fd00::5", "::ffff:10.0.0.1",
+                        "224.0.0.1", "not an address"}) {
+    EXPECT_FALSE(guard("evil.example", a)) << a;
+  }
+  for (const char* a : {"93.184.216.34", "2606:4700::1", "172.32.0.1", "11.0.0.1"}) {
+    EXPECT_TRUE(guard("public.example", a)) << a;
+  }
+  EXPECT_TRUE(guard("registry.internal", "10.0.0.7"));  // trusted, any case
+
+  FakeHttpServer target([](const auto&) { return Resp{200, {}, "inside"}; });
+  FakeHttpServer bouncer([&target](const auto&) {
+    return Resp{302, {{"Location", "http://localhost:" + std::to_string(target.port()) + "/x"}}, ""};
+  });
+  HttpClientOptions o;
+  o.allowAddress = privateNetworkGuard({});
+  HttpClient guarded(o);
+  try {
+    guarded.send(get(target.url() + "/"));
+    ADD_FAILURE() << "connected to a loopback address";
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("refused to connect to 127.0.0.1"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_EQ(target.requests().size(), 0u);
+  o.allowAddress = privateNetworkGuard({"127.0.0.1"});
+  HttpClient trusting(o);
+  EXPECT_EQ(trusting.send(get(target.url() + "/")).body, "inside");
+  // A trusted host redirecting to another local name: refused there.
+  EXPECT_THROW(trusting.send(get(bouncer.url() + "/")), HttpError);
+  EXPECT_EQ(target.requests().size(), 1u);
+}
+
+}  // namespace
+}  // namespace ddd::forges

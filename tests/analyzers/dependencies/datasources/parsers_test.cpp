@@ -2,6 +2,8 @@
 // and where registry URLs and credentials come from.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/registry_settings.h"
 
@@ -225,6 +227,12 @@ TEST(RegistrySettings, EnvironmentDecidesUrlsAndCredentials) {
   EXPECT_EQ(s.urlsFor("crate", "serde"),
             std::vector<std::string>{"https://index.crates.mirror.example"});
   EXPECT_TRUE(s.urlsFor("docker", "nginx").empty());
+  // The hosts a server trusts on its own network: the operator's registries only.
+  const auto hosts = s.hosts();
+  for (const char* h : {"npm.mirror.example", "py.mirror.example", "extra.example",
+                        "go.mirror.example", "index.crates.mirror.example"}) {
+    EXPECT_NE(std::find(hosts.begin(), hosts.end(), h), hosts.end()) << h;
+  }
   EXPECT_NE(RegistrySettings::howToConfigure("docker").find("DDD_REGISTRY_DOCKER"),
             std::string::npos);
 
