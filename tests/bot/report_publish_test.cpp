@@ -22,6 +22,17 @@ std::string body(int score) {
   return renderTechDebtReport(in);
 }
 
+// A GitHub forge on the fake, writes not spaced.
+forges::GithubForgeOptions optionsFor(const ddd::testing::FakeGithub& github) {
+  forges::GithubForgeOptions o;
+  o.apiUrl = github.apiUrl();
+  o.owner = "octo";
+  o.repo = "hello";
+  o.token = [] { return std::string("t"); };
+  o.mutationSpacing = std::chrono::milliseconds(0);
+  return o;
+}
+
 void publishesOnce(forges::Forge& forge) {
   auto first = publishReport(forge, "octo/hello", body(50));
   EXPECT_EQ(first.outcome, "created");
@@ -50,13 +61,7 @@ TEST(ReportPublish, OneIssueEditedInPlaceOnTheLocalForge) {
 TEST(ReportPublish, OneIssueEditedInPlaceOnGithub) {
   ddd::testing::FakeGithub github("octo", "hello");
   forges::HttpClient http;
-  forges::GithubForgeOptions o;
-  o.apiUrl = github.apiUrl();
-  o.owner = "octo";
-  o.repo = "hello";
-  o.token = [] { return std::string("t"); };
-  o.mutationSpacing = std::chrono::milliseconds(0);
-  forges::GithubForge gh(http, o);
+  forges::GithubForge gh(http, optionsFor(github));
   publishesOnce(gh);
   EXPECT_EQ(github.issues().size(), 2u);
   const auto v = github.violations();
@@ -100,13 +105,7 @@ TEST(ReportPublish, SplitsALongReportIntoPartsThatFit) {
 TEST(ReportPublish, TheFullReportLivesInTheIssuesCommentsAndIsEditedInPlace) {
   ddd::testing::FakeGithub github("octo", "hello");
   forges::HttpClient http;
-  forges::GithubForgeOptions o;
-  o.apiUrl = github.apiUrl();
-  o.owner = "octo";
-  o.repo = "hello";
-  o.token = [] { return std::string("t"); };
-  o.mutationSpacing = std::chrono::milliseconds(0);
-  forges::GithubForge gh(http, o);
+  forges::GithubForge gh(http, optionsFor(github));
   const int number = publishReport(gh, "octo/hello", body(50)).number;
   auto longReport = [](int rows, const std::string& cell) {
     std::string full = "# Report\n\n## Held back\n\n";

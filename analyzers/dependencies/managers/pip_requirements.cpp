@@ -7,6 +7,7 @@
 
 #include "analyzers/dependencies/managers/line_manifest.h"
 #include "analyzers/dependencies/managers/manager.h"
+#include "analyzers/dependencies/managers/pep508.h"
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -15,19 +16,6 @@ using detail::Line;
 
 bool isNameChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
-}
-
-// PEP 503: lower case, runs of '-', '_' and '.' become one '-'.
-std::string normalizeName(std::string_view name) {
-  std::string out;
-  for (char c : name) {
-    if (c == '-' || c == '_' || c == '.') {
-      if (out.empty() || out.back() != '-') out += '-';
-    } else {
-      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-  }
-  return out;
 }
 
 std::string joinPath(const std::string& dir, std::string_view rel) {
@@ -129,7 +117,7 @@ class PipRequirementsManager : public Manager {
       }
       Dependency d;
       d.name = std::string(t.substr(0, i));
-      d.packageName = normalizeName(d.name);
+      d.packageName = detail::normalizePypiName(d.name);
       d.manager = "pip_requirements";
       d.datasource = "pypi";
       d.versioning = "pep440";
