@@ -78,10 +78,12 @@ MergeOutcome advanceMerge(forges::Forge& forge, const MergeRequest& req) {
   state.checksPending = checks.pending - (tooYoung ? 1 : 0);
   state.checksTotal += state.checksPending;
   state.dddChecksGreen = !tooYoung;
-  state.behindBase = req.behindBase;
-  state.baseRequiresUpToDate = req.baseRequiresUpToDate;
   const bool mergeable = d.action == policies::Action::Automerge ||
                          (d.action == policies::Action::Review && d.mergeOnApproval);
+  // The forge knows whether the base requires an up-to-date branch and this one is behind.
+  const bool behind = mergeable && forge.behindRequiredBase(n);
+  state.behindBase = req.behindBase || behind;
+  state.baseRequiresUpToDate = req.baseRequiresUpToDate || behind;
   if (mergeable && d.action == policies::Action::Review) state.approved = forge.approved(n);
   out.verdict = policies::checkMergeGuards(d, state);
 

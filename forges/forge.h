@@ -106,6 +106,10 @@ class Forge {
   // state pending | success | failure.
   virtual void setStatus(const std::string& sha, const std::string& context,
                          const std::string& state, const std::string& description) = 0;
+  // True when the forge says pull request `number` must first be brought up to date with
+  // its base (branch protection or a merge method that requires it, and the base moved
+  // on): GitHub's mergeable_state "behind", GitLab's detailed_merge_status "need_rebase".
+  virtual bool behindRequiredBase(int number) = 0;
   // True when a maintainer's latest review of pull request `number` approves it.
   virtual bool approved(int number) = 0;
   // Merges pull request `number` if its head is still `sha` (method merge|squash|rebase,

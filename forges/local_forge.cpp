@@ -389,4 +389,6 @@ void LocalForge::closeIssue(int number, const std::string& comment) {
   tx.commit();
 }
 
+bool LocalForge::behindRequiredBase(int) { return false; }  // drafts are never merged here
+
 }  // namespace ddd::forges

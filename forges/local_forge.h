@@ -32,6 +32,7 @@ class LocalForge : public Forge {
   CheckSummary checks(const std::string& sha) override;
   void setStatus(const std::string& sha, const std::string& context, const std::string& state,
                  const std::string& description) override;
+  bool behindRequiredBase(int number) override;
   bool approved(int number) override;
   MergeResult merge(int number, const std::string& sha, const std::string& method) override;
   bool enableAutoMerge(const PullRequest&, const std::string&, const std::string&) override {

@@ -375,4 +375,10 @@ void GithubForge::closeIssue(int number, const std::string& comment) {
        {{"state", "closed"}, {"state_reason", "completed"}});
 }
 
+bool GithubForge::behindRequiredBase(int number) {
+  // Only the single pull request carries mergeable_state ("behind": protection requires
+  // an up-to-date branch and this one is not).
+  return call("GET", "/pulls/" + std::to_string(number)).value("mergeable_state", "") == "behind";
+}
+
 }  // namespace ddd::forges

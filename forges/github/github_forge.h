@@ -48,6 +48,7 @@ class GithubForge : public Forge {
   CheckSummary checks(const std::string& sha) override;
   void setStatus(const std::string& sha, const std::string& context, const std::string& state,
                  const std::string& description) override;
+  bool behindRequiredBase(int number) override;
   bool approved(int number) override;
   MergeResult merge(int number, const std::string& sha, const std::string& method) override;
   // GraphQL enablePullRequestAutoMerge with expectedHeadOid; false when GitHub refuses

@@ -348,4 +348,9 @@ void GitlabForge::closeIssue(int number, const std::string& comment) {
   call("PUT", "/issues/" + std::to_string(number), {{"state_event", "close"}});
 }
 
+bool GitlabForge::behindRequiredBase(int number) {
+  const auto mr = call("GET", "/merge_requests/" + std::to_string(number));
+  return mr.value("detailed_merge_status", "") == "need_rebase";
+}
+
 }  // namespace ddd::forges

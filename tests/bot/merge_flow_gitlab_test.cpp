@@ -25,11 +25,18 @@ TEST(MergeFlowOnGitlab, GreenMergesRedMovesToReview) {
     forge.create(s, kSha);
     gitlab.setHeadSha(1, kSha);
     gitlab.setJob(kSha, "test", green ? "success" : "failed");
+    // The project requires an up-to-date branch and the base moved on: no merge yet.
+    gitlab.setDetailedMergeStatus(1, "need_rebase");
     MergeRequest req;
     req.pr = *forge.findOpenByBranch("ddd/deprecations/python");
     req.pushedSha = kSha;
     req.decision.action = policies::Action::Automerge;
     req.decision.rule = "defaults.safe-deprecation-fix";
+    if (green) {
+      EXPECT_NE(advanceMerge(forge, req).step, MergeStep::Merged);
+      EXPECT_EQ(gitlab.mergeRequest(1)["state"], "opened");
+    }
+    gitlab.setDetailedMergeStatus(1, "mergeable");
     auto out = advanceMerge(forge, req);
     if (green) {
       EXPECT_EQ(out.step, MergeStep::Merged) << out.detail;

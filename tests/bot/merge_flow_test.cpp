@@ -69,6 +69,23 @@ TEST(MergeFlow, GreenChecksMergeWithTheHeadPinned) {
   w.noViolations();
 }
 
+// Branch protection requires an up-to-date branch and the base moved on (GitHub says
+// mergeable_state "behind"): green checks are not enough, no merge until it is rebuilt.
+TEST(MergeFlow, ABranchBehindABaseThatRequiresUpToDateIsNotMerged) {
+  World w;
+  w.github.setCheckRun(kPushed, "build", "completed", "success");
+  w.github.setMergeableState(w.number, "behind");
+  auto out = advanceMerge(*w.gh, w.request(policies::Action::Automerge));
+  EXPECT_EQ(out.step, MergeStep::Waiting) << out.detail;  // not moved to review either
+  EXPECT_EQ(w.state(), "open");
+  bool said = false;
+  for (const auto& b : out.verdict.blocking) said = said || b.find("up to date") != std::string::npos;
+  EXPECT_TRUE(said);
+  w.github.setMergeableState(w.number, "clean");
+  EXPECT_EQ(advanceMerge(*w.gh, w.request(policies::Action::Automerge)).step, MergeStep::Merged);
+  w.noViolations();
+}
+
 TEST(MergeFlow, ARedCheckMovesToReviewOnce) {
   World w;
   w.github.setCheckRun(kPushed, "build", "completed", "success");

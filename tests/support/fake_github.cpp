@@ -109,6 +109,11 @@ void FakeGithub::setHeadSha(int number, const std::string& sha) {
   pulls_.at(number).data["head"]["sha"] = sha;
 }
 
+void FakeGithub::setMergeableState(int number, const std::string& state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  pulls_.at(number).data["mergeable_state"] = state;
+}
+
 std::map<std::string, std::string> FakeGithub::statuses(const std::string& sha) const {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = statuses_.find(sha);
@@ -269,6 +274,7 @@ FakeHttpServer::Response FakeGithub::handle(const FakeHttpServer::Request& r) {
     const int n = nextNumber_++;
     pr["number"] = n;
     pr["id"] = nextId_++;
+    pr["mergeable_state"] = "clean";
     pr["node_id"] = "PR_" + std::to_string(n);
     pr["html_url"] =
         "https://github.example/" + owner_ + "/" + repo_ + "/pull/" + std::to_string(n);

@@ -48,6 +48,9 @@ class FakeGithub {
                    const std::string& conclusion);
   void addReview(int number, const std::string& user, const std::string& state);
   void setHeadSha(int number, const std::string& sha);
+  // GitHub's mergeable_state of a pull request ("clean" when made; "behind" when branch
+  // protection requires an up-to-date branch and it is not).
+  void setMergeableState(int number, const std::string& state);
   // Heads follow a real repository: each open pull request's head.sha is read from
   // refs/heads/<branch> of `bareRepo` whenever GitHub would answer with it (as GitHub
   // derives it from git), so a push is seen as it would be.

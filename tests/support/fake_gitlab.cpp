@@ -86,6 +86,10 @@ void FakeGitlab::setHeadSha(int iid, const std::string& sha) {
   std::lock_guard<std::mutex> lock(mutex_);
   mrs_.at(iid)["sha"] = sha;
 }
+void FakeGitlab::setDetailedMergeStatus(int iid, const std::string& status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  mrs_.at(iid)["detailed_merge_status"] = status;
+}
 void FakeGitlab::startPipeline(int iid) {
   std::lock_guard<std::mutex> lock(mutex_);
   mrs_.at(iid)["head_pipeline"] = {{"id", nextId_++}, {"status", "running"}};

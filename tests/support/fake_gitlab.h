@@ -33,6 +33,9 @@ class FakeGitlab {
   void setJob(const std::string& sha, const std::string& name, const std::string& status);
   void approve(int iid);
   void setHeadSha(int iid, const std::string& sha);
+  // detailed_merge_status ("mergeable" when made; "need_rebase" when the project's merge
+  // method requires an up-to-date branch and it is not).
+  void setDetailedMergeStatus(int iid, const std::string& status);
   void startPipeline(int iid);
   // Open merge requests take their head ("sha") from the bare repository's branches, as
   // GitLab's do from the project's repository.
