@@ -175,7 +175,8 @@ int64_t durationSeconds(std::string_view value, std::string_view unitHint) {
     ++parts;
     if (parts > 8) return -1;
   }
-  if (parts == 0 || !input.empty() || total <= 0 || total > 1e12) return -1;
+  // Under a second (e.g. "1ms") is no maintenance duration: -1 like zero, never 0.
+  if (parts == 0 || !input.empty() || total < 1 || total > 1e12) return -1;
   return static_cast<int64_t>(total);
 }
 

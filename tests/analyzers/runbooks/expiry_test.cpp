@@ -128,6 +128,8 @@ TEST(RunbooksExpiry, DurationsInTheirUsualSpellings) {
   EXPECT_EQ(durationSeconds("15 parsecs"), -1);
   EXPECT_EQ(durationSeconds(""), -1);
   EXPECT_EQ(durationSeconds("0d"), -1);
+  EXPECT_EQ(durationSeconds("1ms"), -1) << "under a second (found by fuzz_runbooks_expiry)";
+  EXPECT_EQ(durationSeconds("1500ms"), 1);
 }
 
 TEST(RunbooksExpiry, BadInputGivesNoFactsAndNoCrash) {
