@@ -11,6 +11,7 @@
 #include <set>
 
 #include "analyzers/runbooks/cron.h"
+#include "analyzers/runbooks/file_input.h"
 #include "analyzers/runbooks/schedule.h"
 #include "analyzers/runbooks/systemd_calendar.h"
 #include "analyzers/runbooks/wording.h"
@@ -25,31 +26,14 @@ constexpr const char* kByDay[] = {"SU", "MO", "TU", "WE", "TH", "FR", "SA"};
 // Valid UTF-8 without control characters (a tab becomes a space); other bytes become '?'.
 std::string cleanText(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      if (c == '\n') {
-        out += '\n';
-      } else if (c == '\t') {
-        out += ' ';
-      } else if (c >= 0x20 && c != 0x7f) {
-        out += static_cast<char>(c);
-      }
-      ++i;
-      continue;
-    }
-    size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-    bool ok = len > 0 && i + len <= s.size() && !(c == 0xc0 || c == 0xc1 || c > 0xf4);
-    for (size_t k = 1; ok && k < len; ++k) {
-      ok = (static_cast<unsigned char>(s[i + k]) & 0xc0) == 0x80;
-    }
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += '?';
-      ++i;
+  const std::string valid = text::validUtf8(s);
+  out.reserve(valid.size());
+  for (const char ch : valid) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c == '\t') {
+      out += ' ';
+    } else if (c == '\n' || c >= 0x80 || (c >= 0x20 && c != 0x7f)) {
+      out += ch;
     }
   }
   return out;
