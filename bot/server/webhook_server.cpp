@@ -9,9 +9,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <ctime>
-#include <set>
 
 #include "forges/webhooks/events.h"
+#include "forges/webhooks/filtered_json.h"
 #include "forges/webhooks/verify.h"
 
 namespace ddd::bot {
@@ -37,26 +37,6 @@ std::string sha256Hex(std::string_view data) {
   return out;
 }
 
-// A parser callback that keeps only the fields ForgeEvent reads (both forges).
-nlohmann::json::parser_callback_t eventFieldsOnly() {
-  return [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-    if (event != nlohmann::json::parse_event_t::key) return true;
-    if (depth > 3) return false;
-    static const std::set<std::string> kept = {
-        // GitHub
-        "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
-        "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
-        "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body", "head",
-        "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",
-        "repositories_added", "repositories_removed",
-        // GitLab
-        "object_kind", "project", "project_id", "user", "user_username", "object_attributes",
-        "merge_request", "path_with_namespace", "username", "note", "system", "iid",
-        "source_branch", "last_commit", "status", "description", "previous"};
-    return kept.count(parsed.get_ref<const std::string&>()) > 0;
-  };
-}
-
 std::string jsonMessage(const std::string& key, const std::string& value) {
   return nlohmann::json{{key, value}}.dump() + "\n";
 }
@@ -77,14 +57,28 @@ std::string gitlabJobPayload(const std::string& eventUuid, const std::string& bo
          std::string(json) + "}";
 }
 
+namespace {
+// "name{labels}" in a per-thread buffer: counting a delivery allocates nothing once the
+// buffer has grown.
+std::string_view counterKey(const std::string& name, const std::string& labels) {
+  thread_local std::string key;
+  key.assign(name).append("{").append(labels).append("}");
+  return key;
+}
+}  // namespace
+
 void Metrics::add(const std::string& name, const std::string& labels, uint64_t n) {
+  const std::string_view key = counterKey(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
-  counters_[name + "{" + labels + "}"] += n;
+  auto it = counters_.find(key);
+  if (it == counters_.end()) it = counters_.emplace(std::string(key), 0).first;
+  it->second += n;
 }
 
 uint64_t Metrics::get(const std::string& name, const std::string& labels) const {
+  const std::string_view key = counterKey(name, labels);
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = counters_.find(name + "{" + labels + "}");
+  auto it = counters_.find(key);
   return it == counters_.end() ? 0 : it->second;
 }
 
@@ -156,13 +150,18 @@ struct WebhookServer::Impl {
   std::atomic<bool> stopping{false};
 
   using Response = http::response<http::string_body>;
+  // What an answer needs of its request.
+  struct ReplyTo {
+    unsigned version = 11;
+    bool keepAlive = true;
+  };
   using Done = std::function<void(Response)>;
 
   // Group commit: deliveries that arrive while a transaction commits are stored together
   // in the next one; each is answered once its transaction is committed.
   struct Pending {
     NewJob job;
-    http::request<http::string_body> req;  // for the reply's version / keep-alive
+    ReplyTo to;
     std::string labels;
     Done done;
   };
@@ -182,7 +181,7 @@ struct WebhookServer::Impl {
       lock.unlock();
       std::vector<NewJob> jobs;
       jobs.reserve(batch.size());
-      for (const auto& p : batch) jobs.push_back(p.job);
+      for (auto& p : batch) jobs.push_back(std::move(p.job));
       std::vector<bool> stored;
       bool failed = false;
       try {
@@ -195,33 +194,41 @@ struct WebhookServer::Impl {
         auto& p = batch[i];
         if (failed) {
           metrics->add("ddd_webhook_store_errors_total", p.labels);
-          p.done(reply(p.req, http::status::service_unavailable,
+          p.done(reply(p.to, http::status::service_unavailable,
                        jsonMessage("error", "the job could not be stored; deliver again later")));
         } else if (!stored[i]) {
           metrics->add("ddd_webhook_deliveries_deduplicated_total", p.labels);
-          p.done(reply(p.req, http::status::ok, jsonMessage("status", "duplicate")));
+          p.done(reply(p.to, http::status::ok, jsonMessage("status", "duplicate")));
         } else {
-          p.done(reply(p.req, http::status::accepted, jsonMessage("status", "queued")));
+          p.done(reply(p.to, http::status::accepted, jsonMessage("status", "queued")));
         }
       }
       lock.lock();
     }
   }
 
-  Response reply(const http::request<http::string_body>& req, http::status status, std::string body,
+  Response reply(const ReplyTo& to, http::status status, std::string body,
                  const char* type = "application/json") {
-    Response res{status, req.version()};
+    Response res{status, to.version};
     res.set(http::field::server, "ddd");
     res.set(http::field::content_type, type);
-    res.keep_alive(req.keep_alive());
+    res.keep_alive(to.keepAlive);
     res.body() = std::move(body);
     res.prepare_payload();
     return res;
   }
 
   // Answers through `done`, now or once the job is committed.
-  void handleWebhook(const http::request<http::string_body>& req, const std::string& forge,
+  Response reply(const http::request<http::string_body>& req, http::status status,
+                 std::string body, const char* type = "application/json") {
+    return reply(ReplyTo{req.version(), req.keep_alive()}, status, std::move(body), type);
+  }
+
+  // The body is moved into the stored job.
+  void handleWebhook(http::request<http::string_body>& request, const std::string& forge,
                      const Done& done) {
+    const http::request<http::string_body>& req = request;
+    const ReplyTo to{req.version(), req.keep_alive()};
     const std::string& body = req.body();
     std::string event, delivery, eventUuid;
     bool verified = false;
@@ -260,8 +267,9 @@ struct WebhookServer::Impl {
     metrics->add("ddd_webhook_deliveries_verified_total", labels);
     // The whole body is checked to be JSON, but only the fields events are made of are
     // kept: a delivery is several kilobytes and this runs for every one.
-    const nlohmann::json payload = nlohmann::json::parse(body, eventFieldsOnly(), false);
-    if (payload.is_discarded() || !payload.is_object()) {
+    const std::optional<nlohmann::json> parsed =
+        forges::parseFilteredJson(body, forges::eventKeys());
+    if (!parsed || !parsed->is_object()) {
       metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"malformed\"");
       {
         done(reply(req, http::status::bad_request,
@@ -273,6 +281,7 @@ struct WebhookServer::Impl {
       done(reply(req, http::status::ok, jsonMessage("status", "pong")));
       return;
     }
+    const nlohmann::json& payload = *parsed;
     forges::ForgeEvent e;
     try {
       e = forge == "github" ? forges::normalizeGithub(event, payload, delivery)
@@ -294,11 +303,11 @@ struct WebhookServer::Impl {
     }
     const std::string key =
         forge + ":" + (delivery.empty() ? "sha256:" + sha256Hex(body) : delivery);
-    Pending p{
-        NewJob{forge + "." + e.kind, e.repo,
-               forge == "gitlab" ? gitlabJobPayload(eventUuid, body) : body, key,
-               static_cast<int64_t>(std::time(nullptr))},
-        req, labels, done};
+    Pending p{NewJob{forge + "." + e.kind, e.repo,
+                     forge == "gitlab" ? gitlabJobPayload(eventUuid, body)
+                                       : std::move(request.body()),
+                     key, static_cast<int64_t>(std::time(nullptr))},
+              to, labels, done};
     {
       std::lock_guard<std::mutex> lock(pendingMutex);
       pending.push_back(std::move(p));
@@ -306,7 +315,8 @@ struct WebhookServer::Impl {
     pendingCv.notify_one();
   }
 
-  void handle(const http::request<http::string_body>& req, const Done& done) {
+  void handle(http::request<http::string_body>& request, const Done& done) {
+    const http::request<http::string_body>& req = request;
     const std::string target(req.target().substr(0, req.target().find('?')));
     if (target == "/healthz" && req.method() == http::verb::get) {
       done(reply(req, http::status::ok, "ok\n", "text/plain"));
@@ -338,7 +348,7 @@ struct WebhookServer::Impl {
         done(reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST")));
         return;
       }
-      handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab", done);
+      handleWebhook(request, target == "/webhooks/github" ? "github" : "gitlab", done);
       return;
     }
     {

@@ -36,7 +36,7 @@ class Metrics {
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, uint64_t> counters_;  // "name{labels}"
+  std::map<std::string, uint64_t, std::less<>> counters_;  // "name{labels}"
   std::vector<uint64_t> buckets_ = std::vector<uint64_t>(10, 0);
   uint64_t observations_ = 0;
   double sum_ = 0;

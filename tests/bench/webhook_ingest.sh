@@ -25,13 +25,20 @@ body = json.dumps(payload, separators=(",", ":"))
 sig = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 lua = f"""
 local counter = 0
+local threads = 0
+-- Each wrk thread has its own Lua state (same random seed, same counter): the thread
+-- number set here keeps the delivery ids distinct across threads.
+setup = function(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
 local body = {json.dumps(body)}
 request = function()
   counter = counter + 1
   local headers = {{}}
   headers["Content-Type"] = "application/json"
   headers["X-GitHub-Event"] = "issue_comment"
-  headers["X-GitHub-Delivery"] = string.format("%d-%d-%d", os.time(), math.random(1, 1000000000), counter)
+  headers["X-GitHub-Delivery"] = string.format("%d-%d-%d-%d", os.time(), tid, math.random(1, 1000000000), counter)
   headers["X-Hub-Signature-256"] = "{sig}"
   return wrk.format("POST", nil, headers, body)
 end

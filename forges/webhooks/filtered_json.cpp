@@ -1,0 +1,417 @@
+#include "forges/webhooks/filtered_json.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+
+namespace ddd::forges {
+
+namespace {
+
+using json = nlohmann::json;
+
+// Nesting past this is handed to nlohmann's parser (iterative, any depth) rather than
+// recursed into here.
+constexpr int kMaxNesting = 200;
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+void appendUtf8(std::string& out, uint32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class Scanner {
+ public:
+  Scanner(std::string_view text, const KeptKeys& keep)
+      : p_(text.data()), end_(text.data() + text.size()), keep_(keep) {}
+
+  enum class Outcome { Ok, Malformed, TooDeep };
+
+  Outcome run(json& out) {
+    // A UTF-8 byte order mark is skipped at the very start; a lone 0xEF is an error.
+    if (p_ < end_ && static_cast<unsigned char>(*p_) == 0xEF) {
+      if (end_ - p_ < 3 || static_cast<unsigned char>(p_[1]) != 0xBB ||
+          static_cast<unsigned char>(p_[2]) != 0xBF)
+        return Outcome::Malformed;
+      p_ += 3;
+    }
+    ws();
+    if (!value(&out, 0)) return tooDeep_ ? Outcome::TooDeep : Outcome::Malformed;
+    ws();
+    // nlohmann's lexer reads a NUL byte as the end of the input: what follows is not read.
+    return peek() == 0 ? Outcome::Ok : Outcome::Malformed;
+  }
+
+ private:
+  const char* p_;
+  const char* end_;
+  const KeptKeys& keep_;
+  bool tooDeep_ = false;
+  std::string scratch_;
+
+  unsigned char peek() const { return p_ < end_ ? static_cast<unsigned char>(*p_) : 0; }
+
+  void ws() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  // `out` null: validate only. `depth`: the containers open around this value.
+  bool value(json* out, int depth) {
+    switch (peek()) {
+      case '{':
+        return object(out, depth);
+      case '[':
+        return array(out, depth);
+      case '"': {
+        if (!out) return string(nullptr, nullptr);
+        std::string s;
+        if (!string(&s, nullptr)) return false;
+        *out = std::move(s);
+        return true;
+      }
+      case 't':
+        return literal("true", 4) && (!out || (*out = true, true));
+      case 'f':
+        return literal("false", 5) && (!out || (*out = false, true));
+      case 'n':
+        return literal("null", 4) && (!out || (*out = nullptr, true));
+      default:
+        return number(out);
+    }
+  }
+
+  bool literal(const char* word, size_t n) {
+    if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    p_ += n;
+    return true;
+  }
+
+  bool object(json* out, int depth) {
+    if (depth + 1 > kMaxNesting) {
+      tooDeep_ = true;
+      return false;
+    }
+    ++p_;  // '{'
+    if (out) *out = json::object();
+    ws();
+    if (peek() == '}') {
+      ++p_;
+      return true;
+    }
+    const bool keysMatter = out && depth + 1 <= keep_.maxDepth;
+    while (true) {
+      if (peek() != '"') return false;
+      std::string_view raw;
+      if (!string(keysMatter ? &scratch_ : nullptr, keysMatter ? &raw : nullptr)) return false;
+      bool kept = false;
+      std::string key;
+      if (keysMatter) {
+        // `raw` is set when the key had no escapes (it is the text itself).
+        const std::string_view k = raw.data() ? raw : std::string_view(scratch_);
+        kept = keep_.names.count(k) > 0;
+        if (kept) key.assign(k);
+      }
+      ws();
+      if (peek() != ':') return false;
+      ++p_;
+      ws();
+      if (kept) {
+        json v;
+        if (!value(&v, depth + 1)) return false;
+        (*out)[key] = std::move(v);  // a repeated key: the last one wins, as in nlohmann
+      } else if (!value(nullptr, depth + 1)) {
+        return false;
+      }
+      ws();
+      const unsigned char c = peek();
+      if (c == ',') {
+        ++p_;
+        ws();
+        continue;
+      }
+      if (c == '}') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool array(json* out, int depth) {
+    if (depth + 1 > kMaxNesting) {
+      tooDeep_ = true;
+      return false;
+    }
+    ++p_;  // '['
+    if (out) *out = json::array();
+    ws();
+    if (peek() == ']') {
+      ++p_;
+      return true;
+    }
+    while (true) {
+      if (out) {
+        json v;
+        if (!value(&v, depth + 1)) return false;
+        out->push_back(std::move(v));
+      } else if (!value(nullptr, depth + 1)) {
+        return false;
+      }
+      ws();
+      const unsigned char c = peek();
+      if (c == ',') {
+        ++p_;
+        ws();
+        continue;
+      }
+      if (c == ']') {
+        ++p_;
+        return true;
+      }
+      return false;
+    }
+  }
+
+  bool continuation(int n, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    if (end_ - p_ < n) return false;
+    const auto* u = reinterpret_cast<const unsigned char*>(p_);
+    if (u[0] < lo || u[0] > hi) return false;
+    for (int i = 1; i < n; ++i) {
+      if (u[i] < 0x80 || u[i] > 0xBF) return false;
+    }
+    p_ += n;
+    return true;
+  }
+
+  bool hex4(uint32_t& cp) {
+    if (end_ - p_ < 4) return false;
+    cp = 0;
+    for (int i = 0; i < 4; ++i) {
+      const int h = hexValue(p_[i]);
+      if (h < 0) return false;
+      cp = cp * 16 + static_cast<uint32_t>(h);
+    }
+    p_ += 4;
+    return true;
+  }
+
+  // p_ at the opening quote. `out` (cleared first) receives the decoded text; `raw`, when
+  // given, is set to the text between the quotes if it holds no escape (and left empty
+  // otherwise, with `out` holding the decoded text).
+  bool string(std::string* out, std::string_view* raw) {
+    ++p_;
+    const char* start = p_;
+    if (out) out->clear();
+    if (raw) *raw = {};
+    bool escaped = false;
+    const char* segment = p_;
+    while (true) {
+      // The common case: printable ASCII, eight bytes at a time while none of them is a
+      // quote, a backslash, a control character or a byte >= 0x80.
+      while (end_ - p_ >= 8) {
+        uint64_t w;
+        std::memcpy(&w, p_, 8);
+        constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
+        const uint64_t quote = w ^ (kOnes * '"'), slash = w ^ (kOnes * '\\');
+        // A byte is flagged when it is zero after the XOR (quote / backslash), below 0x20,
+        // or has its high bit set.
+        const uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
+                                 (w - kOnes * 0x20) | w;
+        if (special & kHigh) break;
+        p_ += 8;
+      }
+      while (p_ < end_) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++p_;
+      }
+      if (p_ >= end_) return false;  // no closing quote
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        if (out && (!raw || escaped)) out->append(segment, p_);
+        if (raw && !escaped) *raw = std::string_view(start, static_cast<size_t>(p_ - start));
+        ++p_;
+        return true;
+      }
+      if (c < 0x20) return false;  // control characters (NUL included) must be escaped
+      if (c == '\\') {
+        if (out) out->append(segment, p_);
+        escaped = true;
+        ++p_;
+        if (p_ >= end_) return false;
+        const char e = *p_++;
+        char decoded = 0;
+        switch (e) {
+          case '"': decoded = '"'; break;
+          case '\\': decoded = '\\'; break;
+          case '/': decoded = '/'; break;
+          case 'b': decoded = '\b'; break;
+          case 'f': decoded = '\f'; break;
+          case 'n': decoded = '\n'; break;
+          case 'r': decoded = '\r'; break;
+          case 't': decoded = '\t'; break;
+          case 'u': {
+            uint32_t cp = 0;
+            if (!hex4(cp)) return false;
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+              uint32_t low = 0;
+              if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+              p_ += 2;
+              if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
+              return false;
+            }
+            if (out) appendUtf8(*out, cp);
+            segment = p_;
+            continue;
+          }
+          default:
+            return false;
+        }
+        if (out) *out += decoded;
+        segment = p_;
+        continue;
+      }
+      // A multi-byte UTF-8 sequence, checked as RFC 3629 defines it.
+      ++p_;
+      bool ok = false;
+      if (c >= 0xC2 && c <= 0xDF) ok = continuation(1);
+      else if (c == 0xE0) ok = continuation(2, 0xA0, 0xBF);
+      else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) ok = continuation(2);
+      else if (c == 0xED) ok = continuation(2, 0x80, 0x9F);
+      else if (c == 0xF0) ok = continuation(3, 0x90, 0xBF);
+      else if (c >= 0xF1 && c <= 0xF3) ok = continuation(3);
+      else if (c == 0xF4) ok = continuation(3, 0x80, 0x8F);
+      if (!ok) return false;
+    }
+  }
+
+  bool digits() {
+    const char* s = p_;
+    while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    return p_ > s;
+  }
+
+  bool number(json* out) {
+    const char* start = p_;
+    if (peek() == '-') ++p_;
+    if (peek() == '0') {
+      ++p_;
+    } else if (peek() >= '1' && peek() <= '9') {
+      digits();
+    } else {
+      return false;
+    }
+    bool isFloat = false;
+    if (peek() == '.') {
+      ++p_;
+      if (!digits()) return false;
+      isFloat = true;
+    }
+    if (peek() == 'e' || peek() == 'E') {
+      ++p_;
+      if (peek() == '+' || peek() == '-') ++p_;
+      if (!digits()) return false;
+      isFloat = true;
+    }
+    const std::string_view token(start, static_cast<size_t>(p_ - start));
+    if (!isFloat) {
+      // Integers that fit 64 bits stay integers; larger ones become doubles (nlohmann).
+      if (token[0] == '-') {
+        int64_t v = 0;
+        auto r = std::from_chars(token.data(), token.data() + token.size(), v);
+        if (r.ec == std::errc()) {
+          if (out) *out = v;
+          return true;
+        }
+      } else {
+        uint64_t v = 0;
+        auto r = std::from_chars(token.data(), token.data() + token.size(), v);
+        if (r.ec == std::errc()) {
+          if (out) *out = v;
+          return true;
+        }
+      }
+      // Fewer than 300 digits can't overflow a double: only its value is still needed.
+      if (!out && token.size() < 300) return true;
+    } else if (!out && token.size() <= 24) {
+      // A short float overflows only with a large exponent.
+      const size_t e = token.find_first_of("eE");
+      if (e == std::string_view::npos || token.size() - e <= 3) return true;  // |exp| < 100
+    }
+    // nlohmann reads doubles with strtod and refuses a result that is not finite.
+    const std::string text(token);
+    const double d = std::strtod(text.c_str(), nullptr);
+    if (!std::isfinite(d)) return false;
+    if (out) *out = d;
+    return true;
+  }
+};
+
+}  // namespace
+
+std::optional<nlohmann::json> parseFilteredJsonReference(std::string_view body,
+                                                         const KeptKeys& keep) {
+  const nlohmann::json::parser_callback_t cb = [&keep](int depth,
+                                                       nlohmann::json::parse_event_t event,
+                                                       nlohmann::json& parsed) {
+    if (event != nlohmann::json::parse_event_t::key) return true;
+    return depth <= keep.maxDepth && keep.names.count(parsed.get_ref<const std::string&>()) > 0;
+  };
+  nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), cb, false);
+  if (j.is_discarded()) return std::nullopt;
+  return j;
+}
+
+std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep) {
+  nlohmann::json out;
+  Scanner scanner(body, keep);
+  switch (scanner.run(out)) {
+    case Scanner::Outcome::Ok:
+      return out;
+    case Scanner::Outcome::Malformed:
+      return std::nullopt;
+    case Scanner::Outcome::TooDeep:
+      break;
+  }
+  return parseFilteredJsonReference(body, keep);
+}
+
+const KeptKeys& eventKeys() {
+  static const KeptKeys keys{
+      {// GitHub
+       "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
+       "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
+       "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body",
+       "head", "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",
+       "repositories_added", "repositories_removed",
+       // GitLab
+       "object_kind", "project", "project_id", "user", "user_username", "object_attributes",
+       "merge_request", "path_with_namespace", "username", "note", "system", "iid",
+       "source_branch", "last_commit", "status", "description", "previous"},
+      3};
+  return keys;
+}
+
+}  // namespace ddd::forges
