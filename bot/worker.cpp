@@ -444,20 +444,10 @@ void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
 // scheduler's list of repositories follows. An added repository is analysed once now
 // (which also records its clone URL, default branch and schedules).
 void handleInstallation(WorkerContext& ctx, JobStore& store, const Job& job) {
-  const auto p = nlohmann::json::parse(job.payload);
-  const std::string action = p.value("action", "");
-  const int64_t installation =
-      p.contains("installation") && p["installation"].is_object()
-          ? p["installation"].value("id", int64_t{0})
-          : 0;
-  const bool removing = action == "deleted" || action == "removed" || action == "suspend";
-  std::vector<std::string> repos;
-  for (const char* key : {"repositories", removing ? "repositories_removed" : "repositories_added"}) {
-    if (!p.contains(key) || !p[key].is_array()) continue;
-    for (const auto& r : p[key]) {
-      if (r.is_object() && r.contains("full_name")) repos.push_back(r["full_name"].get<std::string>());
-    }
-  }
+  const forges::ForgeEvent e = readEvent(job).e;
+  const int64_t installation = e.installationId;
+  const bool removing = e.action == "deleted" || e.action == "removed" || e.action == "suspend";
+  const std::vector<std::string>& repos = e.repositories;
   const auto now = static_cast<int64_t>(ctx.now());
   for (const auto& repo : repos) {
     if (removing) {
@@ -476,7 +466,7 @@ void handleInstallation(WorkerContext& ctx, JobStore& store, const Job& job) {
                   now);
   }
   if (ctx.log) {
-    ctx.log("installation " + std::to_string(installation) + " " + action + ": " +
+    ctx.log("installation " + std::to_string(installation) + " " + e.action + ": " +
             std::to_string(repos.size()) + " repositor" + (repos.size() == 1 ? "y" : "ies"));
   }
 }
@@ -511,10 +501,6 @@ bool movesMergeFlow(const forges::ForgeEvent& e) {
 void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
   IncomingEvent in = readEvent(job);
   forges::ForgeEvent& e = in.e;
-  if (e.kind == "check_run" && e.headBranch.empty() && in.payload.contains("check_run")) {
-    const auto& suite = in.payload["check_run"].value("check_suite", nlohmann::json::object());
-    if (suite.is_object()) e.headBranch = suite.value("head_branch", "");
-  }
   if (!movesMergeFlow(e)) return;
   if (!e.headBranch.empty() && e.headBranch.rfind("ddd/", 0) != 0) return;
   if (e.headBranch.empty() && e.headSha.empty()) return;

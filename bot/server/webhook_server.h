@@ -3,7 +3,8 @@
 // POST /webhooks/github and /webhooks/gitlab verify the delivery (HMAC signature /
 // token, constant time; a forge without a configured secret gets 401), refuse bodies
 // over the cap (413) and malformed JSON (400), drop duplicates (delivery id /
-// Idempotency-Key), store the job and only then answer 202 — no slow work before the
+// Idempotency-Key), store the job (the members of the delivery its event is made of,
+// forges::eventKeys) and only then answer 202 — no slow work before the
 // answer. Events ddd does not act on get 200 (GitLab disables hooks that keep failing).
 // GET /healthz, /readyz (the store answers) and /metrics (Prometheus text).
 
@@ -21,9 +22,10 @@
 
 namespace ddd::bot {
 
-// The stored payload of a GitLab job: the delivery's body as it came, wrapped with its
-// X-Gitlab-Event-UUID (which the worker echoes on every GitLab call it makes while
-// handling the event): {"eventUuid": "...", "payload": <body>}. `body` must be JSON.
+// The stored payload of a GitLab job: the event's JSON document (the members of the
+// delivery that forges::eventKeys lists), wrapped with its X-Gitlab-Event-UUID (which the
+// worker echoes on every GitLab call it makes while handling the event):
+// {"eventUuid": "...", "payload": <body>}. `body` must be JSON text.
 std::string gitlabJobPayload(const std::string& eventUuid, const std::string& body);
 
 // Counters and a latency histogram, rendered in the Prometheus text format.

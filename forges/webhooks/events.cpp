@@ -35,6 +35,23 @@ bool isGitlabBotUser(const std::string& username) {
 
 }  // namespace
 
+const KeptKeys& eventKeys() {
+  static const KeptKeys keys{
+      {// GitHub
+       "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
+       "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
+       "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body",
+       "head", "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",
+       "repositories_added", "repositories_removed",
+       // GitLab
+       "object_kind", "project", "project_id", "user", "user_id", "user_username",
+       "object_attributes", "merge_request", "path_with_namespace", "git_http_url", "http_url",
+       "username", "note", "system", "iid", "source_branch", "last_commit", "oldrev", "status",
+       "description", "previous", "created_at", "updated_at"},
+      3};
+  return keys;
+}
+
 ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
                            std::string_view deliveryId) {
   if (!p.is_object()) throw std::invalid_argument("the GitHub payload is not a JSON object");
@@ -76,6 +93,8 @@ ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
     const auto& c = obj(p, e.kind == "check_suite" ? "check_suite" : "check_run");
     e.headSha = str(c, "head_sha");
     e.headBranch = str(c, "head_branch");
+    // A check run names its branch through its suite.
+    if (e.headBranch.empty()) e.headBranch = str(obj(c, "check_suite"), "head_branch");
     e.conclusion = str(c, "conclusion");
   } else if (e.kind == "status") {
     e.headSha = str(p, "sha");
@@ -83,6 +102,17 @@ ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
   } else if (e.kind == "push") {
     e.ref = str(p, "ref");
     e.headSha = str(p, "after");
+  } else if (e.kind == "installation" || e.kind == "installation_repositories") {
+    const bool removing =
+        e.action == "deleted" || e.action == "removed" || e.action == "suspend";
+    for (const char* key :
+         {"repositories", removing ? "repositories_removed" : "repositories_added"}) {
+      if (!p.contains(key) || !p[key].is_array()) continue;
+      for (const auto& r : p[key]) {
+        if (r.is_object() && r.contains("full_name") && r["full_name"].is_string())
+          e.repositories.push_back(r["full_name"].get<std::string>());
+      }
+    }
   }
   return e;
 }

@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "forges/webhooks/filtered_json.h"
 
 namespace ddd::forges {
 
@@ -35,7 +38,18 @@ struct ForgeEvent {
   std::string defaultBranch;
   std::string cloneUrl;  // HTTPS clone URL (clone_url / git_http_url)
   std::string ref;       // push: "refs/heads/main"
+  // installation / installation_repositories: the repositories ("owner/name") the event
+  // adds, or removes (action deleted, removed, suspend).
+  std::vector<std::string> repositories;
+
+  bool operator==(const ForgeEvent&) const = default;
 };
+
+// Every key the two normalisers below read, up to the depth they read it at (3). The
+// receiver keeps only these members of a delivery (parseFilteredJson) and stores that
+// document as the job: a key read here but missing from this list is lost between the
+// receiver and the worker (tests compare both normalisations over every example payload).
+const KeptKeys& eventKeys();
 
 // `event` is X-GitHub-Event; throws std::invalid_argument for a payload that is not an
 // object.

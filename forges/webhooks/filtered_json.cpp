@@ -398,20 +398,4 @@ std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const Kep
   return parseFilteredJsonReference(body, keep);
 }
 
-const KeptKeys& eventKeys() {
-  static const KeptKeys keys{
-      {// GitHub
-       "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
-       "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
-       "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body",
-       "head", "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",
-       "repositories_added", "repositories_removed",
-       // GitLab
-       "object_kind", "project", "project_id", "user", "user_username", "object_attributes",
-       "merge_request", "path_with_namespace", "username", "note", "system", "iid",
-       "source_branch", "last_commit", "status", "description", "previous"},
-      3};
-  return keys;
-}
-
 }  // namespace ddd::forges

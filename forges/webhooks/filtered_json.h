@@ -33,8 +33,4 @@ std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const Kep
 std::optional<nlohmann::json> parseFilteredJsonReference(std::string_view body,
                                                          const KeptKeys& keep);
 
-// The keys ForgeEvent (forges/webhooks/events.h) reads from GitHub and GitLab deliveries,
-// up to depth 3.
-const KeptKeys& eventKeys();
-
 }  // namespace ddd::forges

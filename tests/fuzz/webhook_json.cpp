@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "forges/webhooks/events.h"
 #include "forges/webhooks/filtered_json.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -135,3 +135,63 @@ TEST(GithubEvents, SenderIdsCloneUrlsAndSynchronize) {
 
 }  // namespace
 }  // namespace ddd::forges
+
+namespace ddd::forges {
+namespace {
+
+std::string fileText(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The receiver stores only the members eventKeys() lists; the worker normalises that
+// document. For every example delivery of both forges, under every event name ddd reads
+// (a payload under a foreign name too: what a normaliser reads must be listed whatever
+// the event), the event from the stored document equals the event from the whole body.
+TEST(EventKeys, TheStoredDocumentNormalisesLikeTheWholeDelivery) {
+  std::vector<std::string> bodies;
+  const auto github = nlohmann::json::parse(
+      fileText(ddd::testing::sharedFixtures() / "github" / "webhooks" / "examples.json"));
+  for (const auto& group : github)
+    for (const auto& ex : group["examples"]) bodies.push_back(ex.dump());
+  for (const auto& entry :
+       std::filesystem::directory_iterator(ddd::testing::sharedFixtures() / "gitlab" / "webhooks"))
+    bodies.push_back(fileText(entry.path()));
+  const char* githubEvents[] = {"issue_comment", "issues", "pull_request", "pull_request_review",
+                                "check_suite",   "check_run", "status", "push", "installation",
+                                "installation_repositories"};
+  const char* gitlabEvents[] = {"Note Hook", "Merge Request Hook", "Pipeline Hook", "Push Hook",
+                                "Issue Hook"};
+  int compared = 0, withRepositories = 0, withCloneUrl = 0;
+  for (const auto& body : bodies) {
+    const auto whole = nlohmann::json::parse(body);
+    const auto stored = parseFilteredJson(body, eventKeys());
+    ASSERT_TRUE(stored);
+    const auto reread = nlohmann::json::parse(stored->dump());  // as the worker reads it
+    for (const char* event : githubEvents) {
+      const auto e = normalizeGithub(event, whole, "d");
+      EXPECT_TRUE(normalizeGithub(event, reread, "d") == e) << event << ": " << body.substr(0, 120);
+      withRepositories += !e.repositories.empty();
+      ++compared;
+    }
+    for (const char* event : gitlabEvents) {
+      const auto e = normalizeGitlab(event, whole, "d");
+      EXPECT_TRUE(normalizeGitlab(event, reread, "d") == e) << event << ": " << body.substr(0, 120);
+      withCloneUrl += !e.cloneUrl.empty();
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 1000);
+  EXPECT_GT(withRepositories, 0);  // installation examples carry repositories
+  EXPECT_GT(withCloneUrl, 0);      // GitLab examples carry git_http_url
+}
+
+TEST(EventKeys, ACheckRunNamesItsBranchThroughItsSuite) {
+  const auto p = nlohmann::json::parse(
+      R"({"action":"completed","check_run":{"head_sha":"abc","conclusion":"success",)"
+      R"("check_suite":{"head_branch":"ddd/x"}},"repository":{"full_name":"o/r"}})");
+  EXPECT_EQ(normalizeGithub("check_run", p, "").headBranch, "ddd/x");
+}
+
+}  // namespace
+}  // namespace ddd::forges

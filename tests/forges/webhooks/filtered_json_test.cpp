@@ -2,6 +2,7 @@
 // reference): every GitHub and GitLab example payload, hand-picked edge cases of the JSON
 // grammar (what nlohmann accepts and refuses), deep nesting (handed to nlohmann), and
 // thousands of byte-level mutations of real payloads. Same verdict, same document.
+#include "forges/webhooks/events.h"
 #include "forges/webhooks/filtered_json.h"
 
 #include <gtest/gtest.h>
