@@ -108,7 +108,78 @@ struct HttpClient::Pool {
   std::map<std::string, std::vector<std::unique_ptr<Connection>>> idle;
   ssl::context tls{ssl::context::tls_client};
   std::atomic<uint64_t> opened{0};
+  // Name resolution memory (under `mutex`), keyed "host:port", and one gate per key so
+  // that only one thread resolves a host at a time.
+  struct Resolved {
+    tcp::resolver::results_type endpoints;
+    std::chrono::steady_clock::time_point until;
+  };
+  std::map<std::string, Resolved> resolved;
+  std::map<std::string, std::unique_ptr<std::timed_mutex>> resolving;
+  std::atomic<uint64_t> resolutions{0};
 };
+
+namespace {
+
+// The addresses of host:port, from memory while fresh; else resolved (bounded by the
+// connect timeout) and remembered. A thread that finds another one resolving the same
+// host waits for its answer (at most the connect timeout, then resolves by itself).
+tcp::resolver::results_type resolveHost(HttpClient::Pool& pool, const HttpClientOptions& options,
+                                        const std::string& host, const std::string& port,
+                                        const std::string& what) {
+  const std::string key = host + ":" + port;
+  const bool remember = options.dnsCacheTtl.count() > 0;
+  auto fresh = [&](tcp::resolver::results_type& out) {
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    auto it = pool.resolved.find(key);
+    if (it == pool.resolved.end() || it->second.until <= std::chrono::steady_clock::now()) {
+      return false;
+    }
+    out = it->second.endpoints;
+    return true;
+  };
+  tcp::resolver::results_type endpoints;
+  std::unique_lock<std::timed_mutex> turn;
+  if (remember) {
+    if (fresh(endpoints)) return endpoints;
+    std::timed_mutex* gate;
+    {
+      std::lock_guard<std::mutex> lock(pool.mutex);
+      auto& g = pool.resolving[key];
+      if (!g) g = std::make_unique<std::timed_mutex>();
+      gate = g.get();
+    }
+    turn = std::unique_lock<std::timed_mutex>(*gate, std::defer_lock);
+    if (turn.try_lock_for(options.connectTimeout) && fresh(endpoints)) return endpoints;
+  }
+  net::io_context ioc;
+  beast::error_code ec;
+  tcp::resolver resolver(ioc);
+  resolver.async_resolve(host, port, [&](beast::error_code e, tcp::resolver::results_type r) {
+    ec = e;
+    endpoints = std::move(r);
+  });
+  ioc.run_for(options.connectTimeout);
+  if (!ioc.stopped()) {
+    resolver.cancel();
+    ioc.run();
+    throw HttpError(what + ": resolving " + host + " timed out");
+  }
+  if (ec) throw HttpError(what + ": cannot resolve " + host + ": " + ec.message());
+  ++pool.resolutions;
+  if (remember) {
+    std::lock_guard<std::mutex> lock(pool.mutex);
+    pool.resolved[key] = {endpoints, std::chrono::steady_clock::now() + options.dnsCacheTtl};
+  }
+  return endpoints;
+}
+
+void forgetHost(HttpClient::Pool& pool, const std::string& host, const std::string& port) {
+  std::lock_guard<std::mutex> lock(pool.mutex);
+  pool.resolved.erase(host + ":" + port);
+}
+
+}  // namespace
 
 std::string HttpHeaders::get(std::string_view name) const {
   for (const auto& [k, v] : items) {
@@ -219,6 +290,7 @@ HttpClient::HttpClient(HttpClientOptions options)
 HttpClient::~HttpClient() = default;
 
 uint64_t HttpClient::connectionsOpened() const { return pool_->opened.load(); }
+uint64_t HttpClient::nameResolutions() const { return pool_->resolutions.load(); }
 
 namespace {
 
@@ -418,21 +490,8 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
         conn = std::make_unique<Connection>();
         conn->secure = u.scheme == "https";
         beast::error_code ec;
-        tcp::resolver resolver(conn->ioc);
-        tcp::resolver::results_type endpoints;
-        resolver.async_resolve(u.host, u.port,
-                               [&](beast::error_code e, tcp::resolver::results_type r) {
-                                 ec = e;
-                                 endpoints = std::move(r);
-                               });
-        conn->ioc.restart();
-        conn->ioc.run_for(options_.connectTimeout);
-        if (!conn->ioc.stopped()) {
-          resolver.cancel();
-          conn->ioc.run();
-          throw HttpError(what + ": resolving " + u.host + " timed out");
-        }
-        if (ec) throw HttpError(what + ": cannot resolve " + u.host + ": " + ec.message());
+        const tcp::resolver::results_type endpoints =
+            resolveHost(*pool_, options_, u.host, u.port, what);
         if (options_.allowAddress) {
           for (const auto& e : endpoints) {
             const std::string address = e.endpoint().address().to_string();
@@ -457,6 +516,7 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
                                      [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
         conn->run();
         if (ec) {
+          forgetHost(*pool_, u.host, u.port);  // the next attempt resolves again
           throw HttpError(what + ": cannot connect to " + u.host + ":" + u.port + ": " +
                           (ec == beast::error::timeout ? std::string("timed out") : ec.message()));
         }

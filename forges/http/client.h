@@ -3,7 +3,8 @@
 // certificate checked against the system CA store — plus an optional extra CA file —
 // and its host name verified, SNI sent, TLS 1.2 at least). Keep-alive connections are
 // pooled per scheme://host:port and reused; a pooled connection the server closed is
-// retried once on a fresh one. Every request has a connect, a write and a read
+// retried once on a fresh one. Host names are resolved once per host for a while
+// (dnsCacheTtl), not once per connection. Every request has a connect, a write and a read
 // timeout, a response body cap, bounded redirects (301/302/303/307/308; Authorization
 // dropped when the host changes), and retries with backoff for rate limits and
 // server errors on idempotent requests (GitHub's and GitLab's rate-limit headers
@@ -64,6 +65,12 @@ struct HttpClientOptions {
   std::chrono::seconds maxRetryWait{120};  // a longer Retry-After is an error instead
   std::string extraCaFile;                 // PEM bundle added to the system store
   size_t maxIdlePerHost = 8;
+  // A host name's addresses are remembered (per host and port) for this long, and only one
+  // thread at a time resolves a given host: many requests starting together against one
+  // registry resolve its name once, instead of a burst of DNS queries that resolvers drop
+  // (glibc then retries after 5 s). A connection that fails forgets them. 0: every new
+  // connection resolves.
+  std::chrono::seconds dnsCacheTtl{60};
   std::string userAgent = "ddd";
   // Waits between retries; tests record instead of sleeping.
   std::function<void(std::chrono::milliseconds)> sleep;
@@ -101,6 +108,7 @@ class HttpClient {
   ClientResponse send(const ClientRequest& request);
 
   uint64_t connectionsOpened() const;  // for tests and metrics
+  uint64_t nameResolutions() const;    // host names resolved (not answered from memory)
   uint64_t notModified() const;        // GETs answered from the ETag memory (304s)
 
   struct Pool;  // detail

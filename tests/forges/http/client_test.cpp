@@ -8,6 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
 
 #include "tests/support/fake_http_server.h"
 
@@ -284,6 +287,56 @@ TEST(HttpClient, TlsToAPlainServerFailsTheHandshake) {
 
 namespace ddd::forges {
 namespace {
+
+// Many requests starting together against one host (a registry asked for a hundred
+// packuments) resolve its name once, however many connections they open; with the
+// memory off, once per connection.
+TEST(HttpClient, ResolvesAHostOnceForConcurrentConnections) {
+  FakeHttpServer server([](const auto&) {
+    Resp r{200, {}, "ok"};
+    r.stall = milliseconds(100);  // overlapping requests need connections of their own
+    return r;
+  });
+  const std::string url = "http://localhost:" + std::to_string(server.port()) + "/p";
+  for (int ttl : {60, 0}) {
+    HttpClientOptions o;
+    o.dnsCacheTtl = seconds(ttl);
+    HttpClient client(o);
+    std::atomic<int> ok{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+      threads.emplace_back([&client, &ok, &url] {
+        for (int k = 0; k < 2; ++k) {
+          if (client.send(get(url)).status == 200) ++ok;
+        }
+      });
+    }
+    for (auto& t : threads) t.join();
+    EXPECT_EQ(ok.load(), 16);
+    EXPECT_GE(client.connectionsOpened(), 4u);
+    if (ttl > 0) {
+      EXPECT_EQ(client.nameResolutions(), 1u);
+    } else {
+      EXPECT_EQ(client.nameResolutions(), client.connectionsOpened());
+    }
+  }
+}
+
+// A connection that can't be made forgets the host's addresses: the next request
+// resolves the name again instead of trusting an address that may have moved.
+TEST(HttpClient, AFailedConnectionForgetsTheHostsAddresses) {
+  auto server = std::make_unique<FakeHttpServer>([](const auto&) { return Resp{200, {}, "ok"}; });
+  const std::string url = "http://localhost:" + std::to_string(server->port()) + "/p";
+  HttpClient client;
+  EXPECT_EQ(client.send(get(url)).status, 200);
+  EXPECT_EQ(client.send(get(url)).status, 200);
+  EXPECT_EQ(client.nameResolutions(), 1u);
+  server.reset();  // nothing listens on the port any more
+  EXPECT_THROW(client.send(get(url)), HttpError);  // remembered address, refused
+  EXPECT_EQ(client.nameResolutions(), 1u);
+  EXPECT_THROW(client.send(get(url)), HttpError);  // resolved again, refused again
+  EXPECT_EQ(client.nameResolutions(), 2u);
+}
 
 // Conditional GETs: the second GET of a tagged resource sends If-None-Match and a 304 is
 // answered with the remembered body; another token never gets that memory; a changed
