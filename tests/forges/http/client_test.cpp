@@ -331,10 +331,12 @@ TEST(HttpClient, AFailedConnectionForgetsTheHostsAddresses) {
   EXPECT_EQ(client.send(get(url)).status, 200);
   EXPECT_EQ(client.send(get(url)).status, 200);
   EXPECT_EQ(client.nameResolutions(), 1u);
-  server.reset();  // nothing listens on the port any more
-  EXPECT_THROW(client.send(get(url)), HttpError);  // remembered address, refused
+  // Nothing listens on the port any more: the remembered address is refused, then the
+  // name is resolved again (and refused again).
+  server.reset();
+  EXPECT_THROW(client.send(get(url)), HttpError);
   EXPECT_EQ(client.nameResolutions(), 1u);
-  EXPECT_THROW(client.send(get(url)), HttpError);  // resolved again, refused again
+  EXPECT_THROW(client.send(get(url)), HttpError);
   EXPECT_EQ(client.nameResolutions(), 2u);
 }
 
