@@ -6,6 +6,11 @@
 //   BM_GitlabNoteJob / BM_GitlabNoteParseOnly      note_merge_request (GitLab's example)
 //   BM_GithubCommentJob / BM_GithubCommentParseOnly issue_comment.created (GitHub's example)
 //   BM_GitlabWrap                                   the receiver's wrapping of one delivery
+// and what the receiver spends on a delivery before it stores the job, for the same
+// issue_comment body, against nlohmann's own parser doing the same filtering:
+//   BM_ReceiverFilteredParse     forges::parseFilteredJson (one pass, the receiver's)
+//   BM_ReceiverCallbackParse     nlohmann::json::parse with the same filtering callback
+//   BM_ReceiverSignature         the X-Hub-Signature-256 check of the body
 #include <benchmark/benchmark.h>
 
 #include <fstream>
@@ -17,6 +22,8 @@
 #include "bot/data_dir.h"
 #include "bot/server/webhook_server.h"
 #include "forges/webhooks/events.h"
+#include "forges/webhooks/filtered_json.h"
+#include "forges/webhooks/verify.h"
 
 namespace {
 
@@ -69,7 +76,9 @@ void BM_GitlabNoteParseOnly(benchmark::State& state) {
 }
 
 void BM_GithubCommentJob(benchmark::State& state) {
-  const std::string job = githubComment();
+  // As the receiver stores it: the event's document.
+  const std::string job =
+      ddd::forges::parseFilteredJson(githubComment(), ddd::forges::eventKeys())->dump();
   for (auto _ : state) {
     const auto payload = nlohmann::json::parse(job);
     const auto e = ddd::forges::normalizeGithub("issue_comment", payload, "");
@@ -95,6 +104,39 @@ void BM_GitlabWrap(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
 }
 
+void BM_ReceiverFilteredParse(benchmark::State& state) {
+  const std::string body = githubComment();
+  for (auto _ : state) {
+    auto doc = ddd::forges::parseFilteredJson(body, ddd::forges::eventKeys());
+    if (!doc) state.SkipWithError("not parsed");
+    benchmark::DoNotOptimize(doc);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_ReceiverCallbackParse(benchmark::State& state) {
+  const std::string body = githubComment();
+  for (auto _ : state) {
+    auto doc = ddd::forges::parseFilteredJsonReference(body, ddd::forges::eventKeys());
+    if (!doc) state.SkipWithError("not parsed");
+    benchmark::DoNotOptimize(doc);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_ReceiverSignature(benchmark::State& state) {
+  const std::string body = githubComment();
+  const std::string header = ddd::forges::githubSignature("bench-secret", body);
+  for (auto _ : state) {
+    if (!ddd::forges::verifyGithubSignature("bench-secret", body, header))
+      state.SkipWithError("signature mismatch");
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+BENCHMARK(BM_ReceiverFilteredParse);
+BENCHMARK(BM_ReceiverCallbackParse);
+BENCHMARK(BM_ReceiverSignature);
 BENCHMARK(BM_GitlabNoteJob);
 BENCHMARK(BM_GitlabNoteParseOnly);
 BENCHMARK(BM_GithubCommentJob);
