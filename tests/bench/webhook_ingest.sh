@@ -6,7 +6,10 @@
 #   probot  a Probot 13 app (npm, installed into the bench directory) that verifies and
 #           acknowledges the same deliveries
 #   noop    bench_noop_http_server: read and answer 202, nothing else (the ceiling)
-# Prints requests/s and p50/p99 latency per tool and connection count, and the ratios.
+# and GitLab's Note Hook example (X-Gitlab-Token, a fresh Idempotency-Key each) to ddd
+# (`ddd-gl`). Prints requests/s and p50/p99 latency per tool and connection count, the
+# jobs ddd stored (read back from its SQLite file after it stopped: every 2xx answer must
+# be there), the CPU each server spent per request, and the ratios.
 set -euo pipefail
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 build="${DDD_BUILD_DIR:-$repo_root/build}"
@@ -19,6 +22,8 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 python3 - "$repo_root" "$work" "$secret" <<'PY'
 import hashlib, hmac, json, sys
 root, work, secret = sys.argv[1:4]
+note = json.load(open(f"{root}/tests/fixtures/shared/gitlab/webhooks/note_merge_request.json"))
+note_body = json.dumps(note, separators=(",", ":"))
 examples = json.load(open(f"{root}/tests/fixtures/shared/github/webhooks/examples.json"))
 payload = next(ex for g in examples if g["name"] == "issue_comment" for ex in g["examples"] if ex.get("action") == "created")
 body = json.dumps(payload, separators=(",", ":"))
@@ -48,6 +53,13 @@ done = function(summary, latency, requests)
 end
 """
 open(f"{work}/post.lua", "w").write(lua)
+gitlab = lua.replace(json.dumps(body), json.dumps(note_body))
+gitlab = gitlab.replace('''  headers["X-GitHub-Event"] = "issue_comment"''', '''  headers["X-Gitlab-Event"] = "Note Hook"
+  headers["X-Gitlab-Token"] = "{secret}"'''.format(secret=secret))
+gitlab = gitlab.replace('headers["X-GitHub-Delivery"]', 'headers["Idempotency-Key"]')
+gitlab = gitlab.replace(f'  headers["X-Hub-Signature-256"] = "{sig}"\n', "")
+assert "X-GitHub" not in gitlab and "Signature" not in gitlab
+open(f"{work}/gitlab.lua", "w").write(gitlab)
 PY
 
 if [[ ! -x "$work/probot/node_modules/.bin/probot" ]]; then
@@ -59,34 +71,52 @@ module.exports = (app) => { app.on("issue_comment.created", async () => {}); };
 JS
 [[ -f "$work/probot/key.pem" ]] || openssl genrsa -out "$work/probot/key.pem" 2048 2>/dev/null
 
-run_wrk() {  # name url connections
+run_wrk() {  # name url connections script
   local t=2; [[ "$3" -lt 2 ]] && t=1
-  wrk -t"$t" -c"$3" -d"${seconds}s" -s "$work/post.lua" "$2" 2>/dev/null | grep RESULT | sed "s/^RESULT/$1 $3/"
+  wrk -t"$t" -c"$3" -d"${seconds}s" -s "$4" "$2" 2>/dev/null | grep RESULT | sed "s/^RESULT/$1 $3/"
 }
 wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/"$1") 2>/dev/null && return 0; sleep 0.1; done; return 1; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# name connections url script: one ddd receiver on a fresh state file; appends
+# "<stored jobs> <CPU us per request>" to wrk's line.
+run_ddd() {
+  rm -rf "$work/state"
+  DDD_LISTEN=127.0.0.1:18181 DDD_STATE="sqlite://$work/state/ddd.sqlite" DDD_GITHUB_WEBHOOK_SECRET="$secret" \
+    DDD_GITLAB_WEBHOOK_TOKEN="$secret" "$build/ddd" serve --role receiver >/dev/null 2>&1 & pid=$!
+  wait_port 18181; local c0; c0=$(cpu_ticks $pid)
+  local line; line=$(run_wrk "$1" "$3" "$2" "$4"); local c1; c1=$(cpu_ticks $pid)
+  kill -TERM $pid; wait $pid || true
+  local stored; stored=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from jobs').fetchone()[0])" "$work/state/ddd.sqlite")
+  echo "$line $stored $(( (c1 - c0) * 10000 / $(echo "$line" | awk '{print $7}') ))" >> "$results"
+}
 
 results="$work/results.txt"; : > "$results"
 for conns in 1 32 256; do
-  rm -rf "$work/state"
-  DDD_LISTEN=127.0.0.1:18181 DDD_STATE="sqlite://$work/state/ddd.sqlite" DDD_GITHUB_WEBHOOK_SECRET="$secret" \
-    "$build/ddd" serve --role receiver >/dev/null 2>&1 & pid=$!
-  wait_port 18181; run_wrk ddd http://127.0.0.1:18181/webhooks/github "$conns" >> "$results"; kill -TERM $pid; wait $pid || true
+  run_ddd ddd "$conns" http://127.0.0.1:18181/webhooks/github "$work/post.lua"
+  run_ddd ddd-gl "$conns" http://127.0.0.1:18181/webhooks/gitlab "$work/gitlab.lua"
   (cd "$work/probot" && WEBHOOK_SECRET="$secret" APP_ID=1 PRIVATE_KEY_PATH=key.pem PORT=18182 HOST=127.0.0.1 \
      LOG_LEVEL=fatal node_modules/.bin/probot run ./app.cjs >/dev/null 2>&1) & pid=$!
-  wait_port 18182; run_wrk probot http://127.0.0.1:18182/api/github/webhooks "$conns" >> "$results" || true
+  wait_port 18182; run_wrk probot http://127.0.0.1:18182/api/github/webhooks "$conns" "$work/post.lua" >> "$results" || true
   pkill -TERM -P $pid 2>/dev/null || true; kill -TERM $pid 2>/dev/null || true; wait $pid 2>/dev/null || true
   "$build/tests/bench_noop_http_server" 18183 2 & pid=$!
-  wait_port 18183; run_wrk noop http://127.0.0.1:18183/webhooks/github "$conns" >> "$results"; kill $pid; wait $pid 2>/dev/null || true
+  wait_port 18183; c0=$(cpu_ticks $pid)
+  line=$(run_wrk noop http://127.0.0.1:18183/webhooks/github "$conns" "$work/post.lua"); c1=$(cpu_ticks $pid)
+  echo "$line - $(( (c1 - c0) * 10000 / $(echo "$line" | awk '{print $7}') ))" >> "$results"
+  kill $pid; wait $pid 2>/dev/null || true
 done
 python3 - "$results" <<'PY'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
 by = {(r[0], r[1]): r for r in rows}
-print(f"{'tool':8} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8}")
-for r in rows: print(f"{r[0]:8} {r[1]:>5} {float(r[2]):>10.0f} {float(r[3]):>8.2f} {float(r[4]):>8.2f} {r[5]:>8}")
+print(f"{'tool':8} {'conns':>5} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'answered':>9} {'stored':>8} {'CPU us/req':>10}")
+for r in rows:
+  extra = r[7:] + ["-", "-"]
+  print(f"{r[0]:8} {r[1]:>5} {float(r[2]):>10.0f} {float(r[3]):>8.2f} {float(r[4]):>8.2f} {r[5]:>8} {r[6]:>9} {extra[0]:>8} {extra[1]:>10}")
 for c in ("1", "32", "256"):
-  d, p, n = by.get(("ddd", c)), by.get(("probot", c)), by.get(("noop", c))
-  if d and p: print(f"{c} connections: ddd/probot throughput {float(d[2]) / max(float(p[2]), 1):.1f}x", end="")
-  if d and n: print(f", ddd/ceiling {100 * float(d[2]) / max(float(n[2]), 1):.0f} %", end="")
-  print()
+  d, g, p, n = by.get(("ddd", c)), by.get(("ddd-gl", c)), by.get(("probot", c)), by.get(("noop", c))
+  out = []
+  if d and p: out.append(f"ddd/probot throughput {float(d[2]) / max(float(p[2]), 1):.1f}x")
+  if d and n: out.append(f"ddd/ceiling {100 * float(d[2]) / max(float(n[2]), 1):.0f} %")
+  if g and n: out.append(f"ddd-gl/ceiling {100 * float(g[2]) / max(float(n[2]), 1):.0f} %")
+  print(f"{c} connections: " + ", ".join(out))
 PY
