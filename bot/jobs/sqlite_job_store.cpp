@@ -2,6 +2,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "bot/jobs/job_store.h"
@@ -152,15 +153,20 @@ class SqliteJobStore : public JobStore {
     std::vector<bool> stored;
     stored.reserve(jobs.size());
     forges::Transaction tx(db_);
-    auto st = db_.prepare(
-        "INSERT OR IGNORE INTO jobs (kind, repo, payload, dedupe_key, state, next_run_at, created_at) "
-        "VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)");
+    // Prepared once: the receiver calls this for every group of deliveries.
+    if (!insertMany_) {
+      insertMany_.emplace(db_.prepare(
+          "INSERT OR IGNORE INTO jobs (kind, repo, payload, dedupe_key, state, next_run_at, "
+          "created_at) VALUES (?1, ?2, ?3, ?4, 'queued', ?5, ?5)"));
+    }
+    forges::Statement& st = *insertMany_;
     for (const auto& j : jobs) {
       st.reset();
       st.bind(1, j.kind).bind(2, j.repo).bind(3, j.payload).bind(4, j.dedupeKey).bind(5, j.runAt);
       st.run();
       stored.push_back(sqlite3_changes(db_.raw()) > 0);
     }
+    st.reset();
     tx.commit();
     return stored;
   }
@@ -371,6 +377,7 @@ class SqliteJobStore : public JobStore {
 
   forges::SqliteDb db_;
   JobPolicy policy_;
+  std::optional<forges::Statement> insertMany_;
   WalCheckpointer checkpointer_;
 };
 
