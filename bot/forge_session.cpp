@@ -63,6 +63,8 @@ class GitlabSession : public ForgeSession {
                                ": set DDD_GITLAB_TOKEN_FILE (or gitlabTokenFile in the server "
                                "config) to a project or group access token");
     }
+    if (repo.projectId <= 0 && repo.repo.empty())
+      throw std::runtime_error("the GitLab hook names no project (neither project.id nor a path)");
     forges::GitlabForgeOptions o;
     o.apiUrl = ctx.config.gitlabApiUrl;
     o.project = repo.projectId > 0 ? std::to_string(repo.projectId) : repo.repo;
@@ -71,6 +73,15 @@ class GitlabSession : public ForgeSession {
     o.mutationSpacing = std::chrono::milliseconds(ctx.config.gitlabMutationSpacingMs);
     if (ctx.sleep) o.sleep = ctx.sleep;
     gl_ = std::make_unique<forges::GitlabForge>(*ctx.http, o);
+    RepositoryRef& r = completedRepository();
+    if (r.repo.empty() || r.cloneUrl.empty() || r.defaultBranch.empty()) {
+      // The hook named the project by id only (or partly): GitLab says the rest, once.
+      const forges::GitlabProject p = gl_->project();
+      r.projectId = p.id;
+      if (r.repo.empty()) r.repo = p.path;
+      if (r.cloneUrl.empty()) r.cloneUrl = p.cloneUrl;
+      if (r.defaultBranch.empty()) r.defaultBranch = p.defaultBranch.empty() ? "main" : p.defaultBranch;
+    }
   }
 
   forges::Forge& forge() override { return *gl_; }
@@ -142,7 +153,8 @@ RepositoryRef RepositoryRef::of(const forges::ForgeEvent& e, const std::string& 
   r.installation = e.installationId;
   if (e.forge == "gitlab") r.projectId = e.repoId;
   r.cloneUrl = e.cloneUrl;
-  r.defaultBranch = e.defaultBranch.empty() ? "main" : e.defaultBranch;
+  // GitLab: an unknown default branch is looked up (GitlabSession); GitHub's hooks carry it.
+  r.defaultBranch = e.defaultBranch.empty() && e.forge != "gitlab" ? "main" : e.defaultBranch;
   r.eventUuid = eventUuid;
   return r;
 }

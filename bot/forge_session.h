@@ -38,7 +38,9 @@ struct RepositoryRef {
   nlohmann::json toJson() const;
   // The job kind's forge ("github.analyze" -> "github") with the fields of toJson().
   static RepositoryRef fromJson(const std::string& forge, const nlohmann::json& j);
-  // The repository an event is about.
+  // The repository an event is about. A GitLab hook may name its project only by id
+  // (Pipeline hooks, system hooks, Note hooks of older servers): the path, clone URL or
+  // default branch it lacks stay empty, and the GitLab session looks them up.
   static RepositoryRef of(const forges::ForgeEvent& e, const std::string& eventUuid);
 };
 
@@ -52,6 +54,8 @@ class ForgeSession {
  public:
   explicit ForgeSession(RepositoryRef repo) : repo_(std::move(repo)) {}
   virtual ~ForgeSession() = default;
+  // Complete: a GitLab session fills what its event left out from GET /projects/:id
+  // (once, when it opens: the look-up is cached for the job).
   const RepositoryRef& repository() const { return repo_; }
 
   virtual forges::Forge& forge() = 0;
@@ -69,11 +73,16 @@ class ForgeSession {
   // Credentials for fetching and pushing over HTTPS.
   virtual git::RemoteAuth gitAuth() = 0;
 
+ protected:
+  RepositoryRef& completedRepository() { return repo_; }
+
  private:
   RepositoryRef repo_;
 };
 
-// Throws std::runtime_error naming what is missing (an unknown forge, no GitLab token).
+// Throws std::runtime_error naming what is missing (an unknown forge, no GitLab token, a
+// GitLab hook naming no project); forges::ForgeError when GitLab can't say what a project
+// named only by id is.
 std::unique_ptr<ForgeSession> openForgeSession(WorkerContext& ctx, const RepositoryRef& repo);
 
 // GitHub's client for `fullName` ("owner/name") through `installation`, for the calls

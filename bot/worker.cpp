@@ -96,6 +96,8 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
   if (commands.empty()) return;
   auto session = openForgeSession(ctx, in.repository());
   if (session->isSelf(e.sender)) return;
+  // The project's path, looked up when the hook named the project by id only.
+  const std::string& repo = session->repository().repo;
   const Thread thread{e.number, e.onPullRequest};
   const std::string replyKey = std::to_string(e.commentId);
   if (!session->mayCommand(e)) {
@@ -115,7 +117,7 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       // On a ddd pull request: recompute that change (and update its branch) only.
       const std::string branch = e.onPullRequest ? pullRequestBranch(*session, e) : "";
       if (branch.rfind("ddd/", 0) == 0) analyze["branches"] = nlohmann::json::array({branch});
-      store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
+      store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
                     (e.forge == "github" ? "rerun:" : e.forge + ":rerun:") + replyKey,
                     static_cast<int64_t>(ctx.now()));
     } else if (c.name == "ignore" || c.name == "unignore") {
@@ -125,17 +127,17 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       const auto now = static_cast<int64_t>(ctx.now());
       if (c.name == "ignore") {
         nlohmann::json existing;
-        for (const auto& recorded : store.ignores(e.repo)) {
+        for (const auto& recorded : store.ignores(repo)) {
           if (recorded.first == dependency)
             existing = nlohmann::json::parse(recorded.second, nullptr, false);
         }
         const auto rule = ignoreRule(c, e.sender, existing);
-        store.setIgnore(e.repo, dependency, rule.dump(), now);
+        store.setIgnore(repo, dependency, rule.dump(), now);
         replies.push_back("Noted: ddd will not propose " + describeIgnoreRule(rule) +
                           " in this repository any more (`/ddd unignore " + dependency +
                           "` undoes it). To keep it in the repository itself, add it to "
                           "`dependencies.ignore` in `.github/ddd.json` or `.ddd.json`.");
-      } else if (store.removeIgnore(e.repo, dependency)) {
+      } else if (store.removeIgnore(repo, dependency)) {
         replies.push_back("Done: ddd proposes updates of `" + dependency + "` again.");
       } else {
         replies.push_back("ddd had nothing recorded for `" + dependency +
@@ -145,7 +147,7 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       }
       nlohmann::json analyze = session->repository().toJson();
       analyze["analyzers"] = nlohmann::json::array({"dependencies"});
-      store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
+      store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
                     e.forge + ":" + c.name + ":" + replyKey + ":" + dependency, now);
     }
   }
@@ -413,10 +415,17 @@ void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
   const IncomingEvent in = readEvent(job);
   const forges::ForgeEvent& e = in.e;
   if (e.action != "edited" || e.senderIsBot || e.sender == ctx.botLogin) return;
-  if (e.body.find(reportMarker(e.repo)) == std::string::npos) return;  // not the report
+  // A hook naming the project by id only has its marker's start checked here, the whole
+  // marker once the session knows the path.
+  const std::string marker = reportMarker(e.repo);
+  if (e.body.find(e.repo.empty() ? marker.substr(0, marker.find("repo=") + 5) : marker) ==
+      std::string::npos)
+    return;  // not the report
   const auto controls = newlyCheckedControls(e.bodyBefore, e.body);
   if (controls.empty()) return;
   auto session = openForgeSession(ctx, in.repository());
+  const std::string& repo = session->repository().repo;
+  if (e.body.find(reportMarker(repo)) == std::string::npos) return;
   if (session->isSelf(e.sender)) return;
   if (!session->mayCommand(e)) {
     replyOnce(*session, Thread{e.number, false}, "controls " + job.dedupeKey,
@@ -432,11 +441,11 @@ void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
     }
     // rerun-all, rebase-all (each analysis rebuilds the branches on the current base) and
     // create-held-back are all one analysis of the repository.
-    store.enqueue(e.forge + ".analyze", e.repo, analyze.dump(),
+    store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
                   "control:" + job.dedupeKey + ":" + control, static_cast<int64_t>(ctx.now()));
   }
   if (ctx.log) {
-    ctx.log(e.repo + " report controls by " + e.sender + ": " + std::to_string(controls.size()));
+    ctx.log(repo + " report controls by " + e.sender + ": " + std::to_string(controls.size()));
   }
 }
 
@@ -528,9 +537,13 @@ void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
 void handlePush(WorkerContext& ctx, JobStore& store, const Job& job) {
   const IncomingEvent in = readEvent(job);
   const forges::ForgeEvent& e = in.e;
-  if (e.defaultBranch.empty() || e.ref != "refs/heads/" + e.defaultBranch) return;
+  if (e.ref.rfind("refs/heads/", 0) != 0) return;  // tags
+  if (!e.defaultBranch.empty() && e.ref != "refs/heads/" + e.defaultBranch) return;
   if (e.headSha.find_first_not_of('0') == std::string::npos) return;  // the branch was deleted
+  if (e.defaultBranch.empty() && e.forge != "gitlab") return;
+  // GitLab looks the default branch up when the hook left it out.
   auto session = openForgeSession(ctx, in.repository());
+  if (e.ref != "refs/heads/" + session->repository().defaultBranch) return;
   analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), {});
 }
 

@@ -318,6 +318,16 @@ void GitlabForge::awardNoteEmoji(bool onMergeRequest, int iid, int64_t noteId,
   call("POST", url, body);
 }
 
+GitlabProject GitlabForge::project() {
+  const auto j = call("GET", "");
+  auto p = gitlabProjectFromJson(j);
+  if (!p) {
+    throw ForgeError("GitLab's project " + o_.project +
+                     " has no id, path_with_namespace or http_url_to_repo in its answer");
+  }
+  return *p;
+}
+
 std::string GitlabForge::currentUsername() {
   if (username_.empty()) username_ = str(call("GET", "/user"), "username");
   return username_;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "forges/forge.h"
+#include "forges/gitlab/gitlab_projects.h"
 #include "forges/http/client.h"
 
 namespace ddd::forges {
@@ -71,6 +72,10 @@ class GitlabForge : public Forge {
   // Awards emoji `name` ("thumbsup") to note `noteId` of merge request (or issue) `iid`;
   // an award the token's user already gave counts as done.
   void awardNoteEmoji(bool onMergeRequest, int iid, int64_t noteId, const std::string& name);
+  // The project itself (GET /projects/:id): id, path, clone URL, default branch — for
+  // hooks whose payload names the project only by id. Throws ForgeError when GitLab's
+  // answer lacks them.
+  GitlabProject project();
   // The username of the token's user (GET /user), asked once.
   std::string currentUsername();
 

@@ -95,6 +95,40 @@ void FakeGitlab::startPipeline(int iid) {
   mrs_.at(iid)["head_pipeline"] = {{"id", nextId_++}, {"status", "running"}};
 }
 
+nlohmann::json FakeGitlab::projectJson() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ownProject();
+}
+nlohmann::json FakeGitlab::ownProject() const {
+  const size_t slash = project_.rfind('/');
+  return {{"id", projectId_},
+          {"name", project_.substr(slash + 1)},
+          {"path", project_.substr(slash + 1)},
+          {"path_with_namespace", project_},
+          {"default_branch", "main"},
+          {"http_url_to_repo", followed_},
+          {"web_url", "http://gitlab.test/" + project_},
+          {"archived", false}};
+}
+void FakeGitlab::addProject(int64_t id, const std::string& path, const std::string& cloneUrl,
+                            int accessLevel, bool archived, const std::string& defaultBranch) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const size_t slash = path.rfind('/');
+  projects_[id] = {{"id", id},
+                   {"name", path.substr(slash + 1)},
+                   {"path", path.substr(slash + 1)},
+                   {"path_with_namespace", path},
+                   {"default_branch", defaultBranch.empty() ? nlohmann::json() : nlohmann::json(defaultBranch)},
+                   {"http_url_to_repo", cloneUrl},
+                   {"web_url", "http://gitlab.test/" + path},
+                   {"archived", archived},
+                   {"access_level", accessLevel}};
+}
+void FakeGitlab::removeProject(int64_t id) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  projects_.erase(id);
+}
+
 void FakeGitlab::setTokenUser(const std::string& username) {
   std::lock_guard<std::mutex> lock(mutex_);
   tokenUser_ = username;
@@ -204,6 +238,51 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
     return json(200, nlohmann::json::array(
                          {{{"id", 9000 + static_cast<int>(name.size())}, {"username", name}}}));
   }
+  if (seg.size() == 3 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "projects" &&
+      r.method == "GET") {
+    // Only the token's own projects: listing every public project of a GitLab is never
+    // what ddd should ask for.
+    if (query["membership"] != "true")
+      violations_.push_back(r.method + " " + target + ": a project list without membership=true");
+    const int minLevel = query["min_access_level"].empty() ? 0 : std::stoi(query["min_access_level"]);
+    std::vector<nlohmann::json> listed;
+    for (const auto& [id, p] : projects_) {
+      if (p["access_level"].get<int>() < minLevel) continue;
+      if (query["archived"] == "false" && p["archived"].get<bool>()) continue;
+      nlohmann::json shown = p;
+      shown.erase("access_level");
+      if (query["simple"] == "true") shown.erase("archived");  // simple=true leaves it out
+      listed.push_back(shown);
+    }
+    const int pageNo = query["page"].empty() ? 1 : std::stoi(query["page"]);
+    const size_t size = static_cast<size_t>(
+        std::min(projectsPageSize, query["per_page"].empty() ? 20 : std::stoi(query["per_page"])));
+    nlohmann::json page = nlohmann::json::array();
+    for (size_t i = (pageNo - 1) * size; i < listed.size() && i < pageNo * size; ++i)
+      page.push_back(listed[i]);
+    Resp res = json(200, page);
+    res.headers.push_back({"X-Total", std::to_string(listed.size())});
+    if (pageNo * size < listed.size()) {
+      // GitLab's next link repeats the query with the next page number.
+      std::string next = server_->url() + path + "?";
+      for (const auto& [k, v] : query) {
+        if (k != "page") next += k + "=" + v + "&";
+      }
+      next += "page=" + std::to_string(pageNo + 1);
+      res.headers.push_back({"Link", "<" + next + ">; rel=\"next\""});
+    }
+    return res;
+  }
+  if (seg.size() == 4 && seg[0] == "api" && seg[1] == "v4" && seg[2] == "projects" &&
+      r.method == "GET" && seg[3].find('/') == std::string::npos) {
+    for (const auto& [id, p] : projects_) {
+      if (seg[3] == std::to_string(id) || percentDecode(seg[3]) == p["path_with_namespace"]) {
+        nlohmann::json shown = p;
+        shown.erase("access_level");
+        return json(200, shown);
+      }
+    }
+  }
   if (seg.size() < 4 || seg[0] != "api" || seg[1] != "v4" || seg[2] != "projects") {
     violations_.push_back(r.method + " " + target + ": not a project route");
     return json(404, {{"message", "404 Not Found"}});
@@ -216,6 +295,7 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
   }
   const std::vector<std::string> rest(seg.begin() + 4, seg.end());
   refreshHeads();
+  if (rest.empty() && r.method == "GET") return json(200, ownProject());
   if (rest.size() == 3 && rest[0] == "members" && rest[1] == "all" && r.method == "GET") {
     auto it = members_.find(std::stoll(rest[2]));
     if (it == members_.end()) return json(404, {{"message", "404 Not found"}});

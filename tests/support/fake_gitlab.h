@@ -61,9 +61,25 @@ class FakeGitlab {
   void setTokenUser(const std::string& username);
   bool supportsAutoMergeFlag = true;  // false: a server before auto_merge (400 on it)
 
+  // --- projects (GET /projects/:id, GET /projects?membership=true...) ---
+  // This fake's own project as GET /projects/:id answers it: the followed repository is
+  // its http_url_to_repo, "main" its default branch.
+  nlohmann::json projectJson() const;
+  // Another project the token's user belongs to with `accessLevel` (listed by GET
+  // /projects when it is at least min_access_level and, with archived=false, not
+  // archived; GET /projects/:id answers it by id or path). defaultBranch "" = an empty
+  // repository (GitLab's null).
+  void addProject(int64_t id, const std::string& path, const std::string& cloneUrl,
+                  int accessLevel, bool archived = false, const std::string& defaultBranch = "main");
+  void removeProject(int64_t id);  // the token's user lost its membership
+  // Projects per page of GET /projects whatever per_page asks (GitLab caps it at 100;
+  // smaller here so tests page).
+  int projectsPageSize = 100;
+
  private:
   FakeHttpServer::Response handle(const FakeHttpServer::Request& r);
   void refreshHeads();
+  nlohmann::json ownProject() const;  // mutex_ held
   std::string project_, token_;
   int64_t projectId_ = 0;
   std::string followed_;
@@ -74,6 +90,7 @@ class FakeGitlab {
   std::string tokenUser_ = kBotUsername;
   mutable std::mutex mutex_;
   std::map<int, nlohmann::json> mrs_;
+  std::map<int64_t, nlohmann::json> projects_;  // addProject's, by id
   std::map<int, std::vector<nlohmann::json>> notes_;
   std::map<std::string, std::map<std::string, std::string>> statuses_;
   std::set<int> approved_;
