@@ -65,16 +65,17 @@ fi
 deps=$(python3 -c "import json,sys; p=json.load(open('$project/package.json')); print(sum(len(p.get(k,{})) for k in ('dependencies','devDependencies','peerDependencies','optionalDependencies')))")
 log "project: $spec, $deps dependencies, registry from npm's configuration"
 
-measure() {  # name, command...: best wall seconds and peak RSS (MB) over $runs runs
+measure() {  # name, command...: best wall seconds, peak RSS (MB), least CPU seconds over $runs runs
   local name="$1"; shift
-  local best=999999 rss=0
+  local best=999999 rss=0 cpu=999999
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
-    read -r secs kb < "$work/time.txt"
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
+    read -r secs kb user sys < "$work/time.txt"
     best=$(python3 -c "print(min($best, $secs))")
+    cpu=$(python3 -c "print(round(min($cpu, $user + $sys), 2))")
     rss=$(( kb / 1024 > rss ? kb / 1024 : rss ))
   done
-  echo "$name $best $rss"
+  echo "$name $best $rss $cpu"
 }
 
 # Renovate, with Node >= 24 (the system's when it is recent enough, else one from the
@@ -113,7 +114,7 @@ fi
 ddd_line=$(measure ddd "$ddd" scan "$project" --analyzers dependencies --format json --output "$work/ddd.json")
 ncu_line=$(measure ncu "$ncu" --target latest --cooldown 0 --jsonUpgraded --packageFile "$project/package.json")
 cp "$work/ncu.out" "$work/ncu.json"
-renovate_line="renovate skipped 0"
+renovate_line="renovate skipped 0 0"
 if [[ -z "$renovate_skip" ]]; then
   # A lookup-only run over the local repository (no branches, no PRs): no onboarding,
   # no repository config required, the registry from npm's configuration, ddd's range
@@ -165,9 +166,10 @@ def compare(label, other):
     for k in sorted(k for k in other if k not in ours):
         print(f"  only {label}: {k} -> {other[k]}")
 
-print(f"ddd: {float(d[1]):.2f} s, {d[2]} MB peak RSS")
-print(f"npm-check-updates: {float(n[1]):.2f} s, {n[2]} MB peak RSS")
-print(f"ratio ncu/ddd wall: {float(n[1]) / max(float(d[1]), 1e-3):.1f}x; RSS ddd/ncu: {int(d[2]) / max(int(n[2]), 1):.2f}")
+print(f"ddd: {float(d[1]):.2f} s, {d[2]} MB peak RSS, {float(d[3]):.2f} s CPU")
+print(f"npm-check-updates: {float(n[1]):.2f} s, {n[2]} MB peak RSS, {float(n[3]):.2f} s CPU")
+print(f"ratio ncu/ddd wall: {float(n[1]) / max(float(d[1]), 1e-3):.1f}x; CPU: {float(n[3]) / max(float(d[3]), 1e-3):.1f}x; "
+      f"RSS ddd/ncu: {int(d[2]) / max(int(n[2]), 1):.2f}")
 compare("ncu", theirs)
 
 if r[1] == "skipped" or not os.path.exists(f"{work}/renovate.json"):
@@ -193,8 +195,9 @@ for repo in rep.get("repositories", {}).values():
                 ups.sort(key=lambda u: version_key(u["newVersion"]))
                 renovate[dep["depName"]] = ups[-1]["newValue"]
                 extra += [f"{dep['depName']} -> {u['newValue']} ({u.get('updateType')})" for u in ups[:-1]]
-print(f"Renovate: {float(r[1]):.2f} s, {r[2]} MB peak RSS")
-print(f"ratio Renovate/ddd wall: {float(r[1]) / max(float(d[1]), 1e-3):.1f}x; RSS ddd/Renovate: {int(d[2]) / max(int(r[2]), 1):.2f}")
+print(f"Renovate: {float(r[1]):.2f} s, {r[2]} MB peak RSS, {float(r[3]):.2f} s CPU")
+print(f"ratio Renovate/ddd wall: {float(r[1]) / max(float(d[1]), 1e-3):.1f}x; CPU: {float(r[3]) / max(float(d[3]), 1e-3):.1f}x; "
+      f"RSS ddd/Renovate: {int(d[2]) / max(int(r[2]), 1):.2f}")
 print("Renovate's highest proposal per dependency vs ddd's:")
 compare("renovate", renovate)
 print(f"Renovate's other proposals (its separate non-major branch next to a major): {len(extra)}")
