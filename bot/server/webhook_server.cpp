@@ -198,9 +198,11 @@ struct WebhookServer::Impl {
                        jsonMessage("error", "the job could not be stored; deliver again later")));
         } else if (!stored[i]) {
           metrics->add("ddd_webhook_deliveries_deduplicated_total", p.labels);
-          p.done(reply(p.to, http::status::ok, jsonMessage("status", "duplicate")));
+          static const std::string kDuplicate = jsonMessage("status", "duplicate");
+          p.done(reply(p.to, http::status::ok, kDuplicate));
         } else {
-          p.done(reply(p.to, http::status::accepted, jsonMessage("status", "queued")));
+          static const std::string kQueued = jsonMessage("status", "queued");
+          p.done(reply(p.to, http::status::accepted, kQueued));
         }
       }
       lock.lock();
@@ -225,7 +227,7 @@ struct WebhookServer::Impl {
   }
 
   void handleWebhook(const http::request<http::string_body>& req, const std::string& forge,
-                     const Done& done) {
+                     Done done) {
     const ReplyTo to{req.version(), req.keep_alive()};
     const std::string& body = req.body();
     std::string event, delivery, eventUuid;
@@ -308,7 +310,7 @@ struct WebhookServer::Impl {
                      forge == "gitlab" ? gitlabJobPayload(eventUuid, document)
                                        : std::move(document),
                      key, static_cast<int64_t>(std::time(nullptr))},
-              to, labels, done};
+              to, labels, std::move(done)};
     {
       std::lock_guard<std::mutex> lock(pendingMutex);
       pending.push_back(std::move(p));
@@ -316,7 +318,7 @@ struct WebhookServer::Impl {
     pendingCv.notify_one();
   }
 
-  void handle(const http::request<http::string_body>& req, const Done& done) {
+  void handle(const http::request<http::string_body>& req, Done done) {
     const std::string target(req.target().substr(0, req.target().find('?')));
     if (target == "/healthz" && req.method() == http::verb::get) {
       done(reply(req, http::status::ok, "ok\n", "text/plain"));
@@ -348,7 +350,7 @@ struct WebhookServer::Impl {
         done(reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST")));
         return;
       }
-      handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab", done);
+      handleWebhook(req, target == "/webhooks/github" ? "github" : "gitlab", std::move(done));
       return;
     }
     {
