@@ -22,24 +22,6 @@ int hexValue(char c) {
   return -1;
 }
 
-void appendUtf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 class Scanner {
  public:
   Scanner(std::string_view text, const KeptKeys& keep)
@@ -67,7 +49,6 @@ class Scanner {
   const char* end_;
   const KeptKeys& keep_;
   bool tooDeep_ = false;
-  std::string scratch_;
 
   unsigned char peek() const { return p_ < end_ ? static_cast<unsigned char>(*p_) : 0; }
 
@@ -83,10 +64,10 @@ class Scanner {
       case '[':
         return array(out, depth);
       case '"': {
-        if (!out) return string(nullptr, nullptr);
-        std::string s;
-        if (!string(&s, nullptr)) return false;
-        *out = std::move(s);
+        std::string_view raw;
+        bool escaped = false;
+        if (!string(raw, escaped)) return false;
+        if (out) *out = decode(raw, escaped);
         return true;
       }
       case 't':
@@ -106,90 +87,75 @@ class Scanner {
     return true;
   }
 
-  bool object(json* out, int depth) {
+  // `{` or `[` at p_: the members or elements, each read by `member`, separated by commas,
+  // up to `close`.
+  template <typename Member>
+  bool container(int depth, char close, Member member) {
     if (depth + 1 > kMaxNesting) {
       tooDeep_ = true;
       return false;
     }
-    ++p_;  // '{'
-    if (out) *out = json::object();
+    ++p_;
     ws();
-    if (peek() == '}') {
+    if (peek() == close) {
       ++p_;
       return true;
     }
-    const bool keysMatter = out && depth + 1 <= keep_.maxDepth;
     while (true) {
+      if (!member()) return false;
+      ws();
+      const unsigned char c = peek();
+      if (c == ',') {
+        ++p_;
+        ws();
+        continue;
+      }
+      if (c != close) return false;
+      ++p_;
+      return true;
+    }
+  }
+
+  bool object(json* out, int depth) {
+    if (out) *out = json::object();
+    const bool keysMatter = out && depth + 1 <= keep_.maxDepth;
+    return container(depth, '}', [&] {
       if (peek() != '"') return false;
       std::string_view raw;
-      if (!string(keysMatter ? &scratch_ : nullptr, keysMatter ? &raw : nullptr)) return false;
-      bool kept = false;
+      bool escaped = false;
+      if (!string(raw, escaped)) return false;
       std::string key;
+      bool kept = false;
       if (keysMatter) {
-        // `raw` is set when the key had no escapes (it is the text itself).
-        const std::string_view k = raw.data() ? raw : std::string_view(scratch_);
-        kept = keep_.names.count(k) > 0;
-        if (kept) key.assign(k);
+        if (escaped) {
+          key = decode(raw, true);
+          kept = keep_.names.count(key) > 0;
+        } else if (keep_.names.count(raw) > 0) {
+          kept = true;
+          key.assign(raw);
+        }
       }
       ws();
       if (peek() != ':') return false;
       ++p_;
       ws();
-      if (kept) {
-        json v;
-        if (!value(&v, depth + 1)) return false;
-        (*out)[key] = std::move(v);  // a repeated key: the last one wins, as in nlohmann
-      } else if (!value(nullptr, depth + 1)) {
-        return false;
-      }
-      ws();
-      const unsigned char c = peek();
-      if (c == ',') {
-        ++p_;
-        ws();
-        continue;
-      }
-      if (c == '}') {
-        ++p_;
-        return true;
-      }
-      return false;
-    }
+      if (!kept) return value(nullptr, depth + 1);
+      json v;
+      if (!value(&v, depth + 1)) return false;
+      (*out)[key] = std::move(v);  // a repeated key: the last one wins, as in nlohmann
+      return true;
+    });
   }
 
   bool array(json* out, int depth) {
-    if (depth + 1 > kMaxNesting) {
-      tooDeep_ = true;
-      return false;
-    }
-    ++p_;  // '['
     if (out) *out = json::array();
-    ws();
-    if (peek() == ']') {
-      ++p_;
+    return container(depth, ']', [&] {
+      if (!out) return value(nullptr, depth + 1);
+      json v;
+      if (!value(&v, depth + 1)) return false;
+      out->push_back(std::move(v));
       return true;
-    }
-    while (true) {
-      if (out) {
-        json v;
-        if (!value(&v, depth + 1)) return false;
-        out->push_back(std::move(v));
-      } else if (!value(nullptr, depth + 1)) {
-        return false;
-      }
-      ws();
-      const unsigned char c = peek();
-      if (c == ',') {
-        ++p_;
-        ws();
-        continue;
-      }
-      if (c == ']') {
-        ++p_;
-        return true;
-      }
-      return false;
-    }
+    });
   }
 
   bool continuation(int n, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
@@ -215,16 +181,23 @@ class Scanner {
     return true;
   }
 
-  // p_ at the opening quote. `out` (cleared first) receives the decoded text; `raw`, when
-  // given, is set to the text between the quotes if it holds no escape (and left empty
-  // otherwise, with `out` holding the decoded text).
-  bool string(std::string* out, std::string_view* raw) {
+  // The text of a string checked by string(): escapes are rare in the members a receiver
+  // keeps, and nlohmann decodes them (the text is valid JSON by then).
+  static std::string decode(std::string_view raw, bool escaped) {
+    if (!escaped) return std::string(raw);
+    std::string quoted;
+    quoted.reserve(raw.size() + 2);
+    quoted.append(1, '"').append(raw).append(1, '"');
+    return json::parse(quoted).get<std::string>();
+  }
+
+  // p_ at the opening quote: checks the string as nlohmann's lexer does (escapes, surrogate
+  // pairs, control characters, UTF-8) and leaves p_ after the closing quote. `raw` is the
+  // text between the quotes, `escaped` whether it holds an escape.
+  bool string(std::string_view& raw, bool& escaped) {
     ++p_;
     const char* start = p_;
-    if (out) out->clear();
-    if (raw) *raw = {};
-    bool escaped = false;
-    const char* segment = p_;
+    escaped = false;
     while (true) {
       // The common case: printable ASCII, eight bytes at a time while none of them is a
       // quote, a backslash, a control character or a byte >= 0x80.
@@ -248,49 +221,30 @@ class Scanner {
       if (p_ >= end_) return false;  // no closing quote
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
-        if (out && (!raw || escaped)) out->append(segment, p_);
-        if (raw && !escaped) *raw = std::string_view(start, static_cast<size_t>(p_ - start));
+        raw = std::string_view(start, static_cast<size_t>(p_ - start));
         ++p_;
         return true;
       }
       if (c < 0x20) return false;  // control characters (NUL included) must be escaped
       if (c == '\\') {
-        if (out) out->append(segment, p_);
         escaped = true;
         ++p_;
         if (p_ >= end_) return false;
         const char e = *p_++;
-        char decoded = 0;
-        switch (e) {
-          case '"': decoded = '"'; break;
-          case '\\': decoded = '\\'; break;
-          case '/': decoded = '/'; break;
-          case 'b': decoded = '\b'; break;
-          case 'f': decoded = '\f'; break;
-          case 'n': decoded = '\n'; break;
-          case 'r': decoded = '\r'; break;
-          case 't': decoded = '\t'; break;
-          case 'u': {
-            uint32_t cp = 0;
-            if (!hex4(cp)) return false;
-            if (cp >= 0xD800 && cp <= 0xDBFF) {
-              uint32_t low = 0;
-              if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
-              p_ += 2;
-              if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
-              cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
-            } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
-              return false;
-            }
-            if (out) appendUtf8(*out, cp);
-            segment = p_;
-            continue;
-          }
-          default:
+        if (e == 'u') {
+          uint32_t cp = 0;
+          if (!hex4(cp)) return false;
+          if (cp >= 0xD800 && cp <= 0xDBFF) {  // a high surrogate needs its low half
+            uint32_t low = 0;
+            if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') return false;
+            p_ += 2;
+            if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+          } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return false;
+          }
+        } else if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
+          return false;
         }
-        if (out) *out += decoded;
-        segment = p_;
         continue;
       }
       // A multi-byte UTF-8 sequence, checked as RFC 3629 defines it.
