@@ -10,6 +10,7 @@
 
 #include "analyzers/dependencies/datasources/registry_settings.h"
 #include "bot/data_dir.h"
+#include "bot/gitlab_projects.h"
 #include "bot/jobs/job_store.h"
 #include "bot/registry_client.h"
 #include "bot/server/server_config.h"
@@ -138,10 +139,28 @@ int runServe(const ServeOptions& options) {
   if (scheduling) {
     // Every minute: each repository's latest slot of each schedule, enqueued once (any
     // number of scheduler replicas may run; the dedupe key makes each slot one job).
-    threads.emplace_back([&config, &stop, &stopMutex, &stopSignal] {
+    // GitLab projects are known up front (listed, or discovered through the token) at
+    // start and every gitlabProjectsRefreshSeconds: GitLab has no installation events.
+    threads.emplace_back([&config, &http, &stop, &stopMutex, &stopSignal] {
       auto jobs = openJobStore(config.state);
       std::set<std::string> warned;
+      int64_t projectsSyncedAt = 0;
       while (!stop) {
+        const auto now = static_cast<int64_t>(std::time(nullptr));
+        if ((!config.gitlabProjects.empty() || config.discoversGitlabProjects()) &&
+            now - projectsSyncedAt >= config.gitlabProjectsRefreshSeconds) {
+          projectsSyncedAt = now;
+          try {
+            const auto synced = syncGitlabProjects(*jobs, http, config, now);
+            std::cout << "ddd serve: GitLab projects: " << synced.known << " known, "
+                      << synced.joined << " joined, " << synced.left << " left" << std::endl;
+            for (const auto& w : synced.warnings) {
+              if (warned.insert(w).second) std::cout << "ddd serve: " << w << std::endl;
+            }
+          } catch (const std::exception& e) {
+            std::cout << "ddd serve: GitLab projects not refreshed: " << e.what() << std::endl;
+          }
+        }
         try {
           const auto tick = schedulerTick(*jobs, config.schedules, std::time(nullptr));
           if (tick.enqueued > 0) {

@@ -45,6 +45,58 @@ void parseListen(const std::string& value, const std::string& what, ServerConfig
   c.listenPort = static_cast<unsigned short>(port);
 }
 
+// A GitLab project as gitlabProjects / DDD_GITLAB_PROJECTS name it: a numeric id or a
+// "group/sub/project" path.
+std::string checkedGitlabProject(const std::string& value, const std::string& what) {
+  if (value.empty()) throw ServerConfigError(what + ": empty; give a project path or id");
+  if (value.find_first_not_of("0123456789") == std::string::npos) {
+    if (value.size() > 18 || std::stoll(value) <= 0)
+      throw ServerConfigError(what + ": \"" + value + "\" is not a GitLab project id");
+    return value;
+  }
+  const bool slashes = value.find('/') != std::string::npos && value.front() != '/' &&
+                       value.back() != '/' && value.find("//") == std::string::npos;
+  for (unsigned char c : value) {
+    if (c <= ' ' || c == 0x7f || c == '?' || c == '#' || c == '%' || c == '\\') {
+      throw ServerConfigError(what + ": \"" + value +
+                              "\" is not a project path (no spaces, '?', '#', '%' or '\\')");
+    }
+  }
+  if (!slashes)
+    throw ServerConfigError(what + ": \"" + value +
+                            "\" is neither a numeric id nor a path like group/project");
+  return value;
+}
+
+void addGitlabProject(ServerConfig& c, const std::string& value, const std::string& what) {
+  const std::string p = checkedGitlabProject(value, what);
+  for (const auto& known : c.gitlabProjects) {
+    if (known == p) throw ServerConfigError(what + ": \"" + p + "\" is listed twice");
+  }
+  c.gitlabProjects.push_back(p);
+}
+
+bool parseFlag(const std::string& value, const std::string& what) {
+  if (value == "true" || value == "1" || value == "yes" || value == "on") return true;
+  if (value == "false" || value == "0" || value == "no" || value == "off") return false;
+  throw ServerConfigError(what + ": \"" + value + "\" is not true or false");
+}
+
+int64_t parseRefreshSeconds(const std::string& value, const std::string& what) {
+  int64_t n = -1;
+  try {
+    size_t used = 0;
+    n = std::stoll(value, &used);
+    if (used != value.size()) n = -1;
+  } catch (const std::exception&) {
+    n = -1;
+  }
+  if (n < 60 || n > 7 * 86400)
+    throw ServerConfigError(what + ": expected whole seconds from 60 to 604800, not \"" + value +
+                            "\"");
+  return n;
+}
+
 }  // namespace
 
 std::filesystem::path ServerConfig::repoCacheDir() const {
@@ -65,7 +117,8 @@ std::string ServerConfig::describe() const {
          masked(githubWebhookSecret) + ", GitHub App " +
          (githubAppId.empty() ? std::string("(not set)") : githubAppId) +
          ", GitLab webhook token " + masked(gitlabWebhookToken) + ", GitLab token " +
-         masked(gitlabToken);
+         masked(gitlabToken) + ", GitLab projects " + std::to_string(gitlabProjects.size()) +
+         " listed" + (discoversGitlabProjects() ? " + discovered" : "");
 }
 
 ServerConfig loadServerConfig(const std::string& text, const std::string& source,
@@ -105,6 +158,27 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
         c.gitlabToken = readSecretFile(text(), where);
       } else if (key == "gitlabApiUrl") {
         c.gitlabApiUrl = text();
+      } else if (key == "gitlabProjects") {
+        if (!v.is_array())
+          throw ServerConfigError(where + ": expected an array of project paths or ids");
+        c.gitlabProjects.clear();
+        for (size_t i = 0; i < v.size(); ++i) {
+          const std::string at = where + "[" + std::to_string(i) + "]";
+          if (v[i].is_number_integer()) {
+            addGitlabProject(c, v[i].dump(), at);
+          } else if (v[i].is_string()) {
+            addGitlabProject(c, v[i].get<std::string>(), at);
+          } else {
+            throw ServerConfigError(at + ": expected a project path (\"group/app\") or id (42)");
+          }
+        }
+      } else if (key == "gitlabDiscoverProjects") {
+        if (!v.is_boolean()) throw ServerConfigError(where + ": expected true or false");
+        c.gitlabDiscoverProjects = v.get<bool>();
+      } else if (key == "gitlabProjectsRefreshSeconds") {
+        if (!v.is_number_integer())
+          throw ServerConfigError(where + ": expected whole seconds from 60 to 604800");
+        c.gitlabProjectsRefreshSeconds = parseRefreshSeconds(v.dump(), where);
       } else if (key == "workers") {
         if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 256) {
           throw ServerConfigError(where + ": expected a whole number from 1 to 256");
@@ -139,7 +213,8 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             where +
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
-            "gitlabTokenFile, gitlabApiUrl, leaseSeconds, githubMutationSpacingMs, gitlabMutationSpacingMs, "
+            "gitlabTokenFile, gitlabApiUrl, gitlabProjects, gitlabDiscoverProjects, "
+            "gitlabProjectsRefreshSeconds, leaseSeconds, githubMutationSpacingMs, gitlabMutationSpacingMs, "
             "policies, "
             "schedules)");
       }
@@ -161,6 +236,26 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
   if (auto v = get("DDD_GITLAB_TOKEN_FILE"))
     c.gitlabToken = readSecretFile(*v, "DDD_GITLAB_TOKEN_FILE");
   if (auto v = get("DDD_GITLAB_API_URL")) c.gitlabApiUrl = *v;
+  if (auto v = get("DDD_GITLAB_PROJECTS")) {
+    // Replaces the file's list; commas or white space between entries.
+    c.gitlabProjects.clear();
+    std::string item;
+    size_t n = 0;
+    for (size_t i = 0; i <= v->size(); ++i) {
+      const char ch = i < v->size() ? (*v)[i] : ',';
+      if (ch == ',' || ch == ' ' || ch == '\t' || ch == '\n') {
+        if (!item.empty())
+          addGitlabProject(c, item, "DDD_GITLAB_PROJECTS entry " + std::to_string(++n));
+        item.clear();
+      } else {
+        item += ch;
+      }
+    }
+  }
+  if (auto v = get("DDD_GITLAB_DISCOVER_PROJECTS"))
+    c.gitlabDiscoverProjects = parseFlag(*v, "DDD_GITLAB_DISCOVER_PROJECTS");
+  if (auto v = get("DDD_GITLAB_PROJECTS_REFRESH_SECONDS"))
+    c.gitlabProjectsRefreshSeconds = parseRefreshSeconds(*v, "DDD_GITLAB_PROJECTS_REFRESH_SECONDS");
   return c;
 }
 

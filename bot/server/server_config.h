@@ -6,8 +6,10 @@
 // (state store URL, default sqlite:///<state dir>/ddd.sqlite), DDD_GITHUB_WEBHOOK_SECRET
 // / DDD_GITHUB_WEBHOOK_SECRET_FILE, DDD_GITHUB_APP_ID, DDD_GITHUB_PRIVATE_KEY_FILE,
 // DDD_GITHUB_API_URL, DDD_GITLAB_WEBHOOK_TOKEN / DDD_GITLAB_WEBHOOK_TOKEN_FILE,
-// DDD_GITLAB_TOKEN_FILE, DDD_GITLAB_API_URL. A forge whose webhook secret is not set has
-// its webhooks refused (401), never accepted unverified.
+// DDD_GITLAB_TOKEN_FILE, DDD_GITLAB_API_URL, DDD_GITLAB_PROJECTS (comma- or space-separated
+// paths or ids), DDD_GITLAB_DISCOVER_PROJECTS (true|false), DDD_GITLAB_PROJECTS_REFRESH_SECONDS.
+// A forge whose webhook secret is not set has its webhooks refused (401), never accepted
+// unverified.
 
 #include <filesystem>
 #include <functional>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "bot/scheduler.h"
 
@@ -40,6 +43,17 @@ struct ServerConfig {
   std::string gitlabWebhookToken;  // "" = GitLab webhooks refused
   std::string gitlabToken;
   std::string gitlabApiUrl = "https://gitlab.com/api/v4";
+  // GitLab has no installation event: the projects ddd serves from the start, before any
+  // webhook (bot/gitlab_projects.h). Listed ones, by path ("group/app") or numeric id
+  // ("42"); and, unless turned off, the projects the token may act on (Developer+),
+  // discovered at start and every gitlabProjectsRefreshSeconds. Discovery is on by default
+  // when no projects are listed.
+  std::vector<std::string> gitlabProjects;
+  std::optional<bool> gitlabDiscoverProjects;
+  int64_t gitlabProjectsRefreshSeconds = 3600;
+  bool discoversGitlabProjects() const {
+    return !gitlabToken.empty() && gitlabDiscoverProjects.value_or(gitlabProjects.empty());
+  }
   int workers = 2;
   // A claimed job's lease: a worker that dies (even SIGKILL) leaves its job to run again
   // after this long. Longer than the longest job (an analysis of the biggest repository).

@@ -618,40 +618,59 @@ TEST(ServeGitlabEndToEnd, APersonsCommitOnTheBranchIsNeverMerged) {
   w.expectNoViolations();
 }
 
-// The real binary: `ddd serve` configured only by the DDD_GITLAB_* variables (token and
-// webhook secret from files, the API URL of the fake) takes a Note Hook to an opened
-// merge request.
+// A real `ddd serve` in the background, configured only by the environment (the
+// DDD_GITLAB_* variables: token and webhook secret from files, the fake's API URL, and
+// `extraEnv`); stopped with SIGTERM.
+struct RealServe {
+  ddd::testing::TempDir run;
+  std::filesystem::path out = run.path() / "out.txt";
+  pid_t pid = 0;
+  std::string port;
+
+  RealServe(const GitlabWorld& w, const std::string& extraEnv) {
+    ddd::testing::writeFile(run.path() / "token", "glpat-ddd\n");
+    ddd::testing::writeFile(run.path() / "hook", "hook-secret\n");
+    const std::string env = "DDD_LISTEN=127.0.0.1:0 DDD_STATE=" + stateUrl() +
+                            " DDD_GITLAB_TOKEN_FILE=" + (run.path() / "token").string() +
+                            " DDD_GITLAB_WEBHOOK_TOKEN_FILE=" + (run.path() / "hook").string() +
+                            " DDD_GITLAB_API_URL=" + w.gitlab.apiUrl() +
+                            " DDD_DATA_DIR=" + ddd::testing::dataDir().string() + " " + extraEnv;
+    const auto started = ddd::testing::runCommand(
+        "bash -c " +
+        ddd::testing::shellQuote(env + " " + ddd::testing::shellQuote(ddd::testing::dddBinary()) +
+                                 " serve --workers 1 > " + out.string() + " 2>&1 & echo $!"));
+    pid = std::stoi(started.output);
+    for (int i = 0; i < 100 && port.empty(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      std::ifstream in(out);
+      for (std::string line; std::getline(in, line);) {
+        const auto at = line.find("receiving webhooks on 127.0.0.1:");
+        if (at != std::string::npos) port = line.substr(at + 32);
+      }
+    }
+  }
+  ~RealServe() { stop(); }
+  std::string stateUrl() const { return "sqlite://" + (run.path() / "state.sqlite").string(); }
+  std::string output() const { return ddd::testing::readFile(out); }
+  void stop() {
+    if (pid == 0) return;
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pid = 0;
+  }
+};
+
+// The real binary takes a Note Hook to an opened merge request (discovery off: only the
+// webhook's calls reach GitLab).
 TEST(ServeGitlabEndToEnd, ARealDddServeConfiguredByTheEnvironment) {
   GitlabWorld w;
   w.gitlab.addIssue(17, "Clock warnings", "");
-  ddd::testing::TempDir run;
-  ddd::testing::writeFile(run.path() / "token", "glpat-ddd\n");
-  ddd::testing::writeFile(run.path() / "hook", "hook-secret\n");
-  const auto out = run.path() / "out.txt";
-  const std::string env = "DDD_LISTEN=127.0.0.1:0 DDD_STATE=sqlite://" +
-                          (run.path() / "state.sqlite").string() +
-                          " DDD_GITLAB_TOKEN_FILE=" + (run.path() / "token").string() +
-                          " DDD_GITLAB_WEBHOOK_TOKEN_FILE=" + (run.path() / "hook").string() +
-                          " DDD_GITLAB_API_URL=" + w.gitlab.apiUrl() +
-                          " DDD_DATA_DIR=" + ddd::testing::dataDir().string();
-  const auto started = ddd::testing::runCommand(
-      "bash -c " +
-      ddd::testing::shellQuote(env + " " + ddd::testing::shellQuote(ddd::testing::dddBinary()) +
-                               " serve --workers 1 > " + out.string() + " 2>&1 & echo $!"));
-  const pid_t pid = std::stoi(started.output);
-  std::string port;
-  for (int i = 0; i < 100 && port.empty(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    std::ifstream in(out);
-    for (std::string line; std::getline(in, line);) {
-      const auto at = line.find("receiving webhooks on 127.0.0.1:");
-      if (at != std::string::npos) port = line.substr(at + 32);
-    }
-  }
-  ASSERT_FALSE(port.empty()) << ddd::testing::readFile(out);
+  RealServe serve(w, "DDD_GITLAB_DISCOVER_PROJECTS=false");
+  ASSERT_FALSE(serve.port.empty()) << serve.output();
   forges::ClientRequest r;
   r.method = "POST";
-  r.url = "http://127.0.0.1:" + port + "/webhooks/gitlab";
+  r.url = "http://127.0.0.1:" + serve.port + "/webhooks/gitlab";
   r.body = w.note(false, kDeveloperId, "dev", "/ddd rerun deprecations", 1241).dump();
   r.headers.set("Content-Type", "application/json");
   r.headers.set("X-Gitlab-Event", "Note Hook");
@@ -660,12 +679,40 @@ TEST(ServeGitlabEndToEnd, ARealDddServeConfiguredByTheEnvironment) {
   EXPECT_EQ(w.http.send(r).status, 202);
   for (int i = 0; i < 300 && w.openedMergeRequests() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ::kill(pid, SIGTERM);
-  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  EXPECT_EQ(w.openedMergeRequests(), 1) << ddd::testing::readFile(out);
+  serve.stop();
+  EXPECT_EQ(w.openedMergeRequests(), 1) << serve.output();
   EXPECT_EQ(w.gitlab.awards().size(), 1u);
   w.expectEchoed(0, "uuid-real");
+  w.expectNoViolations();
+}
+
+// GitLab has no installation event: the real binary discovers the projects its token
+// may act on when it starts (no webhook at all), records them for the scheduler and
+// analyses each once — the fix is pushed and its merge request opened.
+TEST(ServeGitlabEndToEnd, ARealDddServeKnowsTheTokensProjectsBeforeAnyWebhook) {
+  GitlabWorld w;
+  w.gitlab.projectsPageSize = 1;
+  w.gitlab.addProject(kProjectId, "team/app", w.remote, 30);
+  w.gitlab.addProject(9001, "team/docs", w.remote, 20);  // Reporter: not ddd's to maintain
+  RealServe serve(w, "");
+  ASSERT_FALSE(serve.port.empty()) << serve.output();
+  for (int i = 0; i < 300 && w.openedMergeRequests() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  serve.stop();
+  EXPECT_GE(w.openedMergeRequests(), 1) << serve.output();
+  EXPECT_NE(serve.output().find("GitLab projects: 1 known, 1 joined, 0 left"), std::string::npos)
+      << serve.output();
+  EXPECT_NE(w.remoteBranches().find("refs/heads/ddd/"), std::string::npos);
+  auto state = openJobStore(serve.stateUrl());
+  const auto repos = state->repositories(true);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos[0].repo, "team/app");
+  EXPECT_EQ(repos[0].forge, "gitlab");
+  EXPECT_EQ(nlohmann::json::parse(repos[0].payload)["projectId"], kProjectId);
+  bool joined = false;
+  for (const auto& j : state->list(false, 100))
+    joined |= j.kind == "gitlab.analyze" && j.dedupeKey == "gitlab:joined:4242:new";
+  EXPECT_TRUE(joined);
   w.expectNoViolations();
 }
 

@@ -282,6 +282,9 @@ FakeHttpServer::Response FakeGitlab::handle(const FakeHttpServer::Request& r) {
         return json(200, shown);
       }
     }
+    const bool own = (projectId_ > 0 && seg[3] == std::to_string(projectId_)) ||
+                     percentDecode(seg[3]) == project_;
+    if (!own) return json(404, {{"message", "404 Project Not Found"}});  // none of its projects
   }
   if (seg.size() < 4 || seg[0] != "api" || seg[1] != "v4" || seg[2] != "projects") {
     violations_.push_back(r.method + " " + target + ": not a project route");
