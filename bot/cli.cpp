@@ -17,7 +17,9 @@
 #include "bot/scan.h"
 #include "bot/serve.h"
 #include "bot/setup_github.h"
+#include "bot/state_store.h"
 #include "bot/version.h"
+#include "git/repository.h"
 
 namespace ddd::bot {
 namespace {
@@ -102,12 +104,73 @@ ScanRequest makeScanRequest(const std::string& path, const std::string& ref,
   return request;
 }
 
+// The state file's registry cache, opened at its first use (a run that asks no registry
+// creates no state file).
+class LazyStateCache : public RegistryCacheStore {
+ public:
+  explicit LazyStateCache(fs::path file) : file_(std::move(file)) {}
+  std::optional<RegistryCacheRow> loadRegistryResponse(const std::string& key) override {
+    return store().loadRegistryResponse(key);
+  }
+  void saveRegistryResponse(const RegistryCacheRow& row) override {
+    store().saveRegistryResponse(row);
+  }
+  void touchRegistryResponse(const std::string& key, int64_t now) override {
+    store().touchRegistryResponse(key, now);
+  }
+  void dropRegistryResponse(const std::string& key) override { store().dropRegistryResponse(key); }
+  void pruneRegistryResponses(int64_t maxRows, int64_t maxBytes, int64_t unusedBefore) override {
+    store().pruneRegistryResponses(maxRows, maxBytes, unusedBefore);
+  }
+  int64_t registryResponseCount() override { return store().registryResponseCount(); }
+
+ private:
+  StateStore& store() {
+    if (!store_) store_.emplace(file_);
+    return *store_;
+  }
+  fs::path file_;
+  std::optional<StateStore> store_;
+};
+
 // Registry access for one command (the dependency analyzer's look-ups), kept alive
 // while the command runs; none when DDD_OFFLINE is set (anything but "0").
 struct OnlineRegistry {
   forges::HttpClient http{registryHttpOptions()};
   RegistryClient client{http, 5000};
+  // `run --local`: registry answers kept in the state file between runs.
+  std::optional<LazyStateCache> cacheStore;
+  std::optional<RegistryResponseCache> cache;
+  ~OnlineRegistry() {
+    client.setCache(nullptr);
+    cache.reset();  // prunes before the store closes
+  }
 };
+
+// The state file's registry cache for a local run: read and written, or on a dry run
+// only read (and only when the file exists: a dry run creates nothing). A state file
+// that cannot be opened is a warning; the run goes on without the cache.
+void attachRegistryCache(OnlineRegistry& online, const RunLocalRequest& request) {
+  fs::path file;
+  if (request.stateFile) {
+    file = *request.stateFile;
+  } else {
+    try {
+      file = StateStore::defaultPath(git::Repository::open(request.scan.repoPath).gitDir());
+    } catch (const std::exception&) {
+      return;  // not a repository: the run says so itself
+    }
+  }
+  std::error_code ec;
+  if (request.dryRun && !fs::exists(file, ec)) return;
+  online.cacheStore.emplace(file);
+  RegistryCacheOptions options;
+  options.readOnly = request.dryRun;
+  options.warn = [](const std::string& w) { std::fprintf(stderr, "ddd: warning: %s\n", w.c_str()); };
+  online.cache.emplace(*online.cacheStore, options);
+  online.client.setCache(&*online.cache);
+}
+
 std::unique_ptr<OnlineRegistry> attachRegistry(ScanRequest& request) {
   const char* offline = std::getenv("DDD_OFFLINE");
   if (offline && *offline && std::string(offline) != "0") return nullptr;
@@ -174,6 +237,7 @@ int runRunCommand(const RunFlags& flags) {
   if (flags.maxOpenPrs >= 0) request.maxOpenOverride = flags.maxOpenPrs;
   if (flags.maxNewPrsPerHour >= 0) request.maxNewPerHourOverride = flags.maxNewPrsPerHour;
   if (!flags.state.empty()) request.stateFile = fs::path(flags.state);
+  if (online) attachRegistryCache(*online, request);
   ProgressLine progress = ProgressLine::forStderr();
   if (progress.enabled()) {
     request.scan.progress = [&progress](uint64_t done, uint64_t total, uint64_t bytes) {

@@ -14,22 +14,31 @@ analyzers::deps::HttpResponse RegistryClient::get(const analyzers::deps::HttpReq
         "the request budget of " + std::to_string(budget_) +
         " registry requests for this run is used up; the next run goes on");
   }
+  std::optional<RegistryResponseCache::Entry> kept;
+  if (cache_ && !request.head) kept = cache_->lookup(request);
   forges::ClientRequest req;
   req.method = request.head ? "HEAD" : "GET";
   req.url = request.url;
   for (const auto& [k, v] : request.headers) req.headers.set(k, v);
+  if (kept) {
+    if (!kept->etag.empty()) req.headers.set("If-None-Match", kept->etag);
+    if (!kept->lastModified.empty()) req.headers.set("If-Modified-Since", kept->lastModified);
+  }
   try {
     forges::ClientResponse res = http_.send(req);
     analyzers::deps::HttpResponse out;
-    out.status = res.status;
-    out.headers = std::move(res.headers.items);
-    out.body = std::move(res.body);
-    std::string next = forges::linkNext([&] {
-      for (const auto& [k, v] : out.headers) {
-        if (k.size() == 4 && (k == "Link" || k == "link" || k == "LINK")) return v;
-      }
-      return std::string();
-    }());
+    if (kept && res.status == 304) {
+      // Still current: the kept 200, with the 304's fresher validators when it sent any.
+      ++notModified_;
+      cache_->confirmed(kept->key);
+      out = std::move(kept->response);
+    } else {
+      out.status = res.status;
+      out.headers = std::move(res.headers.items);
+      out.body = std::move(res.body);
+      if (cache_) cache_->remember(request, out);
+    }
+    std::string next = forges::linkNext(out.header("Link"));
     if (!next.empty() && next[0] == '/') {
       // Relative to the origin of the request (Docker registries send these).
       const size_t scheme = res.url.find("://");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "analyzers/vocabulary.h"
+#include "bot/registry_cache.h"
 #include "forges/sqlite_db.h"
 
 namespace ddd::bot {
@@ -51,9 +52,9 @@ struct ChangeRecord {
   std::string detail;  // e.g. who made the human commit that blocked the branch
 };
 
-class StateStore {
+class StateStore : public RegistryCacheStore {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
 
   // <gitDir>/ddd/state.sqlite (the directory is created by open(), not here).
   static std::filesystem::path defaultPath(const std::filesystem::path& gitDir);
@@ -78,6 +79,13 @@ class StateStore {
   void recordReportPoint(const std::string& repo, const ReportPoint& point);
   std::vector<ReportPoint> reportHistory(const std::string& repo, const std::string& beforeWeek,
                                          size_t limit);
+  // The registry answers kept between runs (schema v3; registry_cache.h).
+  std::optional<RegistryCacheRow> loadRegistryResponse(const std::string& key) override;
+  void saveRegistryResponse(const RegistryCacheRow& row) override;
+  void touchRegistryResponse(const std::string& key, int64_t now) override;
+  void dropRegistryResponse(const std::string& key) override;
+  void pruneRegistryResponses(int64_t maxRows, int64_t maxBytes, int64_t unusedBefore) override;
+  int64_t registryResponseCount() override;
   int schemaVersion() { return db_.userVersion(); }
   forges::SqliteDb& db() { return db_; }
 

@@ -183,9 +183,26 @@ FetchedScan fetchAndScan(WorkerContext& ctx, ForgeSession& session, JobStore& st
   for (const auto& a : p.value("analyzers", nlohmann::json::array()))
     scan.analyzers.push_back(a.get<std::string>());
   std::optional<RegistryClient> registry;
+  // Registry answers kept in the serve state store between jobs, on a connection of
+  // their own (look-ups run on the scan's threads; the cache serialises them).
+  std::unique_ptr<JobStore> cacheStore;
+  std::optional<RegistryResponseCache> registryCache;
   if (ctx.registryHttp) {
     registry.emplace(*ctx.registryHttp, ctx.registryBudget);
     scan.registry = &*registry;
+    try {
+      if (ctx.openStore) cacheStore = ctx.openStore();
+    } catch (const std::exception& e) {
+      if (ctx.log) ctx.log(std::string("registry answers are not cached: ") + e.what());
+    }
+    if (cacheStore) {
+      RegistryCacheOptions options;
+      options.warn = [&ctx](const std::string& w) {
+        if (ctx.log) ctx.log("warning: " + w);
+      };
+      registryCache.emplace(*cacheStore, options);
+      registry->setCache(&*registryCache);
+    }
   }
   // What maintainers said with `/ddd ignore`.
   for (const auto& recorded : store.ignores(repo.repo)) {

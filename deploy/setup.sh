@@ -35,7 +35,7 @@ die() { echo "setup.sh: error: $*" >&2; exit 1; }
 # --- Debian packages -------------------------------------------------------------------
 packages=(
   build-essential cmake ninja-build pkg-config ccache git
-  libgit2-dev nlohmann-json3-dev libboost-dev libre2-dev libssl-dev libsqlite3-dev
+  libgit2-dev nlohmann-json3-dev libboost-dev libre2-dev libssl-dev libsqlite3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev libtomlplusplus-dev
   json-schema-test-suite node-semver python3-packaging python3-croniter python3-icalendar
   libhowardhinnant-date-dev systemd

@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include "bot/registry_cache.h"
+
 namespace ddd::bot {
 
 struct Job {
@@ -55,7 +57,8 @@ struct RepositoryRecord {
   int64_t updatedAt = 0;
 };
 
-class JobStore {
+// Also the serve state store's registry answers (schema v4; registry_cache.h).
+class JobStore : public RegistryCacheStore {
  public:
   virtual ~JobStore() = default;
   // Stores several jobs in one transaction (the receiver's group commit); element i is

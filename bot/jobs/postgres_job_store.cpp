@@ -14,7 +14,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr const char* kColumns =
     "id, kind, repo, payload, dedupe_key, state, attempts, next_run_at, lease_owner, "
     "lease_expires_at, last_error, created_at";
@@ -189,6 +189,61 @@ class PostgresJobStore : public JobStore {
         .integer(0, 0);
   }
 
+  std::optional<RegistryCacheRow> loadRegistryResponse(const std::string& key) override {
+    auto r = db_.exec(
+        "SELECT key, url, format, etag, last_modified, payload, size, stored_at, used_at "
+        "FROM ddd_registry_cache WHERE key = $1",
+        {key}, "reading the registry cache");
+    if (r.rows() == 0) return std::nullopt;
+    return RegistryCacheRow{r.text(0, 0),    r.text(0, 1),    r.integer(0, 2),
+                            r.text(0, 3),    r.text(0, 4),    r.text(0, 5),
+                            r.integer(0, 6), r.integer(0, 7), r.integer(0, 8)};
+  }
+
+  void saveRegistryResponse(const RegistryCacheRow& r) override {
+    db_.exec(
+        "INSERT INTO ddd_registry_cache (key, url, format, etag, last_modified, payload, size, "
+        "stored_at, used_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+        "ON CONFLICT (key) DO UPDATE SET url = EXCLUDED.url, format = EXCLUDED.format, "
+        "etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified, "
+        "payload = EXCLUDED.payload, size = EXCLUDED.size, stored_at = EXCLUDED.stored_at, "
+        "used_at = EXCLUDED.used_at",
+        {r.key, r.url, std::to_string(r.format), r.etag, r.lastModified, r.payload,
+         std::to_string(r.size), std::to_string(r.storedAt), std::to_string(r.usedAt)},
+        "writing the registry cache");
+  }
+
+  void touchRegistryResponse(const std::string& key, int64_t now) override {
+    db_.exec("UPDATE ddd_registry_cache SET used_at = $2 WHERE key = $1",
+             {key, std::to_string(now)}, "writing the registry cache");
+  }
+
+  void dropRegistryResponse(const std::string& key) override {
+    db_.exec("DELETE FROM ddd_registry_cache WHERE key = $1", {key},
+             "dropping a registry cache row");
+  }
+
+  void pruneRegistryResponses(int64_t maxRows, int64_t maxBytes, int64_t unusedBefore) override {
+    PgTransaction tx(db_);
+    db_.exec("DELETE FROM ddd_registry_cache WHERE used_at < $1", {std::to_string(unusedBefore)},
+             "pruning the registry cache");
+    db_.exec(
+        "DELETE FROM ddd_registry_cache WHERE key IN (SELECT key FROM ddd_registry_cache "
+        "ORDER BY used_at DESC, key OFFSET $1)",
+        {std::to_string(maxRows)}, "pruning the registry cache");
+    db_.exec(
+        "DELETE FROM ddd_registry_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size) "
+        "OVER (ORDER BY used_at DESC, key ROWS UNBOUNDED PRECEDING) AS total FROM "
+        "ddd_registry_cache) AS s WHERE s.total > $1)",
+        {std::to_string(maxBytes)}, "pruning the registry cache");
+    tx.commit();
+  }
+
+  int64_t registryResponseCount() override {
+    return db_.exec("SELECT COUNT(*) FROM ddd_registry_cache", {}, "counting registry cache rows")
+        .integer(0, 0);
+  }
+
   bool reachable() override { return db_.ping(); }
 
  private:
@@ -237,6 +292,15 @@ class PostgresJobStore : public JobStore {
           "  repo TEXT NOT NULL, dependency TEXT NOT NULL, rule TEXT NOT NULL,"
           "  updated_at BIGINT NOT NULL, PRIMARY KEY (repo, dependency));",
           {}, "creating the ignores table");
+    }
+    if (version < 4) {
+      db_.exec(
+          "CREATE TABLE ddd_registry_cache ("
+          "  key TEXT PRIMARY KEY, url TEXT NOT NULL, format INTEGER NOT NULL,"
+          "  etag TEXT NOT NULL, last_modified TEXT NOT NULL, payload TEXT NOT NULL,"
+          "  size BIGINT NOT NULL, stored_at BIGINT NOT NULL, used_at BIGINT NOT NULL);"
+          "CREATE INDEX ddd_registry_cache_used ON ddd_registry_cache (used_at);",
+          {}, "creating the registry cache table");
     }
     db_.exec(
         "INSERT INTO ddd_schema (component, version) VALUES ('jobs', $1) "

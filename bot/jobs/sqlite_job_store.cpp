@@ -11,7 +11,7 @@
 namespace ddd::bot {
 namespace {
 
-constexpr int kSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 // WAL pages after which a commit asks for a checkpoint (4 MiB of 16 KiB pages), and after
 // which the committing connection checkpoints itself (16 MiB). Under a steady stream of
@@ -130,6 +130,14 @@ class SqliteJobStore : public JobStore {
           "CREATE TABLE ignores ("
           "  repo TEXT NOT NULL, dependency TEXT NOT NULL, rule TEXT NOT NULL,"
           "  updated_at INTEGER NOT NULL, PRIMARY KEY (repo, dependency));");
+    }
+    if (version < 4) {
+      db_.exec(
+          "CREATE TABLE registry_cache ("
+          "  key TEXT PRIMARY KEY, url TEXT NOT NULL, format INTEGER NOT NULL,"
+          "  etag TEXT NOT NULL, last_modified TEXT NOT NULL, payload TEXT NOT NULL,"
+          "  size INTEGER NOT NULL, stored_at INTEGER NOT NULL, used_at INTEGER NOT NULL);"
+          "CREATE INDEX registry_cache_used ON registry_cache (used_at);");
     }
     db_.exec("UPDATE job_schema SET version = " + std::to_string(kSchemaVersion));
     tx.commit();
@@ -332,6 +340,63 @@ class SqliteJobStore : public JobStore {
 
   int64_t depth() override {
     auto st = db_.prepare("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')");
+    st.step();
+    return st.integer(0);
+  }
+
+  std::optional<RegistryCacheRow> loadRegistryResponse(const std::string& key) override {
+    auto st = db_.prepare(
+        "SELECT key, url, format, etag, last_modified, payload, size, stored_at, used_at "
+        "FROM registry_cache WHERE key = ?1");
+    st.bind(1, key);
+    if (!st.step()) return std::nullopt;
+    return RegistryCacheRow{st.text(0),    st.text(1),    st.integer(2),
+                            st.text(3),    st.text(4),    st.text(5),
+                            st.integer(6), st.integer(7), st.integer(8)};
+  }
+
+  void saveRegistryResponse(const RegistryCacheRow& r) override {
+    auto st = db_.prepare(
+        "INSERT OR REPLACE INTO registry_cache (key, url, format, etag, last_modified, payload, "
+        "size, stored_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    st.bind(1, r.key).bind(2, r.url).bind(3, r.format).bind(4, r.etag).bind(5, r.lastModified);
+    st.bind(6, r.payload).bind(7, r.size).bind(8, r.storedAt).bind(9, r.usedAt);
+    st.run();
+  }
+
+  void touchRegistryResponse(const std::string& key, int64_t now) override {
+    auto st = db_.prepare("UPDATE registry_cache SET used_at = ?2 WHERE key = ?1");
+    st.bind(1, key).bind(2, now);
+    st.run();
+  }
+
+  void dropRegistryResponse(const std::string& key) override {
+    auto st = db_.prepare("DELETE FROM registry_cache WHERE key = ?1");
+    st.bind(1, key);
+    st.run();
+  }
+
+  void pruneRegistryResponses(int64_t maxRows, int64_t maxBytes, int64_t unusedBefore) override {
+    forges::Transaction tx(db_);
+    auto old = db_.prepare("DELETE FROM registry_cache WHERE used_at < ?1");
+    old.bind(1, unusedBefore);
+    old.run();
+    auto rows = db_.prepare(
+        "DELETE FROM registry_cache WHERE key IN (SELECT key FROM registry_cache "
+        "ORDER BY used_at DESC, key LIMIT -1 OFFSET ?1)");
+    rows.bind(1, maxRows);
+    rows.run();
+    auto bytes = db_.prepare(
+        "DELETE FROM registry_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size) OVER "
+        "(ORDER BY used_at DESC, key ROWS UNBOUNDED PRECEDING) AS total FROM registry_cache) "
+        "AS s WHERE s.total > ?1)");
+    bytes.bind(1, maxBytes);
+    bytes.run();
+    tx.commit();
+  }
+
+  int64_t registryResponseCount() override {
+    auto st = db_.prepare("SELECT COUNT(*) FROM registry_cache");
     st.step();
     return st.integer(0);
   }
