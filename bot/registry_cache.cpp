@@ -199,7 +199,7 @@ std::optional<HttpResponse> RegistryResponseCache::decode(const std::string& pay
 
 std::optional<RegistryResponseCache::Entry> RegistryResponseCache::lookup(
     const HttpRequest& request) {
-  if (request.head) return std::nullopt;
+  if (request.head || !request.keep) return std::nullopt;
   const std::string key = keyOf(request);
   std::lock_guard<std::mutex> lock(mutex_);
   std::optional<RegistryCacheRow> row;
@@ -242,11 +242,14 @@ void RegistryResponseCache::confirmed(const std::string& key) {
 
 void RegistryResponseCache::remember(const HttpRequest& request, const HttpResponse& response) {
   if (options_.readOnly || request.head || response.status != 200) return;
+  if (!request.keep) return;  // a token service's answer: never written down
   const std::string etag = response.header("ETag");
   const std::string lastModified = response.header("Last-Modified");
   const std::string key = keyOf(request);
   std::string payload;
+  const std::string cacheControl = response.header("Cache-Control");
   if ((!etag.empty() || !lastModified.empty()) &&
+      cacheControl.find("no-store") == std::string::npos &&
       static_cast<int64_t>(response.body.size()) <= options_.maxEntryBytes * 16) {
     payload = encode(response);
   }

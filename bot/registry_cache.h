@@ -8,7 +8,8 @@
 // request's other header values (its credential scope): no credential is stored, and the
 // URL column holds the redacted URL for people reading the table. The kept response is
 // its body plus a few headers (Content-Type, Link, Docker-Content-Digest, ETag,
-// Last-Modified), zlib-compressed. The table is bounded: rows unused for maxAgeSeconds go,
+// Last-Modified), zlib-compressed; answers marked `keep = false` (a token service's) or
+// `Cache-Control: no-store` are never written. The table is bounded: rows unused for maxAgeSeconds go,
 // then the least recently used beyond maxRows or maxBytes. A row that cannot be read
 // (corrupted, unknown format) is dropped with a warning and the GET goes out
 // unconditionally; a failing store is a warning, never a failed look-up.

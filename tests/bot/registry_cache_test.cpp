@@ -188,6 +188,31 @@ TEST(RegistryCache, CodecRoundTripsBinaryBodiesAndRefusesGarbage) {
   EXPECT_EQ(RegistryResponseCache::keyOf(b).size(), 64u);
 }
 
+TEST(RegistryCache, TokensAndNoStoreAnswersAreNeverWritten) {
+  ddd::testing::TempDir dir;
+  StateStore store(dir.path() / "state.sqlite");
+  RegistryResponseCache cache(store);
+  analyzers::deps::HttpResponse ok;
+  ok.status = 200;
+  ok.headers = {{"ETag", "\"1\""}};
+  ok.body = R"({"token": "secret-token"})";
+  analyzers::deps::HttpRequest token{"https://auth.example/token?scope=x", {}, false, false};
+  cache.remember(token, ok);
+  EXPECT_EQ(store.registryResponseCount(), 0);
+  analyzers::deps::HttpRequest plain{"https://r.example/x", {}, false};
+  analyzers::deps::HttpResponse noStore = ok;
+  noStore.headers.emplace_back("Cache-Control", "private, no-store");
+  cache.remember(plain, noStore);
+  EXPECT_EQ(store.registryResponseCount(), 0);
+  cache.remember(plain, ok);
+  EXPECT_EQ(store.registryResponseCount(), 1);
+  auto hit = cache.lookup(plain);
+  ASSERT_TRUE(hit);
+  EXPECT_EQ(hit->etag, "\"1\"");
+  EXPECT_EQ(hit->response.body, ok.body);
+  EXPECT_FALSE(cache.lookup(token));
+}
+
 RegistryCacheRow row(const std::string& key, int64_t usedAt, int64_t size) {
   RegistryCacheRow r;
   r.key = key;

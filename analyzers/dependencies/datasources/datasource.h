@@ -24,6 +24,9 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;  // e.g. Accept, Authorization
   bool head = false;                                         // HEAD instead of GET
+  // false: the answer carries a credential (a token service's) and must never be kept
+  // by a cache that outlives the process.
+  bool keep = true;
 };
 
 struct HttpResponse {

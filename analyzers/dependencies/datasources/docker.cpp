@@ -104,9 +104,18 @@ class RegistrySession {
     tokenUrl += "scope=" + detail::urlEncodeComponent(params.count("scope")
                                                           ? params.at("scope")
                                                           : "repository:" + image_ + ":pull");
-    auto token = detail::fetch(http_, request_, tokenUrl, what_ + " token");
-    nlohmann::json t =
-        token ? nlohmann::json::parse(token->body, nullptr, false) : nlohmann::json();
+    // The token service's answer is a credential: never kept by a cache (keep = false).
+    HttpRequest tokenRequest{tokenUrl, {{"Accept", "application/json"}}, false, false};
+    for (const auto& h : request_.authHeaders) tokenRequest.headers.push_back(h);
+    HttpResponse token = http_.get(tokenRequest);
+    if (token.status < 200 || token.status >= 300) {
+      throw RegistryError(what_ + " token: " + redactUrl(tokenUrl) + " answered HTTP " +
+                          std::to_string(token.status) +
+                          (token.status == 401 || token.status == 403
+                               ? ": access denied; give the bot a token for this registry"
+                               : ""));
+    }
+    nlohmann::json t = nlohmann::json::parse(token.body, nullptr, false);
     std::string value;
     for (const char* key : {"token", "access_token"}) {
       if (t.is_object() && t.contains(key) && t[key].is_string()) value = t[key].get<std::string>();
