@@ -6,6 +6,8 @@
 // references are normalised. Tags carry no dates in this API: libyears stay unknown.
 // getDigest reads a tag's manifest digest (for `FROM image:tag@sha256:...` pins).
 #include <cctype>
+#include <chrono>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "analyzers/dependencies/datasources/datasource.h"
@@ -61,8 +63,60 @@ std::string repositoryPath(const std::string& packageName) {
   return image;
 }
 
-// Requests to one registry for one image: the first 401 with a Bearer challenge gets a
-// token from the named token service, and every later request carries it.
+// Bearer tokens of the token services, shared by every look-up of the process: by
+// (realm, service, scope, the credentials they were asked with) until shortly before
+// their expires_in (60 s when the service names none, as the token protocol says); and
+// which token key a (registry, image, credentials) was last challenged for, so the next
+// look-up sends the token at once instead of collecting a 401 first. Bounded; memory only.
+class TokenCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+  std::string find(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = tokens_.find(key);
+    if (it == tokens_.end()) return "";
+    if (it->second.second <= Clock::now()) {
+      tokens_.erase(it);
+      return "";
+    }
+    return it->second.first;
+  }
+  std::string keyFor(const std::string& hint) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = hints_.find(hint);
+    return it == hints_.end() ? "" : it->second;
+  }
+  void put(const std::string& hint, const std::string& key, const std::string& token,
+           long expiresIn) {
+    // Used until 10 % (at least 5 s) before it expires; a shorter-lived token is not kept.
+    const long usable = expiresIn - std::max(5L, expiresIn / 10);
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (tokens_.size() >= kMax || hints_.size() >= kMax) {
+      tokens_.clear();
+      hints_.clear();
+    }
+    hints_[hint] = key;
+    if (usable > 0) tokens_[key] = {token, Clock::now() + std::chrono::seconds(usable)};
+  }
+  void drop(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    tokens_.erase(key);
+  }
+
+ private:
+  static constexpr size_t kMax = 4096;
+  std::mutex mutex_;
+  std::map<std::string, std::pair<std::string, Clock::time_point>> tokens_;
+  std::map<std::string, std::string> hints_;
+};
+
+TokenCache& tokenCache() {
+  static TokenCache cache;
+  return cache;
+}
+
+// Requests to one registry for one image: a 401 with a Bearer challenge gets a token
+// from the named token service (or the token cache), and every later request carries it.
 class RegistrySession {
  public:
   RegistrySession(RegistryHttp& http, const LookupRequest& request, std::string base,
@@ -75,9 +129,19 @@ class RegistrySession {
         what_(std::move(what)) {}
 
   HttpResponse send(const std::string& url, const std::string& accept, bool head) {
+    if (!triedToken_ && cachedKey_.empty()) {
+      // A token this registry wanted for this image before, still valid: sent at once.
+      const std::string key = tokenCache().keyFor(hint());
+      const std::string token = key.empty() ? "" : tokenCache().find(key);
+      if (!token.empty()) {
+        cachedKey_ = key;
+        headers_ = {{"Authorization", "Bearer " + token}};
+      }
+    }
     HttpResponse resp = once(url, accept, head);
     if (resp.status == 401 && !triedToken_) {
       triedToken_ = true;
+      if (!cachedKey_.empty()) tokenCache().drop(cachedKey_);  // revoked or scope changed
       fetchToken(resp.header("WWW-Authenticate"));
       resp = once(url, accept, head);
     }
@@ -85,6 +149,13 @@ class RegistrySession {
   }
 
  private:
+  std::string credentials() const {
+    std::string c;
+    for (const auto& [k, v] : request_.authHeaders) c += k + ":" + v + "\n";
+    return c;
+  }
+  std::string hint() const { return base_ + "\n" + image_ + "\n" + credentials(); }
+
   HttpResponse once(const std::string& url, const std::string& accept, bool head) {
     HttpRequest req{url, {{"Accept", accept}}, head};
     for (const auto& h : headers_) req.headers.push_back(h);
@@ -98,12 +169,21 @@ class RegistrySession {
                           " asks for credentials without a "
                           "token service; give the bot a token (DDD_REGISTRY_DOCKER_TOKEN)");
     }
+    const std::string service = params.count("service") ? params.at("service") : "";
+    const std::string scope =
+        params.count("scope") ? params.at("scope") : "repository:" + image_ + ":pull";
+    const std::string key = realm->second + "\n" + service + "\n" + scope + "\n" + credentials();
+    if (key != cachedKey_) {
+      const std::string cached = tokenCache().find(key);
+      if (!cached.empty()) {
+        tokenCache().put(hint(), key, cached, 0);  // remember the challenge, keep the expiry
+        headers_ = {{"Authorization", "Bearer " + cached}};
+        return;
+      }
+    }
     std::string tokenUrl = realm->second + "?";
-    if (params.count("service"))
-      tokenUrl += "service=" + detail::urlEncodeComponent(params.at("service")) + "&";
-    tokenUrl += "scope=" + detail::urlEncodeComponent(params.count("scope")
-                                                          ? params.at("scope")
-                                                          : "repository:" + image_ + ":pull");
+    if (!service.empty()) tokenUrl += "service=" + detail::urlEncodeComponent(service) + "&";
+    tokenUrl += "scope=" + detail::urlEncodeComponent(scope);
     // The token service's answer is a credential: never kept by a cache (keep = false).
     HttpRequest tokenRequest{tokenUrl, {{"Accept", "application/json"}}, false, false};
     for (const auto& h : request_.authHeaders) tokenRequest.headers.push_back(h);
@@ -123,6 +203,10 @@ class RegistrySession {
     if (value.empty())
       throw RegistryError(what_ + ": the token service at " + redactUrl(realm->second) +
                           " gave no token");
+    long expiresIn = 60;
+    if (t.contains("expires_in") && t["expires_in"].is_number_integer())
+      expiresIn = static_cast<long>(std::min<int64_t>(t["expires_in"].get<int64_t>(), 86400));
+    tokenCache().put(hint(), key, value, expiresIn);
     headers_ = {{"Authorization", "Bearer " + value}};
   }
 
@@ -131,6 +215,7 @@ class RegistrySession {
   std::vector<std::pair<std::string, std::string>> headers_;
   std::string base_, image_, what_;
   bool triedToken_ = false;
+  std::string cachedKey_;  // the token cache's key of the token sent, "" when none
 };
 
 // Every manifest kind an image tag may name: multi-platform indexes first, so the
