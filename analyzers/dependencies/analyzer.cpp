@@ -54,6 +54,11 @@ struct Evaluated {
   std::string digestTag, newDigest;
   size_t inventoryIndex = 0;
   std::string ignoredBy;  // a newer version is not proposed because of this ignore rule
+  // inMajorUpdates: `inMajor` marks the extra evaluation that proposes the newest version
+  // of the major in use next to a major update (it shares the dependency's inventory row
+  // and findings); `targetInMajor` is that version, on the main evaluation.
+  bool inMajor = false;
+  std::string targetInMajor;
 };
 
 // Runs fn(0) ... fn(count - 1) on up to `concurrency` threads (this one included).
@@ -256,8 +261,9 @@ const DependencyOptions::IgnoreRule* ignoredBy(const DependencyOptions& options,
   return nullptr;
 }
 
+// `sameMajorOnly`: the proposal stays within the major in use (inMajorUpdates).
 Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOptions& options,
-                   std::time_t now) {
+                   std::time_t now, bool sameMajorOnly = false) {
   Evaluated e;
   e.found = &f;
   e.info = &info;
@@ -337,7 +343,8 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
   for (const auto& v : stable) {
     const Release* r = releaseOf(v);
     if (!r || r->deprecated || r->yanked || scheme->compare(v, latest) > 0 ||
-        scheme->compare(v, used) <= 0 || !scheme->isCompatible(used, v)) {
+        scheme->compare(v, used) <= 0 || !scheme->isCompatible(used, v) ||
+        (sameMajorOnly && scheme->updateType(used, v) == UpdateType::Major)) {
       continue;
     }
     if (const auto* rule = ignoredBy(options, f.dep, *scheme, used, v)) {
@@ -526,6 +533,7 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
     j["newDigest"] = e.newDigest;
   }
   if (!e.ignoredBy.empty()) j["ignoredBy"] = e.ignoredBy;
+  if (!e.targetInMajor.empty()) j["proposedInMajor"] = e.targetInMajor;
   return j;
 }
 
@@ -600,6 +608,11 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
   };
   str("rangeStrategy", o.rangeStrategy, {"bump", "replace", "pin", "widen"});
   str("grouping", o.grouping, {"dependency", "ecosystem", "non-major", "monorepo"});
+  if (section.contains("inMajorUpdates")) {
+    if (!section["inMajorUpdates"].is_boolean())
+      throw std::invalid_argument("dependencies.inMajorUpdates must be true or false");
+    o.inMajorUpdates = section["inMajorUpdates"].get<bool>();
+  }
   if (section.contains("minimumReleaseAgeDays")) {
     const auto& v = section["minimumReleaseAgeDays"];
     if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 3650) {
@@ -888,9 +901,24 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       if (!d.currentDigest.empty() && e.problem.empty())
         e.digestTag = e.target.empty() ? d.currentValue : e.target;
     }
+    // A major: the newest version of the major in use too, as its own non-major change.
+    std::optional<Evaluated> inMajor;
+    if (options.inMajorUpdates && !actionPin && e.problem.empty() && e.updateType == "major") {
+      Evaluated m = evaluate(f, *it->second.info, options, now, /*sameMajorOnly=*/true);
+      if (m.problem.empty() && !m.target.empty() && !m.newValue.empty()) {
+        m.inMajor = true;
+        if (!d.currentDigest.empty()) m.digestTag = m.target;
+        e.targetInMajor = m.target;
+        inMajor = std::move(m);
+      }
+    }
     e.inventoryIndex = inventory.size();
     inventory.push_back(nullptr);  // filled in once the digests are known
     evaluated.push_back(std::move(e));
+    if (inMajor) {
+      inMajor->inventoryIndex = evaluated.back().inventoryIndex;
+      evaluated.push_back(std::move(*inMajor));
+    }
   }
 
   // 3b. Digest pins: the digest each pin moves to, from the releases when they carry it
@@ -968,6 +996,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
 
   // 3c. What each dependency is, and findings.
   for (auto& e : evaluated) {
+    if (e.inMajor) continue;  // the dependency's row and findings come from its main evaluation
     const Found& f = *e.found;
     const auto& d = f.dep;
     inventory[e.inventoryIndex] = toJson(e, now);

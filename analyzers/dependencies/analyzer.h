@@ -18,6 +18,10 @@ struct DependencyOptions {
   std::string grouping = "dependency";  // dependency | ecosystem | non-major | monorepo
   int minimumReleaseAgeDays = 3;        // a version younger than this is not proposed
   int lookupConcurrency = 8;
+  // When the newest version is a new major, also propose the newest version of the major
+  // in use, as a non-major change of its own (a repository that can't take the major yet
+  // still gets its fixes).
+  bool inMajorUpdates = true;
   // Dependencies ddd must not propose (the config's `ignore`, and the `/ddd ignore`
   // commands a server recorded).
   struct IgnoreRule {

@@ -214,6 +214,52 @@ TEST(DependencyAnalyzer, GroupingAndStrategies) {
   EXPECT_THROW(fx.run(tree, {{"rangeStrategy", "sideways"}}), std::invalid_argument);
 }
 
+// A major update next to fixes of the major in use: two changes, the major on its own
+// branch and the newest 18.x as a non-major one (grouped with the other non-majors when
+// asked); the inventory row names both. Off, only the major.
+TEST(DependencyAnalyzer, AMajorUpdateAlsoProposesTheNewestOfTheMajorInUse) {
+  Fixture fx;
+  MemorySourceTree tree(std::map<std::string, std::string>{
+      {"package.json", R"({"dependencies": {"react": "^18.2.0", "lodash": "^4.17.15"}})"}});
+  auto r = fx.run(tree);
+  std::vector<std::string> ids;
+  for (const auto& c : r.changes) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"deps/npm-lodash-4.x", "deps/npm-react-18.x",
+                                           "deps/npm-react-19.x"}));
+  for (const auto& c : r.changes) {
+    ASSERT_EQ(c.edits.size(), 1u);
+    const std::string& text = *c.edits[0].newContent;
+    if (c.id == "deps/npm-react-18.x") {
+      EXPECT_NE(text.find("\"react\": \"^18.3.1\""), std::string::npos) << text;
+      EXPECT_EQ(c.facts.updateType, "minor");
+    }
+    if (c.id == "deps/npm-react-19.x") {
+      EXPECT_NE(text.find("\"react\": \"^19.0.0\""), std::string::npos) << text;
+      EXPECT_EQ(c.facts.updateType, "major");
+    }
+  }
+  const auto* row = dep(r, "react");
+  EXPECT_EQ((*row)["proposed"], "19.0.0");
+  EXPECT_EQ((*row)["proposedInMajor"], "18.3.1");
+  size_t rows = 0, majorFindings = 0;
+  for (const auto& d : r.details["dependencies"]) rows += d["name"] == "react";
+  for (const auto& f : r.findings) majorFindings += f.rule == "dependencies.major-available";
+  EXPECT_EQ(rows, 1u);
+  EXPECT_EQ(majorFindings, 1u);
+
+  auto grouped = fx.run(tree, {{"grouping", "non-major"}});
+  ids.clear();
+  for (const auto& c : grouped.changes) ids.push_back(c.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"deps/npm-non-major", "deps/npm-react-19.x"}));
+  EXPECT_EQ(grouped.changes[0].facts.packages, (std::vector<std::string>{"lodash", "react"}));
+
+  auto off = fx.run(tree, {{"inMajorUpdates", false}});
+  ASSERT_EQ(off.changes.size(), 2u);
+  EXPECT_EQ(off.changes[1].id, "deps/npm-react-19.x");
+  EXPECT_FALSE(dep(off, "react")->contains("proposedInMajor"));
+  EXPECT_THROW(parseDependencyOptions({{"inMajorUpdates", "yes"}}), std::invalid_argument);
+}
+
 TEST(DependencyAnalyzer, LockfileVersionsAndStaleness) {
   Fixture fx;
   MemorySourceTree tree(
@@ -308,10 +354,14 @@ TEST(DependencyAnalyzer, PythonRequirementsAndActionsToo) {
   auto r = DependencyAnalyzer().run(tree, ctx);
   std::vector<std::string> ids;
   for (const auto& c : r.changes) ids.push_back(c.id);
+  // Django 4.2.8 too: the newest of the 4.x in use, next to the major (inMajorUpdates).
   EXPECT_EQ(ids, (std::vector<std::string>{"deps/github-actions-actions-checkout-5.x",
-                                           "deps/pypi-django-5.x"}));
+                                           "deps/pypi-django-4.x", "deps/pypi-django-5.x"}));
   for (const auto& c : r.changes) {
-    if (c.id == "deps/pypi-django-5.x") {
+    if (c.id == "deps/pypi-django-4.x") {
+      EXPECT_EQ(*c.edits[0].newContent, "Django==4.2.8\n");
+      EXPECT_EQ(c.facts.updateType, "patch");
+    } else if (c.id == "deps/pypi-django-5.x") {
       EXPECT_EQ(*c.edits[0].newContent, "Django==5.0\n");  // 5.0.1 is yanked
       EXPECT_EQ(c.facts.ecosystem, "pypi");
       EXPECT_EQ(c.facts.updateType, "major");
