@@ -385,7 +385,8 @@ int runCli(int argc, char** argv) {
       ->type_name("N");
   serve
       ->add_option("--role", serveFlags.role,
-                   "all (default), receiver, worker or scheduler: one role per process to scale out")
+                   "all (default), receiver, worker or scheduler, or several comma-separated "
+                   "(worker,scheduler): roles per process to scale out")
       ->type_name("ROLE");
   std::string jobsConfig;
   bool jobsFailed = false;

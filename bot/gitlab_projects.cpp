@@ -37,9 +37,12 @@ GitlabProjectsSync recordGitlabProjects(JobStore& store,
     const std::string payload = ref.toJson().dump();
     const auto it = existing.find(p.path);
     const bool wasActive = it != existing.end() && it->second.active;
+    ++out.known;
+    // An hourly refresh of unchanged projects writes nothing. The payload compared is
+    // the one an analysis records too (RepositoryRef::toJson), so it matches after one.
+    if (wasActive && it->second.payload == payload) continue;
     // schedules "": the repository config's, recorded by its analyses, stay.
     store.upsertRepository(RepositoryRecord{p.path, "gitlab", payload, "", true, now});
-    ++out.known;
     if (wasActive) continue;
     // New (or back): analysed once now, as an installation's repositories are. Replicas
     // that see the same record build the same key, so the analysis is queued once.
@@ -99,8 +102,8 @@ GitlabProjectsSync syncGitlabProjects(JobStore& store, forges::HttpClient& http,
                              "; the schedule keeps the projects it had");
     }
   }
-  GitlabProjectsSync recorded = recordGitlabProjects(store, projects, complete,
-                                                     config.gitlabProjects, now);
+  GitlabProjectsSync recorded =
+      recordGitlabProjects(store, projects, complete, config.gitlabProjects, now);
   recorded.warnings.insert(recorded.warnings.begin(), out.warnings.begin(), out.warnings.end());
   return recorded;
 }

@@ -13,9 +13,9 @@
 #include "bot/gitlab_projects.h"
 #include "bot/jobs/job_store.h"
 #include "bot/registry_client.h"
+#include "bot/scheduler.h"
 #include "bot/server/server_config.h"
 #include "bot/server/webhook_server.h"
-#include "bot/scheduler.h"
 #include "bot/worker.h"
 #include "forges/github/app_auth.h"
 
@@ -77,13 +77,24 @@ std::function<std::string(int64_t)> githubTokens(const ServerConfig& config,
 int runServe(const ServeOptions& options) {
   const ServerConfig config = loadServerConfigFile(options.configFile, processEnv());
   const int workers = options.workers > 0 ? options.workers : config.workers;
-  const bool receiver = options.role == "all" || options.role == "receiver";
-  const bool working = options.role == "all" || options.role == "worker";
-  const bool scheduling = options.role == "all" || options.role == "scheduler";
-  if (!receiver && !working && !scheduling) {
-    throw std::invalid_argument("--role must be all, receiver, worker or scheduler, not \"" + options.role +
-                                "\"");
+  // One role or several, comma-separated ("worker,scheduler", as the Helm chart runs).
+  std::set<std::string> roles;
+  for (size_t start = 0; start <= options.role.size();) {
+    size_t comma = options.role.find(',', start);
+    if (comma == std::string::npos) comma = options.role.size();
+    const std::string role = options.role.substr(start, comma - start);
+    if (role != "all" && role != "receiver" && role != "worker" && role != "scheduler") {
+      throw std::invalid_argument(
+          "--role must be all, receiver, worker or scheduler (or several, comma-separated), not "
+          "\"" +
+          options.role + "\"");
+    }
+    roles.insert(role);
+    start = comma + 1;
   }
+  const bool receiver = roles.count("all") || roles.count("receiver");
+  const bool working = roles.count("all") || roles.count("worker");
+  const bool scheduling = roles.count("all") || roles.count("scheduler");
   // Signals are taken by sigwait below, not by a handler.
   sigset_t set;
   sigemptyset(&set);

@@ -11,7 +11,7 @@ namespace ddd::bot {
 struct ServeOptions {
   std::string configFile;
   int workers = 0;           // 0 = the config's
-  std::string role = "all";  // all | receiver | worker
+  std::string role = "all";  // all | receiver | worker | scheduler, or several: "worker,scheduler"
 };
 
 // Returns the process exit code.

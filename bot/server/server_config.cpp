@@ -112,9 +112,9 @@ std::string ServerConfig::describe() const {
   auto masked = [](const std::string& s) {
     return s.empty() ? std::string("(not set)") : std::string("(set)");
   };
-  return "listen " + listenHost + ":" + std::to_string(listenPort) + ", state " + redactPostgresUrl(state) +
-         ", workers " + std::to_string(workers) + ", GitHub webhook secret " +
-         masked(githubWebhookSecret) + ", GitHub App " +
+  return "listen " + listenHost + ":" + std::to_string(listenPort) + ", state " +
+         redactPostgresUrl(state) + ", workers " + std::to_string(workers) +
+         ", GitHub webhook secret " + masked(githubWebhookSecret) + ", GitHub App " +
          (githubAppId.empty() ? std::string("(not set)") : githubAppId) +
          ", GitLab webhook token " + masked(gitlabWebhookToken) + ", GitLab token " +
          masked(gitlabToken) + ", GitLab projects " + std::to_string(gitlabProjects.size()) +
@@ -214,7 +214,8 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
             "gitlabTokenFile, gitlabApiUrl, gitlabProjects, gitlabDiscoverProjects, "
-            "gitlabProjectsRefreshSeconds, leaseSeconds, githubMutationSpacingMs, gitlabMutationSpacingMs, "
+            "gitlabProjectsRefreshSeconds, leaseSeconds, githubMutationSpacingMs, "
+            "gitlabMutationSpacingMs, "
             "policies, "
             "schedules)");
       }

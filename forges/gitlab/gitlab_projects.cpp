@@ -34,8 +34,8 @@ std::vector<GitlabProject> listMemberProjects(HttpClient& http, const std::strin
                                               int maxPages) {
   std::string base = apiUrl;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  std::string url = base + "/projects?membership=true&min_access_level=" +
-                    std::to_string(minAccessLevel) +
+  std::string url = base +
+                    "/projects?membership=true&min_access_level=" + std::to_string(minAccessLevel) +
                     "&simple=true&archived=false&order_by=id&sort=asc&per_page=100";
   std::vector<GitlabProject> out;
   for (int page = 0; !url.empty(); ++page) {

@@ -98,7 +98,8 @@ TEST_P(GitlabProjectsTest, DiscoveredProjectsJoinTheScheduleAndAreAnalysedOnce) 
   const auto again = syncGitlabProjects(*s, http, config, kMonday0600 + 60);
   EXPECT_EQ(again.known, 3u);
   EXPECT_EQ(again.joined, 0u);
-  EXPECT_EQ(jobsOf(*s, "gitlab.analyze").size(), 3u + 6u);  // 3 joined + 2 scheduled each
+  EXPECT_EQ(active(*s).at("a/one").updatedAt, kMonday0600 - 3600);  // nothing rewritten
+  EXPECT_EQ(jobsOf(*s, "gitlab.analyze").size(), 3u + 6u);          // 3 joined + 2 scheduled each
 
   // The token loses a/two: it leaves the schedule; when it comes back it is analysed again.
   gitlab.removeProject(102);
@@ -223,8 +224,8 @@ TEST(ServerConfigGitlabProjects, ListsDiscoveryAndRefreshFromFileAndEnvironment)
 
   // The environment replaces the file's values.
   c = load(R"({"gitlabProjects": ["a/b"]})", {{"DDD_GITLAB_PROJECTS", " x/y, 12\tz/w/v ,"},
-                                             {"DDD_GITLAB_DISCOVER_PROJECTS", "false"},
-                                             {"DDD_GITLAB_PROJECTS_REFRESH_SECONDS", "7200"}});
+                                              {"DDD_GITLAB_DISCOVER_PROJECTS", "false"},
+                                              {"DDD_GITLAB_PROJECTS_REFRESH_SECONDS", "7200"}});
   EXPECT_EQ(c.gitlabProjects, (std::vector<std::string>{"x/y", "12", "z/w/v"}));
   EXPECT_EQ(c.gitlabDiscoverProjects, false);
   EXPECT_EQ(c.gitlabProjectsRefreshSeconds, 7200);
@@ -234,7 +235,8 @@ TEST(ServerConfigGitlabProjects, ListsDiscoveryAndRefreshFromFileAndEnvironment)
 TEST(ServerConfigGitlabProjects, ErrorsNameTheField) {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {R"({"gitlabProjects": "a/b"})", "server.json: gitlabProjects: expected an array"},
-      {R"({"gitlabProjects": ["a/b", true]})", "server.json: gitlabProjects[1]: expected a project"},
+      {R"({"gitlabProjects": ["a/b", true]})",
+       "server.json: gitlabProjects[1]: expected a project"},
       {R"({"gitlabProjects": ["a/b", "app"]})", "gitlabProjects[1]: \"app\" is neither"},
       {R"({"gitlabProjects": ["a/b", "/a/b"]})", "gitlabProjects[1]"},
       {R"({"gitlabProjects": ["a b/c"]})", "gitlabProjects[0]: \"a b/c\" is not a project path"},

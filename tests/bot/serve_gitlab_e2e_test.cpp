@@ -627,7 +627,7 @@ struct RealServe {
   pid_t pid = 0;
   std::string port;
 
-  RealServe(const GitlabWorld& w, const std::string& extraEnv) {
+  RealServe(const GitlabWorld& w, const std::string& extraEnv, const std::string& role = "all") {
     ddd::testing::writeFile(run.path() / "token", "glpat-ddd\n");
     ddd::testing::writeFile(run.path() / "hook", "hook-secret\n");
     const std::string env = "DDD_LISTEN=127.0.0.1:0 DDD_STATE=" + stateUrl() +
@@ -638,7 +638,8 @@ struct RealServe {
     const auto started = ddd::testing::runCommand(
         "bash -c " +
         ddd::testing::shellQuote(env + " " + ddd::testing::shellQuote(ddd::testing::dddBinary()) +
-                                 " serve --workers 1 > " + out.string() + " 2>&1 & echo $!"));
+                                 " serve --role " + role + " --workers 1 > " + out.string() +
+                                 " 2>&1 & echo $!"));
     pid = std::stoi(started.output);
     for (int i = 0; i < 100 && port.empty(); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -694,7 +695,8 @@ TEST(ServeGitlabEndToEnd, ARealDddServeKnowsTheTokensProjectsBeforeAnyWebhook) {
   w.gitlab.projectsPageSize = 1;
   w.gitlab.addProject(kProjectId, "team/app", w.remote, 30);
   w.gitlab.addProject(9001, "team/docs", w.remote, 20);  // Reporter: not ddd's to maintain
-  RealServe serve(w, "");
+  // Several roles, comma-separated, as the Helm chart gives them.
+  RealServe serve(w, "", "receiver,worker,scheduler");
   ASSERT_FALSE(serve.port.empty()) << serve.output();
   for (int i = 0; i < 300 && w.openedMergeRequests() == 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -714,6 +716,12 @@ TEST(ServeGitlabEndToEnd, ARealDddServeKnowsTheTokensProjectsBeforeAnyWebhook) {
     joined |= j.kind == "gitlab.analyze" && j.dedupeKey == "gitlab:joined:4242:new";
   EXPECT_TRUE(joined);
   w.expectNoViolations();
+  // A role ddd does not know is refused, naming it.
+  const auto bad = ddd::testing::runDdd(
+      "serve --role worker,sheduler",
+      "DDD_STATE=sqlite://" + (serve.run.path() / "other.sqlite").string() + " ");
+  EXPECT_NE(bad.exitCode, 0);
+  EXPECT_NE(bad.err.find("not \"worker,sheduler\""), std::string::npos) << bad.err;
 }
 
 }  // namespace

@@ -27,7 +27,8 @@ TEST(GitlabProjects, ReadsGitlabsProjectJson) {
       R"({"id": 42, "path_with_namespace": "group/sub/app", "default_branch": "trunk",
           "http_url_to_repo": "https://gitlab.test/group/sub/app.git", "name": "app"})"));
   ASSERT_TRUE(p);
-  EXPECT_EQ(*p, (GitlabProject{42, "group/sub/app", "https://gitlab.test/group/sub/app.git", "trunk"}));
+  EXPECT_EQ(*p,
+            (GitlabProject{42, "group/sub/app", "https://gitlab.test/group/sub/app.git", "trunk"}));
   // An empty repository has a null default branch: read, left empty.
   const auto empty = gitlabProjectFromJson(nlohmann::json::parse(
       R"({"id": 7, "path_with_namespace": "g/e", "default_branch": null,
@@ -67,8 +68,8 @@ TEST(GitlabProjects, ListsTheTokensProjectsAcrossLinkPages) {
   for (const auto& r : requests) {
     EXPECT_EQ(r.method, "GET");
     EXPECT_EQ(r.header("PRIVATE-TOKEN"), "glpat-x");
-    for (const char* part : {"membership=true", "min_access_level=30", "simple=true",
-                             "archived=false"})
+    for (const char* part :
+         {"membership=true", "min_access_level=30", "simple=true", "archived=false"})
       EXPECT_NE(r.target.find(part), std::string::npos) << r.target;
   }
   EXPECT_EQ(requests[0].target.find("&page="), std::string::npos) << requests[0].target;
@@ -89,9 +90,8 @@ TEST(GitlabProjects, FailuresNameTheCallAndTheTokenNeverLeavesTheApiHost) {
     EXPECT_EQ(what.find("wrong"), std::string::npos) << what;  // the token is never shown
   }
   // A server whose next page is on another host: not followed with the token.
-  ddd::testing::FakeHttpServer elsewhere([](const ddd::testing::FakeHttpServer::Request&) {
-    return reply("[]");
-  });
+  ddd::testing::FakeHttpServer elsewhere(
+      [](const ddd::testing::FakeHttpServer::Request&) { return reply("[]"); });
   const std::string elsewhereUrl = "http://localhost:" + std::to_string(elsewhere.port());
   ddd::testing::FakeHttpServer api([&](const ddd::testing::FakeHttpServer::Request&) {
     return reply(R"([{"id": 1, "path_with_namespace": "g/a", "http_url_to_repo": "u"}])",
@@ -100,9 +100,8 @@ TEST(GitlabProjects, FailuresNameTheCallAndTheTokenNeverLeavesTheApiHost) {
   EXPECT_THROW(listMemberProjects(http, api.url() + "/api/v4", "glpat-x"), ForgeError);
   EXPECT_TRUE(elsewhere.requests().empty());
   // Not a JSON array.
-  ddd::testing::FakeHttpServer odd([](const ddd::testing::FakeHttpServer::Request&) {
-    return reply(R"({"message": "no"})");
-  });
+  ddd::testing::FakeHttpServer odd(
+      [](const ddd::testing::FakeHttpServer::Request&) { return reply(R"({"message": "no"})"); });
   EXPECT_THROW(listMemberProjects(http, odd.url() + "/api/v4", "glpat-x"), ForgeError);
 }
 

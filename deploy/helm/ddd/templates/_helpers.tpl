@@ -20,6 +20,14 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - name: DDD_GITLAB_API_URL
   value: {{ . | quote }}
 {{- end }}
+{{- with .Values.gitlab.projects }}
+- name: DDD_GITLAB_PROJECTS
+  value: {{ join "," . | quote }}
+{{- end }}
+{{- if not (kindIs "invalid" .Values.gitlab.discoverProjects) }}
+- name: DDD_GITLAB_DISCOVER_PROJECTS
+  value: {{ .Values.gitlab.discoverProjects | toString | quote }}
+{{- end }}
 - name: DDD_GITHUB_PRIVATE_KEY_FILE
   value: /var/run/ddd/github-app.pem
 - name: DDD_GITHUB_WEBHOOK_SECRET_FILE
