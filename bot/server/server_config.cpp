@@ -2,6 +2,7 @@
 
 #include "bot/jobs/postgres.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
@@ -56,10 +57,13 @@ std::string checkedGitlabProject(const std::string& value, const std::string& wh
   }
   const bool slashes = value.find('/') != std::string::npos && value.front() != '/' &&
                        value.back() != '/' && value.find("//") == std::string::npos;
-  for (unsigned char c : value) {
-    if (c <= ' ' || c == 0x7f || c == '?' || c == '#' || c == '%' || c == '\\') {
-      throw ServerConfigError(what + ": \"" + value +
-                              "\" is not a project path (no spaces, '?', '#', '%' or '\\')");
+  // GitLab's paths: ASCII letters, digits, '_', '-' and '.' between the slashes. The value
+  // is not echoed here: it may hold any bytes.
+  for (size_t i = 0; i < value.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(value[i]);
+    if (!std::isalnum(c) && c != '_' && c != '-' && c != '.' && c != '/') {
+      throw ServerConfigError(what + ": not a project path: character " + std::to_string(i + 1) +
+                              " is not a letter, digit, '_', '-', '.' or '/'");
     }
   }
   if (!slashes)

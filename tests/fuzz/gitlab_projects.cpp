@@ -31,8 +31,12 @@ void checkConfig(const std::string& json, const std::map<std::string, std::strin
           if (it == env.end()) return std::nullopt;
           return it->second;
         });
+    // Entries are ids or paths of ASCII letters, digits, '_', '-', '.' and '/'.
     for (const auto& entry : c.gitlabProjects) {
-      if (entry.empty() || entry.find_first_of(" \t\n,?#%") != std::string::npos) __builtin_trap();
+      if (entry.empty() ||
+          entry.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                  "_-./") != std::string::npos)
+        __builtin_trap();
     }
     if (c.gitlabProjectsRefreshSeconds < 60) __builtin_trap();
   } catch (const ddd::bot::ServerConfigError&) {
