@@ -538,9 +538,10 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
 }
 
 // Where a dependency is looked up: the operator's settings, except for Helm charts,
-// whose Chart.yaml names the chart repository (http/https only, see the Helm manager).
+// whose Chart.yaml names the chart repository (an http(s) chart repository, or the OCI
+// registry's host, see the Helm manager).
 std::vector<std::string> registriesFor(const RegistrySettings& settings, const Dependency& d) {
-  if (d.datasource == "helm" && !d.registryUrls.empty()) return d.registryUrls;
+  if (d.manager == "helm" && !d.registryUrls.empty()) return d.registryUrls;
   return settings.urlsFor(d.datasource, d.packageName);
 }
 

@@ -22,7 +22,8 @@
 //           with a host use https://<host>; token DDD_REGISTRY_DOCKER_TOKEN
 //   github-tags  DDD_REGISTRY_GITHUB, else DDD_GITHUB_API_URL; token
 //           DDD_REGISTRY_GITHUB_TOKEN, else GITHUB_TOKEN
-//   helm    the repository URL in Chart.yaml (http/https only)
+//   helm    the repository URL in Chart.yaml (http/https; oci:// charts go to the
+//           docker datasource on https://<host>)
 
 #include <functional>
 #include <map>

@@ -1,10 +1,13 @@
 // The Helm manager: Chart.yaml `dependencies:` (name, version, repository). A chart
 // repository given as an http(s) URL is where the "helm" datasource reads index.yaml;
-// `file://` subcharts, repository aliases (`@stable`, `alias:stable`, names from the
-// operator's `helm repo add`) and OCI registries (`oci://`, no index.yaml) are listed
-// with a skip reason. Versions and ranges are Helm's SemVer constraints, read with the
-// "npm" scheme (same ^ ~ x-range and comparator meaning; Helm's comma-separated AND is
-// not npm syntax and is reported as an unsupported range). YAML is loaded through the
+// an OCI registry (`oci://host/path`) holds the chart as an image `host/path/<name>`
+// whose tags are the chart versions, looked up with the "docker" datasource (Registry
+// v2 tags, https://host); `file://` subcharts and repository aliases (`@stable`,
+// `alias:stable`, names from the operator's `helm repo add`) are listed with a skip
+// reason. Versions and ranges are Helm's SemVer constraints, read with the "helm"
+// scheme (npm's operators plus the comma-separated AND, ">=1.2.0, <2.0.0"). OCI tags
+// spell a version's "+" as "_" (Helm's convention): such tags are not read as versions.
+// YAML is loaded through the
 // guard (yaml-cpp 0.7 hangs on some inputs); positions come from yaml-cpp's marks and
 // every span is checked against the text.
 #include <yaml-cpp/yaml.h>
@@ -115,7 +118,7 @@ class HelmManager : public Manager {
       d.packageName = d.name;
       d.manager = "helm";
       d.datasource = "helm";
-      d.versioning = "npm";
+      d.versioning = "helm";
       d.depType = "prod";
       d.group = "dependencies";
       d.line = static_cast<uint32_t>(item.Mark().line + 1);
@@ -145,7 +148,18 @@ class HelmManager : public Manager {
       } else if (repo[0] == '@' || repo.rfind("alias:", 0) == 0) {
         d.skipReason = "repository-alias";  // defined by `helm repo add` on someone's machine
       } else if (repo.rfind("oci://", 0) == 0) {
-        d.skipReason = "oci-registry";  // no index.yaml to read
+        while (!repo.empty() && repo.back() == '/') repo.pop_back();
+        const std::string path = repo.substr(6);
+        const size_t slash = path.find('/');
+        const std::string host = path.substr(0, slash);
+        if (host.empty() || host.find_first_of("@?#\\ ") != std::string::npos) {
+          d.skipReason = "unsupported-repository";
+        } else {
+          // The Docker datasource reads the host from the image name (https://host).
+          d.datasource = "docker";
+          d.packageName = path + "/" + d.name;
+          d.registryUrls = {"https://" + host};
+        }
       } else if (repo.rfind("https://", 0) == 0 || repo.rfind("http://", 0) == 0) {
         while (!repo.empty() && repo.back() == '/') repo.pop_back();
         d.registryUrls = {repo};

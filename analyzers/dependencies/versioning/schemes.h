@@ -14,6 +14,7 @@ const Versioning& pep440Versioning();
 const Versioning& goVersioning();
 const Versioning& cargoVersioning();
 const Versioning& dockerVersioning();
+const Versioning& helmVersioning();
 
 // "What is not a version" in error messages: the text, cut to a readable length.
 std::string quoteForError(std::string_view text);

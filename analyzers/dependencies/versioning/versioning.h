@@ -7,7 +7,8 @@
 // Schemes: "npm" (SemVer 2.0.0 + node-semver ranges), "semver" (SemVer versions, optional "v",
 // "v4"/"v4.1" shorthand tags), "pep440" (packaging's Version and SpecifierSet), "go" (module
 // versions, +incompatible, pseudo-versions), "cargo" (SemVer + Cargo requirements), "docker"
-// (numeric image tags with a prefix and a variant suffix).
+// (numeric image tags with a prefix and a variant suffix), "helm" (npm's plus Helm's
+// comma-separated AND, ">=1.2.0, <2.0.0").
 //
 // Errors: predicates (isVersion, isValid, matches, ...) never throw and answer false for
 // text they can't read; compare() and updateType() throw VersioningError naming the text

@@ -420,5 +420,35 @@ TEST(DependencyAnalyzer, ActionPinsKeepTheCommentPrecisionAndTheReleaseAge) {
   EXPECT_EQ((*young)["newDigest"], "");           // v4.1.0 still names the pinned commit
 }
 
+// A Helm chart from an OCI registry, with Helm's comma-separated AND: its tags come from
+// the Docker v2 datasource on the registry named in Chart.yaml; the bumped range keeps the
+// comma; a "+" version spelled "_" in a tag is not read as a version.
+TEST(DependencyAnalyzer, HelmOciChartsAndCommaRanges) {
+  Fixture fx;
+  fx.registry.bodies["https://oci.test/v2/charts/podinfo/tags/list?n=1000"] =
+      R"({"name": "charts/podinfo", "tags": ["6.5.3", "6.6.0", "7.0.1", "7.1.0_build.1", "latest"]})";
+  const std::string chart =
+      "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n"
+      "  - name: podinfo\n    version: \">=6.5.0, <7.0.0\"\n    repository: oci://oci.test/charts\n";
+  MemorySourceTree tree(std::map<std::string, std::string>{{"deploy/Chart.yaml", chart}});
+  auto r = fx.run(tree, nlohmann::json{{"minimumReleaseAgeDays", 0}});
+  const auto* podinfo = dep(r, "podinfo");
+  ASSERT_TRUE(podinfo) << r.details.dump();
+  EXPECT_EQ((*podinfo)["latest"], "7.0.1") << podinfo->dump();
+  EXPECT_EQ((*podinfo)["latestSatisfying"], "6.6.0");
+  EXPECT_EQ(fx.registry.asked,
+            std::vector<std::string>{"https://oci.test/v2/charts/podinfo/tags/list?n=1000"});
+  bool edited = false;
+  for (const auto& c : r.changes) {
+    for (const auto& e : c.edits) {
+      if (e.path != "deploy/Chart.yaml" || !e.newContent) continue;
+      edited = true;
+      EXPECT_NE(e.newContent->find("version: \">=7.0.1, <8.0.0\""), std::string::npos)
+          << *e.newContent;
+    }
+  }
+  EXPECT_TRUE(edited) << r.details.dump();
+}
+
 }  // namespace
 }  // namespace ddd::analyzers::deps

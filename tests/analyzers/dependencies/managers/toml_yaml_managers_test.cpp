@@ -547,7 +547,7 @@ TEST(HelmManager, UmbrellaChartDependencies) {
   EXPECT_EQ(pg.currentValue, "12.12.10");
   EXPECT_EQ(pg.line, 9u);
   EXPECT_EQ(pg.datasource, "helm");
-  EXPECT_EQ(pg.versioning, "npm");
+  EXPECT_EQ(pg.versioning, "helm");
   EXPECT_EQ(pg.registryUrls, std::vector<std::string>{"https://charts.example.test/bitnami"});
   EXPECT_TRUE(pg.skipReason.empty());
   EXPECT_EQ(r.deps[1].currentValue, "~18.1.0");
@@ -556,10 +556,14 @@ TEST(HelmManager, UmbrellaChartDependencies) {
   EXPECT_EQ(r.deps[3].skipReason, "local-path");
   EXPECT_EQ(r.deps[4].skipReason, "repository-alias");
   EXPECT_EQ(r.deps[5].skipReason, "repository-alias");
-  EXPECT_EQ(r.deps[6].skipReason, "oci-registry");
+  // An OCI chart: the chart's image on the registry's host, through the Docker datasource.
+  EXPECT_TRUE(r.deps[6].skipReason.empty());
+  EXPECT_EQ(r.deps[6].datasource, "docker");
+  EXPECT_EQ(r.deps[6].packageName, "registry.example.test/podinfo/podinfo");
+  EXPECT_EQ(r.deps[6].registryUrls, std::vector<std::string>{"https://registry.example.test"});
   EXPECT_EQ(r.deps[7].skipReason, "no-repository");
-  const Versioning* npm = findVersioning("npm");
-  for (const auto& d : r.deps) EXPECT_TRUE(npm->isValid(d.currentValue)) << d.currentValue;
+  const Versioning* helm = findVersioning("helm");
+  for (const auto& d : r.deps) EXPECT_TRUE(helm->isValid(d.currentValue)) << d.currentValue;
 
   const std::string updated = update(text, r, {{"postgresql", "12.12.11"}, {"redis", "~18.6.1"}});
   std::string expected = text;

@@ -21,7 +21,7 @@ const Versioning& scheme(const char* name) {
 TEST(VersioningRegistry, ListsEverySchemeOnceByName) {
   std::vector<std::string> names;
   for (const auto* v : versionings()) names.emplace_back(v->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"npm", "semver", "pep440", "go", "cargo", "docker"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"npm", "semver", "pep440", "go", "cargo", "docker", "helm"}));
   for (const auto& n : names) EXPECT_EQ(findVersioning(n)->name(), n);
   EXPECT_EQ(findVersioning("maven"), nullptr);
   EXPECT_EQ(parseRangeStrategy("widen"), RangeStrategy::Widen);
@@ -389,6 +389,54 @@ TEST_P(EveryScheme, NeverCrashesOnHostileInput) {
 
 INSTANTIATE_TEST_SUITE_P(Schemes, EveryScheme,
                          ::testing::Values("npm", "semver", "pep440", "go", "cargo", "docker"));
+
+// Helm's constraints: npm's operators plus the comma as AND; a rewrite keeps the commas.
+TEST(HelmVersioning, CommaSeparatedAndAsHelmReadsIt) {
+  const Versioning& helm = *findVersioning("helm");
+  EXPECT_TRUE(helm.isValid(">=1.2.0, <2.0.0"));
+  EXPECT_TRUE(helm.isValid(">=1.2.0,<2.0.0"));
+  EXPECT_TRUE(helm.isValid("~1.2, !=1.2.5") == findVersioning("npm")->isValid("~1.2 !=1.2.5"));
+  EXPECT_EQ(helm.classify(">=1.2.0, <2.0.0"), SpecKind::Range);
+  EXPECT_EQ(helm.classify("1.2.3"), SpecKind::Version);
+  for (const char* bad : {",", ">=1.0.0,", ",<2", ">=1,,<2", ">=1, || <2"}) {
+    EXPECT_FALSE(helm.isValid(bad)) << bad;
+    EXPECT_EQ(helm.classify(bad), SpecKind::Invalid) << bad;
+    EXPECT_FALSE(helm.matches("1.5.0", bad)) << bad;
+  }
+  EXPECT_TRUE(helm.matches("1.5.0", ">=1.2.0, <2.0.0"));
+  EXPECT_FALSE(helm.matches("2.0.0", ">=1.2.0, <2.0.0"));
+  EXPECT_FALSE(helm.matches("1.1.9", ">=1.2.0,<2.0.0"));
+  EXPECT_TRUE(helm.matches("3.1.0", ">=1.2.0, <2.0.0 || ^3.0.0"));
+  EXPECT_FALSE(helm.matches("1.5.0-rc.1", ">=1.2.0, <2.0.0"));  // pre-releases as npm
+  const std::vector<std::string> versions{"1.1.0", "1.2.0", "1.9.3", "2.0.0", "2.4.1"};
+  EXPECT_EQ(helm.maxSatisfying(versions, ">=1.2.0, <2.0.0"), "1.9.3");
+  EXPECT_EQ(helm.minSatisfying(versions, ">=1.2.0, <2.0.0"), "1.2.0");
+  // Matching agrees with npm's on the comma-free spelling, over a grid of versions.
+  const Versioning& npm = *findVersioning("npm");
+  for (const char* range : {">=1.2.0, <2.0.0", ">1.0, <=1.9.3", "^1.2, !=1.9.3", ">=1, <2 || >=2.4"}) {
+    std::string spaced = range;
+    for (size_t c; (c = spaced.find(',')) != std::string::npos;) spaced.erase(c, 1);
+    for (const auto& v : versions)
+      EXPECT_EQ(helm.matches(v, range), npm.matches(v, spaced)) << v << " in " << range;
+  }
+  // Rewrites keep the file's spelling.
+  auto npmBump = npm.newRange(">=1.2.0 <2.0.0", "1.2.0", "2.4.1", RangeStrategy::Bump);
+  ASSERT_TRUE(npmBump);
+  ASSERT_NE(npmBump->find(' '), std::string::npos) << *npmBump;
+  EXPECT_EQ(helm.newRange(">=1.2.0, <2.0.0", "1.2.0", "2.4.1", RangeStrategy::Bump),
+            std::string(*npmBump).replace(npmBump->find(' '), 1, ", "));
+  auto bumped = helm.newRange(">=1.2.0,<2.0.0", "1.2.0", "2.4.1", RangeStrategy::Bump);
+  ASSERT_TRUE(bumped);
+  EXPECT_NE(bumped->find(','), std::string::npos) << *bumped;
+  EXPECT_EQ(bumped->find(' '), std::string::npos) << *bumped;
+  EXPECT_TRUE(helm.matches("2.4.1", *bumped)) << *bumped;
+  EXPECT_EQ(helm.newRange(">=1.2.0, <3.0.0", "1.2.0", "2.4.1", RangeStrategy::Replace),
+            ">=1.2.0, <3.0.0");
+  EXPECT_EQ(helm.newRange("^1.2.0", "1.2.0", "2.4.1", RangeStrategy::Bump), "^2.4.1");
+  EXPECT_EQ(helm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump),
+            npm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump));
+  EXPECT_EQ(helm.updateType("1.2.0", "2.4.1"), UpdateType::Major);
+}
 
 }  // namespace
 }  // namespace ddd::analyzers::deps

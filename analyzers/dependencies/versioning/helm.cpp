@@ -1,0 +1,153 @@
+// "helm": Helm's chart version constraints (Masterminds semver, as `helm dependency
+// update` reads them) on top of the npm scheme, whose operators mean the same (^ ~
+// x-ranges, hyphen ranges, comparators, `||`). What Helm adds is the comma as AND
+// between comparators (">=1.2.0, <2.0.0"): each comma becomes npm's space for matching,
+// and a rewritten range gets the commas back where the declared one had them, so a bump
+// keeps the file's spelling (">=1.2.0, <2.0.0" -> ">=2.1.0, <3.0.0").
+#include "analyzers/dependencies/versioning/schemes.h"
+
+namespace ddd::analyzers::deps {
+namespace {
+
+const Versioning& npm() { return detail::npmVersioning(); }
+
+// Commas as spaces (runs of separators collapse into one space); "" for an empty AND
+// part such as ">=1,,<2" or a leading/trailing comma, which Helm rejects too.
+std::optional<std::string> toNpm(std::string_view range) {
+  if (range.find(',') == std::string_view::npos) return std::string(range);
+  std::string out;
+  bool pendingComma = false;
+  bool content = false;  // something since the last comma / set start
+  for (size_t i = 0; i < range.size(); ++i) {
+    const char c = range[i];
+    if (c == ',') {
+      if (!content) return std::nullopt;
+      pendingComma = true;
+      content = false;
+      continue;
+    }
+    if (c == '|' ) {
+      if (pendingComma && !content) return std::nullopt;
+      pendingComma = false;
+    }
+    if (c != ' ' && c != '\t' && c != '|') content = true;
+    if (pendingComma && c != ' ' && c != '\t') {
+      out += ' ';
+      pendingComma = false;
+    }
+    out += c;
+  }
+  if (pendingComma) return std::nullopt;
+  return out;
+}
+
+// The separator the declared range used between ANDed comparators (", " or ","), "" when
+// it used none.
+std::string commaStyle(std::string_view range) {
+  const size_t comma = range.find(',');
+  if (comma == std::string_view::npos) return "";
+  return comma + 1 < range.size() && range[comma + 1] == ' ' ? ", " : ",";
+}
+
+// npm's space-separated comparators joined by `sep` instead; hyphen ranges ("1 - 2") and
+// "||" are left as they are.
+std::string withCommas(const std::string& npmRange, const std::string& sep) {
+  std::string out;
+  size_t start = 0;
+  while (start <= npmRange.size()) {
+    size_t bar = npmRange.find("||", start);
+    const std::string set =
+        npmRange.substr(start, bar == std::string::npos ? std::string::npos : bar - start);
+    // Tokens of the set, a hyphen range kept together.
+    std::vector<std::string> tokens;
+    size_t pos = 0;
+    while (pos < set.size()) {
+      while (pos < set.size() && set[pos] == ' ') ++pos;
+      if (pos >= set.size()) break;
+      size_t end = set.find(' ', pos);
+      if (end == std::string::npos) end = set.size();
+      tokens.push_back(set.substr(pos, end - pos));
+      pos = end;
+    }
+    std::string joined;
+    const bool hyphen = std::find(tokens.begin(), tokens.end(), "-") != tokens.end();
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (i > 0) joined += hyphen ? " " : sep;
+      joined += tokens[i];
+    }
+    const bool leading = !set.empty() && set.front() == ' ';
+    const bool trailing = !set.empty() && set.back() == ' ';
+    out += (leading ? " " : "") + joined + (trailing ? " " : "");
+    if (bar == std::string::npos) break;
+    out += "||";
+    start = bar + 2;
+  }
+  return out;
+}
+
+class HelmVersioning : public Versioning {
+ public:
+  std::string_view name() const override { return "helm"; }
+  bool isVersion(std::string_view text) const override { return npm().isVersion(text); }
+  bool isValid(std::string_view range) const override {
+    auto r = toNpm(range);
+    return r && npm().isValid(*r);
+  }
+  SpecKind classify(std::string_view spec) const override {
+    auto r = toNpm(spec);
+    return r ? npm().classify(*r) : SpecKind::Invalid;
+  }
+  std::optional<std::string> canonical(std::string_view version) const override {
+    return npm().canonical(version);
+  }
+  int compare(std::string_view a, std::string_view b) const override {
+    return npm().compare(a, b);
+  }
+  bool isStable(std::string_view version) const override { return npm().isStable(version); }
+  bool matches(std::string_view version, std::string_view range) const override {
+    auto r = toNpm(range);
+    return r && npm().matches(version, *r);
+  }
+  std::optional<std::string> maxSatisfying(const std::vector<std::string>& versions,
+                                           std::string_view range) const override {
+    auto r = toNpm(range);
+    return r ? npm().maxSatisfying(versions, *r) : std::nullopt;
+  }
+  std::optional<std::string> minSatisfying(const std::vector<std::string>& versions,
+                                           std::string_view range) const override {
+    auto r = toNpm(range);
+    return r ? npm().minSatisfying(versions, *r) : std::nullopt;
+  }
+  bool isCompatible(std::string_view from, std::string_view candidate) const override {
+    return npm().isCompatible(from, candidate);
+  }
+  UpdateType updateType(std::string_view from, std::string_view to) const override {
+    return npm().updateType(from, to);
+  }
+  std::optional<std::string> newRange(std::string_view currentRange,
+                                      std::string_view currentVersion,
+                                      std::string_view newVersion,
+                                      RangeStrategy strategy) const override {
+    auto r = toNpm(currentRange);
+    if (!r) return std::nullopt;
+    auto out = npm().newRange(*r, currentVersion, newVersion, strategy);
+    if (!out) return out;
+    if (*out == *r) return std::string(currentRange);  // unchanged: as written
+    const std::string sep = commaStyle(currentRange);
+    return sep.empty() ? *out : withCommas(*out, sep);
+  }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return npm().sorted(std::move(versions));
+  }
+};
+
+}  // namespace
+
+namespace detail {
+const Versioning& helmVersioning() {
+  static const HelmVersioning v;
+  return v;
+}
+}  // namespace detail
+
+}  // namespace ddd::analyzers::deps
