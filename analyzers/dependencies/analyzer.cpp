@@ -849,6 +849,42 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   // 3. Evaluate each dependency.
   std::vector<Evaluated> evaluated;
   nlohmann::json inventory = nlohmann::json::array();
+  // 2b. Images pinned by digest alone (`FROM image@sha256:...`): no tag says which
+  // release the digest was taken from, so no update can be proposed soundly (Renovate
+  // doesn't update these either). The inventory still says whether the pin is what the
+  // default tag (`latest`, what `docker pull image` takes) names today: one manifest
+  // request per image and registry.
+  using PinKey = std::pair<std::string, std::string>;  // (image, registry)
+  std::map<PinKey, LookupResult> digestOnly;
+  for (const auto& f : found) {
+    const auto& d = f.dep;
+    if (d.skipReason != "digest-pinned" || d.datasource != "docker") continue;
+    const auto urls = registriesFor(settings, d);
+    if (!urls.empty()) digestOnly[{d.packageName, urls.front()}];
+  }
+  if (context.registry && !digestOnly.empty()) {
+    std::vector<std::pair<const PinKey*, LookupResult*>> work;
+    for (auto& [k, v] : digestOnly) work.emplace_back(&k, &v);
+    runConcurrently(work.size(), options.lookupConcurrency, [&](size_t i) {
+      const PinKey& key = *work[i].first;
+      LookupResult& out = *work[i].second;
+      LookupRequest req;
+      req.packageName = key.first;
+      req.registryUrls = {key.second};
+      req.authHeaders = settings.authFor(key.second);
+      try {
+        auto digest = findDatasource("docker")->getDigest(req, "latest", *context.registry);
+        out.info = ReleaseInfo{};
+        if (digest) {
+          out.info->releases.push_back(Release{});
+          out.info->releases.back().digest = *digest;
+        }
+      } catch (const std::exception& ex) {
+        out.error = ex.what();
+      }
+    });
+  }
+
   std::map<std::string, int> updatesByType;
   double libyears = 0;
   int deprecatedCount = 0, outdated = 0, skipped = 0, failures = 0;
@@ -865,6 +901,22 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                           {"depType", d.depType},
                           {"currentValue", d.currentValue},
                           {"skipReason", d.skipReason}};
+      if (d.skipReason == "digest-pinned") {
+        j["currentDigest"] = d.currentDigest;
+        const auto urls = registriesFor(settings, d);
+        auto pin = urls.empty() ? digestOnly.end() : digestOnly.find({d.packageName, urls.front()});
+        if (pin != digestOnly.end() && pin->second.info) {
+          if (pin->second.info->releases.empty()) {
+            j["latestDigest"] = nullptr;  // the image has no `latest` tag
+          } else {
+            const std::string& latest = pin->second.info->releases.front().digest;
+            j["latestDigest"] = latest;
+            j["pinnedIsLatest"] = lowerAscii(latest) == lowerAscii(d.currentDigest);
+          }
+        } else if (pin != digestOnly.end() && !pin->second.error.empty()) {
+          j["problem"] = pin->second.error;
+        }
+      }
       inventory.push_back(std::move(j));
       continue;
     }

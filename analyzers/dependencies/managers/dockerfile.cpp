@@ -2,8 +2,9 @@
 // line continuations, multi-stage builds (a FROM naming an earlier stage is skipped)
 // and ARG defaults (`ARG TAG=3.11-slim` ... `FROM python:${TAG}`: the span is the
 // default's). `image:tag@sha256:...` keeps the digest in currentDigest/digestSpan and
-// the tag as the value (both move together); an image pinned by digest alone is listed,
-// not looked up ("digest-pinned").
+// the tag as the value (both move together); an image pinned by digest alone is listed
+// as "digest-pinned", never updated (no tag says which release it is); the analyzer
+// reports whether `latest` names that digest today.
 #include <map>
 #include <set>
 

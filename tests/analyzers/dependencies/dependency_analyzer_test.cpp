@@ -4,6 +4,7 @@
 // keyed by URL, standing in for the network (the HTTP client has its own tests).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 
 #include <mutex>
@@ -451,6 +452,61 @@ TEST(DependencyAnalyzer, HelmOciChartsAndCommaRanges) {
     }
   }
   EXPECT_EQ(written, (std::set<std::string>{">=7.0.1, <8.0.0", ">=6.6.0, <7.0.0"}));
+}
+
+// An image pinned by digest alone: listed as digest-pinned, never proposed (no tag says
+// which release the digest came from), with whether `latest` names the same digest today.
+class ManifestRegistry : public RegistryHttp {
+ public:
+  std::map<std::string, std::string> digests;  // manifest URL -> Docker-Content-Digest
+  std::vector<std::string> asked;
+  HttpResponse get(const HttpRequest& r) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    asked.push_back(r.url);
+    auto it = digests.find(r.url);
+    if (it == digests.end()) return {404, {}, "{}", ""};
+    return {200, {{"Docker-Content-Digest", it->second}}, "", ""};
+  }
+
+ private:
+  std::mutex mutex_;
+};
+
+TEST(DependencyAnalyzer, DigestOnlyImagesSayWhetherTheyAreLatest) {
+  const std::string a(64, 'a'), b(64, 'b');
+  ManifestRegistry registry;
+  registry.digests["https://reg.test/v2/team/current/manifests/latest"] = "sha256:" + a;
+  registry.digests["https://reg.test/v2/team/stale/manifests/latest"] = "sha256:" + b;
+  RegistrySettings settings;
+  settings.setDefault("docker", {"https://reg.test"});
+  const std::string dockerfile = "FROM team/current@sha256:" + a + " AS one\n" +
+                                 "FROM team/stale@sha256:" + a + " AS two\n" +
+                                 "FROM team/stale@sha256:" + a + "\n" +
+                                 "FROM team/untagged@sha256:" + a + "\n";
+  MemorySourceTree tree(std::map<std::string, std::string>{{"Dockerfile", dockerfile}});
+  AnalyzerContext ctx;
+  ctx.now = kNow;
+  ctx.registry = &registry;
+  ctx.registrySettings = &settings;
+  auto r = DependencyAnalyzer().run(tree, ctx);
+  const auto& deps = r.details["dependencies"];
+  ASSERT_EQ(deps.size(), 4u) << deps.dump();
+  for (const auto& d : deps) {
+    EXPECT_EQ(d["skipReason"], "digest-pinned") << d.dump();
+    EXPECT_EQ(d["currentDigest"], "sha256:" + a);
+  }
+  EXPECT_EQ(deps[0]["pinnedIsLatest"], true) << deps[0].dump();
+  EXPECT_EQ(deps[1]["pinnedIsLatest"], false);
+  EXPECT_EQ(deps[1]["latestDigest"], "sha256:" + b);
+  EXPECT_TRUE(deps[3]["latestDigest"].is_null()) << deps[3].dump();  // no `latest` tag
+  EXPECT_FALSE(deps[3].contains("pinnedIsLatest"));
+  EXPECT_TRUE(r.changes.empty());
+  // Each image asked once (HEAD, then GET where the HEAD had no digest: the 404 case).
+  std::set<std::string> urls(registry.asked.begin(), registry.asked.end());
+  EXPECT_EQ(urls.size(), 3u);
+  EXPECT_EQ(std::count(registry.asked.begin(), registry.asked.end(),
+                       "https://reg.test/v2/team/stale/manifests/latest"),
+            1);
 }
 
 }  // namespace
