@@ -94,19 +94,27 @@ TEST(Durability, WorkersKilledTwentyTimesLoseNothingAndRepeatNothing) {
                                                  {"githubMutationSpacingMs", 0}}
                                       .dump());
 
+  // Each worker is killed once it has finished at least one job (a killed worker's lease
+  // keeps the repository's other jobs waiting for up to 3 s, and a slow build — ASan on a
+  // busy machine — may need seconds to start), then 50-300 ms later, mid-job as often as
+  // not: a fixed lifetime would leave slow builds with workers killed before any work.
+  auto store = openJobStore(state);
   std::mt19937 rng(20261204);
-  std::uniform_int_distribution<int> lifetime(150, 900);  // ms before the SIGKILL
+  std::uniform_int_distribution<int> extra(50, 300);  // ms after its first job
   for (int round = 0; round < kKills; ++round) {
+    const int64_t before = store->depth();
     const pid_t pid = spawnWorker(config);
     ASSERT_GT(pid, 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(lifetime(rng)));
+    const auto giveUp = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (store->depth() >= before && before > 0 && std::chrono::steady_clock::now() < giveUp)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(extra(rng)));
     ::kill(pid, SIGKILL);
     int status = 0;
     ::waitpid(pid, &status, 0);
     EXPECT_TRUE(WIFSIGNALED(status));
   }
   // One more worker, left to finish the queue (leases of the killed ones expire first).
-  auto store = openJobStore(state);
   const int64_t left = store->depth();
   const pid_t pid = spawnWorker(config);
   ASSERT_GT(pid, 0);
