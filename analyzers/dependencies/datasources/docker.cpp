@@ -58,8 +58,11 @@ std::string repositoryPath(const std::string& packageName) {
   const bool hasHost =
       !first.empty() && (first.find('.') != std::string::npos ||
                          first.find(':') != std::string::npos || first == "localhost");
-  if (hasHost) return image.substr(slash + 1);
-  if (slash == std::string::npos) return "library/" + image;
+  const bool dockerHub = first == "docker.io" || first == "index.docker.io" ||
+                         first == "registry-1.docker.io";
+  if (hasHost) image = image.substr(slash + 1);
+  // Docker Hub's official images live under "library/" ("docker.io/nginx" too).
+  if (image.find('/') == std::string::npos && (!hasHost || dockerHub)) return "library/" + image;
   return image;
 }
 

@@ -280,6 +280,23 @@ std::vector<std::string> RegistrySettings::urlsFor(std::string_view datasource,
     auto it = npmScopes_.find(std::string(packageName.substr(0, slash)));
     if (it != npmScopes_.end()) return {it->second};
   }
+  if (datasource == "docker") {
+    // An image that names its registry ("ghcr.io/o/x", "registry.example:5000/x",
+    // "localhost/x") is looked up there, over HTTPS; Docker Hub's own names and images
+    // without a host go to the default registry (DDD_REGISTRY_DOCKER, or a mirror).
+    const size_t slash = packageName.find('/');
+    const std::string_view first =
+        slash == std::string_view::npos ? std::string_view() : packageName.substr(0, slash);
+    const bool hasHost = !first.empty() && (first.find('.') != std::string_view::npos ||
+                                            first.find(':') != std::string_view::npos ||
+                                            first == "localhost");
+    if (hasHost && first != "docker.io" && first != "index.docker.io" &&
+        first != "registry-1.docker.io") {
+      std::string host(first);
+      for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return {"https://" + host};
+    }
+  }
   auto it = defaults_.find(std::string(datasource));
   return it == defaults_.end() ? std::vector<std::string>{} : it->second;
 }

@@ -227,6 +227,13 @@ TEST(RegistrySettings, EnvironmentDecidesUrlsAndCredentials) {
   EXPECT_EQ(s.urlsFor("crate", "serde"),
             std::vector<std::string>{"https://index.crates.mirror.example"});
   EXPECT_TRUE(s.urlsFor("docker", "nginx").empty());
+  // An image naming its registry is looked up there; Docker Hub's names are the default's.
+  EXPECT_EQ(s.urlsFor("docker", "ghcr.io/acme/app"), std::vector<std::string>{"https://ghcr.io"});
+  EXPECT_EQ(s.urlsFor("docker", "Registry.Example:5000/team/app"),
+            std::vector<std::string>{"https://registry.example:5000"});
+  EXPECT_EQ(s.urlsFor("docker", "localhost/app"), std::vector<std::string>{"https://localhost"});
+  EXPECT_TRUE(s.urlsFor("docker", "docker.io/library/python").empty());
+  EXPECT_TRUE(s.urlsFor("docker", "acme/app").empty());
   // The hosts a server trusts on its own network: the operator's registries only.
   const auto hosts = s.hosts();
   for (const char* h : {"npm.mirror.example", "py.mirror.example", "extra.example",
