@@ -24,6 +24,9 @@ analyzers::deps::HttpResponse RegistryClient::get(const analyzers::deps::HttpReq
     if (!kept->etag.empty()) req.headers.set("If-None-Match", kept->etag);
     if (!kept->lastModified.empty()) req.headers.set("If-Modified-Since", kept->lastModified);
   }
+  // Without a cache between runs (ddd scan), packuments are parsed as they arrive; a
+  // cache needs the whole body to keep it, so the reader is fed from it afterwards.
+  if (!cache_) req.bodyReader = request.bodyReader;
   try {
     forges::ClientResponse res = http_.send(req);
     analyzers::deps::HttpResponse out;
@@ -59,6 +62,11 @@ forges::HttpClientOptions registryHttpOptions() {
   o.maxBodyBytes = 64ull << 20;  // some packuments are large
   o.maxRetries = 2;
   o.maxRetryWait = std::chrono::seconds(30);
+  // No ETag memory in the process: conditional GETs across runs go through the state
+  // store (RegistryResponseCache, run --local and serve), and a scan asks each URL once,
+  // where the memory could never answer and would only keep packuments (under 1 MiB
+  // each) until the end.
+  o.etagCacheEntries = 0;
   if (const char* ca = std::getenv("DDD_CA_FILE"); ca && *ca) o.extraCaFile = ca;
   return o;
 }

@@ -16,6 +16,8 @@
 #include <strings.h>
 #include <unordered_map>
 #include <openssl/sha.h>
+#include <exception>
+#include <streambuf>
 #include <thread>
 
 namespace ddd::forges {
@@ -267,7 +269,13 @@ struct HttpClient::EtagCache {
   std::mutex mutex;
   std::unordered_map<std::string, Entry> entries;
   std::list<std::string> order;  // front = most recent
+  size_t bytes = 0;              // body bytes held
   std::atomic<uint64_t> hits{0};
+  void erase(std::unordered_map<std::string, Entry>::iterator it) {
+    bytes -= it->second.response.body.size();
+    order.erase(it->second.lru);
+    entries.erase(it);
+  }
 };
 
 HttpClient::HttpClient(HttpClientOptions options)
@@ -297,6 +305,81 @@ namespace {
 struct Attempt {
   ClientResponse response;
   bool keepAlive = false;
+};
+
+[[noreturn]] void throwReadError(const std::string& what, const beast::error_code& ec,
+                                 const HttpClientOptions& o) {
+  if (ec == beast::error::timeout) {
+    throw HttpError(what + ": no answer within " +
+                    std::to_string(o.ioTimeout.count() / 1000.0).substr(0, 4) +
+                    " s (the server stalled)");
+  }
+  if (ec == http::error::body_limit) {
+    throw HttpError(what + ": the response body is larger than " +
+                    std::to_string(o.maxBodyBytes) + " bytes");
+  }
+  if (ec == http::error::partial_message || ec == http::error::end_of_stream ||
+      ec == net::error::eof) {
+    throw HttpError(what + ": the response was cut short (truncated body)");
+  }
+  throw HttpError(what + ": " + ec.message());
+}
+
+// A response body as a std::streambuf read straight off the connection: each underflow
+// reads the next piece (at most kPiece bytes, chunked encoding undone by the parser) into
+// one fixed buffer, so a multi-megabyte body never exists as a whole.
+class BodyStream : public std::streambuf {
+ public:
+  static constexpr size_t kPiece = 64 * 1024;
+  BodyStream(Connection& c, http::response_parser<http::buffer_body>& parser,
+             const HttpClientOptions& o, const std::string& what)
+      : c_(c), parser_(parser), o_(o), what_(what), piece_(new char[kPiece]) {}
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    while (!parser_.is_done()) {
+      auto& body = parser_.get().body();
+      body.data = piece_.get();
+      body.size = kPiece;
+      beast::error_code ec;
+      c_.lowest().expires_after(o_.ioTimeout);
+      if (c_.secure) {
+        http::async_read(*c_.tls, c_.buffer, parser_, [&](beast::error_code e, size_t) { ec = e; });
+      } else {
+        http::async_read(*c_.plain, c_.buffer, parser_,
+                         [&](beast::error_code e, size_t) { ec = e; });
+      }
+      c_.run();
+      if (ec == http::error::need_buffer) ec = {};  // the piece is full
+      if (ec) {
+        // Kept as well: std::istream's own reads turn a throwing streambuf into badbit,
+        // and a reader may catch; exchange() rethrows it once the reader returns.
+        try {
+          throwReadError(what_, ec, o_);
+        } catch (const HttpError&) {
+          error = std::current_exception();
+          throw;
+        }
+      }
+      const size_t n = kPiece - body.size;
+      if (n > 0) {
+        setg(piece_.get(), piece_.get(), piece_.get() + n);
+        return traits_type::to_int_type(*gptr());
+      }
+    }
+    return traits_type::eof();
+  }
+
+ public:
+  std::exception_ptr error;  // the transport failure seen while reading, if any
+
+ private:
+  Connection& c_;
+  http::response_parser<http::buffer_body>& parser_;
+  const HttpClientOptions& o_;
+  const std::string& what_;
+  std::unique_ptr<char[]> piece_;
 };
 
 // One request on one connection; throws HttpError, or returns with `stale` set when a
@@ -354,6 +437,24 @@ Attempt exchange(Connection& c, const Url& u, const ClientRequest& req, const Ht
   if (!ec && parser.content_length() && *parser.content_length() > o.maxBodyBytes) {
     ec = http::error::body_limit;
   }
+  const int status = ec ? 0 : static_cast<int>(parser.get().result_int());
+  if (!ec && req.bodyReader && req.method == "GET" && status >= 200 && status < 300) {
+    // Streamed: the same parser with a body that is a window on a fixed buffer.
+    http::response_parser<http::buffer_body> streamed{std::move(parser)};
+    streamed.body_limit(o.maxBodyBytes);
+    BodyStream buf(c, streamed, o, what);
+    std::istream in(&buf);
+    in.exceptions(std::ios::badbit);  // a read error reaches the reader as the HttpError
+    req.bodyReader(in);
+    if (buf.error) std::rethrow_exception(buf.error);
+    Attempt a;
+    a.response.status = status;
+    for (const auto& f : streamed.get())
+      a.response.headers.items.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    // Pooled again only when the reader took the whole body.
+    a.keepAlive = streamed.is_done() && streamed.get().keep_alive();
+    return a;
+  }
   if (!ec && !parser.is_done()) {
     c.lowest().expires_after(o.ioTimeout);
     if (c.secure) {
@@ -365,26 +466,13 @@ Attempt exchange(Connection& c, const Url& u, const ClientRequest& req, const Ht
     if (!ec && parser.get().body().size() > o.maxBodyBytes) ec = http::error::body_limit;
   }
   if (ec) {
-    if (ec == beast::error::timeout) {
-      throw HttpError(what + ": no answer within " +
-                      std::to_string(o.ioTimeout.count() / 1000.0).substr(0, 4) +
-                      " s (the server stalled)");
-    }
-    if (ec == http::error::body_limit) {
-      throw HttpError(what + ": the response body is larger than " +
-                      std::to_string(o.maxBodyBytes) + " bytes");
-    }
-    if (!parser.got_some() &&
+    if (ec != beast::error::timeout && ec != http::error::body_limit && !parser.got_some() &&
         (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
          ec == net::error::broken_pipe || ec == net::error::eof)) {
       stale = true;
       return {};
     }
-    if (ec == http::error::partial_message || ec == http::error::end_of_stream ||
-        ec == net::error::eof) {
-      throw HttpError(what + ": the response was cut short (truncated body)");
-    }
-    throw HttpError(what + ": " + ec.message());
+    throwReadError(what, ec, o);
   }
   Attempt a;
   auto res = parser.release();
@@ -416,7 +504,8 @@ std::string etagKey(const ClientRequest& r) {
 uint64_t HttpClient::notModified() const { return etags_ ? etags_->hits.load() : 0; }
 
 ClientResponse HttpClient::send(const ClientRequest& request) {
-  if (!etags_ || request.method != "GET" || !request.headers.get("If-None-Match").empty()) {
+  if (!etags_ || request.method != "GET" || !request.headers.get("If-None-Match").empty() ||
+      request.bodyReader) {
     return sendOnce(request);
   }
   const std::string key = etagKey(request);
@@ -442,20 +531,18 @@ ClientResponse HttpClient::send(const ClientRequest& request) {
     return cached;
   }
   const std::string etag = response.headers.get("ETag");
-  if (response.status == 200 && !etag.empty() && response.body.size() <= (1u << 20)) {
-    if (it != etags_->entries.end()) {
-      etags_->order.erase(it->second.lru);
-      etags_->entries.erase(it);
-    }
+  if (response.status == 200 && !etag.empty() && response.body.size() <= (1u << 20) &&
+      response.body.size() <= options_.etagCacheBytes) {
+    if (it != etags_->entries.end()) etags_->erase(it);
     etags_->order.push_front(key);
     etags_->entries[key] = EtagCache::Entry{etag, response, etags_->order.begin()};
-    while (etags_->entries.size() > options_.etagCacheEntries) {
-      etags_->entries.erase(etags_->order.back());
-      etags_->order.pop_back();
+    etags_->bytes += response.body.size();
+    while (etags_->entries.size() > options_.etagCacheEntries ||
+           etags_->bytes > options_.etagCacheBytes) {
+      etags_->erase(etags_->entries.find(etags_->order.back()));
     }
   } else if (response.status == 200 && it != etags_->entries.end()) {
-    etags_->order.erase(it->second.lru);  // changed and no longer tagged: forget it
-    etags_->entries.erase(it);
+    etags_->erase(it);  // changed and no longer tagged: forget it
   }
   return response;
 }
@@ -545,7 +632,7 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
       }
       break;
     }
-    ClientResponse& res = attempt.response;
+    ClientResponse& res = attempt.response;  // returned by move below, never copied
     res.url = current.url;
     if (options_.log) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -614,14 +701,14 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
       } else {
         wait = std::chrono::seconds(1LL << retries);
       }
-      if (wait > options_.maxRetryWait) return res;  // the caller reports it
+      if (wait > options_.maxRetryWait) return std::move(res);  // the caller reports it
       ++retries;
       if (options_.log)
         options_.log(what + ": waiting " + std::to_string(wait.count()) + " s before trying again");
       options_.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(wait));
       continue;
     }
-    return res;
+    return std::move(res);
   }
 }
 

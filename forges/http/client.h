@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,13 @@ struct ClientRequest {
   std::string url;
   HttpHeaders headers;
   std::string body;
+  // When set, a 2xx answer's body is not collected: it is handed to this as a stream
+  // while it arrives (in 64 KiB pieces, the size cap and read timeout still applying), and
+  // the ClientResponse's body stays empty. Redirects, errors and retried answers are read
+  // as usual. A reader may stop early (the connection is then dropped, not pooled);
+  // transport failures while it reads reach it as HttpError thrown from the stream, and
+  // whatever it throws leaves send(). Such GETs bypass the ETag memory.
+  std::function<void(std::istream& body)> bodyReader;
 };
 
 struct ClientResponse {
@@ -83,6 +91,9 @@ struct HttpClientOptions {
   // answered from the memory as the 200 it confirms (GitHub does not count those against
   // the rate limit). 0 turns it off.
   size_t etagCacheEntries = 512;
+  // ... and at most this many body bytes in all (least recently used out first): 512
+  // registry documents of up to 1 MiB each must not pin half a gigabyte.
+  size_t etagCacheBytes = 16u << 20;
   // Whether an address a host name resolved to may be connected to (checked for every
   // connection, redirects included); a host with any refused address is an HttpError
   // naming it. Empty: every address (see privateNetworkGuard).

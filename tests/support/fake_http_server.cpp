@@ -87,7 +87,8 @@ FakeHttpServer::FakeHttpServer(Handler handler) : impl_(std::make_unique<Impl>()
             std::string lower = k;
             for (auto& c : lower)
               c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            hasLength = hasLength || lower == "content-length";
+            // A handler that frames the body itself (chunked) gets no Content-Length.
+            hasLength = hasLength || lower == "content-length" || lower == "transfer-encoding";
           }
           if (!hasLength) head += "Content-Length: " + std::to_string(out.body.size()) + "\r\n";
           head += "\r\n";

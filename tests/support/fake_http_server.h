@@ -33,6 +33,8 @@ class FakeHttpServer {
     size_t truncateAt = SIZE_MAX;        // send only this many body bytes, then close
     bool closeAfter = false;             // close the connection after answering (no header)
   };
+  // Content-Length is added unless the handler sets it or Transfer-Encoding (then its
+  // body is sent as given, e.g. already chunked).
   // A HEAD request is answered with the handler's headers (Content-Length of its body
   // included) and no body, as HTTP says.
   using Handler = std::function<Response(const Request&)>;

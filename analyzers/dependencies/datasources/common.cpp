@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cctype>
+#include <streambuf>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/fetch.h"
@@ -140,16 +141,41 @@ std::string urlEncodeComponent(std::string_view s) {
   return out;
 }
 
-std::optional<HttpResponse> fetch(RegistryHttp& http, const LookupRequest& request,
-                                  const std::string& url, const std::string& what,
-                                  const std::string& accept, bool head) {
+namespace {
+
+// A read-only stream over bytes already in memory (no copy, unlike std::istringstream).
+class MemoryBuf : public std::streambuf {
+ public:
+  explicit MemoryBuf(std::string& s) { setg(s.data(), s.data(), s.data() + s.size()); }
+};
+
+std::optional<HttpResponse> fetchWith(RegistryHttp& http, const LookupRequest& request,
+                                      const std::string& url, const std::string& what,
+                                      const std::string& accept, bool head,
+                                      const std::function<void(std::istream&)>* reader) {
   HttpRequest req;
   req.url = url;
   req.head = head;
   if (!accept.empty()) req.headers.emplace_back("Accept", accept);
   for (const auto& h : request.authHeaders) req.headers.push_back(h);
+  bool streamed = false;
+  if (reader) {
+    req.bodyReader = [reader, &streamed](std::istream& in) {
+      streamed = true;
+      (*reader)(in);
+    };
+  }
   HttpResponse resp = http.get(req);
-  if (resp.status >= 200 && resp.status < 300) return resp;
+  if (resp.status >= 200 && resp.status < 300) {
+    if (reader && !streamed) {
+      MemoryBuf buf(resp.body);
+      std::istream in(&buf);
+      (*reader)(in);
+      resp.body.clear();
+      resp.body.shrink_to_fit();
+    }
+    return resp;
+  }
   if (resp.status == 404 || resp.status == 410) return std::nullopt;
   std::string hint;
   if (resp.status == 401 || resp.status == 403) {
@@ -163,6 +189,21 @@ std::optional<HttpResponse> fetch(RegistryHttp& http, const LookupRequest& reque
   }
   throw RegistryError(what + ": " + redactUrl(url) + " answered HTTP " +
                       std::to_string(resp.status) + hint);
+}
+
+}  // namespace
+
+std::optional<HttpResponse> fetch(RegistryHttp& http, const LookupRequest& request,
+                                  const std::string& url, const std::string& what,
+                                  const std::string& accept, bool head) {
+  return fetchWith(http, request, url, what, accept, head, nullptr);
+}
+
+std::optional<HttpResponse> fetchStreamed(RegistryHttp& http, const LookupRequest& request,
+                                          const std::string& url, const std::string& what,
+                                          const std::function<void(std::istream&)>& reader,
+                                          const std::string& accept) {
+  return fetchWith(http, request, url, what, accept, false, &reader);
 }
 
 }  // namespace detail

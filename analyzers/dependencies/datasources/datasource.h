@@ -10,6 +10,8 @@
 // Datasources are stateless and thread-safe; the parse* functions are pure.
 
 #include <ctime>
+#include <functional>
+#include <istream>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -27,6 +29,12 @@ struct HttpRequest {
   // false: the answer carries a credential (a token service's) and must never be kept
   // by a cache that outlives the process.
   bool keep = true;
+  // When set, a client that can stream hands a 2xx body to this while it arrives and
+  // leaves HttpResponse::body empty (registry documents run to megabytes: they are
+  // parsed without ever being held whole). A client that can't, or that keeps bodies
+  // (a RegistryClient with a cache between runs), just fills `body`:
+  // detail::fetchStreamed then feeds the reader from it.
+  std::function<void(std::istream& body)> bodyReader;
 };
 
 struct HttpResponse {
@@ -121,6 +129,10 @@ const Datasource* findDatasource(std::string_view name);
 // Pure parsers of the registries' documents (each throws RegistryError naming `what`
 // for a document that is not the expected JSON/YAML/text).
 ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what,
+                              bool lockEntries = false);
+// The same from a stream (the body as it arrives; an HttpError-like exception thrown by
+// the stream propagates).
+ReleaseInfo parseNpmPackument(std::istream& body, const std::string& what,
                               bool lockEntries = false);
 ReleaseInfo parsePypiProject(std::string_view body, const std::string& what);
 std::vector<std::string> parseGoVersionList(std::string_view body);

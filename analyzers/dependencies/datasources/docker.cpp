@@ -160,7 +160,10 @@ class RegistrySession {
   std::string hint() const { return base_ + "\n" + image_ + "\n" + credentials(); }
 
   HttpResponse once(const std::string& url, const std::string& accept, bool head) {
-    HttpRequest req{url, {{"Accept", accept}}, head};
+    HttpRequest req;
+    req.url = url;
+    req.headers = {{"Accept", accept}};
+    req.head = head;
     for (const auto& h : headers_) req.headers.push_back(h);
     return http_.get(req);
   }

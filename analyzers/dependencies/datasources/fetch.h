@@ -18,6 +18,14 @@ std::optional<HttpResponse> fetch(RegistryHttp& http, const LookupRequest& reque
                                   const std::string& accept = "application/json",
                                   bool head = false);
 
+// The same GET with the 2xx body handed to `reader` as a stream (read off the connection
+// as it arrives when the client can; from the collected body otherwise). The returned
+// response's body is empty then. `reader` is called only for a 2xx answer.
+std::optional<HttpResponse> fetchStreamed(RegistryHttp& http, const LookupRequest& request,
+                                          const std::string& url, const std::string& what,
+                                          const std::function<void(std::istream&)>& reader,
+                                          const std::string& accept = "application/json");
+
 // Tries each base URL of the request with `lookup` until one returns a value;
 // collects why each failed into one RegistryError ("not found in <url>; <url>: 503").
 template <typename Lookup>

@@ -3,7 +3,9 @@
 // (publication per version), `dist-tags`, `repository`, `homepage`; per version also
 // what a package-lock.json entry is made of (dist.tarball, dist.integrity, dependencies,
 // bin, engines, ...: Release::lockMetadata).
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <unordered_map>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/fetch.h"
@@ -61,22 +63,30 @@ class NpmDatasource : public Datasource {
           if (!path.empty() && path[0] == '@' && slash != std::string::npos)
             path.replace(slash, 1, "%2F");
           const std::string what = "npm package " + request.packageName;
-          auto resp = detail::fetch(http, request, base + "/" + path, what);
+          // Parsed while it arrives: the body is never held whole.
+          std::optional<ReleaseInfo> info;
+          const std::string from = what + " from " + redactUrl(base);
+          auto resp = detail::fetchStreamed(
+              http, request, base + "/" + path, what, [&](std::istream& body) {
+                info = parseNpmPackument(body, from, request.lockEntries);
+              });
           if (!resp) return std::nullopt;
-          return parseNpmPackument(resp->body, what + " from " + redactUrl(base),
-                                   request.lockEntries);
+          return info;
         });
   }
 };
 
-}  // namespace
-
-ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bool lockEntries) {
-  // Packuments of popular packages run to megabytes (every version's whole manifest);
-  // keep only what is read below while parsing, so memory stays near the body's size.
-  std::string top, field;
-  auto keep = [&top, &field, lockEntries](int depth, nlohmann::json::parse_event_t event,
-                                          nlohmann::json& parsed) {
+// The parse callback that keeps only what releasesOf() reads: packuments of popular
+// packages run to megabytes (every version's whole manifest, often its readme).
+nlohmann::json::parser_callback_t packumentFilter(bool lockEntries) {
+  struct State {
+    std::string top, field;
+  };
+  auto state = std::make_shared<State>();
+  return [state, lockEntries](int depth, nlohmann::json::parse_event_t event,
+                              nlohmann::json& parsed) {
+    std::string& top = state->top;
+    std::string& field = state->field;
     if (event != nlohmann::json::parse_event_t::key) return true;
     const auto& key = parsed.get_ref<const std::string&>();
     if (depth == 1) {
@@ -97,10 +107,13 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bo
     if (depth == 4 && field == "repository") return key == "url" || key == "type";
     return true;
   };
-  nlohmann::json j = nlohmann::json::parse(body, keep, false);
+}
+
+ReleaseInfo releasesOf(const nlohmann::json& j, const std::string& what, bool lockEntries,
+                       const std::string& size) {
   if (j.is_discarded() || !j.is_object()) {
-    throw RegistryError(what + ": the registry's answer is not a JSON object (" +
-                        std::to_string(body.size()) + " bytes); is the URL an npm registry?");
+    throw RegistryError(what + ": the registry's answer is not a JSON object" + size +
+                        "; is the URL an npm registry?");
   }
   ReleaseInfo info;
   const auto versions = j.find("versions");
@@ -143,9 +156,9 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bo
   }
   if (j.contains("repository")) info.sourceUrl = repositoryOf(j["repository"]);
   if (info.sourceUrl.empty() && info.tags.count("latest")) {
-    const auto& latest = (*versions)[info.tags["latest"]];
-    if (latest.is_object() && latest.contains("repository"))
-      info.sourceUrl = repositoryOf(latest["repository"]);
+    const auto latest = versions->find(info.tags["latest"]);  // may name no version
+    if (latest != versions->end() && latest->is_object() && latest->contains("repository"))
+      info.sourceUrl = repositoryOf((*latest)["repository"]);
   }
   if (j.contains("homepage") && j["homepage"].is_string())
     info.homepage = j["homepage"].get<std::string>();
@@ -158,6 +171,230 @@ ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bo
     }
   }
   return info;
+}
+
+// The packument read event by event, straight into releases, for look-ups that need no
+// lock entries (the common case: no package-lock.json next to the manifest). Nothing of
+// the document is built: a version costs its Release and, until the end, its date; the
+// body streams through (HttpRequest::bodyReader). Gives what releasesOf() gives for the
+// same text (tests/analyzers/dependencies/datasources/parsers_test.cpp compares them):
+// duplicate keys keep the last value, releases in the order of their version strings.
+class PackumentReader : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  using json = nlohmann::json;
+
+  bool null() override { return value(nullptr, false, false); }
+  bool boolean(bool v) override { return value(nullptr, true, v); }
+  bool number_integer(json::number_integer_t) override { return value(nullptr, false, false); }
+  bool number_unsigned(json::number_unsigned_t) override { return value(nullptr, false, false); }
+  bool number_float(json::number_float_t, const std::string&) override {
+    return value(nullptr, false, false);
+  }
+  bool string(std::string& s) override { return value(&s, false, false); }
+  bool binary(json::binary_t&) override { return value(nullptr, false, false); }
+  bool start_object(std::size_t) override {
+    if (depth_ == 0) topIsObject_ = true;
+    noteScalarAt();  // an object replaces what the key held before, like any value
+    if (atVersions(1)) versionsIsObject_ = true;
+    if (depth_ == 1 && objectPath(1) && keys_[1] == "dist-tags") tags_.clear();
+    if (depth_ == 1 && objectPath(1) && keys_[1] == "time") times_.clear();
+    push(true);
+    return true;
+  }
+  bool end_object() override {
+    pop();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (depth_ == 0) topIsObject_ = false;
+    noteScalarAt();
+    push(false);
+    return true;
+  }
+  bool end_array() override {
+    pop();
+    return true;
+  }
+  bool key(std::string& k) override {
+    if (depth_ > kDepth) return true;
+    keys_[depth_].assign(k);
+    if (depth_ == 2 && objectPath(2) && keys_[1] == "versions") {
+      auto [it, fresh] = index_.try_emplace(k, versions_.size());
+      if (fresh) {
+        versions_.emplace_back();
+        versions_.back().release.version = k;
+      } else {
+        versions_[it->second] = Version{};  // a repeated key: the last one counts
+        versions_[it->second].release.version = k;
+      }
+      current_ = it->second;
+    }
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+  // The result, or RegistryError naming `what` (`parsed`: the text was JSON).
+  ReleaseInfo finish(bool parsed, const std::string& what, const std::string& size) {
+    if (!parsed || !topIsObject_) {
+      throw RegistryError(what + ": the registry's answer is not a JSON object" + size +
+                          "; is the URL an npm registry?");
+    }
+    if (!versionsIsObject_) throw RegistryError(what + ": the packument has no \"versions\" object");
+    ReleaseInfo info;
+    info.tags = std::move(tags_);
+    std::sort(versions_.begin(), versions_.end(), [](const Version& a, const Version& b) {
+      return a.release.version < b.release.version;
+    });
+    const auto latest = info.tags.find("latest");
+    std::string latestRepository;
+    info.releases.reserve(versions_.size());
+    for (auto& v : versions_) {
+      const auto t = times_.find(v.release.version);
+      if (t != times_.end()) v.release.released = t->second;
+      if (latest != info.tags.end() && v.release.version == latest->second) {
+        latestRepository = v.repository;
+        if (v.release.deprecated) {
+          info.deprecated = true;
+          info.deprecationMessage = v.release.deprecationMessage;
+        }
+      }
+      info.releases.push_back(std::move(v.release));
+    }
+    info.sourceUrl = normalizeRepositoryUrl(topRepository_);
+    if (info.sourceUrl.empty()) info.sourceUrl = normalizeRepositoryUrl(latestRepository);
+    info.homepage = std::move(homepage_);
+    return info;
+  }
+
+ private:
+  struct Version {
+    Release release;
+    std::string repository;  // its own repository URL (used when the top level has none)
+  };
+  static constexpr int kDepth = 5;  // keys deeper than this are never needed
+
+  void push(bool object) {
+    if (depth_ <= kDepth) isObject_[depth_] = object;
+    ++depth_;
+    if (depth_ <= kDepth) keys_[depth_].clear();
+  }
+  void pop() { --depth_; }
+  // Containers 0 .. n-1 are all objects (so keys_[1 .. n] name the path).
+  bool objectPath(int n) const {
+    if (depth_ < n) return false;
+    for (int i = 0; i < n; ++i) {
+      if (!isObject_[i]) return false;
+    }
+    return true;
+  }
+  bool atVersions(int d) const { return depth_ == d && objectPath(1) && keys_[1] == "versions"; }
+  // Inside a version's object at depth d+1 (d = 2: a field of the version).
+  bool inVersion(int d) const {
+    return depth_ >= 3 && depth_ == d + 1 && objectPath(d + 1) && keys_[1] == "versions" &&
+           current_ < versions_.size();
+  }
+  Version& version() { return versions_[current_]; }
+  void clearVersions() {
+    versions_.clear();
+    index_.clear();
+  }
+  // A non-object value replaces what a key held before (last one counts).
+  void noteScalarAt() {
+    if (depth_ == 1 && objectPath(1)) {
+      if (keys_[1] == "versions") {
+        versionsIsObject_ = false;
+        clearVersions();
+      } else if (keys_[1] == "repository") {
+        topRepository_.clear();
+      } else if (keys_[1] == "homepage") {
+        homepage_.clear();
+      }
+    }
+    if (inVersion(2)) {
+      if (keys_[3] == "deprecated") {
+        version().release.deprecated = false;
+        version().release.deprecationMessage.clear();
+      } else if (keys_[3] == "repository") {
+        version().repository.clear();
+      } else if (keys_[3] == "dist") {
+        version().release.digest.clear();
+      }
+    }
+    if (inVersion(3)) {
+      if (keys_[3] == "dist" && keys_[4] == "integrity") version().release.digest.clear();
+      if (keys_[3] == "repository" && keys_[4] == "url") version().repository.clear();
+    }
+    if (depth_ == 2 && objectPath(2) && keys_[1] == "repository" && keys_[2] == "url")
+      topRepository_.clear();
+    if (depth_ == 2 && objectPath(2) && keys_[1] == "dist-tags") tags_.erase(keys_[2]);
+    if (depth_ == 2 && objectPath(2) && keys_[1] == "time") times_.erase(keys_[2]);
+  }
+  bool value(std::string* s, bool isBool, bool b) {
+    if (depth_ == 0) {
+      topIsObject_ = false;
+      return true;
+    }
+    noteScalarAt();
+    if (!s && !(isBool && b)) return true;
+    if (depth_ == 1 && objectPath(1) && s) {
+      if (keys_[1] == "homepage") homepage_ = *s;
+      if (keys_[1] == "repository") topRepository_ = *s;
+    } else if (depth_ == 2 && objectPath(2) && s) {
+      if (keys_[1] == "dist-tags") tags_[keys_[2]] = *s;
+      if (keys_[1] == "time") {
+        if (auto t = parseTimestamp(*s)) times_[keys_[2]] = *t;
+      }
+      if (keys_[1] == "repository" && keys_[2] == "url") topRepository_ = *s;
+    } else if (inVersion(2)) {
+      Release& r = version().release;
+      if (keys_[3] == "deprecated") {
+        // `deprecated: false` or "" means not deprecated.
+        r.deprecated = s ? !s->empty() : true;
+        if (s) r.deprecationMessage = *s;
+      } else if (keys_[3] == "repository" && s) {
+        version().repository = *s;
+      }
+    } else if (inVersion(3) && s) {
+      if (keys_[3] == "dist" && keys_[4] == "integrity") version().release.digest = *s;
+      if (keys_[3] == "repository" && keys_[4] == "url") version().repository = *s;
+    }
+    return true;
+  }
+
+  int depth_ = 0;                   // containers open
+  bool isObject_[kDepth + 1] = {};  // per open container (the first kDepth + 1)
+  std::string keys_[kDepth + 1];    // keys_[d]: the last key read at depth d
+  bool topIsObject_ = false;
+  bool versionsIsObject_ = false;
+  std::vector<Version> versions_;
+  std::unordered_map<std::string, size_t> index_;
+  size_t current_ = SIZE_MAX;
+  std::unordered_map<std::string, std::time_t> times_;
+  std::map<std::string, std::string> tags_;
+  std::string topRepository_, homepage_;
+};
+
+template <typename Input>
+ReleaseInfo readPackument(Input&& body, const std::string& what, const std::string& size) {
+  PackumentReader reader;
+  const bool parsed = nlohmann::json::sax_parse(std::forward<Input>(body), &reader);
+  return reader.finish(parsed, what, size);
+}
+
+}  // namespace
+
+ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bool lockEntries) {
+  if (!lockEntries) return readPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
+  return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
+                    lockEntries, " (" + std::to_string(body.size()) + " bytes)");
+}
+
+ReleaseInfo parseNpmPackument(std::istream& body, const std::string& what, bool lockEntries) {
+  if (!lockEntries) return readPackument(body, what, "");
+  return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
+                    lockEntries, "");
 }
 
 const Datasource& npmDatasource() {

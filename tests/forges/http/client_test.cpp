@@ -8,6 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <condition_variable>
+#include <iterator>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -378,6 +384,156 @@ TEST(HttpClient, RevalidatesWithETagsPerCredential) {
   EXPECT_EQ(reqs[0].header("If-None-Match"), "");
   EXPECT_EQ(reqs[1].header("If-None-Match"), "\"v1\"");
   EXPECT_EQ(reqs[2].header("If-None-Match"), "");
+}
+
+// Bodies handed to a reader as they arrive (ClientRequest::bodyReader): the same bytes
+// as collected, with Content-Length and chunked framing, the connection pooled again only
+// when the reader took everything; other statuses are collected as usual.
+TEST(HttpClient, StreamsSuccessfulBodiesToAReader) {
+  std::string big;
+  for (int i = 0; big.size() < (3u << 20); ++i) big += "{\"v\": " + std::to_string(i) + "},\n";
+  std::string chunked;  // the same body in 1000-byte chunks
+  for (size_t at = 0; at < big.size(); at += 1000) {
+    const std::string part = big.substr(at, 1000);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", part.size());
+    chunked += std::string(size) + "\r\n" + part + "\r\n";
+  }
+  chunked += "0\r\n\r\n";
+  FakeHttpServer server([&](const auto& r) {
+    if (r.target == "/chunked") return Resp{200, {{"Transfer-Encoding", "chunked"}}, chunked};
+    if (r.target == "/missing") return Resp{404, {}, "{\"error\": \"not found\"}"};
+    return Resp{200, {{"ETag", "\"e\""}}, big};
+  });
+  HttpClient client;
+  int calls = 0;
+  std::string got;
+  ClientRequest req = get(server.url() + "/plain");
+  req.bodyReader = [&](std::istream& in) {
+    ++calls;
+    got.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  auto res = client.send(req);
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(res.body, "");
+  EXPECT_EQ(res.headers.get("ETag"), "\"e\"");
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(got == big) << got.size() << " bytes instead of " << big.size();
+  got.clear();
+  req.url = server.url() + "/chunked";
+  EXPECT_EQ(client.send(req).status, 200);
+  EXPECT_TRUE(got == big) << got.size() << " bytes instead of " << big.size();
+  EXPECT_EQ(server.connections(), 1);  // whole bodies read: the connection was reused
+  EXPECT_EQ(client.notModified(), 0u);  // streamed GETs bypass the ETag memory
+  EXPECT_EQ(server.requests()[1].header("If-None-Match"), "");
+
+  req.url = server.url() + "/missing";
+  res = client.send(req);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(res.body, "{\"error\": \"not found\"}");
+  EXPECT_EQ(calls, 2);  // not called for the 404
+
+  // A reader that stops after 10 bytes: that connection is dropped, the next works.
+  req.url = server.url() + "/plain";
+  req.bodyReader = [&](std::istream& in) {
+    char first[10];
+    in.read(first, sizeof first);
+    got.assign(first, 10);
+  };
+  EXPECT_EQ(client.send(req).status, 200);
+  EXPECT_EQ(got, big.substr(0, 10));
+  req.bodyReader = nullptr;
+  EXPECT_TRUE(client.send(req).body == big);
+  EXPECT_EQ(server.connections(), 2);
+}
+
+TEST(HttpClient, StreamedBodiesKeepTheCapsAndReportTruncation) {
+  FakeHttpServer server([](const auto& r) {
+    if (r.target == "/cut") {
+      Resp x{200, {{"Content-Length", "300000"}}, std::string(300000, 'x')};
+      x.truncateAt = 200000;
+      return x;
+    }
+    if (r.target == "/big-chunked") {  // no length announced: the cap applies while reading
+      std::string body;
+      for (int i = 0; i < 40; ++i) body += "8000\r\n" + std::string(0x8000, 'c') + "\r\n";
+      return Resp{200, {{"Transfer-Encoding", "chunked"}}, body + "0\r\n\r\n"};
+    }
+    return Resp{200, {}, std::string(2 << 20, 'y')};
+  });
+  HttpClientOptions o;
+  o.maxBodyBytes = 1 << 20;
+  HttpClient client(o);
+  size_t seen = 0;
+  ClientRequest req = get(server.url() + "/cut");
+  req.bodyReader = [&](std::istream& in) {
+    seen = 0;
+    while (in.get() != std::char_traits<char>::eof()) ++seen;
+  };
+  try {
+    client.send(req);
+    FAIL();
+  } catch (const HttpError& e) {
+    EXPECT_NE(std::string(e.what()).find("cut short"), std::string::npos) << e.what();
+  }
+  EXPECT_GE(seen, 100000u);  // it read what came before the cut
+  for (const char* target : {"/big", "/big-chunked"}) {
+    req.url = server.url() + target;
+    try {
+      client.send(req);
+      FAIL() << target;
+    } catch (const HttpError& e) {
+      EXPECT_NE(std::string(e.what()).find("larger than 1048576 bytes"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// The reader gets the first half of a body while the server still holds the second: the
+// body is never collected whole before it is handed over (so a huge registry document
+// costs one 64 KiB piece, not its size).
+TEST(HttpClient, AStreamedBodyReachesTheReaderBeforeItHasAllArrived) {
+  namespace net = boost::asio;
+  using tcp = net::ip::tcp;
+  const std::string half(1 << 20, 'a');
+  std::mutex m;
+  std::condition_variable cv;
+  bool readerStarted = false, startedBeforeSecondHalf = false;
+  net::io_context ioc;
+  tcp::acceptor acceptor(ioc, tcp::endpoint(net::ip::make_address("127.0.0.1"), 0));
+  const unsigned short port = acceptor.local_endpoint().port();
+  std::thread server([&] {
+    tcp::socket socket(ioc);
+    acceptor.accept(socket);
+    net::streambuf request;
+    boost::system::error_code ec;
+    net::read_until(socket, request, "\r\n\r\n", ec);
+    const std::string head = "HTTP/1.1 200 OK\r\nContent-Length: " +
+                             std::to_string(2 * half.size()) + "\r\n\r\n";
+    net::write(socket, net::buffer(head + half), ec);
+    {
+      std::unique_lock<std::mutex> lock(m);
+      cv.wait_for(lock, seconds(5), [&] { return readerStarted; });
+      startedBeforeSecondHalf = readerStarted;
+    }
+    net::write(socket, net::buffer(half), ec);
+  });
+  HttpClient client;
+  ClientRequest req = get("http://127.0.0.1:" + std::to_string(port) + "/doc");
+  size_t n = 0;
+  req.bodyReader = [&](std::istream& in) {
+    while (in.get() != std::char_traits<char>::eof()) {
+      if (++n == 1) {
+        std::lock_guard<std::mutex> lock(m);
+        readerStarted = true;
+        cv.notify_all();
+      }
+    }
+  };
+  EXPECT_EQ(client.send(req).status, 200);
+  server.join();
+  EXPECT_TRUE(startedBeforeSecondHalf);
+  EXPECT_EQ(n, 2 * half.size());
 }
 
 }  // namespace

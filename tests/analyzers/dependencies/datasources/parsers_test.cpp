@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <streambuf>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/registry_settings.h"
@@ -73,6 +74,142 @@ TEST(NpmPackument, KeepsLockEntryFieldsOnlyWhenAsked) {
   EXPECT_EQ(full.releases[1].lockMetadata,
             R"({"bin":{"a":"cli.js"},"dependencies":{"b":"^1.0.0"},"hasInstallScript":true,)"
             R"("license":"MIT"})");
+}
+
+// A body as the HTTP client streams it, here in pieces of `piece` bytes (the client's
+// pieces are 64 KiB; a piece boundary may fall anywhere, inside a key or an escape).
+class PieceBuf : public std::streambuf {
+ public:
+  PieceBuf(const std::string& s, size_t piece) : s_(s), piece_(piece) {}
+
+ protected:
+  int_type underflow() override {
+    if (at_ >= s_.size()) return traits_type::eof();
+    const size_t n = std::min(piece_, s_.size() - at_);
+    buf_.assign(s_, at_, n);
+    at_ += n;
+    setg(buf_.data(), buf_.data(), buf_.data() + n);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  const std::string& s_;
+  size_t piece_;
+  size_t at_ = 0;
+  std::string buf_;
+};
+
+void expectSameReleases(const ReleaseInfo& a, const ReleaseInfo& b, bool lockFields = true) {
+  ASSERT_EQ(a.releases.size(), b.releases.size());
+  for (size_t i = 0; i < a.releases.size(); ++i) {
+    const auto& x = a.releases[i];
+    const auto& y = b.releases[i];
+    EXPECT_EQ(x.version, y.version);
+    EXPECT_EQ(x.released, y.released) << x.version;
+    EXPECT_EQ(x.deprecated, y.deprecated) << x.version;
+    EXPECT_EQ(x.deprecationMessage, y.deprecationMessage) << x.version;
+    EXPECT_EQ(x.digest, y.digest) << x.version;
+    if (lockFields) {
+      EXPECT_EQ(x.artifactUrl, y.artifactUrl) << x.version;
+      EXPECT_EQ(x.lockMetadata, y.lockMetadata) << x.version;
+    }
+  }
+  EXPECT_EQ(a.tags, b.tags);
+  EXPECT_EQ(a.sourceUrl, b.sourceUrl);
+  EXPECT_EQ(a.homepage, b.homepage);
+  EXPECT_EQ(a.deprecated, b.deprecated);
+  EXPECT_EQ(a.deprecationMessage, b.deprecationMessage);
+}
+
+// A real-shaped packument (readme, per-version manifests with scripts, dependencies,
+// dist, deprecations, escapes and non-ASCII text) read as it streams in, in pieces of
+// 1, 7 and 64 KiB bytes, gives exactly what the parse of the whole text gives.
+TEST(NpmPackument, StreamedInPiecesReadsTheSameAsWhole) {
+  std::string versions, times;
+  for (int i = 0; i < 300; ++i) {
+    const std::string v = std::to_string(i / 100) + "." + std::to_string(i % 100 / 10) + "." +
+                          std::to_string(i % 10) + (i % 37 == 0 ? "-beta.1" : "");
+    versions += std::string(i ? "," : "") + "\"" + v + "\": {\"name\": \"pkg\", \"version\": \"" +
+                v + "\", \"description\": \"caf\u00e9 \\\"quoted\\\" \u2713 " +
+                std::string(200, 'd') + "\", \"scripts\": {\"test\": \"x\"" +
+                (i % 11 == 0 ? ", \"postinstall\": \"node i.js\"" : "") +
+                "}, \"dependencies\": {\"dep\": \"^" + std::to_string(i) +
+                ".0.0\"}, \"license\": \"MIT\", \"dist\": {\"shasum\": \"abc\", "
+                "\"tarball\": \"https://r.test/pkg/-/pkg-" + v +
+                ".tgz\", \"integrity\": \"sha512-" + std::to_string(i * 7919) + "==\"}" +
+                (i % 13 == 0 ? ", \"deprecated\": \"use \\u00fcber-pkg\"" : "") +
+                (i == 299 ? ", \"repository\": {\"type\": \"git\", \"url\": "
+                            "\"git+https://github.com/o/pkg.git\"}" : "") + "}";
+    times += ", \"" + v + "\": \"2020-01-" + std::to_string(10 + i % 18) + "T10:00:00.000Z\"";
+  }
+  const std::string body = "{\"_id\": \"pkg\", \"name\": \"pkg\", \"readme\": \"" +
+                           std::string(100000, 'r') + "\", \"dist-tags\": {\"latest\": \"2.9.9\", "
+                           "\"next\": \"2.7.0\"}, \"versions\": {" + versions +
+                           "}, \"time\": {\"created\": \"2019-01-01T00:00:00Z\"" + times +
+                           "}, \"homepage\": \"https://pkg.test\", \"users\": {\"a\": true}}";
+  for (bool lock : {false, true}) {
+    const ReleaseInfo whole = parseNpmPackument(std::string_view(body), "npm package pkg", lock);
+    ASSERT_EQ(whole.releases.size(), 300u);
+    EXPECT_EQ(whole.sourceUrl, "https://github.com/o/pkg");
+    EXPECT_TRUE(whole.releases[13].deprecated);
+    EXPECT_EQ(whole.releases[13].deprecationMessage, "use \u00fcber-pkg");
+    for (size_t piece : {size_t{1}, size_t{7}, size_t{65536}}) {
+      PieceBuf buf(body, piece);
+      std::istream in(&buf);
+      expectSameReleases(parseNpmPackument(in, "npm package pkg", lock), whole);
+    }
+  }
+  // A stream that ends early is the same clear error as a truncated text.
+  const std::string cut = body.substr(0, body.size() / 2);
+  PieceBuf buf(cut, 4096);
+  std::istream in(&buf);
+  EXPECT_THROW(parseNpmPackument(in, "npm package pkg"), RegistryError);
+}
+
+// Without lock entries the packument is read event by event (nothing of it built);
+// with them, through a filtered document. Both read the same facts from the same text,
+// odd documents included: repeated keys (the last counts), `deprecated` as false, true,
+// "" or an object, dates that are not strings, the repository given only by the latest
+// version or as a string, values that are arrays where objects are expected.
+TEST(NpmPackument, TheEventReaderAndTheDocumentFilterAgree) {
+  const std::vector<std::string> docs = {
+      R"({"name": "a", "dist-tags": {"latest": "1.1.0", "beta": 2},
+          "versions": {"1.1.0": {"deprecated": true, "repository": "github:o/a"},
+                       "1.0.0": {"deprecated": false, "dist": {"integrity": "sha512-X"}},
+                       "0.9.0": {"deprecated": {"why": 1}, "dist": {"integrity": 5}},
+                       "1.0.0": {"deprecated": "old", "dist": {"integrity": "sha512-Y"}},
+                       "2.0.0": "not an object", "3.0.0": [1, {"deprecated": "no"}]},
+          "time": {"1.1.0": "2020-01-02T03:04:05Z", "1.0.0": 12, "0.9.0": "bad date"},
+          "homepage": ["x"], "readme": {"deep": [[[[[[{"versions": {}}]]]]]]}})",
+      R"({"repository": {"type": "git", "url": "git+ssh://git@github.com/o/b.git"},
+          "versions": {}, "homepage": "https://b.test",
+          "versions": {"1.0.0-rc.1": {"repository": {"url": "https://x.test/y"}},
+                       "10.0.0": {}, "9.0.0": {}},
+          "dist-tags": {"latest": "1.0.0-rc.1"}, "dist-tags": {"next": "10.0.0"},
+          "repository": "o/b2"})",
+      R"({"versions": {"1.0.0": {"repository": {"url": "git://github.com/o/c.git"}}},
+          "dist-tags": {"latest": "1.0.0"}, "repository": {"directory": "packages/c"}})",
+  };
+  for (const auto& doc : docs) {
+    SCOPED_TRACE(doc);
+    expectSameReleases(parseNpmPackument(doc, "x"), parseNpmPackument(doc, "x", true), false);
+  }
+  const auto odd = parseNpmPackument(docs[0], "x");
+  ASSERT_EQ(odd.releases.size(), 5u);
+  EXPECT_EQ(odd.releases[1].version, "1.0.0");
+  EXPECT_EQ(odd.releases[1].deprecationMessage, "old");
+  EXPECT_EQ(odd.releases[1].digest, "sha512-Y");
+  EXPECT_TRUE(odd.deprecated);
+  EXPECT_EQ(odd.sourceUrl, "https://github.com/o/a");
+  EXPECT_EQ(odd.tags.count("beta"), 0u);
+  EXPECT_EQ(parseNpmPackument(docs[1], "x").sourceUrl, "https://github.com/o/b2");
+  EXPECT_EQ(parseNpmPackument(docs[1], "x").tags.count("latest"), 0u);
+  EXPECT_EQ(parseNpmPackument(docs[2], "x").sourceUrl, "https://github.com/o/c");
+  for (const char* bad : {"[]", "{\"versions\": []}", "{\"versions\": {}", "\"text\"", "",
+                          "{\"versions\": {}} trailing"}) {
+    EXPECT_THROW(parseNpmPackument(bad, "x"), RegistryError) << bad;
+    EXPECT_THROW(parseNpmPackument(bad, "x", true), RegistryError) << bad;
+  }
 }
 
 TEST(NpmPackument, BadDocumentsAreClearErrors) {
