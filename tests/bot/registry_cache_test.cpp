@@ -178,7 +178,9 @@ TEST(RegistryCache, CodecRoundTripsBinaryBodiesAndRefusesGarbage) {
     EXPECT_FALSE(RegistryResponseCache::decode(bad)) << bad.substr(0, 40);
   }
   // Keys: the credential scope changes the key, a validator does not.
-  analyzers::deps::HttpRequest a{"https://r.example/x", {{"Accept", "application/json"}}, false};
+  analyzers::deps::HttpRequest a;
+  a.url = "https://r.example/x";
+  a.headers = {{"Accept", "application/json"}};
   analyzers::deps::HttpRequest b = a;
   b.headers.emplace_back("Authorization", "Bearer t");
   analyzers::deps::HttpRequest c = a;
@@ -196,10 +198,13 @@ TEST(RegistryCache, TokensAndNoStoreAnswersAreNeverWritten) {
   ok.status = 200;
   ok.headers = {{"ETag", "\"1\""}};
   ok.body = R"({"token": "secret-token"})";
-  analyzers::deps::HttpRequest token{"https://auth.example/token?scope=x", {}, false, false};
+  analyzers::deps::HttpRequest token;
+  token.url = "https://auth.example/token?scope=x";
+  token.keep = false;
   cache.remember(token, ok);
   EXPECT_EQ(store.registryResponseCount(), 0);
-  analyzers::deps::HttpRequest plain{"https://r.example/x", {}, false};
+  analyzers::deps::HttpRequest plain;
+  plain.url = "https://r.example/x";
   analyzers::deps::HttpResponse noStore = ok;
   noStore.headers.emplace_back("Cache-Control", "private, no-store");
   cache.remember(plain, noStore);

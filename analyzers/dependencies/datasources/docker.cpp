@@ -191,7 +191,10 @@ class RegistrySession {
     if (!service.empty()) tokenUrl += "service=" + detail::urlEncodeComponent(service) + "&";
     tokenUrl += "scope=" + detail::urlEncodeComponent(scope);
     // The token service's answer is a credential: never kept by a cache (keep = false).
-    HttpRequest tokenRequest{tokenUrl, {{"Accept", "application/json"}}, false, false};
+    HttpRequest tokenRequest;
+    tokenRequest.url = tokenUrl;
+    tokenRequest.headers = {{"Accept", "application/json"}};
+    tokenRequest.keep = false;
     for (const auto& h : request_.authHeaders) tokenRequest.headers.push_back(h);
     HttpResponse token = http_.get(tokenRequest);
     if (token.status < 200 || token.status >= 300) {
