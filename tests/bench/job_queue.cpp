@@ -54,6 +54,7 @@ BENCHMARK(BM_SqliteCycle)->Unit(benchmark::kMicrosecond)->UseRealTime();
 // Three committed single-row writes per item: the floor under any durable queue.
 void BM_SqliteBaseline(benchmark::State& state) {
   ddd::forges::SqliteDb db(tempSqlite("baseline.sqlite"));
+  db.exec("PRAGMA synchronous=FULL");  // as durable as the job store's commits
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
   int64_t n = 0;
   for (auto _ : state) {
