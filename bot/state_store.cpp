@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
+#include "bot/registry_cache_sqlite.h"
+
 namespace ddd::bot {
 namespace {
 
@@ -94,18 +96,7 @@ void migrate(forges::SqliteDb& db) {
         "  PRIMARY KEY (repo, week));");
   }
   if (version < 3) {
-    db.exec(
-        "CREATE TABLE registry_cache ("
-        "  key TEXT PRIMARY KEY,"
-        "  url TEXT NOT NULL,"
-        "  format INTEGER NOT NULL,"
-        "  etag TEXT NOT NULL,"
-        "  last_modified TEXT NOT NULL,"
-        "  payload TEXT NOT NULL,"
-        "  size INTEGER NOT NULL,"
-        "  stored_at INTEGER NOT NULL,"
-        "  used_at INTEGER NOT NULL);"
-        "CREATE INDEX registry_cache_used ON registry_cache (used_at);");
+    sqlite_registry_cache::createTable(db);
   }
   db.setUserVersion(StateStore::kSchemaVersion);
   tx.commit();
@@ -285,60 +276,20 @@ std::vector<ReportPoint> StateStore::reportHistory(const std::string& repo,
 }
 
 std::optional<RegistryCacheRow> StateStore::loadRegistryResponse(const std::string& key) {
-  auto st = db_.prepare(
-      "SELECT key, url, format, etag, last_modified, payload, size, stored_at, used_at "
-      "FROM registry_cache WHERE key = ?1");
-  st.bind(1, key);
-  if (!st.step()) return std::nullopt;
-  return RegistryCacheRow{st.text(0),    st.text(1),    st.integer(2),
-                          st.text(3),    st.text(4),    st.text(5),
-                          st.integer(6), st.integer(7), st.integer(8)};
+  return sqlite_registry_cache::load(db_, key);
 }
-
 void StateStore::saveRegistryResponse(const RegistryCacheRow& r) {
-  auto st = db_.prepare(
-      "INSERT OR REPLACE INTO registry_cache (key, url, format, etag, last_modified, payload, "
-      "size, stored_at, used_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
-  st.bind(1, r.key).bind(2, r.url).bind(3, r.format).bind(4, r.etag).bind(5, r.lastModified);
-  st.bind(6, r.payload).bind(7, r.size).bind(8, r.storedAt).bind(9, r.usedAt);
-  st.run();
+  sqlite_registry_cache::save(db_, r);
 }
-
 void StateStore::touchRegistryResponse(const std::string& key, int64_t now) {
-  auto st = db_.prepare("UPDATE registry_cache SET used_at = ?2 WHERE key = ?1");
-  st.bind(1, key).bind(2, now);
-  st.run();
+  sqlite_registry_cache::touch(db_, key, now);
 }
-
 void StateStore::dropRegistryResponse(const std::string& key) {
-  auto st = db_.prepare("DELETE FROM registry_cache WHERE key = ?1");
-  st.bind(1, key);
-  st.run();
+  sqlite_registry_cache::drop(db_, key);
 }
-
 void StateStore::pruneRegistryResponses(int64_t maxRows, int64_t maxBytes, int64_t unusedBefore) {
-  Transaction tx(db_);
-  auto old = db_.prepare("DELETE FROM registry_cache WHERE used_at < ?1");
-  old.bind(1, unusedBefore);
-  old.run();
-  auto rows = db_.prepare(
-      "DELETE FROM registry_cache WHERE key IN (SELECT key FROM registry_cache "
-      "ORDER BY used_at DESC, key LIMIT -1 OFFSET ?1)");
-  rows.bind(1, maxRows);
-  rows.run();
-  auto bytes = db_.prepare(
-      "DELETE FROM registry_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size) OVER "
-      "(ORDER BY used_at DESC, key ROWS UNBOUNDED PRECEDING) AS total FROM registry_cache) AS s "
-      "WHERE s.total > ?1)");
-  bytes.bind(1, maxBytes);
-  bytes.run();
-  tx.commit();
+  sqlite_registry_cache::prune(db_, maxRows, maxBytes, unusedBefore);
 }
-
-int64_t StateStore::registryResponseCount() {
-  auto st = db_.prepare("SELECT COUNT(*) FROM registry_cache");
-  st.step();
-  return st.integer(0);
-}
+int64_t StateStore::registryResponseCount() { return sqlite_registry_cache::count(db_); }
 
 }  // namespace ddd::bot
