@@ -148,8 +148,8 @@ class HelmManager : public Manager {
       } else if (repo[0] == '@' || repo.rfind("alias:", 0) == 0) {
         d.skipReason = "repository-alias";  // defined by `helm repo add` on someone's machine
       } else if (repo.rfind("oci://", 0) == 0) {
-        while (!repo.empty() && repo.back() == '/') repo.pop_back();
-        const std::string path = repo.substr(6);
+        std::string path = repo.substr(6);  // "oci://" and "oci:///" leave no host
+        while (!path.empty() && path.back() == '/') path.pop_back();
         const size_t slash = path.find('/');
         const std::string host = path.substr(0, slash);
         if (host.empty() || host.find_first_of("@?#\\ ") != std::string::npos) {

@@ -598,6 +598,14 @@ TEST(HelmManager, MalformedYamlAndOddShapes) {
   }
   // Debian's yaml-cpp 0.7 would never return on this; the guard stops it.
   EXPECT_THROW(m->extract("Chart.yaml", ","), ManifestError);
+  // An OCI repository with no host (found by fuzz_manifest_helm: it threw out_of_range).
+  for (const char* repo : {"oci://", "oci:///", "oci:////x"}) {
+    const std::string chart = std::string("dependencies:\n  - name: a\n    version: 1.0.0\n"
+                                          "    repository: ") + repo + "\n";
+    const auto r = m->extract("Chart.yaml", chart);
+    ASSERT_EQ(r.deps.size(), 1u) << repo;
+    EXPECT_EQ(r.deps[0].skipReason, "unsupported-repository") << repo;
+  }
   EXPECT_THROW(m->extract("Chart.yaml", "- a\n- b\n"), ManifestError);
   EXPECT_TRUE(m->extract("Chart.yaml", "").deps.empty());
   auto r = m->extract("Chart.yaml",
