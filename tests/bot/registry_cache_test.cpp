@@ -259,6 +259,7 @@ TEST(RegistryCache, StateStoreKeepsItsBounds) {
   ddd::testing::TempDir dir;
   StateStore store(dir.path() / "state.sqlite");
   checkBounds(store);
+  EXPECT_EQ(store.registryResponseCount(), 1);  // what checkBounds left
 }
 
 class RegistryCacheBackends : public ddd::testing::BackendTest {};
