@@ -1,12 +1,12 @@
 #include "bot/registry_cache.h"
 
-#include <openssl/sha.h>
 #include <zlib.h>
 
 #include <cctype>
 #include <ctime>
 
 #include "analyzers/dependencies/datasources/registry_settings.h"
+#include "forges/webhooks/verify.h"
 
 namespace ddd::bot {
 namespace {
@@ -33,18 +33,6 @@ bool keptHeader(std::string_view name) {
     if (sameName(name, kept)) return true;
   }
   return false;
-}
-
-std::string sha256Hex(const std::string& s) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(s.data()), s.size(), d);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) {
-    out += hex[c >> 4];
-    out += hex[c & 15];
-  }
-  return out;
 }
 
 const char* kB64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -137,7 +125,7 @@ std::string RegistryResponseCache::keyOf(const HttpRequest& request) {
       scope += k + ":" + v + "\n";
     }
   }
-  return sha256Hex(request.url + "\n" + accept + "\n" + sha256Hex(scope));
+  return forges::sha256Hex(request.url + "\n" + accept + "\n" + forges::sha256Hex(scope));
 }
 
 // Payload format 1: zlib( 8-byte big-endian length of the plain text | plain text ), in

@@ -1,7 +1,5 @@
 #include "bot/server/webhook_server.h"
 
-#include <openssl/sha.h>
-
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -24,18 +22,6 @@ using tcp = net::ip::tcp;
 namespace {
 
 constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
-
-std::string sha256Hex(std::string_view data) {
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : md) {
-    out += hex[b >> 4];
-    out += hex[b & 15];
-  }
-  return out;
-}
 
 std::string jsonMessage(const std::string& key, const std::string& value) {
   return nlohmann::json{{key, value}}.dump() + "\n";
@@ -302,7 +288,7 @@ struct WebhookServer::Impl {
       }
     }
     const std::string key =
-        forge + ":" + (delivery.empty() ? "sha256:" + sha256Hex(body) : delivery);
+        forge + ":" + (delivery.empty() ? "sha256:" + forges::sha256Hex(body) : delivery);
     // The job is the document the event is made of (eventKeys), not the whole delivery:
     // a tenth of its size or less, which is most of what storing it costs.
     std::string document = payload.dump();

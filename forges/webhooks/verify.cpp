@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
+#include <openssl/sha.h>
 
 #include <memory>
 
@@ -55,7 +56,24 @@ class HmacSha256 {
   std::string secret_;
 };
 
+std::string hexLower(const unsigned char* bytes, size_t n) {
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  out.reserve(2 * n);
+  for (size_t i = 0; i < n; ++i) {
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 15];
+  }
+  return out;
+}
+
 }  // namespace
+
+std::string sha256Hex(std::string_view data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return hexLower(md, sizeof md);
+}
 
 bool constantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -67,13 +85,7 @@ std::string githubSignature(std::string_view secret, std::string_view body) {
   size_t len = 0;
   thread_local HmacSha256 hmac;
   if (!hmac.sign(secret, body, mac, len)) return "";  // never equal to a signature header
-  static const char* hex = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (size_t i = 0; i < len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
-  return out;
+  return "sha256=" + hexLower(mac, len);
 }
 
 bool verifyGithubSignature(std::string_view secret, std::string_view body,

@@ -10,6 +10,8 @@ namespace ddd::forges {
 
 // Equal length and bytes, taking the same time whatever the first difference.
 bool constantTimeEquals(std::string_view a, std::string_view b);
+// Lower-case hex of SHA-256(data) (dedupe keys, cache keys).
+std::string sha256Hex(std::string_view data);
 // "sha256=" + lower-case hex of HMAC-SHA256(secret, body).
 std::string githubSignature(std::string_view secret, std::string_view body);
 // False for an empty secret, a missing or malformed header, or a wrong signature.
