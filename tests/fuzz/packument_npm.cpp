@@ -1,8 +1,8 @@
 // libFuzzer target for the npm packument readers (datasources/npm.cpp): any input is a
 // ReleaseInfo or a RegistryError, never a crash or hang; the event reader (no lock
 // entries: the document is never built) and the filtered document (lock entries) find
-// the same versions, dates, deprecations, digests, tags and repository; the same text
-// read as a stream in 3-byte pieces gives the same answer as read whole.
+// the same versions, dates, deprecations, digests, engines.node, tags and repository;
+// the same text read as a stream in 3-byte pieces gives the same answer as read whole.
 
 #include <cstddef>
 #include <cstdint>
@@ -43,7 +43,8 @@ std::string render(const ReleaseInfo& info) {
   for (const auto& [tag, v] : info.tags) out += tag + "=" + v + "\n";
   for (const auto& r : info.releases) {
     out += r.version + "|" + (r.released ? std::to_string(*r.released) : "-") + "|" +
-           (r.deprecated ? "D:" + r.deprecationMessage : "") + "|" + r.digest + "\n";
+           (r.deprecated ? "D:" + r.deprecationMessage : "") + "|" + r.digest + "|" +
+           r.enginesNode + "\n";
   }
   return out;
 }

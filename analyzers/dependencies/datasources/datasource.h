@@ -72,6 +72,9 @@ struct Release {
   std::string digest;       // commit sha for a git tag, content digest for an image, npm
                             // dist.integrity; "" if unknown
   std::string artifactUrl;  // npm dist.tarball ("" if unknown)
+  // npm: the Node.js versions this version declares it runs on (its `engines.node`, as
+  // published, e.g. "^18.18.0 || >=20"); "" when it declares none.
+  std::string enginesNode;
   // npm, when LookupRequest::lockEntries asked for it: the fields of this version's
   // manifest that a package-lock.json entry copies (dependencies, optionalDependencies,
   // peerDependencies, peerDependenciesMeta, bin, engines, os, cpu, license, funding,

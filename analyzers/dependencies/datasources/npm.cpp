@@ -1,6 +1,7 @@
 // The npm registry protocol: GET <registry>/<name> (scoped names keep '@' and encode
 // '/' as %2F) returns the packument: versions (each may be `deprecated`), `time`
-// (publication per version), `dist-tags`, `repository`, `homepage`; per version also
+// (publication per version), `dist-tags`, `repository`, `homepage`, each version's
+// `engines.node` (Release::enginesNode); per version also
 // what a package-lock.json entry is made of (dist.tarball, dist.integrity, dependencies,
 // bin, engines, ...: Release::lockMetadata).
 #include <algorithm>
@@ -98,13 +99,14 @@ nlohmann::json::parser_callback_t packumentFilter(bool lockEntries) {
     if (depth == 2) return true;  // a version
     if (depth == 3) {
       field = key;
-      return key == "deprecated" || key == "dist" || key == "repository" ||
+      return key == "deprecated" || key == "dist" || key == "repository" || key == "engines" ||
              (lockEntries && (key == "scripts" || isLockField(key)));
     }
     if (depth == 4 && field == "dist")
       return key == "integrity" || (lockEntries && key == "tarball");
     if (depth == 4 && field == "scripts") return isInstallScript(key);
     if (depth == 4 && field == "repository") return key == "url" || key == "type";
+    if (depth == 4 && field == "engines") return lockEntries || key == "node";
     return true;
   };
 }
@@ -145,6 +147,11 @@ ReleaseInfo releasesOf(const nlohmann::json& j, const std::string& what, bool lo
       if (dist.contains("tarball") && dist["tarball"].is_string()) {
         r.artifactUrl = dist["tarball"].get<std::string>();
       }
+    }
+    if (meta.is_object() && meta.contains("engines") && meta["engines"].is_object()) {
+      const auto& engines = meta["engines"];
+      if (engines.contains("node") && engines["node"].is_string())
+        r.enginesNode = engines["node"].get<std::string>();
     }
     if (lockEntries && meta.is_object()) r.lockMetadata = lockMetadataOf(meta);
     info.releases.push_back(std::move(r));
@@ -320,10 +327,13 @@ class PackumentReader : public nlohmann::json_sax<nlohmann::json> {
         version().repository.clear();
       } else if (keys_[3] == "dist") {
         version().release.digest.clear();
+      } else if (keys_[3] == "engines") {
+        version().release.enginesNode.clear();
       }
     }
     if (inVersion(3)) {
       if (keys_[3] == "dist" && keys_[4] == "integrity") version().release.digest.clear();
+      if (keys_[3] == "engines" && keys_[4] == "node") version().release.enginesNode.clear();
       if (keys_[3] == "repository" && keys_[4] == "url") version().repository.clear();
     }
     if (depth_ == 2 && objectPath(2) && keys_[1] == "repository" && keys_[2] == "url")
@@ -359,6 +369,7 @@ class PackumentReader : public nlohmann::json_sax<nlohmann::json> {
     } else if (inVersion(3) && s) {
       if (keys_[3] == "dist" && keys_[4] == "integrity") version().release.digest = *s;
       if (keys_[3] == "repository" && keys_[4] == "url") version().repository = *s;
+      if (keys_[3] == "engines" && keys_[4] == "node") version().release.enginesNode = *s;
     }
     return true;
   }

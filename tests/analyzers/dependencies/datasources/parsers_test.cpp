@@ -109,6 +109,7 @@ void expectSameReleases(const ReleaseInfo& a, const ReleaseInfo& b, bool lockFie
     EXPECT_EQ(x.deprecated, y.deprecated) << x.version;
     EXPECT_EQ(x.deprecationMessage, y.deprecationMessage) << x.version;
     EXPECT_EQ(x.digest, y.digest) << x.version;
+    EXPECT_EQ(x.enginesNode, y.enginesNode) << x.version;
     if (lockFields) {
       EXPECT_EQ(x.artifactUrl, y.artifactUrl) << x.version;
       EXPECT_EQ(x.lockMetadata, y.lockMetadata) << x.version;
@@ -189,6 +190,12 @@ TEST(NpmPackument, TheEventReaderAndTheDocumentFilterAgree) {
           "repository": "o/b2"})",
       R"({"versions": {"1.0.0": {"repository": {"url": "git://github.com/o/c.git"}}},
           "dist-tags": {"latest": "1.0.0"}, "repository": {"directory": "packages/c"}})",
+      // engines.node: kept as published; repeated keys, a non-string, a non-object.
+      R"({"versions": {"1.0.0": {"engines": {"node": ">=14", "npm": ">=6"}},
+                       "1.1.0": {"engines": {"node": ">=14", "node": "^18 || >=20"}},
+                       "1.2.0": {"engines": {"node": ">=16"}, "engines": {"npm": "9"}},
+                       "1.3.0": {"engines": {"node": 18}}, "1.4.0": {"engines": ["node"]},
+                       "1.5.0": {"engines": {"node": ">=12"}, "engines": "node >= 12"}}})",
   };
   for (const auto& doc : docs) {
     SCOPED_TRACE(doc);
@@ -205,6 +212,11 @@ TEST(NpmPackument, TheEventReaderAndTheDocumentFilterAgree) {
   EXPECT_EQ(parseNpmPackument(docs[1], "x").sourceUrl, "https://github.com/o/b2");
   EXPECT_EQ(parseNpmPackument(docs[1], "x").tags.count("latest"), 0u);
   EXPECT_EQ(parseNpmPackument(docs[2], "x").sourceUrl, "https://github.com/o/c");
+  const auto engines = parseNpmPackument(docs[3], "x");
+  ASSERT_EQ(engines.releases.size(), 6u);
+  const std::vector<std::string> enginesNode = {">=14", "^18 || >=20", "", "", "", ""};
+  for (size_t i = 0; i < enginesNode.size(); ++i)
+    EXPECT_EQ(engines.releases[i].enginesNode, enginesNode[i]) << engines.releases[i].version;
   for (const char* bad : {"[]", "{\"versions\": []}", "{\"versions\": {}", "\"text\"", "",
                           "{\"versions\": {}} trailing"}) {
     EXPECT_THROW(parseNpmPackument(bad, "x"), RegistryError) << bad;
