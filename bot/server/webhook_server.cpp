@@ -21,6 +21,9 @@ using tcp = net::ip::tcp;
 
 namespace {
 
+// Room for a typical delivery (GitHub's are 5-30 KB) in one read.
+constexpr size_t kReadBufferBytes = 32 * 1024;
+
 constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
 
 std::string jsonMessage(const std::string& key, const std::string& value) {
@@ -351,7 +354,11 @@ namespace {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, WebhookServer::Impl& server)
-      : stream_(std::move(socket)), server_(server) {}
+      : stream_(std::move(socket)), server_(server) {
+    // Beast reads as much as the buffer has room for, at least 512 bytes; a buffer that is
+    // emptied after every request never grows, and a 13 KB delivery took 26 reads.
+    buffer_.reserve(kReadBufferBytes);
+  }
   void start() { read(); }
 
  private:

@@ -575,6 +575,9 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
       }
       if (!conn) {
         conn = std::make_unique<Connection>();
+        // Beast reads as much as the buffer has room for (at least 512 bytes); a buffer the
+        // parser empties never grows past its first 512 bytes, one read per 512 bytes.
+        conn->buffer.reserve(64 * 1024);
         conn->secure = u.scheme == "https";
         beast::error_code ec;
         const tcp::resolver::results_type endpoints =

@@ -18,7 +18,8 @@ using tcp = net::ip::tcp;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  explicit Session(tcp::socket s) : stream_(std::move(s)) {}
+  // The same read buffer as ddd's receiver: room for the delivery in one read.
+  explicit Session(tcp::socket s) : stream_(std::move(s)) { buffer_.reserve(32 * 1024); }
   void read() {
     req_ = {};
     http::async_read(stream_, buffer_, req_, [self = shared_from_this()](beast::error_code ec, size_t) {
