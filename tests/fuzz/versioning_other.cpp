@@ -1,6 +1,6 @@
-// libFuzzer target for the go, cargo, docker, semver and helm versioning schemes through
-// the Versioning interface. The first byte picks the scheme (4: helm, else modulo 4); the
-// rest is "range\nversion".
+// libFuzzer target for the go, cargo, docker, semver, helm and helm-oci versioning schemes
+// through the Versioning interface. The first byte picks the scheme (4: helm, 5: helm-oci,
+// else modulo 4); the rest is "range\nversion".
 // Invariants for any input: no crash or hang; a version's canonical form is a version of
 // the same precedence and canonical again; compare is antisymmetric; an exact version
 // admits itself; every range newRange() writes admits the target it was written for.
@@ -47,7 +47,9 @@ void checkScheme(const Versioning& s, const std::string& range, const std::strin
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   static const char* kSchemes[] = {"go", "cargo", "docker", "semver"};
-  const Versioning* scheme = findVersioning(data[0] == 4 ? "helm" : kSchemes[data[0] % 4]);
+  const Versioning* scheme = findVersioning(data[0] == 4   ? "helm"
+                                             : data[0] == 5 ? "helm-oci"
+                                                            : kSchemes[data[0] % 4]);
   const std::string input(reinterpret_cast<const char*>(data + 1), size - 1);
   const size_t split = input.find('\n');
   const std::string range = input.substr(0, split);

@@ -5,8 +5,9 @@
 // v2 tags, https://host); `file://` subcharts and repository aliases (`@stable`,
 // `alias:stable`, names from the operator's `helm repo add`) are listed with a skip
 // reason. Versions and ranges are Helm's SemVer constraints, read with the "helm"
-// scheme (npm's operators plus the comma-separated AND, ">=1.2.0, <2.0.0"). OCI tags
-// spell a version's "+" as "_" (Helm's convention): such tags are not read as versions.
+// scheme (npm's operators plus the comma-separated AND, ">=1.2.0, <2.0.0"); OCI charts
+// with the "helm-oci" scheme, which reads the tags as Helm does (a version's "+" is
+// spelled "_" in a tag; only strict SemVer tags are chart versions).
 // YAML is loaded through the
 // guard (yaml-cpp 0.7 hangs on some inputs); positions come from yaml-cpp's marks and
 // every span is checked against the text.
@@ -157,6 +158,7 @@ class HelmManager : public Manager {
         } else {
           // The Docker datasource reads the host from the image name (https://host).
           d.datasource = "docker";
+          d.versioning = "helm-oci";
           d.packageName = path + "/" + d.name;
           d.registryUrls = {"https://" + host};
         }

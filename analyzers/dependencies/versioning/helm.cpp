@@ -4,6 +4,8 @@
 // between comparators (">=1.2.0, <2.0.0"): each comma becomes npm's space for matching,
 // and a rewritten range gets the commas back where the declared one had them, so a bump
 // keeps the file's spelling (">=1.2.0, <2.0.0" -> ">=2.1.0, <3.0.0").
+#include <cctype>
+
 #include "analyzers/dependencies/versioning/schemes.h"
 
 namespace ddd::analyzers::deps {
@@ -141,11 +143,118 @@ class HelmVersioning : public Versioning {
   }
 };
 
+// "helm-oci": chart versions as tags of an OCI registry. OCI tags can't hold SemVer's
+// "+", so `helm push` writes a version's build metadata after "_" (1.2.3+build.1 is the
+// tag 1.2.3_build.1), and `helm dependency update` reads the tags back by turning every
+// "_" into "+" and keeping only what then parses as strict SemVer (no "v", three
+// numbers: "latest", "v1.2.3" and "1.2" are not chart versions). This scheme does the
+// same, so such tags are versions; their build metadata is kept (canonical() is the
+// "+" spelling) and a rewritten range or pin spells it as the declared value did: "+"
+// (what Helm's constraint parser reads in Chart.yaml), or "_" when it was written so.
+class HelmOciVersioning : public Versioning {
+ public:
+  std::string_view name() const override { return "helm-oci"; }
+  bool isVersion(std::string_view text) const override { return strict(text).has_value(); }
+  bool isValid(std::string_view range) const override { return helm().isValid(plus(range)); }
+  SpecKind classify(std::string_view spec) const override {
+    if (isVersion(spec)) return SpecKind::Version;
+    return helm().classify(plus(spec)) == SpecKind::Invalid ? SpecKind::Invalid : SpecKind::Range;
+  }
+  std::optional<std::string> canonical(std::string_view version) const override {
+    return strict(version);
+  }
+  int compare(std::string_view a, std::string_view b) const override {
+    return helm().compare(plus(a), plus(b));
+  }
+  bool isStable(std::string_view version) const override {
+    return helm().isStable(plus(version));
+  }
+  bool matches(std::string_view version, std::string_view range) const override {
+    return isVersion(version) && helm().matches(plus(version), plus(range));
+  }
+  std::optional<std::string> maxSatisfying(const std::vector<std::string>& versions,
+                                           std::string_view range) const override {
+    return pick(versions, range, true);
+  }
+  std::optional<std::string> minSatisfying(const std::vector<std::string>& versions,
+                                           std::string_view range) const override {
+    return pick(versions, range, false);
+  }
+  bool isCompatible(std::string_view from, std::string_view candidate) const override {
+    return helm().isCompatible(plus(from), plus(candidate));
+  }
+  UpdateType updateType(std::string_view from, std::string_view to) const override {
+    return helm().updateType(plus(from), plus(to));
+  }
+  std::optional<std::string> newRange(std::string_view currentRange,
+                                      std::string_view currentVersion,
+                                      std::string_view newVersion,
+                                      RangeStrategy strategy) const override {
+    auto out = helm().newRange(plus(currentRange), plus(currentVersion), plus(newVersion), strategy);
+    if (!out) return out;
+    if (*out == plus(currentRange)) return std::string(currentRange);  // unchanged: as written
+    // An exact version keeps the new version's build metadata (npm's rewrite drops it):
+    // the exact tag is what the chart was pushed as. Ranges need none.
+    const std::string target = plus(newVersion);
+    if (const size_t build = target.find('+');
+        build != std::string::npos && *out == target.substr(0, build))
+      *out = target;
+    if (currentRange.find('_') != std::string_view::npos) {
+      for (char& c : *out) c = c == '+' ? '_' : c;
+    }
+    return out;
+  }
+  std::vector<std::string> sorted(std::vector<std::string> versions) const override {
+    return detail::sortParsed(
+        std::move(versions),
+        [this](std::string_view v) { return isVersion(v) ? std::optional<std::string>(plus(v))
+                                                          : std::nullopt; },
+        [this](const std::string& a, const std::string& b) { return helm().compare(a, b); });
+  }
+
+ private:
+  static const Versioning& helm() { return detail::helmVersioning(); }
+  static std::string plus(std::string_view text) {
+    std::string out(text);
+    for (char& c : out) c = c == '_' ? '+' : c;
+    return out;
+  }
+  // The "+" spelling of a strict SemVer version (as Helm's StrictNewVersion takes it).
+  static std::optional<std::string> strict(std::string_view text) {
+    const std::string v = plus(text);
+    if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0])) || !npm().isVersion(v))
+      return std::nullopt;
+    // Three numbers and nothing loose: npm's canonical form is the text itself, up to
+    // the build metadata it drops.
+    const auto canon = npm().canonical(v);
+    if (!canon || v.compare(0, canon->size(), *canon) != 0 ||
+        (v.size() > canon->size() && v[canon->size()] != '+'))
+      return std::nullopt;
+    return v;
+  }
+  std::optional<std::string> pick(const std::vector<std::string>& versions,
+                                  std::string_view range, bool highest) const {
+    const std::string r = plus(range);
+    if (!helm().isValid(r)) return std::nullopt;
+    const std::string* best = nullptr;
+    for (const auto& v : versions) {
+      if (!isVersion(v) || !helm().matches(plus(v), r)) continue;
+      const int c = best ? compare(v, *best) : 0;
+      if (!best || (highest ? c > 0 : c < 0)) best = &v;
+    }
+    return best ? std::optional<std::string>(*best) : std::nullopt;
+  }
+};
+
 }  // namespace
 
 namespace detail {
 const Versioning& helmVersioning() {
   static const HelmVersioning v;
+  return v;
+}
+const Versioning& helmOciVersioning() {
+  static const HelmOciVersioning v;
   return v;
 }
 }  // namespace detail

@@ -54,7 +54,7 @@ const std::vector<const Versioning*>& versionings() {
   static const std::vector<const Versioning*> all = {
       &detail::npmVersioning(), &detail::semverVersioning(), &detail::pep440Versioning(),
       &detail::goVersioning(),  &detail::cargoVersioning(),  &detail::dockerVersioning(),
-      &detail::helmVersioning(),
+      &detail::helmVersioning(), &detail::helmOciVersioning(),
   };
   return all;
 }

@@ -15,6 +15,7 @@ const Versioning& goVersioning();
 const Versioning& cargoVersioning();
 const Versioning& dockerVersioning();
 const Versioning& helmVersioning();
+const Versioning& helmOciVersioning();
 
 // "What is not a version" in error messages: the text, cut to a readable length.
 std::string quoteForError(std::string_view text);

@@ -425,23 +425,38 @@ TEST(DependencyAnalyzer, ActionPinsKeepTheCommentPrecisionAndTheReleaseAge) {
 
 // A Helm chart from an OCI registry, with Helm's comma-separated AND: its tags come from
 // the Docker v2 datasource on the registry named in Chart.yaml; the bumped range keeps the
-// comma; a "+" version spelled "_" in a tag is not read as a version.
+// comma; a tag spelling a version's "+" as "_" is that version (Helm's convention), and an
+// exact version moves to the exact tag, build metadata included.
 TEST(DependencyAnalyzer, HelmOciChartsAndCommaRanges) {
   Fixture fx;
   fx.registry.bodies["https://oci.test/v2/charts/podinfo/tags/list?n=1000"] =
-      R"({"name": "charts/podinfo", "tags": ["6.5.3", "6.6.0", "7.0.1", "7.1.0_build.1", "latest"]})";
+      R"({"name": "charts/podinfo", "tags": ["6.5.3", "6.6.0", "7.0.1", "7.1.0_build.1", "latest",
+                                             "v7.2.0", "7.2"]})";
+  fx.registry.bodies["https://oci.test/v2/charts/redis/tags/list?n=1000"] =
+      R"({"name": "charts/redis", "tags": ["18.1.0_up.1", "18.1.0_up.2", "18.2.1_up.1",
+                                           "19.0.0-rc.1_up.1"]})";
   const std::string chart =
       "apiVersion: v2\nname: app\nversion: 1.0.0\ndependencies:\n"
-      "  - name: podinfo\n    version: \">=6.5.0, <7.0.0\"\n    repository: oci://oci.test/charts\n";
+      "  - name: podinfo\n    version: \">=6.5.0, <7.0.0\"\n    repository: oci://oci.test/charts\n"
+      "  - name: redis\n    version: 18.1.0+up.1 # pinned\n    repository: oci://oci.test/charts\n";
   MemorySourceTree tree(std::map<std::string, std::string>{{"deploy/Chart.yaml", chart}});
   auto r = fx.run(tree, nlohmann::json{{"minimumReleaseAgeDays", 0}});
   const auto* podinfo = dep(r, "podinfo");
   ASSERT_TRUE(podinfo) << r.details.dump();
-  EXPECT_EQ((*podinfo)["latest"], "7.0.1") << podinfo->dump();
+  EXPECT_EQ((*podinfo)["latest"], "7.1.0+build.1") << podinfo->dump();  // not v7.2.0 nor 7.2
   EXPECT_EQ((*podinfo)["latestSatisfying"], "6.6.0");
-  EXPECT_EQ(fx.registry.asked,
-            std::vector<std::string>{"https://oci.test/v2/charts/podinfo/tags/list?n=1000"});
-  // The major (7.0.1) and, next to it, the newest of the major in use (6.6.0).
+  const auto* redis = dep(r, "redis");
+  ASSERT_TRUE(redis);
+  EXPECT_EQ((*redis)["used"], "18.1.0+up.1") << redis->dump();
+  EXPECT_EQ((*redis)["latest"], "18.2.1+up.1");
+  EXPECT_EQ((*redis)["proposed"], "18.2.1+up.1");
+  EXPECT_EQ((*redis)["newValue"], "18.2.1+up.1");
+  EXPECT_EQ((*redis)["updateType"], "minor");
+  std::set<std::string> asked(fx.registry.asked.begin(), fx.registry.asked.end());
+  EXPECT_EQ(asked, (std::set<std::string>{"https://oci.test/v2/charts/podinfo/tags/list?n=1000",
+                                          "https://oci.test/v2/charts/redis/tags/list?n=1000"}));
+  // The major (7.1.0+build.1) and, next to it, the newest of the major in use (6.6.0);
+  // redis's change leaves podinfo's range as it was, and the other two leave redis's pin.
   std::set<std::string> written;
   for (const auto& c : r.changes) {
     for (const auto& e : c.edits) {
@@ -449,9 +464,13 @@ TEST(DependencyAnalyzer, HelmOciChartsAndCommaRanges) {
       const size_t at = e.newContent->find("version: \">=");
       ASSERT_NE(at, std::string::npos) << *e.newContent;
       written.insert(e.newContent->substr(at + 10, e.newContent->find('"', at + 10) - at - 10));
+      const size_t pin = e.newContent->find("    version: 18.");
+      ASSERT_NE(pin, std::string::npos);
+      written.insert(e.newContent->substr(pin + 13, e.newContent->find(' ', pin + 13) - pin - 13));
     }
   }
-  EXPECT_EQ(written, (std::set<std::string>{">=7.0.1, <8.0.0", ">=6.6.0, <7.0.0"}));
+  EXPECT_EQ(written, (std::set<std::string>{">=7.1.0, <8.0.0", ">=6.6.0, <7.0.0",
+                                            ">=6.5.0, <7.0.0", "18.1.0+up.1", "18.2.1+up.1"}));
 }
 
 // An image pinned by digest alone: listed as digest-pinned, never proposed (no tag says

@@ -21,7 +21,8 @@ const Versioning& scheme(const char* name) {
 TEST(VersioningRegistry, ListsEverySchemeOnceByName) {
   std::vector<std::string> names;
   for (const auto* v : versionings()) names.emplace_back(v->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"npm", "semver", "pep440", "go", "cargo", "docker", "helm"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"npm", "semver", "pep440", "go", "cargo", "docker", "helm",
+                                                "helm-oci"}));
   for (const auto& n : names) EXPECT_EQ(findVersioning(n)->name(), n);
   EXPECT_EQ(findVersioning("maven"), nullptr);
   EXPECT_EQ(parseRangeStrategy("widen"), RangeStrategy::Widen);
@@ -265,9 +266,10 @@ std::vector<std::string> sampleVersions(std::string_view name, std::mt19937& rng
   auto n = [&](int max) { return std::to_string(rng() % max); };
   for (int i = 0; i < 250; ++i) {
     std::string v = n(3) + "." + n(4) + "." + n(4);
-    if (name == "npm" || name == "semver" || name == "cargo") {
+    if (name == "npm" || name == "semver" || name == "cargo" || name == "helm" ||
+        name == "helm-oci") {
       if (rng() % 4 == 0) v += rng() % 2 ? "-rc." + n(3) : "-beta";
-      if (rng() % 9 == 0) v += "+b" + n(2);
+      if (rng() % 9 == 0) v += (name == "helm-oci" && rng() % 2 ? "_b" : "+b") + n(2);
     } else if (name == "go") {
       v = "v" + v;
       if (rng() % 4 == 0) v += "-0.2021010" + n(10) + "000000-abcdef" + n(10);
@@ -388,7 +390,8 @@ TEST_P(EveryScheme, NeverCrashesOnHostileInput) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Schemes, EveryScheme,
-                         ::testing::Values("npm", "semver", "pep440", "go", "cargo", "docker"));
+                         ::testing::Values("npm", "semver", "pep440", "go", "cargo", "docker",
+                                           "helm", "helm-oci"));
 
 // Helm's constraints: npm's operators plus the comma as AND; a rewrite keeps the commas.
 TEST(HelmVersioning, CommaSeparatedAndAsHelmReadsIt) {
@@ -436,6 +439,48 @@ TEST(HelmVersioning, CommaSeparatedAndAsHelmReadsIt) {
   EXPECT_EQ(helm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump),
             npm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump));
   EXPECT_EQ(helm.updateType("1.2.0", "2.4.1"), UpdateType::Major);
+}
+
+// Chart versions as OCI tags: "_" stands for SemVer's "+" (what `helm push` writes and
+// `helm dependency update` reads back), only strict SemVer tags are versions, build
+// metadata survives a pin, and a rewrite spells it as the declared value did.
+TEST(HelmOciVersioning, UnderscoreTagsAreBuildMetadata) {
+  const Versioning& oci = scheme("helm-oci");
+  const Versioning& helm = scheme("helm");
+  for (const char* v : {"1.2.3", "1.2.3_build.1", "1.2.3+build.1", "1.2.3-rc.1_b.7", "0.0.1"}) {
+    EXPECT_TRUE(oci.isVersion(v)) << v;
+    EXPECT_EQ(oci.classify(v), SpecKind::Version) << v;
+  }
+  for (const char* v : {"latest", "v1.2.3", "1.2", "=1.2.3", "1.2.3__b", "1.2.3_b_c", "1.2.3_",
+                        "01.2.3", "1.2.3 ", ""}) {
+    EXPECT_FALSE(oci.isVersion(v)) << v;
+  }
+  EXPECT_FALSE(helm.isVersion("1.2.3_build.1"));  // the plain scheme reads no such tag
+  EXPECT_EQ(oci.canonical("1.2.3_build.1"), "1.2.3+build.1");
+  EXPECT_EQ(oci.compare("1.2.3_build.1", "1.2.3"), 0);  // build metadata has no precedence
+  EXPECT_LT(oci.compare("1.2.3_build.9", "1.2.4_build.1"), 0);
+  EXPECT_TRUE(oci.isStable("1.2.3_build.1"));
+  EXPECT_FALSE(oci.isStable("1.2.3-rc.1_build.1"));
+  EXPECT_TRUE(oci.matches("1.4.0_b.2", ">=1.2.0, <2.0.0"));
+  EXPECT_FALSE(oci.matches("2.0.0_b.2", ">=1.2.0, <2.0.0"));
+  EXPECT_TRUE(oci.matches("1.2.3_b.1", "1.2.3+b.1"));
+  const std::vector<std::string> tags = {"1.2.0", "1.3.0_b.1", "latest", "1.3.1_b.2", "2.0.0",
+                                         "v1.9.0"};
+  EXPECT_EQ(oci.maxSatisfying(tags, "^1.2.0"), "1.3.1_b.2");  // as the registry spells it
+  EXPECT_EQ(oci.minSatisfying(tags, ">1.2.0"), "1.3.0_b.1");
+  EXPECT_EQ(oci.sorted(tags),
+            (std::vector<std::string>{"1.2.0", "1.3.0_b.1", "1.3.1_b.2", "2.0.0"}));
+  EXPECT_EQ(oci.updateType("1.2.0", "1.3.1_b.2"), UpdateType::Minor);
+  // Rewrites: an exact version keeps the target's build metadata, in the declared spelling.
+  EXPECT_EQ(oci.newRange("1.2.0+b.1", "1.2.0+b.1", "1.3.1+b.2", RangeStrategy::Bump),
+            "1.3.1+b.2");
+  EXPECT_EQ(oci.newRange("1.2.0", "1.2.0", "1.3.1_b.2", RangeStrategy::Bump), "1.3.1+b.2");
+  EXPECT_EQ(oci.newRange("1.2.0_b.1", "1.2.0_b.1", "1.3.1+b.2", RangeStrategy::Pin), "1.3.1_b.2");
+  EXPECT_EQ(oci.newRange(">=1.2.0, <2.0.0", "1.2.0", "2.1.0_b.3", RangeStrategy::Bump),
+            helm.newRange(">=1.2.0, <2.0.0", "1.2.0", "2.1.0", RangeStrategy::Bump));
+  EXPECT_EQ(oci.newRange("^1.2.0", "1.2.0", "1.3.1_b.2", RangeStrategy::Bump), "^1.3.1");
+  EXPECT_EQ(oci.newRange(">=1.2.0, <2.0.0", "1.2.0", "1.3.1_b.2", RangeStrategy::Replace),
+            ">=1.2.0, <2.0.0");
 }
 
 }  // namespace
