@@ -539,8 +539,12 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
 
 // Where a dependency is looked up: the operator's settings, except for Helm charts,
 // whose Chart.yaml names the chart repository (an http(s) chart repository, or the OCI
-// registry's host, see the Helm manager).
+// registry's host, see the Helm manager; the operator's settings say whether that host
+// is reached over HTTPS, the default, or plain HTTP).
 std::vector<std::string> registriesFor(const RegistrySettings& settings, const Dependency& d) {
+  if (d.manager == "helm" && d.datasource == "docker" && d.registryUrls.size() == 1 &&
+      d.registryUrls.front().rfind("https://", 0) == 0)
+    return {settings.dockerBase(std::string_view(d.registryUrls.front()).substr(8))};
   if (d.manager == "helm" && !d.registryUrls.empty()) return d.registryUrls;
   return settings.urlsFor(d.datasource, d.packageName);
 }
@@ -683,6 +687,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   const std::time_t now = context.now ? context.now : std::time(nullptr);
   RegistrySettings settings =
       context.registrySettings ? *context.registrySettings : RegistrySettings{};
+  for (const auto& w : settings.warnings()) result.warnings.push_back(w);
 
   auto finding = [&](const std::string& rule, Severity sev, const std::string& path, uint32_t line,
                      const std::string& message) {

@@ -41,8 +41,10 @@ class GoProxyDatasource : public Datasource {
           auto list = detail::fetch(http, request, root + "/@v/list", what, "text/plain");
           if (!list) return std::nullopt;
           ReleaseInfo info;
-          for (auto& v : parseGoVersionList(list->body))
-            info.releases.push_back({v, {}, false, "", false, "", "", "", ""});
+          for (auto& v : parseGoVersionList(list->body)) {
+            info.releases.emplace_back();
+            info.releases.back().version = std::move(v);
+          }
           // The latest (also for modules with no tags: @latest names a pseudo-version).
           if (auto latest = detail::fetch(http, request, root + "/@latest", what)) {
             Release r = parseGoInfo(latest->body, what + " @latest from " + redactUrl(base));
@@ -70,7 +72,9 @@ class GoProxyDatasource : public Datasource {
             }
             if (when && std::none_of(info.releases.begin(), info.releases.end(),
                                      [&](const Release& r) { return r.version == current; })) {
-              info.releases.push_back({current, when, false, "", false, "", "", "", ""});
+              info.releases.emplace_back();
+              info.releases.back().version = current;
+              info.releases.back().released = when;
             }
           }
           const std::string& mod = request.packageName;

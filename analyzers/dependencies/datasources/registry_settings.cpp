@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -106,6 +109,52 @@ bool globMatch(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "10.1.2.3" -> its 32 bits; nullopt when not a dotted-quad IPv4 address.
+std::optional<uint32_t> ipv4(std::string_view s) {
+  uint32_t out = 0;
+  int parts = 0;
+  size_t i = 0;
+  while (parts < 4) {
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return std::nullopt;
+    uint32_t n = 0;
+    size_t digits = 0;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) && digits < 4) {
+      n = n * 10 + static_cast<uint32_t>(s[i++] - '0');
+      ++digits;
+    }
+    if (n > 255) return std::nullopt;
+    out = out << 8 | n;
+    if (++parts < 4) {
+      if (i >= s.size() || s[i] != '.') return std::nullopt;
+      ++i;
+    }
+  }
+  if (i != s.size()) return std::nullopt;
+  return out;
+}
+
+// "a.b.c.d/n" contains `host` (an IPv4 literal, port already removed).
+bool cidrContains(std::string_view cidr, std::string_view host) {
+  const size_t slash = cidr.find('/');
+  const auto net = ipv4(cidr.substr(0, slash));
+  const auto ip = ipv4(host);
+  if (!net || !ip || slash == std::string_view::npos) return false;
+  const std::string_view bits = cidr.substr(slash + 1);
+  if (bits.empty() || bits.size() > 2 ||
+      !std::all_of(bits.begin(), bits.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); }))
+    return false;
+  const int n = std::stoi(std::string(bits));
+  if (n > 32) return false;
+  const uint32_t mask = n == 0 ? 0 : ~uint32_t{0} << (32 - n);
+  return (*net & mask) == (*ip & mask);
+}
+
 }  // namespace
 
 GetEnv processEnvironment() {
@@ -206,8 +255,50 @@ RegistrySettings RegistrySettings::fromEnvironment(const GetEnv& env) {
     if (url.rfind("sparse+", 0) == 0) url = url.substr(7);
     s.setDefault("crate", {url});
   }
+  // Docker's own daemon settings, as dockerd reads them: `registry-mirrors` stand in for
+  // the default registry, `insecure-registries` are reached over plain HTTP.
+  const std::string daemonConfig =
+      env("DDD_DOCKER_DAEMON_CONFIG").value_or("/etc/docker/daemon.json");
+  std::vector<std::string> mirrors;
+  if (!daemonConfig.empty()) {
+    std::ifstream in(daemonConfig, std::ios::binary);
+    if (in) {
+      std::string text(1 << 20, '\0');
+      in.read(text.data(), static_cast<std::streamsize>(text.size()));
+      text.resize(static_cast<size_t>(in.gcount()));
+      const auto j = nlohmann::json::parse(text, nullptr, false);
+      if (!j.is_object()) {
+        s.warnings_.push_back(daemonConfig +
+                              ": not a JSON object; its registry-mirrors and "
+                              "insecure-registries are not used");
+      } else {
+        auto strings = [&](const char* key) {
+          std::vector<std::string> out;
+          auto it = j.find(key);
+          if (it == j.end()) return out;
+          if (!it->is_array()) {
+            s.warnings_.push_back(daemonConfig + ": " + key + " is not a list; not used");
+            return out;
+          }
+          for (const auto& e : *it) {
+            if (e.is_string() && !trim(e.get<std::string>()).empty())
+              out.push_back(trim(e.get<std::string>()));
+          }
+          return out;
+        };
+        mirrors = strings("registry-mirrors");
+        for (auto& entry : strings("insecure-registries")) s.addInsecureDockerRegistry(entry);
+      }
+    }
+  }
+  if (auto v = first({"DDD_REGISTRY_DOCKER_INSECURE"})) {
+    for (auto& entry : split(*v, ", \t")) s.addInsecureDockerRegistry(entry);
+  }
   if (auto v = first({"DDD_REGISTRY_DOCKER"})) {
     s.setDefault("docker", {*v});
+    bearer(s.defaults_["docker"], {"DDD_REGISTRY_DOCKER_TOKEN"});
+  } else if (!mirrors.empty()) {
+    s.setDefault("docker", mirrors);
     bearer(s.defaults_["docker"], {"DDD_REGISTRY_DOCKER_TOKEN"});
   }
   if (auto v = first({"DDD_REGISTRY_GITHUB", "DDD_GITHUB_API_URL"})) {
@@ -228,6 +319,36 @@ void RegistrySettings::setDefault(const std::string& datasource, std::vector<std
 void RegistrySettings::addCredential(const std::string& urlPrefix, std::string header,
                                      std::string value) {
   credentials_.push_back({withoutTrailingSlash(urlPrefix), std::move(header), std::move(value)});
+}
+
+void RegistrySettings::addInsecureDockerRegistry(std::string entry) {
+  entry = lower(trim(entry));
+  // dockerd also takes "http://host:port" here; the scheme is implied.
+  for (const char* scheme : {"http://", "https://"}) {
+    if (entry.rfind(scheme, 0) == 0) entry = entry.substr(std::string_view(scheme).size());
+  }
+  entry = withoutTrailingSlash(entry);
+  if (entry.empty() || entry == "/") return;
+  if (entry.find('/') != std::string::npos && !ipv4(entry.substr(0, entry.find('/')))) {
+    warnings_.push_back("insecure registry \"" + entry +
+                        "\": only host[:port] and IPv4 CIDRs are read; not used");
+    return;
+  }
+  if (std::find(insecureDocker_.begin(), insecureDocker_.end(), entry) == insecureDocker_.end())
+    insecureDocker_.push_back(std::move(entry));
+}
+
+std::string RegistrySettings::dockerBase(std::string_view hostPort) const {
+  const std::string hp = lower(hostPort);
+  std::string host = hp;
+  if (const size_t colon = host.rfind(':');
+      colon != std::string::npos && host.find(']') == std::string::npos)
+    host.resize(colon);
+  for (const auto& e : insecureDocker_) {
+    const bool cidr = e.find('/') != std::string::npos;
+    if (cidr ? cidrContains(e, host) : e == hp) return "http://" + hp;
+  }
+  return "https://" + hp;
 }
 
 void RegistrySettings::applyNpmrc(std::string_view text, const std::string& path,
@@ -292,9 +413,7 @@ std::vector<std::string> RegistrySettings::urlsFor(std::string_view datasource,
                                             first == "localhost");
     if (hasHost && first != "docker.io" && first != "index.docker.io" &&
         first != "registry-1.docker.io") {
-      std::string host(first);
-      for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      return {"https://" + host};
+      return {dockerBase(first)};
     }
   }
   auto it = defaults_.find(std::string(datasource));
@@ -366,6 +485,9 @@ std::vector<std::string> RegistrySettings::hosts() const {
     for (const auto& url : entry.second) add(url);
   }
   for (const auto& entry : npmScopes_) add(entry.second);
+  for (const auto& entry : insecureDocker_) {
+    if (entry.find('/') == std::string::npos) add("http://" + entry);
+  }
   return out;
 }
 

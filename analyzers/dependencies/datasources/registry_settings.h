@@ -18,12 +18,16 @@
 //   go      DDD_REGISTRY_GO, GOPROXY (comma/pipe list; "direct" and "off" skipped);
 //           GOPRIVATE / GONOPROXY globs mark modules private (not looked up)
 //   crate   DDD_REGISTRY_CRATES (a sparse index URL, "sparse+" prefix allowed)
-//   docker  DDD_REGISTRY_DOCKER (for images that name no registry host); images
-//           with a host use https://<host>; token DDD_REGISTRY_DOCKER_TOKEN
+//   docker  DDD_REGISTRY_DOCKER (for images that name no registry host), else the
+//           `registry-mirrors` of Docker's daemon.json; images with a host use
+//           https://<host>, or http://<host> when the operator lists it as insecure
+//           (DDD_REGISTRY_DOCKER_INSECURE, daemon.json `insecure-registries`: host[:port]
+//           or IPv4 CIDR); daemon.json is DDD_DOCKER_DAEMON_CONFIG, else
+//           /etc/docker/daemon.json ("" reads none); token DDD_REGISTRY_DOCKER_TOKEN
 //   github-tags  DDD_REGISTRY_GITHUB, else DDD_GITHUB_API_URL; token
 //           DDD_REGISTRY_GITHUB_TOKEN, else GITHUB_TOKEN
 //   helm    the repository URL in Chart.yaml (http/https; oci:// charts go to the
-//           docker datasource on https://<host>)
+//           docker datasource on dockerBase(<host>))
 
 #include <functional>
 #include <map>
@@ -54,6 +58,13 @@ class RegistrySettings {
   std::vector<std::string> urlsFor(std::string_view datasource, std::string_view packageName) const;
   // Headers to send to `url` (Authorization), empty when no credential matches its host.
   std::vector<std::pair<std::string, std::string>> authFor(std::string_view url) const;
+  // The base URL of the Docker Registry v2 API on `hostPort` ("localhost:5000"):
+  // "https://host[:port]", or "http://host[:port]" when the operator listed the registry
+  // as insecure. A repository's files never make a registry insecure.
+  std::string dockerBase(std::string_view hostPort) const;
+  // What the environment's settings files said that ddd could not use (unreadable
+  // daemon.json, entries of a kind ddd does not read): for the scan's warnings.
+  const std::vector<std::string>& warnings() const { return warnings_; }
   // True when a Go module is private (GOPRIVATE / GONOPROXY) and must not be looked up.
   bool isPrivateGoModule(std::string_view module) const;
   // How to configure a datasource, for error messages ("set npm_config_registry or
@@ -67,6 +78,9 @@ class RegistrySettings {
   // Direct set-up (server config, tests).
   void setDefault(const std::string& datasource, std::vector<std::string> urls);
   void addCredential(const std::string& urlPrefix, std::string header, std::string value);
+  // Registries reached over plain HTTP: "host[:port]" (exactly as images name them) or
+  // an IPv4 CIDR ("127.0.0.0/8") matching registries named by IPv4 address.
+  void addInsecureDockerRegistry(std::string entry);
 
  private:
   std::map<std::string, std::vector<std::string>> defaults_;  // datasource -> base URLs
@@ -78,6 +92,8 @@ class RegistrySettings {
   };
   std::vector<Credential> credentials_;
   std::vector<std::string> goPrivate_;
+  std::vector<std::string> insecureDocker_;  // lower-case host[:port] or a.b.c.d/n
+  std::vector<std::string> warnings_;
 };
 
 // "https://user:secret@host/x?token=y" -> "https://***@host/x?token=***": for messages.

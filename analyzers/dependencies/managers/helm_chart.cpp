@@ -156,7 +156,8 @@ class HelmManager : public Manager {
         if (host.empty() || host.find_first_of("@?#\\ ") != std::string::npos) {
           d.skipReason = "unsupported-repository";
         } else {
-          // The Docker datasource reads the host from the image name (https://host).
+          // The registry's host, over HTTPS unless the operator listed it as insecure
+          // (the analyzer asks RegistrySettings::dockerBase).
           d.datasource = "docker";
           d.versioning = "helm-oci";
           d.packageName = path + "/" + d.name;
