@@ -16,7 +16,13 @@ TEST(MergeFlowOnGitlab, GreenMergesRedMovesToReview) {
     SCOPED_TRACE(green ? "green" : "red");
     ddd::testing::FakeGitlab gitlab("team/app", "tok");
     forges::HttpClient http;
-    forges::GitlabForge forge(http, {gitlab.apiUrl(), "team/app", "tok", "", std::chrono::milliseconds(0)});
+    forges::GitlabForge forge(http, {.apiUrl = gitlab.apiUrl(),
+                                     .project = "team/app",
+                                     .token = "tok",
+                                     .eventUuid = "",
+                                     .mutationSpacing = std::chrono::milliseconds(0),
+                                     .now = nullptr,
+                                     .sleep = nullptr});
     forges::PullRequestSpec s;
     s.branch = "ddd/deprecations/python";
     s.base = "main";

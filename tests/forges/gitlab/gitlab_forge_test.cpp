@@ -15,9 +15,13 @@ struct World {
   HttpClient http;
   std::vector<std::chrono::milliseconds> waits;  // the pacing of writes, never slept
   GitlabForge forge{http,
-                    {gitlab.apiUrl(), "group/sub/app", "glpat-secret", "uuid-123",
-                     std::chrono::milliseconds(1000), nullptr,
-                     [this](std::chrono::milliseconds d) { waits.push_back(d); }}};
+                    {.apiUrl = gitlab.apiUrl(),
+                     .project = "group/sub/app",
+                     .token = "glpat-secret",
+                     .eventUuid = "uuid-123",
+                     .mutationSpacing = std::chrono::milliseconds(1000),
+                     .now = nullptr,
+                     .sleep = [this](std::chrono::milliseconds d) { waits.push_back(d); }}};
 };
 
 PullRequestSpec spec(const std::string& branch) {
@@ -119,7 +123,13 @@ TEST(GitlabForge, AutoMergeOnlyWithAPipelineAndOnOlderServers) {
 TEST(GitlabForge, ErrorsNameTheCallAndNeverTheToken) {
   ddd::testing::FakeGitlab gitlab("app", "right-token");
   HttpClient http;
-  GitlabForge forge(http, {gitlab.apiUrl(), "app", "wrong-token", "", std::chrono::milliseconds(0)});
+  GitlabForge forge(http, {.apiUrl = gitlab.apiUrl(),
+                           .project = "app",
+                           .token = "wrong-token",
+                           .eventUuid = "",
+                           .mutationSpacing = std::chrono::milliseconds(0),
+                           .now = nullptr,
+                           .sleep = nullptr});
   try {
     forge.list();
     FAIL();
