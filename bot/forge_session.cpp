@@ -159,6 +159,10 @@ RepositoryRef RepositoryRef::of(const forges::ForgeEvent& e, const std::string& 
   return r;
 }
 
+std::string RepositoryRef::queueKey() const {
+  return forge == "gitlab" && projectId > 0 ? forges::gitlabProjectKey(projectId) : repo;
+}
+
 std::unique_ptr<ForgeSession> openForgeSession(WorkerContext& ctx, const RepositoryRef& repo) {
   if (repo.forge == "github") return std::make_unique<GithubSession>(ctx, repo);
   if (repo.forge == "gitlab") return std::make_unique<GitlabSession>(ctx, repo);

@@ -42,6 +42,9 @@ struct RepositoryRef {
   // (Pipeline hooks, system hooks, Note hooks of older servers): the path, clone URL or
   // default branch it lacks stay empty, and the GitLab session looks them up.
   static RepositoryRef of(const forges::ForgeEvent& e, const std::string& eventUuid);
+  // The job queue's key for jobs about this repository (forges::queueKey): a GitLab
+  // project's id when known, else its path; GitHub's "owner/name".
+  std::string queueKey() const;
 };
 
 // Where a comment was written: an issue or a pull / merge request, by number.

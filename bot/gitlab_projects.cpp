@@ -48,7 +48,7 @@ GitlabProjectsSync recordGitlabProjects(JobStore& store,
     // that see the same record build the same key, so the analysis is queued once.
     const std::string since =
         it == existing.end() ? std::string("new") : std::to_string(it->second.updatedAt);
-    store.enqueue("gitlab.analyze", p.path, payload,
+    store.enqueue("gitlab.analyze", ref.queueKey(), payload,
                   "gitlab:joined:" + std::to_string(p.id) + ":" + since, now);
     ++out.joined;
   }

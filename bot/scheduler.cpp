@@ -3,6 +3,8 @@
 #include <chrono>
 #include <stdexcept>
 
+#include "forges/webhooks/events.h"
+
 namespace ddd::bot {
 namespace {
 
@@ -143,7 +145,13 @@ TickResult schedulerTick(JobStore& store, const ScheduleDefaults& defaults, int6
       if (!slot) continue;
       auto payload = s.payload;
       payload["slot"] = *slot;
-      jobs.push_back(NewJob{s.kind, repo.repo, payload.dump(),
+      // Serialised with the project's webhook jobs, which GitLab keys by project id.
+      const int64_t projectId =
+          repo.forge == "gitlab" && payload.value("projectId", nlohmann::json()).is_number_integer()
+              ? payload["projectId"].get<int64_t>()
+              : 0;
+      jobs.push_back(NewJob{s.kind, projectId > 0 ? forges::gitlabProjectKey(projectId) : repo.repo,
+                            payload.dump(),
                             repo.repo + "|" + s.job + "|" + std::to_string(*slot), now});
     }
   }

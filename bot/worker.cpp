@@ -24,6 +24,7 @@
 #include "bot/report_state.h"
 #include "bot/scan.h"
 #include "forges/github/github_forge.h"
+#include "forges/gitlab/gitlab_forge.h"
 #include "forges/webhooks/events.h"
 #include "git/branch.h"
 #include "git/error.h"
@@ -117,7 +118,7 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       // On a ddd pull request: recompute that change (and update its branch) only.
       const std::string branch = e.onPullRequest ? pullRequestBranch(*session, e) : "";
       if (branch.rfind("ddd/", 0) == 0) analyze["branches"] = nlohmann::json::array({branch});
-      store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
+      store.enqueue(e.forge + ".analyze", session->repository().queueKey(), analyze.dump(),
                     (e.forge == "github" ? "rerun:" : e.forge + ":rerun:") + replyKey,
                     static_cast<int64_t>(ctx.now()));
     } else if (c.name == "ignore" || c.name == "unignore") {
@@ -147,7 +148,7 @@ void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
       }
       nlohmann::json analyze = session->repository().toJson();
       analyze["analyzers"] = nlohmann::json::array({"dependencies"});
-      store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
+      store.enqueue(e.forge + ".analyze", session->repository().queueKey(), analyze.dump(),
                     e.forge + ":" + c.name + ":" + replyKey + ":" + dependency, now);
     }
   }
@@ -458,7 +459,7 @@ void handleReportControls(WorkerContext& ctx, JobStore& store, const Job& job) {
     }
     // rerun-all, rebase-all (each analysis rebuilds the branches on the current base) and
     // create-held-back are all one analysis of the repository.
-    store.enqueue(e.forge + ".analyze", repo, analyze.dump(),
+    store.enqueue(e.forge + ".analyze", session->repository().queueKey(), analyze.dump(),
                   "control:" + job.dedupeKey + ":" + control, static_cast<int64_t>(ctx.now()));
   }
   if (ctx.log) {
@@ -564,6 +565,36 @@ void handlePush(WorkerContext& ctx, JobStore& store, const Job& job) {
   analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), {});
 }
 
+// A GitLab job whose hook named its project by path only is keyed by that path
+// (forges::queueKey); the project's other jobs are keyed by its id. Moved to the id's key
+// before it runs, so it never runs beside them: false when one of them is running (the
+// job waits in the queue under the id's key) or the job is no longer this worker's.
+bool keyedByProjectId(WorkerContext& ctx, JobStore& store, const Job& job,
+                      const std::string& owner) {
+  if (job.kind.rfind("gitlab.", 0) != 0 || job.repo.empty() ||
+      job.repo.starts_with(forges::kGitlabProjectKeyPrefix))
+    return true;
+  int64_t id = 0;
+  const std::string event = job.kind.substr(7);
+  if (event == "analyze" || event == "report") {
+    const auto p = nlohmann::json::parse(job.payload, nullptr, false);
+    if (p.is_object() && p.value("projectId", nlohmann::json()).is_number_integer())
+      id = p["projectId"].get<int64_t>();
+  } else {
+    id = readEvent(job).e.repoId;  // jobs stored before projects were keyed by id
+  }
+  if (id <= 0) {
+    if (ctx.config.gitlabToken.empty() || !ctx.http) return true;  // the handler says why
+    forges::GitlabForgeOptions o;
+    o.apiUrl = ctx.config.gitlabApiUrl;
+    o.project = job.repo;
+    o.token = ctx.config.gitlabToken;
+    id = forges::GitlabForge(*ctx.http, o).project().id;
+  }
+  return store.moveToRepository(job.id, owner, forges::gitlabProjectKey(id),
+                                static_cast<int64_t>(ctx.now()));
+}
+
 }  // namespace
 
 Worker::Worker(std::shared_ptr<WorkerContext> context, std::unique_ptr<JobStore> store,
@@ -601,6 +632,12 @@ bool Worker::runOnce() {
   auto job = store_->claim(id_, ctx_->leaseSeconds, static_cast<int64_t>(ctx_->now()));
   if (!job) return false;
   try {
+    if (!keyedByProjectId(*ctx_, *store_, *job, id_)) {
+      if (ctx_->log)
+        ctx_->log("job " + std::to_string(job->id) + " (" + job->kind + ", " + job->repo +
+                  ") waits for the project's running job");
+      return true;
+    }
     std::optional<LeaseKeeper> keeper;
     if (ctx_->openStore) {
       if (!leaseStore_) leaseStore_ = ctx_->openStore();

@@ -76,6 +76,13 @@ class JobStore : public RegistryCacheStore {
   // Extends the lease; false when the job is no longer this owner's (lease lost).
   virtual bool renew(int64_t id, const std::string& owner, int64_t leaseSeconds, int64_t now) = 0;
   virtual bool complete(int64_t id, const std::string& owner) = 0;
+  // Moves running job `id` of `owner` to queue key `repo` (a GitLab job its hook keyed by
+  // the project's path, once the worker knows the project's id: forges::queueKey). True
+  // when the job now runs under that key; false when another job of that key is running
+  // (the job is then queued again under the new key, due now, this attempt not counted)
+  // or the job is no longer this owner's.
+  virtual bool moveToRepository(int64_t id, const std::string& owner, const std::string& repo,
+                                int64_t now) = 0;
   // Records the error; the job is queued again after the backoff, or dead after the last
   // attempt.
   virtual bool fail(int64_t id, const std::string& owner, const std::string& error,

@@ -88,6 +88,27 @@ class PostgresJobStore : public JobStore {
                .affected() > 0;
   }
 
+  bool moveToRepository(int64_t id, const std::string& owner, const std::string& repo,
+                        int64_t now) override {
+    // The unique index of running jobs per repository decides: a running job of that key
+    // makes the move a unique violation, and the job waits in the queue under the key.
+    try {
+      return db_
+                 .exec("UPDATE ddd_jobs SET repo = $3 WHERE id = $1 AND lease_owner = $2 AND "
+                       "state = 'running'",
+                       {std::to_string(id), owner, repo}, "moving a job to its project's key")
+                 .affected() > 0;
+    } catch (const PgError& e) {
+      if (e.sqlState() != "23505") throw;
+    }
+    db_.exec(
+        "UPDATE ddd_jobs SET repo = $3, state = 'queued', lease_owner = '', next_run_at = $4, "
+        "attempts = GREATEST(attempts - 1, 0) WHERE id = $1 AND lease_owner = $2 AND "
+        "state = 'running'",
+        {std::to_string(id), owner, repo, std::to_string(now)}, "queueing a job behind its project's");
+    return false;
+  }
+
   bool fail(int64_t id, const std::string& owner, const std::string& error, int64_t now) override {
     PgTransaction tx(db_);
     auto get = db_.exec(

@@ -225,6 +225,28 @@ class SqliteJobStore : public JobStore {
     return ok;
   }
 
+  bool moveToRepository(int64_t id, const std::string& owner, const std::string& repo,
+                        int64_t now) override {
+    forges::Transaction tx(db_);  // BEGIN IMMEDIATE: no claim between the check and the move
+    auto busy = db_.prepare(
+        "SELECT 1 FROM jobs WHERE repo = ?2 AND id != ?1 AND state = 'running' AND "
+        "lease_expires_at > ?3");
+    busy.bind(1, id).bind(2, repo).bind(3, now);
+    const bool waits = busy.step();
+    auto st = db_.prepare(
+        waits ? "UPDATE jobs SET repo = ?3, state = 'queued', lease_owner = '', next_run_at = ?4, "
+                "attempts = MAX(attempts - 1, 0) WHERE id = ?1 AND lease_owner = ?2 AND state = "
+                "'running'"
+              : "UPDATE jobs SET repo = ?3 WHERE id = ?1 AND lease_owner = ?2 AND state = "
+                "'running'");
+    st.bind(1, id).bind(2, owner).bind(3, repo);
+    if (waits) st.bind(4, now);
+    st.run();
+    const bool moved = sqlite3_changes(db_.raw()) > 0;
+    tx.commit();
+    return moved && !waits;
+  }
+
   bool fail(int64_t id, const std::string& owner, const std::string& error, int64_t now) override {
     forges::Transaction tx(db_);
     auto get = db_.prepare(

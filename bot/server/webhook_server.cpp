@@ -295,7 +295,7 @@ struct WebhookServer::Impl {
     // The job is the document the event is made of (eventKeys), not the whole delivery:
     // a tenth of its size or less, which is most of what storing it costs.
     std::string document = payload.dump();
-    Pending p{NewJob{forge + "." + e.kind, e.repo,
+    Pending p{NewJob{forge + "." + e.kind, forges::queueKey(e),
                      forge == "gitlab" ? gitlabJobPayload(eventUuid, document)
                                        : std::move(document),
                      key, static_cast<int64_t>(std::time(nullptr))},

@@ -177,4 +177,13 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
   return e;
 }
 
+std::string gitlabProjectKey(int64_t projectId) {
+  return std::string(kGitlabProjectKeyPrefix) + std::to_string(projectId);
+}
+
+std::string queueKey(const ForgeEvent& e) {
+  if (e.forge == "gitlab" && e.repoId > 0) return gitlabProjectKey(e.repoId);
+  return e.repo;
+}
+
 }  // namespace ddd::forges

@@ -61,4 +61,15 @@ ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& payload
 ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& payload,
                            std::string_view deliveryId);
 
+// The key the job queue serialises a repository's jobs by (Job::repo: at most one running
+// job per key). A GitLab project is keyed by its numeric id whenever that is known,
+// "gitlab:project:42", since hooks name a project by id only (Pipeline, Build, system
+// hooks), by path only (group merge request hooks) or by both, and a rename changes the
+// path but not the id; jobs of hooks that name only the path are keyed by the path until
+// the worker learns the id (Worker: JobStore::moveToRepository). GitHub repositories are
+// keyed by "owner/name". "" when the event names no repository.
+inline constexpr std::string_view kGitlabProjectKeyPrefix = "gitlab:project:";
+std::string gitlabProjectKey(int64_t projectId);
+std::string queueKey(const ForgeEvent& e);
+
 }  // namespace ddd::forges

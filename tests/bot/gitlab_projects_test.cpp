@@ -75,8 +75,9 @@ TEST_P(GitlabProjectsTest, DiscoveredProjectsJoinTheScheduleAndAreAnalysedOnce) 
   ASSERT_EQ(analyses.size(), 3u);
   for (const auto& j : analyses) {
     const auto p = nlohmann::json::parse(j.payload);
-    EXPECT_EQ(p["repo"], j.repo);
-    EXPECT_EQ(p["cloneUrl"], cloneUrl(j.repo));
+    // Queued under the project's id, as its webhooks' jobs are.
+    EXPECT_EQ(j.repo, "gitlab:project:" + std::to_string(p["projectId"].get<int64_t>()));
+    EXPECT_EQ(p["cloneUrl"], cloneUrl(p["repo"]));
   }
   // The scheduler now has their slots, as for an installation's repositories.
   const auto tick = schedulerTick(*s, ScheduleDefaults{}, kMonday0600);
@@ -84,9 +85,9 @@ TEST_P(GitlabProjectsTest, DiscoveredProjectsJoinTheScheduleAndAreAnalysedOnce) 
   EXPECT_EQ(jobsOf(*s, "gitlab.report").size(), 3u);
   const auto reports = jobsOf(*s, "gitlab.report");
   for (const auto& j : reports) {
-    EXPECT_EQ(nlohmann::json::parse(j.payload)["projectId"], j.repo == "a/one"   ? 101
-                                                             : j.repo == "a/two" ? 102
-                                                                                 : 103);
+    const auto p = nlohmann::json::parse(j.payload);
+    EXPECT_EQ(p["projectId"], p["repo"] == "a/one" ? 101 : p["repo"] == "a/two" ? 102 : 103);
+    EXPECT_EQ(j.repo, "gitlab:project:" + std::to_string(p["projectId"].get<int64_t>()));
   }
   // Every page was read: three pages of two for the six projects GitLab lists.
   int pages = 0;
@@ -183,7 +184,8 @@ TEST_P(GitlabProjectsTest, TwoReplicasQueueEachJoiningAnalysisOnce) {
   ta.join();
   tb.join();
   std::map<std::string, int> perProject;
-  for (const auto& j : jobsOf(*a, "gitlab.analyze")) ++perProject[j.repo];
+  for (const auto& j : jobsOf(*a, "gitlab.analyze"))
+    ++perProject[nlohmann::json::parse(j.payload)["repo"]];
   EXPECT_EQ(perProject, (std::map<std::string, int>{{"a/one", 1}, {"a/two", 1}, {"b/three", 1}}));
 }
 

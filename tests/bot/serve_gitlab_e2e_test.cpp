@@ -241,8 +241,9 @@ TEST(ServeGitlabEndToEnd, ANoteNamingItsProjectByIdOnlyIsLookedUpAndCloned) {
   for (const auto& job : w.receiverStore->list(false, 50)) {
     if (job.kind != "gitlab.analyze") continue;
     analysed = true;
-    EXPECT_EQ(job.repo, "team/app");
+    EXPECT_EQ(job.repo, "gitlab:project:4242");  // queued by the project's id
     const auto p = nlohmann::json::parse(job.payload);
+    EXPECT_EQ(p["repo"], "team/app");
     EXPECT_EQ(p["cloneUrl"], w.remote);
     EXPECT_EQ(p["defaultBranch"], "main");
     EXPECT_EQ(p["projectId"], kProjectId);
@@ -252,6 +253,56 @@ TEST(ServeGitlabEndToEnd, ANoteNamingItsProjectByIdOnlyIsLookedUpAndCloned) {
   ASSERT_EQ(w.receiverStore->repositories(true).size(), 1u);
   EXPECT_EQ(w.receiverStore->repositories(true)[0].repo, "team/app");
   w.expectEchoed(0, "uuid-bare");
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
+// Jobs of one project never run side by side, whether their hooks name it by id only
+// (a Note Hook of an older server), by path only (a group's Merge Request Hook) or by
+// both: the receiver queues them under the project's id when the hook gives it, and the
+// worker moves a job keyed by the path to the id's key (looked up once) before running it
+// — behind the project's running job when there is one.
+TEST(ServeGitlabEndToEnd, JobsOfOneProjectNeverRunSideBySideWhateverTheHookNames) {
+  GitlabWorld w;
+  auto byId = w.example("push");
+  byId["project"] = {{"id", kProjectId}};
+  byId.erase("repository");
+  byId.erase("project_id");
+  byId["ref"] = "refs/heads/feature";  // handled without analysing anything
+  auto byPath = gitlabExample("group_merge_request");  // GitLab's: no project id anywhere
+  byPath["project"]["path_with_namespace"] = "team/app";
+  ASSERT_FALSE(byPath["project"].contains("id"));
+  auto both = w.example("push");
+  both["ref"] = "refs/heads/other";
+  ASSERT_EQ(w.deliver(byId, "Push Hook", "uuid-id"), 202);
+  ASSERT_EQ(w.deliver(byPath, "Merge Request Hook", "uuid-path"), 202);
+  ASSERT_EQ(w.deliver(both, "Push Hook", "uuid-both"), 202);
+  std::map<std::string, std::string> keys;  // event uuid -> queue key
+  for (const auto& job : w.receiverStore->list(false, 10))
+    keys[nlohmann::json::parse(job.payload)["eventUuid"]] = job.repo;
+  EXPECT_EQ(keys, (std::map<std::string, std::string>{{"uuid-id", "gitlab:project:4242"},
+                                                     {"uuid-path", "team/app"},
+                                                     {"uuid-both", "gitlab:project:4242"}}));
+  // Another worker runs the id-only hook's job (the oldest).
+  const auto running = w.receiverStore->claim("worker-2", 300, std::time(nullptr));
+  ASSERT_TRUE(running);
+  EXPECT_EQ(running->repo, "gitlab:project:4242");
+  // This worker may take only the path's job: it learns the id and waits behind it.
+  EXPECT_TRUE(w.worker->runOnce());
+  EXPECT_FALSE(w.worker->runOnce());  // nothing of the project may run now
+  int lookups = 0;
+  for (const auto& r : w.gitlab.requests())
+    lookups += r.method == "GET" && r.target == "/api/v4/projects/team%2Fapp";
+  EXPECT_EQ(lookups, 1);
+  for (const auto& job : w.receiverStore->list(false, 10)) {
+    EXPECT_EQ(job.repo, "gitlab:project:4242");
+    if (job.id == running->id) continue;
+    EXPECT_EQ(job.state, "queued");
+    EXPECT_EQ(job.attempts, 0);  // waiting is not a failed try
+  }
+  ASSERT_TRUE(w.receiverStore->complete(running->id, "worker-2"));
+  w.drain();
+  for (const auto& job : w.receiverStore->list(false, 10)) EXPECT_EQ(job.state, "done");
   w.expectNoFailedJobs();
   w.expectNoViolations();
 }

@@ -55,6 +55,47 @@ TEST_P(JobStoreTest, OneRunningJobPerRepository) {
   EXPECT_EQ(s->claim("w3", 60, 10)->dedupeKey, "2");
 }
 
+// A job moved to another key (a GitLab job keyed by path, once its project's id is
+// known) runs on when that key is free, and waits in the queue behind a running job of
+// it otherwise, its attempt not counted; a job no longer the owner's is not moved.
+TEST_P(JobStoreTest, MovingAJobToAnotherKeyWaitsBehindThatKeysRunningJob) {
+  auto s = open();
+  s->enqueue("gitlab.push", "gitlab:project:7", "{}", "by-id", 0);
+  s->enqueue("gitlab.merge_request", "team/app", "{}", "by-path", 0);
+  s->enqueue("gitlab.note", "team/other", "{}", "free", 0);
+  auto byId = s->claim("w1", 60, 10);
+  auto byPath = s->claim("w2", 60, 10);
+  ASSERT_TRUE(byId && byPath);
+  ASSERT_EQ(byPath->dedupeKey, "by-path");
+  EXPECT_FALSE(s->moveToRepository(byPath->id, "w2", "gitlab:project:7", 11));
+  auto other = s->claim("w2", 60, 12);  // the moved job may not run beside by-id
+  ASSERT_TRUE(other);
+  EXPECT_EQ(other->dedupeKey, "free");
+  EXPECT_FALSE(s->claim("w3", 60, 12));
+  EXPECT_FALSE(s->moveToRepository(byPath->id, "w2", "gitlab:project:8", 12));  // not w2's now
+  ASSERT_TRUE(s->complete(byId->id, "w1"));
+  auto again = s->claim("w3", 60, 13);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->dedupeKey, "by-path");
+  EXPECT_EQ(again->repo, "gitlab:project:7");
+  EXPECT_EQ(again->attempts, 1);  // the wait did not count as a try
+  // Free key: the job keeps running under it, and holds it against other claims.
+  s->enqueue("gitlab.pipeline", "gitlab:project:9", "{}", "nine", 0);
+  s->enqueue("gitlab.note", "group/nine", "{}", "nine-by-path", 0);
+  auto nineByPath = s->claim("w4", 60, 14);
+  ASSERT_TRUE(nineByPath);
+  ASSERT_EQ(nineByPath->dedupeKey, "nine");
+  ASSERT_TRUE(s->complete(nineByPath->id, "w4"));
+  nineByPath = s->claim("w4", 60, 14);
+  ASSERT_TRUE(nineByPath);
+  ASSERT_EQ(nineByPath->dedupeKey, "nine-by-path");
+  EXPECT_TRUE(s->moveToRepository(nineByPath->id, "w4", "gitlab:project:9", 15));
+  s->enqueue("gitlab.push", "gitlab:project:9", "{}", "nine-later", 0);
+  EXPECT_FALSE(s->claim("w5", 60, 16));
+  ASSERT_TRUE(s->complete(nineByPath->id, "w4"));
+  EXPECT_EQ(s->claim("w5", 60, 17)->dedupeKey, "nine-later");
+}
+
 TEST_P(JobStoreTest, AnExpiredLeaseRunsTheJobAgain) {
   auto s = open();
   s->enqueue("k", "a/x", "{}", "1", 0);
