@@ -8,6 +8,20 @@
 
 namespace ddd::bot {
 
+bool listsGitlabProject(const std::vector<std::string>& listed, const std::string& path,
+                        int64_t projectId) {
+  for (const auto& entry : listed) {
+    if (entry == path || (projectId > 0 && entry == std::to_string(projectId))) return true;
+  }
+  return false;
+}
+
+std::string gitlabRecordPayload(const nlohmann::json& ref, bool listed) {
+  nlohmann::json payload = ref;
+  if (listed) payload["listed"] = true;
+  return payload.dump();
+}
+
 GitlabProjectsSync recordGitlabProjects(JobStore& store,
                                         const std::vector<forges::GitlabProject>& projects,
                                         bool complete, const std::vector<std::string>& listed,
@@ -34,7 +48,8 @@ GitlabProjectsSync recordGitlabProjects(JobStore& store,
     ref.projectId = p.id;
     ref.cloneUrl = p.cloneUrl;
     ref.defaultBranch = p.defaultBranch;
-    const std::string payload = ref.toJson().dump();
+    const std::string payload =
+        gitlabRecordPayload(ref.toJson(), listsGitlabProject(listed, p.path, p.id));
     const auto it = existing.find(p.path);
     const bool wasActive = it != existing.end() && it->second.active;
     ++out.known;
@@ -52,16 +67,20 @@ GitlabProjectsSync recordGitlabProjects(JobStore& store,
                   "gitlab:joined:" + std::to_string(p.id) + ":" + since, now);
     ++out.joined;
   }
-  if (!complete) return out;
-  const std::set<std::string> kept(listed.begin(), listed.end());
   for (const auto& [path, record] : existing) {
     if (!record.active || paths.count(path)) continue;
     const auto payload = nlohmann::json::parse(record.payload, nullptr, false);
-    const int64_t id = payload.is_object() ? payload.value("projectId", int64_t{0}) : 0;
+    const int64_t id = payload.is_object() && payload.value("projectId", nlohmann::json())
+                                                  .is_number_integer()
+                           ? payload["projectId"].get<int64_t>()
+                           : 0;
+    const bool wasListed = payload.is_object() && payload.value("listed", false) == true;
     // A project moved to a new path is recorded there; one the config lists whose
-    // look-up failed this time stays.
+    // look-up failed this time stays; one the config no longer lists leaves, and so does
+    // any a complete discovery did not find.
     const bool moved = id > 0 && ids.count(id);
-    if (!moved && (kept.count(path) || (id > 0 && kept.count(std::to_string(id))))) continue;
+    const bool isListed = listsGitlabProject(listed, path, id);
+    if (!moved && (isListed || (!complete && !wasListed))) continue;
     if (store.deactivateRepository(path, now)) ++out.left;
   }
   return out;

@@ -12,6 +12,7 @@
 // from several scheduler replicas at once (upserts, and dedupe keys for the analyses).
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -31,12 +32,26 @@ struct GitlabProjectsSync {
 
 // Records `projects` in `store`. `complete`: they are every project ddd may serve (a
 // discovery that read every page), so active GitLab records outside them and outside
-// `listed` (config entries: paths or ids) are deactivated. Projects without a default
-// branch (an empty repository) are left out with a warning until they have one.
+// `listed` (config entries: paths or ids) are deactivated. The config's list is
+// authoritative for the projects it brought: a record marked as listed (its payload's
+// "listed", written here and by the worker's analyses) that `listed` no longer names
+// leaves the schedule, discovery or not; a project known only from its webhooks stays
+// unless a complete discovery misses it. A project recorded here under a new path (its
+// id known) leaves its old one. Projects without a default branch (an empty repository)
+// are left out with a warning until they have one.
 GitlabProjectsSync recordGitlabProjects(JobStore& store,
                                         const std::vector<forges::GitlabProject>& projects,
                                         bool complete, const std::vector<std::string>& listed,
                                         int64_t now);
+
+// Whether the config's gitlabProjects (paths or ids) name the project.
+bool listsGitlabProject(const std::vector<std::string>& listed, const std::string& path,
+                        int64_t projectId);
+
+// The scheduler record's payload of a GitLab project: what an analyze job needs
+// (RepositoryRef::toJson) and "listed": true when the config names it. Written alike by
+// the refresh and by every analysis, so an unchanged refresh writes nothing.
+std::string gitlabRecordPayload(const nlohmann::json& ref, bool listed);
 
 // Asks GitLab (config.gitlabApiUrl with config.gitlabToken) for the listed projects and,
 // when config.discoversGitlabProjects(), the token's; then recordGitlabProjects. Nothing

@@ -158,7 +158,9 @@ int runServe(const ServeOptions& options) {
       int64_t projectsSyncedAt = 0;
       while (!stop) {
         const auto now = static_cast<int64_t>(std::time(nullptr));
-        if ((!config.gitlabProjects.empty() || config.discoversGitlabProjects()) &&
+        // With a token, always: a list emptied since the last start still removes the
+        // projects it brought.
+        if ((!config.gitlabProjects.empty() || !config.gitlabToken.empty()) &&
             now - projectsSyncedAt >= config.gitlabProjectsRefreshSeconds) {
           projectsSyncedAt = now;
           try {

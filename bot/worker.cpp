@@ -13,6 +13,7 @@
 #include "bot/commands.h"
 #include "bot/config_report.h"
 #include "bot/forge_session.h"
+#include "bot/gitlab_projects.h"
 #include "bot/jobs/lease_keeper.h"
 #include "bot/merge_flow.h"
 #include "bot/pr_body.h"
@@ -235,7 +236,11 @@ void analyzeAndReconcile(WorkerContext& ctx, JobStore& store, ForgeSession& sess
   RepositoryRef record = session.repository();
   record.eventUuid.clear();
   store.upsertRepository(RepositoryRecord{
-      repoName, record.forge, record.toJson().dump(),
+      repoName, record.forge,
+      record.forge == "gitlab"
+          ? gitlabRecordPayload(record.toJson(), listsGitlabProject(ctx.config.gitlabProjects,
+                                                                    record.repo, record.projectId))
+          : record.toJson().dump(),
       report.repoConfig.value("schedules", nlohmann::json::object()).dump(), true,
       static_cast<int64_t>(ctx.now())});
 

@@ -175,6 +175,55 @@ TEST_P(GitlabProjectsTest, ListedProjectsAndFailures) {
   EXPECT_NE(none.warnings[0].find("no GitLab access token"), std::string::npos);
 }
 
+// Without discovery the config's list is authoritative: a project taken off it leaves the
+// schedule at the next start (or refresh), also when the list is emptied, and comes back
+// analysed when listed again; projects known only from their webhooks stay.
+TEST_P(GitlabProjectsTest, AProjectTakenOffTheListLeavesTheScheduleWithoutDiscovery) {
+  auto s = openJobStore(url());
+  s->upsertRepository(RepositoryRecord{"x/from-webhook", "gitlab",
+                                       R"({"repo": "x/from-webhook", "projectId": 900})", "{}",
+                                       true, 1});
+  config.gitlabProjects = {"a/one", "103"};
+  config.gitlabDiscoverProjects = false;
+  const auto first = syncGitlabProjects(*s, http, config, kMonday0600);
+  EXPECT_EQ(first.joined, 2u);
+  auto repos = active(*s);
+  ASSERT_EQ(repos.size(), 3u);
+  EXPECT_EQ(nlohmann::json::parse(repos.at("b/three").payload)["listed"], true);
+  EXPECT_FALSE(nlohmann::json::parse(repos.at("x/from-webhook").payload).contains("listed"));
+
+  // Restarted with b/three (listed by id) no longer listed: it leaves, nothing else does.
+  config.gitlabProjects = {"a/one"};
+  const auto second = syncGitlabProjects(*s, http, config, kMonday0600 + 60);
+  EXPECT_EQ(second.left, 1u);
+  EXPECT_EQ(second.joined, 0u);
+  repos = active(*s);
+  EXPECT_EQ(repos.count("b/three"), 0u);
+  EXPECT_EQ(repos.count("a/one"), 1u);
+  EXPECT_EQ(repos.count("x/from-webhook"), 1u);
+  // Its scheduled jobs stop with it: a week later only the two left are scheduled.
+  const auto tick = schedulerTick(*s, ScheduleDefaults{}, kMonday0600 + 7 * 86400);
+  EXPECT_EQ(tick.enqueued, 6u);
+  for (const auto& j : jobsOf(*s, "gitlab.report"))
+    EXPECT_NE(nlohmann::json::parse(j.payload)["repo"], "b/three");
+
+  // The list emptied (discovery still off): a/one leaves too, though GitLab is not asked.
+  config.gitlabProjects.clear();
+  const size_t asked = gitlab.requests().size();
+  const auto emptied = syncGitlabProjects(*s, http, config, kMonday0600 + 120);
+  EXPECT_EQ(emptied.left, 1u);
+  EXPECT_EQ(gitlab.requests().size(), asked);
+  repos = active(*s);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos.count("x/from-webhook"), 1u);
+
+  // Listed again: back on the schedule and analysed once more.
+  config.gitlabProjects = {"b/three"};
+  const auto back = syncGitlabProjects(*s, http, config, kMonday0600 + 180);
+  EXPECT_EQ(back.joined, 1u);
+  EXPECT_EQ(active(*s).count("b/three"), 1u);
+}
+
 // Two scheduler replicas refreshing at the same moment queue each joining analysis once.
 TEST_P(GitlabProjectsTest, TwoReplicasQueueEachJoiningAnalysisOnce) {
   auto a = openJobStore(url());

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bot/gitlab_projects.h"
 #include "bot/server/webhook_server.h"
 #include "bot/tech_debt_report.h"
 #include "bot/worker.h"
@@ -305,6 +306,22 @@ TEST(ServeGitlabEndToEnd, JobsOfOneProjectNeverRunSideBySideWhateverTheHookNames
   for (const auto& job : w.receiverStore->list(false, 10)) EXPECT_EQ(job.state, "done");
   w.expectNoFailedJobs();
   w.expectNoViolations();
+}
+
+// An analysis run for a webhook rewrites the project's schedule record; a project the
+// config lists keeps its mark there, so taking it off the list still removes it.
+TEST(ServeGitlabEndToEnd, AnAnalysisKeepsTheListedMarkOfTheProjectsRecord) {
+  GitlabWorld w;
+  w.ctx->config.gitlabProjects = {std::to_string(kProjectId)};
+  w.rerunOpensOneMergeRequest("uuid-listed");
+  const auto records = w.receiverStore->repositories(true);
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(records[0].payload)["listed"], true);
+  // The next start's list no longer names it (discovery off).
+  const auto synced = recordGitlabProjects(*w.receiverStore, {}, false, {}, 1);
+  EXPECT_EQ(synced.left, 1u);
+  EXPECT_TRUE(w.receiverStore->repositories(true).empty());
+  w.expectNoFailedJobs();
 }
 
 // A Push Hook without the default branch or clone URL: the look-up says "main", so a
