@@ -114,6 +114,9 @@ class JobStoreError : public std::runtime_error {
 // "sqlite:///var/lib/ddd/state.sqlite", a plain path, or "postgresql://..." /
 // "postgres://..." (any libpq connection URI). Throws JobStoreError naming the URL
 // (credentials redacted) for an unknown scheme or an unopenable store.
+// A SQLite path may end in "?synchronous=full|normal|off" (default full: every commit is
+// fsync'd). Only for tests that are not about durability: with normal or off a power
+// loss can take back jobs whose webhooks were already answered.
 std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy = {});
 std::unique_ptr<JobStore> openPostgresJobStore(const std::string& url, JobPolicy policy);
 

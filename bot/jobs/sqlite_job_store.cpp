@@ -1,4 +1,5 @@
 #include <sqlite3.h>
+#include <cctype>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -84,13 +85,14 @@ class WalCheckpointer {
 
 class SqliteJobStore : public JobStore {
  public:
-  SqliteJobStore(const std::filesystem::path& file, JobPolicy policy)
+  // `synchronous` is FULL unless the URL asked otherwise (openSqliteJobStore).
+  SqliteJobStore(const std::filesystem::path& file, JobPolicy policy, const std::string& synchronous)
       : db_(file), policy_(policy), checkpointer_(file) {
     // A stored job is an answered webhook: its commit reaches the disk (fsync of the WAL)
     // before the 202, so a power loss can't take it back. The receiver commits deliveries
     // in groups, which keeps that to one fsync per group.
     // 16 MiB of page cache: the receiver's inserts find the pages they extend in memory.
-    db_.exec("PRAGMA synchronous=FULL; PRAGMA cache_size=-16384");
+    db_.exec("PRAGMA synchronous=" + synchronous + "; PRAGMA cache_size=-16384");
     // Checkpoints run on their own connection and thread (WalCheckpointer), not inside
     // the commit that crosses the threshold.
     sqlite3_wal_hook(db_.raw(), &SqliteJobStore::onWalCommit, this);
@@ -426,12 +428,23 @@ class SqliteJobStore : public JobStore {
 
 }  // namespace
 
-std::unique_ptr<JobStore> openSqliteJobStore(const std::string& path, JobPolicy policy) {
+std::unique_ptr<JobStore> openSqliteJobStore(const std::string& location, JobPolicy policy) {
+  // "PATH?synchronous=MODE" (job_store.h): for tests that are not about durability.
+  std::string path = location, synchronous = "FULL";
+  if (const auto q = location.rfind("?synchronous="); q != std::string::npos) {
+    path = location.substr(0, q);
+    synchronous = location.substr(q + 13);
+    for (auto& c : synchronous) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (synchronous != "FULL" && synchronous != "NORMAL" && synchronous != "OFF") {
+      throw JobStoreError("state store " + location + ": synchronous=" + location.substr(q + 13) +
+                          " is not one of full, normal, off");
+    }
+  }
   if (path.empty()) throw JobStoreError("empty state store path");
   const std::filesystem::path file(path);
   if (file.has_parent_path()) std::filesystem::create_directories(file.parent_path());
   try {
-    return std::make_unique<SqliteJobStore>(file, policy);
+    return std::make_unique<SqliteJobStore>(file, policy, synchronous);
   } catch (const forges::SqliteError& e) {
     throw JobStoreError(std::string("cannot open the state store ") + path + ": " + e.what());
   }

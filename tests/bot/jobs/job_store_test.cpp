@@ -243,6 +243,33 @@ TEST(JobStore, UnknownUrlsAreClearErrors) {
   }
 }
 
+// The test-only "?synchronous=" suffix of a SQLite URL: it names a setting, not part of the
+// file's name, and what is committed under it is there for the next connection; an unknown
+// mode is a clear error, not a silently durable (or silently not durable) store.
+TEST(JobStore, SqliteSynchronousSuffixIsASettingNotAFileName) {
+  ddd::testing::TempDir dir;
+  const auto file = dir.path() / "state.sqlite";
+  for (const std::string mode : {"off", "NORMAL", "full"}) {
+    auto store = openJobStore("sqlite://" + file.string() + "?synchronous=" + mode);
+    EXPECT_TRUE(store->enqueue("ping", "", "{}", "d-" + mode, 0)) << mode;
+  }
+  size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
+    ++entries;
+    EXPECT_EQ(e.path().filename().string().find('?'), std::string::npos) << e.path();
+  }
+  EXPECT_GE(entries, 1u);
+  EXPECT_EQ(openJobStore("sqlite://" + file.string())->depth(), 3);
+  try {
+    openJobStore("sqlite://" + file.string() + "?synchronous=sometimes");
+    FAIL() << "an unknown synchronous mode was accepted";
+  } catch (const JobStoreError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("synchronous=sometimes"), std::string::npos) << what;
+    EXPECT_NE(what.find("full, normal, off"), std::string::npos) << what;
+  }
+}
+
 // SQLite: the WAL is copied back into the database file by the store's background
 // checkpointer, not by the commits (the receiver's group commits must not wait for it),
 // and it still stays bounded: 48 MiB of jobs committed in groups leave a WAL far smaller
