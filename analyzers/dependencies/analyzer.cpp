@@ -1,6 +1,7 @@
 #include "analyzers/dependencies/analyzer.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <map>
@@ -28,6 +29,7 @@ struct Found {
   std::string lockedVersion;
   bool lockfile = false;  // a lockfile sits next to the manifest
   std::string tomlLock;   // the Cargo.lock / poetry.lock that pins it ("" when none)
+  std::string enginesNode;  // its package.json's engines.node ("" when none)
 };
 
 struct LookupResult {
@@ -54,6 +56,9 @@ struct Evaluated {
   std::string digestTag, newDigest;
   size_t inventoryIndex = 0;
   std::string ignoredBy;  // a newer version is not proposed because of this ignore rule
+  // The newest version held back because its engines.node leaves out Node.js versions the
+  // project's engines.node admits, and that engines.node ("" when none).
+  std::string heldByEngines, heldEnginesNode;
   // inMajorUpdates: `inMajor` marks the extra evaluation that proposes the newest version
   // of the major in use next to a major update (it shares the dependency's inventory row
   // and findings); `targetInMajor` is that version, on the main evaluation.
@@ -261,6 +266,61 @@ const DependencyOptions::IgnoreRule* ignoredBy(const DependencyOptions& options,
   return nullptr;
 }
 
+// True when every Node.js release `project` (the package.json's engines.node) admits is
+// admitted by `release` (a version's engines.node), both npm ranges. Membership of a
+// release version can only change at a comparator's bound, and every bound an npm range
+// has (after its ^ ~ x-range and partial forms are spelled out) is one of a.b.c,
+// a.b.(c+1), a.(b+1).0 or (a+1).0.0 for a version a.b.c written in it; so checking those
+// points, the next patch after each, and 0.0.0 decides the question exactly for release
+// versions. A range npm can't read restricts nothing (true).
+bool enginesAdmitAll(std::string_view release, std::string_view project) {
+  const Versioning& npm = *findVersioning("npm");
+  if (!npm.isValid(release) || !npm.isValid(project)) return true;
+  std::set<std::array<uint64_t, 3>> points = {{0, 0, 0}};
+  for (std::string_view text : {release, project}) {
+    for (size_t i = 0; i < text.size();) {
+      if (!std::isdigit(static_cast<unsigned char>(text[i])) ||
+          (i > 0 && (std::isalnum(static_cast<unsigned char>(text[i - 1])) ||
+                     text[i - 1] == '-' || text[i - 1] == '+'))) {
+        ++i;
+        continue;
+      }
+      std::array<uint64_t, 3> v = {0, 0, 0};
+      for (size_t part = 0; part < 3 && i < text.size(); ++part) {
+        uint64_t n = 0;
+        size_t digits = 0;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) {
+          if (digits++ < 15) n = n * 10 + static_cast<uint64_t>(text[i] - '0');
+          ++i;
+        }
+        v[part] = n;
+        if (i + 1 < text.size() && text[i] == '.' &&
+            std::isdigit(static_cast<unsigned char>(text[i + 1]))) {
+          ++i;
+        } else {
+          break;
+        }
+      }
+      for (const std::array<uint64_t, 3>& b :
+           {v, std::array<uint64_t, 3>{v[0], v[1], v[2] + 1},
+            std::array<uint64_t, 3>{v[0], v[1] + 1, 0}, std::array<uint64_t, 3>{v[0] + 1, 0, 0}}) {
+        points.insert(b);
+        points.insert({b[0], b[1], b[2] + 1});
+      }
+      if (points.size() > 4096) return true;  // a range no package.json has
+      while (i < text.size() && (std::isalnum(static_cast<unsigned char>(text[i])) ||
+                                 text[i] == '.' || text[i] == '-' || text[i] == '+'))
+        ++i;
+    }
+  }
+  for (const auto& p : points) {
+    const std::string v =
+        std::to_string(p[0]) + "." + std::to_string(p[1]) + "." + std::to_string(p[2]);
+    if (npm.matches(v, project) && !npm.matches(v, release)) return false;
+  }
+  return true;
+}
+
 // `sameMajorOnly`: the proposal stays within the major in use (inMajorUpdates).
 Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOptions& options,
                    std::time_t now, bool sameMajorOnly = false) {
@@ -351,6 +411,12 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
       e.ignoredBy = rule->source;
       continue;
     }
+    if (options.constraintsFiltering == "strict" && !f.enginesNode.empty() &&
+        !r->enginesNode.empty() && !enginesAdmitAll(r->enginesNode, f.enginesNode)) {
+      e.heldByEngines = v;
+      e.heldEnginesNode = r->enginesNode;
+      continue;
+    }
     if (r->released && now - *r->released < minAge) {
       e.tooYoung = true;
       continue;
@@ -358,6 +424,8 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
     target = v;
     e.targetDate = r->released;
     e.ignoredBy.clear();  // only newer versions being ignored matters
+    e.heldByEngines.clear();
+    e.heldEnginesNode.clear();
   }
   if (target.empty()) return e;
   e.target = scheme->canonical(target).value_or(target);
@@ -533,6 +601,11 @@ nlohmann::json toJson(const Evaluated& e, std::time_t now) {
     j["newDigest"] = e.newDigest;
   }
   if (!e.ignoredBy.empty()) j["ignoredBy"] = e.ignoredBy;
+  if (!e.heldByEngines.empty()) {
+    j["heldByEngines"] = {{"version", e.heldByEngines},
+                          {"enginesNode", e.heldEnginesNode},
+                          {"projectEnginesNode", e.found->enginesNode}};
+  }
   if (!e.targetInMajor.empty()) j["proposedInMajor"] = e.targetInMajor;
   return j;
 }
@@ -613,6 +686,7 @@ DependencyOptions parseDependencyOptions(const nlohmann::json& section) {
   };
   str("rangeStrategy", o.rangeStrategy, {"bump", "replace", "pin", "widen"});
   str("grouping", o.grouping, {"dependency", "ecosystem", "non-major", "monorepo"});
+  str("constraintsFiltering", o.constraintsFiltering, {"strict", "none"});
   if (section.contains("inMajorUpdates")) {
     if (!section["inMajorUpdates"].is_boolean())
       throw std::invalid_argument("dependencies.inMajorUpdates must be true or false");
@@ -771,6 +845,8 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
         }
         Found f;
         f.path = file->path;
+        if (auto node = r.constraints.find("node"); node != r.constraints.end())
+          f.enginesNode = node->second;
         f.lockfile = lock != locks.end() && manager->name() == "npm";
         if (f.lockfile) {
           if (auto it = lock->second.find(d.name); it != lock->second.end())
@@ -1088,7 +1164,12 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
               (e.tooYoung && e.target.empty()
                    ? "; the newest release is younger than " +
                          std::to_string(options.minimumReleaseAgeDays) + " days"
-                   : std::string()));
+                   : std::string()) +
+              (e.heldByEngines.empty()
+                   ? std::string()
+                   : "; " + e.heldByEngines + " is held back: it needs node " +
+                         e.heldEnginesNode + ", and engines.node in " + f.path + " is " +
+                         f.enginesNode));
       x->properties = row;
     } else if (e.updateType == "digest") {
       ++outdated;

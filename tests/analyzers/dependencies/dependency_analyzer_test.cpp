@@ -528,5 +528,103 @@ TEST(DependencyAnalyzer, DigestOnlyImagesSayWhetherTheyAreLatest) {
             1);
 }
 
+namespace engines_test {
+
+// A packument whose versions declare engines.node ("" for none).
+std::string packumentWithEngines(const std::string& name,
+                                 const std::vector<std::pair<std::string, std::string>>& versions) {
+  nlohmann::json j;
+  j["name"] = name;
+  j["dist-tags"] = {{"latest", versions.back().first}};
+  for (size_t i = 0; i < versions.size(); ++i) {
+    const auto& [v, engines] = versions[i];
+    j["versions"][v] = {{"name", name}, {"version", v}};
+    if (!engines.empty()) j["versions"][v]["engines"] = {{"node", engines}, {"npm", ">=1"}};
+    j["time"][v] = "2023-0" + std::to_string(i + 1) + "-01T00:00:00Z";
+  }
+  return j.dump();
+}
+
+}  // namespace engines_test
+
+// engines.node: a version whose engines.node leaves out Node.js releases the project's
+// engines.node admits is held back (reported with both ranges), and the newest version
+// that supports them all is proposed instead; "none" turns this off; without a declared
+// engines.node nothing is filtered.
+TEST(DependencyAnalyzer, VersionsNeedingANewerNodeAreHeldBack) {
+  using engines_test::packumentWithEngines;
+  Fixture fx;
+  fx.registry.bodies["https://npm.test/eslint"] =
+      packumentWithEngines("eslint", {{"8.50.0", "^12.22.0 || ^14.17.0 || >=16.0.0"},
+                                      {"8.57.1", "^12.22.0 || ^14.17.0 || >=16.0.0"},
+                                      {"9.0.0", "^18.18.0 || ^20.9.0 || >=21.1.0"}});
+  // 2.1.0 needs >=16.14: a project on >=16 includes 16.0.0, which it leaves out.
+  fx.registry.bodies["https://npm.test/semverish"] =
+      packumentWithEngines("semverish", {{"2.0.0", ">=14"}, {"2.0.1", ""}, {"2.1.0", ">=16.14"}});
+  // Every version fits: an upper bound of the project within the release's.
+  fx.registry.bodies["https://npm.test/fits"] =
+      packumentWithEngines("fits", {{"1.0.0", ">=10"}, {"1.1.0", ">= 16.0.0 || 14.x"}});
+  const std::string manifest = R"({
+  "name": "app",
+  "engines": {"node": ">=16"},
+  "dependencies": {"eslint": "^8.50.0", "semverish": "~2.0.0", "fits": "^1.0.0"}
+}
+)";
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", manifest}});
+  auto r = fx.run(tree, nlohmann::json{{"minimumReleaseAgeDays", 0}});
+  const auto* eslint = dep(r, "eslint");
+  ASSERT_TRUE(eslint) << r.details.dump();
+  EXPECT_EQ((*eslint)["latest"], "9.0.0");
+  EXPECT_EQ((*eslint)["proposed"], "8.57.1") << eslint->dump();
+  EXPECT_EQ((*eslint)["newValue"], "^8.57.1");
+  EXPECT_EQ((*eslint)["heldByEngines"],
+            (nlohmann::json{{"version", "9.0.0"},
+                            {"enginesNode", "^18.18.0 || ^20.9.0 || >=21.1.0"},
+                            {"projectEnginesNode", ">=16"}}));
+  const auto* semverish = dep(r, "semverish");
+  ASSERT_TRUE(semverish);
+  EXPECT_EQ((*semverish)["proposed"], "2.0.1");  // declares no engines: not held
+  EXPECT_EQ((*semverish)["heldByEngines"]["version"], "2.1.0");
+  const auto* fits = dep(r, "fits");
+  ASSERT_TRUE(fits);
+  EXPECT_EQ((*fits)["proposed"], "1.1.0");
+  EXPECT_FALSE(fits->contains("heldByEngines"));
+  bool said = false;
+  for (const auto& f : r.findings) {
+    if (f.message.find("9.0.0 is held back: it needs node ^18.18.0 || ^20.9.0 || >=21.1.0, "
+                       "and engines.node in package.json is >=16") != std::string::npos)
+      said = true;
+  }
+  EXPECT_TRUE(said);
+
+  // Exact, not approximate: ^18.18.0 || >=20.9.0 admits 21.0.0, which 9.0.0 leaves out
+  // (^20.9.0 || >=21.1.0), so it is still held; the project's own range lets it through.
+  MemorySourceTree raised(std::map<std::string, std::string>{
+      {"package.json", R"({"engines": {"node": "^18.18.0 || >=20.9.0"},
+                           "dependencies": {"eslint": "^8.50.0"}})"}});
+  auto r2 = fx.run(raised, nlohmann::json{{"minimumReleaseAgeDays", 0}});
+  EXPECT_EQ((*dep(r2, "eslint"))["proposed"], "8.57.1") << dep(r2, "eslint")->dump();
+  EXPECT_EQ((*dep(r2, "eslint"))["heldByEngines"]["version"], "9.0.0");
+
+  MemorySourceTree exact(std::map<std::string, std::string>{
+      {"package.json", R"({"engines": {"node": "^18.18.0 || ^20.9.0 || >=21.1.0"},
+                           "dependencies": {"eslint": "^8.50.0"}})"}});
+  EXPECT_EQ((*dep(fx.run(exact, nlohmann::json{{"minimumReleaseAgeDays", 0}}), "eslint"))["proposed"],
+            "9.0.0");
+
+  // "none", or no engines.node in the project: the newest version as before.
+  auto none = fx.run(tree, nlohmann::json{{"minimumReleaseAgeDays", 0},
+                                           {"constraintsFiltering", "none"}});
+  EXPECT_EQ((*dep(none, "eslint"))["proposed"], "9.0.0");
+  EXPECT_FALSE(dep(none, "eslint")->contains("heldByEngines"));
+  MemorySourceTree undeclared(std::map<std::string, std::string>{
+      {"package.json", R"({"dependencies": {"eslint": "^8.50.0"}})"}});
+  EXPECT_EQ((*dep(fx.run(undeclared, nlohmann::json{{"minimumReleaseAgeDays", 0}}), "eslint"))
+                ["proposed"],
+            "9.0.0");
+  EXPECT_THROW(parseDependencyOptions(nlohmann::json{{"constraintsFiltering", "loose"}}),
+               std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace ddd::analyzers::deps

@@ -54,6 +54,24 @@ TEST(NpmManager, ExtractsEveryDependencyWithExactSpans) {
   EXPECT_FALSE(npm().handles("package-lock.json"));
 }
 
+// engines.node is the manifest's Node.js constraint (read for engines filtering); one
+// that is not a string is said and not used.
+TEST(NpmManager, ReadsEnginesNodeAsTheNodeConstraint) {
+  auto r = npm().extract("package.json",
+                         R"({"engines": {"npm": ">=9", "node": ">=18 <23"}, "dependencies": {"a": "1"}})");
+  EXPECT_EQ(r.constraints, (std::map<std::string, std::string>{{"node", ">=18 <23"}}));
+  EXPECT_TRUE(r.warnings.empty());
+  for (const char* odd : {R"({"engines": {"node": 18}})", R"({"engines": {"node": ""}})",
+                          R"({"engines": {"node": [">=18"]}})"}) {
+    auto o = npm().extract("package.json", odd);
+    EXPECT_TRUE(o.constraints.empty()) << odd;
+    ASSERT_EQ(o.warnings.size(), 1u) << odd;
+    EXPECT_NE(o.warnings[0].find("package.json:1: engines.node is not a version range"),
+              std::string::npos);
+  }
+  EXPECT_TRUE(npm().extract("package.json", R"({"engines": ["node"]})").constraints.empty());
+}
+
 TEST(NpmManager, RewritingASpanChangesOnlyThoseBytes) {
   auto r = npm().extract("package.json", kPackageJson);
   const std::string updated = applySpanEdits(
