@@ -1,5 +1,7 @@
 #include "forges/webhooks/filtered_json.h"
 
+#include "common/json_lex.h"
+
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -15,12 +17,7 @@ using json = nlohmann::json;
 // recursed into here.
 constexpr int kMaxNesting = 200;
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+using jsonlex::hexValue;
 
 class Scanner {
  public:
@@ -199,25 +196,8 @@ class Scanner {
     const char* start = p_;
     escaped = false;
     while (true) {
-      // The common case: printable ASCII, eight bytes at a time while none of them is a
-      // quote, a backslash, a control character or a byte >= 0x80.
-      while (end_ - p_ >= 8) {
-        uint64_t w;
-        std::memcpy(&w, p_, 8);
-        constexpr uint64_t kOnes = 0x0101010101010101ULL, kHigh = 0x8080808080808080ULL;
-        const uint64_t quote = w ^ (kOnes * '"'), slash = w ^ (kOnes * '\\');
-        // A byte is flagged when it is zero after the XOR (quote / backslash), below 0x20,
-        // or has its high bit set.
-        const uint64_t special = ((quote - kOnes) & ~quote) | ((slash - kOnes) & ~slash) |
-                                 (w - kOnes * 0x20) | w;
-        if (special & kHigh) break;
-        p_ += 8;
-      }
-      while (p_ < end_) {
-        const auto c = static_cast<unsigned char>(*p_);
-        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
-        ++p_;
-      }
+      // The common case: printable ASCII, many bytes at a time.
+      p_ = jsonlex::skipPlain(p_, end_);
       if (p_ >= end_) return false;  // no closing quote
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
@@ -242,21 +222,16 @@ class Scanner {
           } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return false;
           }
-        } else if (std::strchr("\"\\/bfnrt", e) == nullptr || e == '\0') {
+        } else if (!jsonlex::isSimpleEscape(e)) {
           return false;
         }
         continue;
       }
       // A multi-byte UTF-8 sequence, checked as RFC 3629 defines it.
       ++p_;
-      bool ok = false;
-      if (c >= 0xC2 && c <= 0xDF) ok = continuation(1);
-      else if (c == 0xE0) ok = continuation(2, 0xA0, 0xBF);
-      else if ((c >= 0xE1 && c <= 0xEC) || c == 0xEE || c == 0xEF) ok = continuation(2);
-      else if (c == 0xED) ok = continuation(2, 0x80, 0x9F);
-      else if (c == 0xF0) ok = continuation(3, 0x90, 0xBF);
-      else if (c >= 0xF1 && c <= 0xF3) ok = continuation(3);
-      else if (c == 0xF4) ok = continuation(3, 0x80, 0x8F);
+      unsigned char lo = 0, hi = 0;
+      const int n = jsonlex::utf8Continuations(c, lo, hi);
+      const bool ok = n > 0 && continuation(n, lo, hi);
       if (!ok) return false;
     }
   }
@@ -307,12 +282,10 @@ class Scanner {
           return true;
         }
       }
-      // Fewer than 300 digits can't overflow a double: only its value is still needed.
-      if (!out && token.size() < 300) return true;
-    } else if (!out && token.size() <= 24) {
-      // A short float overflows only with a large exponent.
-      const size_t e = token.find_first_of("eE");
-      if (e == std::string_view::npos || token.size() - e <= 3) return true;  // |exp| < 100
+      // Only its value is still needed.
+      if (!out) return jsonlex::numberIsFinite(token, false);
+    } else if (!out) {
+      return jsonlex::numberIsFinite(token, true);
     }
     // nlohmann reads doubles with strtod and refuses a result that is not finite.
     const std::string text(token);

@@ -10,6 +10,7 @@
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/fetch.h"
+#include "analyzers/dependencies/datasources/npm_packument.h"
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -180,9 +181,10 @@ ReleaseInfo releasesOf(const nlohmann::json& j, const std::string& what, bool lo
   return info;
 }
 
-// The packument read event by event, straight into releases, for look-ups that need no
-// lock entries (the common case: no package-lock.json next to the manifest). Nothing of
-// the document is built: a version costs its Release and, until the end, its date; the
+// The packument read event by event through nlohmann's SAX parser, straight into
+// releases: what look-ups without lock entries used before the one-pass reader
+// (npm_packument.cpp), kept as the reference it is tested and benchmarked against
+// (parseNpmPackumentReference). Nothing of the document is built: a version costs its Release and, until the end, its date; the
 // body streams through (HttpRequest::bodyReader). Gives what releasesOf() gives for the
 // same text (tests/analyzers/dependencies/datasources/parsers_test.cpp compares them):
 // duplicate keys keep the last value, releases in the order of their version strings.
@@ -317,6 +319,10 @@ class PackumentReader : public nlohmann::json_sax<nlohmann::json> {
         topRepository_.clear();
       } else if (keys_[1] == "homepage") {
         homepage_.clear();
+      } else if (keys_[1] == "time") {
+        times_.clear();  // a repeated key: the last value counts, whatever its type
+      } else if (keys_[1] == "dist-tags") {
+        tags_.clear();
       }
     }
     if (inVersion(2)) {
@@ -397,15 +403,24 @@ ReleaseInfo readPackument(Input&& body, const std::string& what, const std::stri
 }  // namespace
 
 ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bool lockEntries) {
-  if (!lockEntries) return readPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
+  if (!lockEntries)
+    return detail::scanNpmPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
   return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
                     lockEntries, " (" + std::to_string(body.size()) + " bytes)");
 }
 
 ReleaseInfo parseNpmPackument(std::istream& body, const std::string& what, bool lockEntries) {
-  if (!lockEntries) return readPackument(body, what, "");
+  if (!lockEntries) return detail::scanNpmPackument(body, what, "");
   return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
                     lockEntries, "");
+}
+
+ReleaseInfo parseNpmPackumentReference(std::string_view body, const std::string& what) {
+  return readPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
+}
+
+ReleaseInfo parseNpmPackumentReference(std::istream& body, const std::string& what) {
+  return readPackument(body, what, "");
 }
 
 const Datasource& npmDatasource() {
