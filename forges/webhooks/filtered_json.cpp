@@ -115,7 +115,7 @@ class Scanner {
 
   bool object(json* out, int depth) {
     if (out) *out = json::object();
-    const bool keysMatter = out && depth + 1 <= keep_.maxDepth;
+    const bool keysMatter = out && depth + 1 <= keep_.maxDepth();
     return container(depth, '}', [&] {
       if (peek() != '"') return false;
       std::string_view raw;
@@ -126,8 +126,8 @@ class Scanner {
       if (keysMatter) {
         if (escaped) {
           key = decode(raw, true);
-          kept = keep_.names.count(key) > 0;
-        } else if (keep_.names.count(raw) > 0) {
+          kept = keep_.contains(key);
+        } else if (keep_.contains(raw)) {
           kept = true;
           key.assign(raw);
         }
@@ -298,13 +298,20 @@ class Scanner {
 
 }  // namespace
 
+KeptKeys::KeptKeys(std::initializer_list<std::string_view> names, int maxDepth)
+    : names_(names), maxDepth_(maxDepth) {
+  for (std::string_view n : names_) {
+    if (n.size() < 64) lengths_[static_cast<unsigned char>(n.empty() ? 0 : n[0])] |= 1ULL << n.size();
+  }
+}
+
 std::optional<nlohmann::json> parseFilteredJsonReference(std::string_view body,
                                                          const KeptKeys& keep) {
   const nlohmann::json::parser_callback_t cb = [&keep](int depth,
                                                        nlohmann::json::parse_event_t event,
                                                        nlohmann::json& parsed) {
     if (event != nlohmann::json::parse_event_t::key) return true;
-    return depth <= keep.maxDepth && keep.names.count(parsed.get_ref<const std::string&>()) > 0;
+    return depth <= keep.maxDepth() && keep.contains(parsed.get_ref<const std::string&>());
   };
   nlohmann::json j = nlohmann::json::parse(body.begin(), body.end(), cb, false);
   if (j.is_discarded()) return std::nullopt;

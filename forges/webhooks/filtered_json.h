@@ -14,6 +14,8 @@
 // compare the two.
 
 #include <nlohmann/json.hpp>
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +23,24 @@
 
 namespace ddd::forges {
 
-struct KeptKeys {
-  std::unordered_set<std::string_view> names;  // views into static storage
-  int maxDepth = 3;
+// The member names kept (views into static storage) at depths up to maxDepth.
+class KeptKeys {
+ public:
+  KeptKeys(std::initializer_list<std::string_view> names, int maxDepth = 3);
+  // Whether a key (its decoded text) is kept. Most keys of a delivery are not: a table of
+  // which lengths occur per first byte refuses them before anything is hashed.
+  bool contains(std::string_view key) const {
+    if (key.size() < 64 && !(lengths_[static_cast<unsigned char>(key.empty() ? 0 : key[0])] >>
+                                 key.size() & 1))
+      return false;
+    return names_.count(key) > 0;
+  }
+  int maxDepth() const { return maxDepth_; }
+
+ private:
+  std::unordered_set<std::string_view> names_;
+  int maxDepth_;
+  uint64_t lengths_[256] = {};  // bit n of lengths_[b]: a name of n bytes starts with b
 };
 
 std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep);
