@@ -230,11 +230,11 @@ std::string ecosystemOf(const std::string& datasource) {
 }
 
 int rankOf(const std::string& updateType) {
-  return updateType == "major"    ? 4
-         : updateType == "minor"  ? 3
-         : updateType == "patch"  ? 2
-         : updateType == "digest" ? 1
-                                  : 0;
+  return updateType == "major"                            ? 4
+         : updateType == "minor"                          ? 3
+         : updateType == "patch"                          ? 2
+         : updateType == "digest" || updateType == "pin" ? 1
+                                                          : 0;
 }
 
 std::string releaseNotesLink(const ReleaseInfo& info) {
@@ -427,10 +427,24 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
     e.heldByEngines.clear();
     e.heldEnginesNode.clear();
   }
+  const auto strategyOf = parseRangeStrategy(options.rangeStrategy).value_or(RangeStrategy::Bump);
+  if (target.empty() && strategyOf == RangeStrategy::Pin && !sameMajorOnly &&
+      scheme->classify(range) == SpecKind::Range && scheme->matches(used, range)) {
+    // rangeStrategy "pin" and nothing newer to take: the range becomes the version in use
+    // (the locked one, else the range's floor), an update of type "pin" (Renovate's too).
+    if (auto nv = scheme->newRange(range, used, used, RangeStrategy::Pin);
+        nv && *nv != range && scheme->matches(used, *nv)) {
+      e.target = e.used;
+      e.targetDate = e.usedDate;
+      e.updateType = "pin";
+      e.newValue = *nv;
+    }
+    return e;
+  }
   if (target.empty()) return e;
   e.target = scheme->canonical(target).value_or(target);
   e.updateType = std::string(toString(scheme->updateType(used, target)));
-  const auto strategy = parseRangeStrategy(options.rangeStrategy).value_or(RangeStrategy::Bump);
+  const auto strategy = strategyOf;
   if (auto nv = scheme->newRange(range, used, target, strategy)) {
     if (*nv != range) e.newValue = *nv;
   } else {
@@ -1325,7 +1339,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     c.title = members.size() == 1 && only.updateType == "digest"
                   ? "Update " + first + " " + only.target + " to " + shortDigest(only.newDigest)
               : members.size() == 1
-                  ? "Update " + first + " to " + only.target
+                  ? (only.updateType == "pin" ? "Pin " : "Update ") + first + " to " + only.target
                   : "Update " + std::to_string(members.size()) + " " + c.facts.ecosystem +
                         " dependencies" + (maxType == "major" ? "" : " (non-major)");
     c.facts.analyzer = "dependencies";
@@ -1345,6 +1359,12 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
             std::to_string(options.minimumReleaseAgeDays) +
             " days old (range strategy: " + options.rangeStrategy +
             ", grouping: " + options.grouping + ").";
+    if (maxType == "pin") {
+      c.why = std::to_string(members.size()) +
+              (members.size() == 1 ? " dependency is" : " dependencies are") +
+              " declared as a range; the range strategy \"pin\" writes the exact version in "
+              "use (grouping: " + options.grouping + ").";
+    }
     c.risk = maxType == "major" ? "**Breaking**: a major update may remove or change APIs this "
                                   "code uses. Read the release notes "
                                   "and run the full test suite before merging."
@@ -1355,6 +1375,11 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
       c.risk =
           "Only a pin moves: the same tag now names another build or commit (a rebuilt image, a "
           "moved tag). Its content can still differ from what was tested: checks must pass.";
+    }
+    if (maxType == "pin") {
+      c.risk =
+          "No version changes: the ranges become the exact versions in use (rangeStrategy "
+          "\"pin\"), so an install without a lockfile can no longer pick a newer release.";
     }
     std::string updated;
     for (const auto& n : lockUpdated) updated += (updated.empty() ? "`" : ", `") + n + "`";

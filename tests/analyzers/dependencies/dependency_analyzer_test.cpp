@@ -213,7 +213,17 @@ TEST(DependencyAnalyzer, GroupingAndStrategies) {
   EXPECT_EQ(replace.changes[0].id, "deps/npm-react-19.x");
 
   auto pin = fx.run(tree, {{"rangeStrategy", "pin"}});
-  EXPECT_NE(pin.changes[0].edits[0].newContent->find("\"lodash\": \"4.17.21\""), std::string::npos);
+  std::map<std::string, std::string> pinned;  // change id -> its update type
+  for (const auto& c : pin.changes) {
+    pinned[c.id] = c.facts.updateType;
+    if (c.id == "deps/npm-lodash-4.x") {
+      EXPECT_NE(c.edits[0].newContent->find("\"lodash\": \"4.17.21\""), std::string::npos);
+    }
+  }
+  // fresh's 1.1.0 is too young: ~1.0.0 is pinned to the 1.0.0 in use instead.
+  EXPECT_EQ(pinned, (std::map<std::string, std::string>{{"deps/npm-fresh-1.x", "pin"},
+                                                        {"deps/npm-lodash-4.x", "patch"},
+                                                        {"deps/npm-react-19.x", "major"}}));
   EXPECT_THROW(fx.run(tree, {{"rangeStrategy", "sideways"}}), std::invalid_argument);
 }
 
@@ -624,6 +634,43 @@ TEST(DependencyAnalyzer, VersionsNeedingANewerNodeAreHeldBack) {
             "9.0.0");
   EXPECT_THROW(parseDependencyOptions(nlohmann::json{{"constraintsFiltering", "loose"}}),
                std::invalid_argument);
+}
+
+// rangeStrategy "pin" with nothing newer to take: the range is pinned to the version in
+// use, an update of type "pin" with its own title, why and risk; a dependency with a newer
+// version gets that version, exact; an exact version is left alone.
+TEST(DependencyAnalyzer, PinStrategyPinsRangesWithNothingNewer) {
+  Fixture fx;
+  const std::string manifest = R"({
+  "dependencies": {"lodash": "^4.17.21", "react": "^18.3.1", "request": "2.88.2"}
+}
+)";
+  MemorySourceTree tree(std::map<std::string, std::string>{{"package.json", manifest}});
+  auto r = fx.run(tree, nlohmann::json{{"rangeStrategy", "pin"}, {"minimumReleaseAgeDays", 0},
+                                       {"inMajorUpdates", false}});
+  const auto* lodash = dep(r, "lodash");
+  ASSERT_TRUE(lodash) << r.details.dump();
+  EXPECT_EQ((*lodash)["updateType"], "pin");
+  EXPECT_EQ((*lodash)["proposed"], "4.17.21");
+  EXPECT_EQ((*lodash)["newValue"], "4.17.21");
+  EXPECT_EQ((*dep(r, "react"))["updateType"], "major");
+  EXPECT_EQ((*dep(r, "react"))["newValue"], "19.0.0");
+  EXPECT_EQ((*dep(r, "request"))["updateType"], "");  // already exact: nothing to do
+  const ProposedChange* pin = nullptr;
+  for (const auto& c : r.changes) {
+    if (c.title == "Pin lodash to 4.17.21") pin = &c;
+  }
+  ASSERT_TRUE(pin);
+  EXPECT_EQ(pin->facts.updateType, "pin");
+  EXPECT_NE(pin->why.find("declared as a range"), std::string::npos) << pin->why;
+  EXPECT_NE(pin->risk.find("No version changes"), std::string::npos) << pin->risk;
+  ASSERT_EQ(pin->edits.size(), 1u);
+  ASSERT_TRUE(pin->edits[0].newContent);
+  EXPECT_EQ(*pin->edits[0].newContent,
+            std::string(manifest).replace(manifest.find("^4.17.21"), 8, "4.17.21"));
+  // bump (the default) proposes nothing for lodash.
+  auto bump = fx.run(tree, nlohmann::json{{"minimumReleaseAgeDays", 0}});
+  EXPECT_EQ((*dep(bump, "lodash"))["updateType"], "");
 }
 
 }  // namespace
