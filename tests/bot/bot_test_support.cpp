@@ -273,7 +273,9 @@ void BackendTest::SetUp() {
     if (!pg_->available()) GTEST_FAIL() << pg_->reason();
     url_ = pg_->url();
   } else {
-    url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string();
+    // No fsync per commit (job_store.h): these tests are about the queue's logic, and the
+    // durability test keeps the default.
+    url_ = "sqlite://" + (dir_.path() / "jobs.sqlite").string() + "?synchronous=off";
   }
 }
 

@@ -64,7 +64,8 @@ struct GitlabWorld {
     c.gitlabWebhookToken = "hook-secret";
     c.gitlabToken = "glpat-ddd";
     c.gitlabApiUrl = gitlab.apiUrl();
-    const std::string store = "sqlite://" + (dir.path() / "ddd.sqlite").string();
+    // No fsync per commit (job_store.h): durability is the durability test's subject.
+    const std::string store = "sqlite://" + (dir.path() / "ddd.sqlite").string() + "?synchronous=off";
     receiverStore = std::shared_ptr<JobStore>(openJobStore(store));
     server = std::make_unique<WebhookServer>(c, receiverStore, std::make_shared<Metrics>());
     server->start(1);
