@@ -9,7 +9,8 @@
 #
 # Needs the Debian packages that deploy/setup.sh installs (run that first).
 # Environment: DDD_JOBS (build jobs, default nproc), DDD_CTEST_JOBS (default 2),
-# DDD_FUZZ_SECONDS (per fuzz target, default 15), DDD_SKIP (space-separated phases to
+# DDD_FUZZ_SECONDS (per fuzz target, default 15), DDD_FUZZ_JOBS (fuzz targets run at once,
+# default 2), DDD_SKIP (space-separated phases to
 # skip: release asan fuzz), DDD_BUILD_DIR / DDD_ASAN_DIR / DDD_FUZZ_DIR (build dirs).
 set -euo pipefail
 
@@ -138,7 +139,12 @@ phase_fuzz() {
   if ! cmake --build "$fuzz_dir" -j"$jobs" --target "${targets[@]}"; then
     log "fuzz: build failed"; failed=$((failed + 1)); return 1
   fi
-  local target name corpus artifacts rc binary
+  # Targets run DDD_FUZZ_JOBS at a time (default 2): a libFuzzer run uses one core, so on two
+  # cores each target still gets a core for its DDD_FUZZ_SECONDS, and the phase takes half
+  # as long. Results are reported in target order once all have finished.
+  local fuzz_jobs="${DDD_FUZZ_JOBS:-2}"
+  local target name corpus artifacts rc binary seconds
+  local -a started=()
   for target in "${targets[@]}"; do
     name="${target#fuzz_}"
     binary="$(find "$fuzz_dir" -type f -name "$target" -perm -u+x -print -quit)"
@@ -152,10 +158,22 @@ phase_fuzz() {
     if [[ -d "tests/fuzz/corpus/$name" ]]; then
       cp -R "tests/fuzz/corpus/$name/." "$corpus/"
     fi
-    log "fuzz: $target for ${fuzz_seconds}s ($(find "$corpus" -type f | wc -l) seed file(s))"
-    rc=0
-    "$binary" -max_total_time="$fuzz_seconds" -timeout=30 -rss_limit_mb=2048 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$work/fuzz-$name.log" 2>&1 || rc=$?
+    while (($(jobs -rp | wc -l) >= fuzz_jobs)); do wait -n || true; done
+    log "fuzz: starting $target for ${fuzz_seconds}s ($(find "$corpus" -type f | wc -l) seed file(s))"
+    (
+      start=$(date +%s) rc=0
+      "$binary" -max_total_time="$fuzz_seconds" -timeout=30 -rss_limit_mb=2048 \
+        -print_final_stats=1 -artifact_prefix="$artifacts/" "$corpus" >"$work/fuzz-$name.log" 2>&1 || rc=$?
+      echo "$rc $(($(date +%s) - start))" >"$work/fuzz-$name.rc"
+    ) &
+    started+=("$target")
+  done
+  wait
+  for target in "${started[@]}"; do
+    name="${target#fuzz_}"
+    artifacts="$work/artifacts-$name"
+    read -r rc seconds <"$work/fuzz-$name.rc" || { rc=1; seconds=0; }
+    log "fuzz: $target ran ${seconds}s"
     grep -E '^(stat::number_of_executed_units|stat::peak_rss_mb|#[0-9]+ *DONE)' "$work/fuzz-$name.log" || true
     if ((rc == 0)); then
       passed=$((passed + 1))
