@@ -307,6 +307,8 @@ class Scanner {
   }
 
   // ---- the members read -----------------------------------------------------------
+  // The key just read is `name` (lengths first: most keys are other fields).
+  bool keyIs(std::string_view name) const { return std::string_view(key_) == name; }
   // p_ at '{': each member's key decoded into key_, then `member` reads its value (p_ at
   // the value's first byte).
   template <typename Member>
@@ -350,29 +352,29 @@ class Scanner {
     const int c = peek();
     if (c == '"') return string(&url);
     if (c != '{') return skipValue();
-    return object([this, &url] { return key_ == "url" ? stringOrNothing(url) : skipValue(); });
+    return object([this, &url] { return keyIs("url") ? stringOrNothing(url) : skipValue(); });
   }
   bool topMember() {
     const int c = peek();
-    if (key_ == "versions") {
+    if (keyIs("versions")) {
       versions_.clear();
       index_.clear();
       versionsIsObject_ = c == '{';
       if (!versionsIsObject_) return skipValue();
       return object([this] { return version(); });
     }
-    if (key_ == "time") {
+    if (keyIs("time")) {
       times_.clear();
       if (c != '{') return skipValue();
       return object([this] { return time(); });
     }
-    if (key_ == "dist-tags") {
+    if (keyIs("dist-tags")) {
       tags_.clear();
       if (c != '{') return skipValue();
       return object([this] { return tag(); });
     }
-    if (key_ == "repository") return repository(topRepository_);
-    if (key_ == "homepage") return stringOrNothing(homepage_);
+    if (keyIs("repository")) return repository(topRepository_);
+    if (keyIs("homepage")) return stringOrNothing(homepage_);
     return skipValue();
   }
   bool version() {
@@ -389,7 +391,7 @@ class Scanner {
   }
   bool versionField(Version& v) {
     Release& r = v.release;
-    if (key_ == "deprecated") {
+    if (keyIs("deprecated")) {
       // `deprecated: false` or "" means not deprecated.
       r.deprecated = false;
       r.deprecationMessage.clear();
@@ -405,21 +407,21 @@ class Scanner {
       }
       return skipValue();
     }
-    if (key_ == "dist") {
+    if (keyIs("dist")) {
       r.digest.clear();
       if (peek() != '{') return skipValue();
       return object([this, &r] {
-        return key_ == "integrity" ? stringOrNothing(r.digest) : skipValue();
+        return keyIs("integrity") ? stringOrNothing(r.digest) : skipValue();
       });
     }
-    if (key_ == "engines") {
+    if (keyIs("engines")) {
       r.enginesNode.clear();
       if (peek() != '{') return skipValue();
       return object([this, &r] {
-        return key_ == "node" ? stringOrNothing(r.enginesNode) : skipValue();
+        return keyIs("node") ? stringOrNothing(r.enginesNode) : skipValue();
       });
     }
-    if (key_ == "repository") return repository(v.repository);
+    if (keyIs("repository")) return repository(v.repository);
     return skipValue();
   }
   bool time() {
