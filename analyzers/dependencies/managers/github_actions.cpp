@@ -4,9 +4,17 @@
 // (the comment, `# tag=v4.1.0` too): currentValue/valueSpan are the comment's version,
 // currentDigest/digestSpan the sha, and an update rewrites both; a pin without such a
 // comment has an empty value (span of length 0 after the sha). Local actions (./...)
-// and docker:// images are listed, not looked up.
+// and docker:// images are listed, not looked up. Lines are read for the spans; the YAML
+// structure (yaml-cpp, behind the event-budget guard) says which `uses:` lines are keys
+// of the document: one inside a block scalar (`run: |` text) is not a dependency, and a
+// file that is not YAML is a ManifestError (an invalid-manifest finding).
+#include <yaml-cpp/yaml.h>
+
 #include <algorithm>
 #include <cctype>
+#include <set>
+
+#include "analyzers/runbooks/yaml_guard.h"
 
 #include "analyzers/dependencies/managers/line_manifest.h"
 #include "analyzers/dependencies/managers/manager.h"
@@ -18,6 +26,37 @@ bool isSha(std::string_view s) {
   return s.size() == 40 && std::all_of(s.begin(), s.end(), [](char c) {
            return std::isxdigit(static_cast<unsigned char>(c));
          });
+}
+
+// (1-based line, value) of every `uses:` key with a scalar value in the document.
+void collectUses(const YAML::Node& node, int depth,
+                 std::set<std::pair<uint64_t, std::string>>& out) {
+  if (depth > 64) return;
+  if (node.IsMap()) {
+    for (const auto& kv : node) {
+      if (kv.first.IsScalar() && kv.first.Scalar() == "uses" && kv.second.IsScalar() &&
+          kv.second.Mark().line >= 0) {
+        out.emplace(static_cast<uint64_t>(kv.second.Mark().line) + 1, kv.second.Scalar());
+      }
+      collectUses(kv.second, depth + 1, out);
+    }
+  } else if (node.IsSequence()) {
+    for (const auto& item : node) collectUses(item, depth + 1, out);
+  }
+}
+
+std::set<std::pair<uint64_t, std::string>> usesKeys(std::string_view content,
+                                                    const std::string& where) {
+  std::set<std::pair<uint64_t, std::string>> out;
+  try {
+    for (const auto& doc : runbooks::loadAllYamlGuarded(content)) collectUses(doc, 0, out);
+  } catch (const runbooks::YamlGuardError& e) {
+    throw ManifestError(where + ": YAML not read: " + e.what());
+  } catch (const YAML::Exception& e) {
+    throw ManifestError(where + ":" + std::to_string(e.mark.line + 1) + ":" +
+                        std::to_string(e.mark.column + 1) + ": invalid YAML: " + e.msg);
+  }
+  return out;
 }
 
 class GithubActionsManager : public Manager {
@@ -35,6 +74,8 @@ class GithubActionsManager : public Manager {
     if (content.find('\0') != std::string_view::npos)
       throw ManifestError(std::string(path) + ": not a text file");
     ExtractResult out;
+    if (content.find("uses:") == std::string_view::npos) return out;
+    const auto keys = usesKeys(content, std::string(path));
     for (const auto& line : detail::splitLines(content)) {
       const std::string_view t = line.text;
       size_t u = t.find("uses:");
@@ -51,6 +92,8 @@ class GithubActionsManager : public Manager {
              t[i] != '#')
         ++i;
       const std::string_view value = t.substr(start, i - start);
+      // Text of a block scalar, or a value the YAML reads otherwise: not a `uses:` key.
+      if (!keys.count({line.number, std::string(value)})) continue;
       Dependency d;
       d.manager = "github-actions";
       d.line = line.number;

@@ -117,7 +117,10 @@ TEST(GithubActions, TagsShaPinsAndLocalActions) {
       "      - uses: github/codeql-action/init@v2\n"
       "      - uses: actions/cache@1bd1e32a3bdc45362d1e726936510720a7c30a57 # v4.2.0\n"
       "      - uses: ./.github/actions/local\n"
-      "      - run: echo uses: not/this@v1\n";
+      "      - run: 'echo uses: not/this@v1'\n"
+      "      - run: |\n"
+      "          uses: not/that@v2\n"
+      "          echo done\n";
   const auto* m = findManager("github-actions");
   ASSERT_TRUE(m->handles(".github/workflows/ci.yml"));
   ASSERT_FALSE(m->handles(".github/workflows/sub/ci.yml"));
@@ -133,7 +136,15 @@ TEST(GithubActions, TagsShaPinsAndLocalActions) {
   EXPECT_EQ(r.deps[3].currentDigest, "1bd1e32a3bdc45362d1e726936510720a7c30a57");
   EXPECT_EQ(r.deps[3].commentVersion, "v4.2.0");
   EXPECT_EQ(r.deps[3].currentValue, "v4.2.0");  // the comment is the version
-  EXPECT_EQ(r.deps[4].skipReason, "local-path");
+  EXPECT_EQ(r.deps[4].skipReason, "local-path");  // and the `run: |` text is no dependency
+  // A workflow that is not YAML is a clear error naming file, line and column.
+  try {
+    m->extract(".github/workflows/ci.yml", "jobs:\n  b:\n    steps:\n      - uses: a/b@v1\n  - [\n");
+    ADD_FAILURE() << "no ManifestError";
+  } catch (const ManifestError& e) {
+    EXPECT_NE(std::string(e.what()).find(".github/workflows/ci.yml:"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(m->extract(".github/workflows/ci.yml", "name: no steps\n").deps.empty());
 }
 
 TEST(GithubActions, ShaPinCommentsOfEveryStyle) {
