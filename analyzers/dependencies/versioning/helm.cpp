@@ -209,7 +209,7 @@ class HelmOciVersioning : public Versioning {
         std::move(versions),
         [this](std::string_view v) { return isVersion(v) ? std::optional<std::string>(plus(v))
                                                           : std::nullopt; },
-        [this](const std::string& a, const std::string& b) { return helm().compare(a, b); });
+        [](const std::string& a, const std::string& b) { return helm().compare(a, b); });
   }
 
  private:
