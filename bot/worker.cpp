@@ -554,6 +554,71 @@ void handleMergeEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
   analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), branches);
 }
 
+// The numeric id a GitLab schedule record's payload names (0 for none).
+int64_t recordProjectId(const RepositoryRecord& r) {
+  const auto p = nlohmann::json::parse(r.payload, nullptr, false);
+  return p.is_object() && p.value("projectId", nlohmann::json()).is_number_integer()
+             ? p["projectId"].get<int64_t>()
+             : 0;
+}
+
+// Whether GitLab project `e` is on the schedule, by path or id.
+bool gitlabProjectScheduled(JobStore& store, const forges::ForgeEvent& e) {
+  for (const auto& r : store.repositories(true)) {
+    if (r.forge == "gitlab" && (r.repo == e.repo || (e.repoId > 0 && recordProjectId(r) == e.repoId)))
+      return true;
+  }
+  return false;
+}
+
+// GitLab as ddd's token sees project `e`; nullopt when it can't (404 / 403).
+std::optional<forges::GitlabProject> visibleGitlabProject(WorkerContext& ctx,
+                                                          const IncomingEvent& in) {
+  if (ctx.config.gitlabToken.empty())
+    throw std::runtime_error("no GitLab access token to look project " + in.e.repo +
+                             " up: set DDD_GITLAB_TOKEN_FILE (or gitlabTokenFile)");
+  forges::GitlabForgeOptions o;
+  o.apiUrl = ctx.config.gitlabApiUrl;
+  o.project = in.e.repoId > 0 ? std::to_string(in.e.repoId) : in.e.repo;
+  o.token = ctx.config.gitlabToken;
+  o.eventUuid = in.eventUuid;
+  return forges::GitlabForge(*ctx.http, o).projectIfVisible();
+}
+
+// GitLab system hooks about a whole project. Destroyed: it leaves the schedule. Created,
+// renamed or transferred: when ddd's token can see it (system hooks tell about every
+// project of the instance), it is recorded as the refresh records projects
+// (recordGitlabProjects: a project new to the schedule is analysed once; a renamed one
+// moves to its new path and leaves the old; an empty repository waits for a push).
+void handleProjectEvent(WorkerContext& ctx, JobStore& store, const Job& job) {
+  const IncomingEvent in = readEvent(job);
+  const forges::ForgeEvent& e = in.e;
+  const auto now = static_cast<int64_t>(ctx.now());
+  if (e.kind == "project_destroy") {
+    size_t left = 0;
+    for (const auto& r : store.repositories(true)) {
+      if (r.forge == "gitlab" &&
+          (r.repo == e.repo || (e.repoId > 0 && recordProjectId(r) == e.repoId)))
+        left += store.deactivateRepository(r.repo, now) ? 1 : 0;
+    }
+    if (ctx.log) ctx.log("GitLab project " + e.repo + " deleted: " + std::to_string(left) + " left the schedule");
+    return;
+  }
+  const auto project = visibleGitlabProject(ctx, in);
+  if (!project) {
+    if (ctx.log) ctx.log("GitLab project " + e.repo + " (" + e.kind + ") is not visible to ddd's token; left alone");
+    return;
+  }
+  const auto synced = recordGitlabProjects(store, {*project}, false, ctx.config.gitlabProjects, now);
+  if (ctx.log) {
+    std::string line = "GitLab project " + project->path + " (" + e.kind +
+                       (e.previousRepo.empty() ? "" : " from " + e.previousRepo) + "): " +
+                       std::to_string(synced.joined) + " joined, " + std::to_string(synced.left) + " left";
+    for (const auto& w : synced.warnings) line += "; " + w;
+    ctx.log(line);
+  }
+}
+
 // A push to the default branch (GitHub push, GitLab Push Hook): the repository is
 // analysed again — new fixes proposed, open ddd pull requests rebuilt on the new base,
 // stale ones closed. Pushes to other branches, tags and deletions are left alone.
@@ -564,8 +629,24 @@ void handlePush(WorkerContext& ctx, JobStore& store, const Job& job) {
   if (!e.defaultBranch.empty() && e.ref != "refs/heads/" + e.defaultBranch) return;
   if (e.headSha.find_first_not_of('0') == std::string::npos) return;  // the branch was deleted
   if (e.defaultBranch.empty() && e.forge != "gitlab") return;
+  // A system hook tells about every project's pushes: one ddd does not serve yet is
+  // analysed only when its token can see it.
+  RepositoryRef ref = in.repository();
+  if (e.forge == "gitlab" && !gitlabProjectScheduled(store, e)) {
+    const auto project = visibleGitlabProject(ctx, in);
+    if (!project) {
+      if (ctx.log) ctx.log("push to GitLab project " + e.repo + ": not visible to ddd's token; left alone");
+      return;
+    }
+    // What the look-up said, so the session does not ask again.
+    ref.projectId = project->id;
+    if (ref.repo.empty()) ref.repo = project->path;
+    if (ref.cloneUrl.empty()) ref.cloneUrl = project->cloneUrl;
+    if (ref.defaultBranch.empty())
+      ref.defaultBranch = project->defaultBranch.empty() ? "main" : project->defaultBranch;
+  }
   // GitLab looks the default branch up when the hook left it out.
-  auto session = openForgeSession(ctx, in.repository());
+  auto session = openForgeSession(ctx, ref);
   if (e.ref != "refs/heads/" + session->repository().defaultBranch) return;
   analyzeAndReconcile(ctx, store, *session, session->repository().toJson(), {});
 }
@@ -623,6 +704,10 @@ void Worker::handle(const Job& job) {
         "github.pull_request_review", "github.pull_request", "gitlab.merge_request",
         "gitlab.pipeline"};
     if (kMergeEvents.count(job.kind)) return handleMergeEvent(*ctx_, *store_, job);
+    if (!github && (event == "project_create" || event == "project_destroy" ||
+                    event == "project_rename" || event == "project_transfer")) {
+      return handleProjectEvent(*ctx_, *store_, job);
+    }
     if (job.kind == "github.installation" || job.kind == "github.installation_repositories") {
       return handleInstallation(*ctx_, *store_, job);
     }

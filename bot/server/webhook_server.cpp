@@ -123,8 +123,11 @@ bool isRelevantGitlabEvent(const forges::ForgeEvent& e) {
   // Edited notes (an "update" action), system notes and token bot users' notes are never
   // commands: answered 200, not stored.
   if (e.kind == "note") return e.action == "created" && !e.senderIsBot;
+  // System hooks: a project created, deleted, renamed or moved joins or leaves the
+  // schedule; their pushes read as Push Hooks; the rest (users, groups, keys) is ignored.
   return e.kind == "merge_request" || e.kind == "pipeline" || e.kind == "push" ||
-         e.kind == "issue";
+         e.kind == "issue" || e.kind == "project_create" || e.kind == "project_destroy" ||
+         e.kind == "project_rename" || e.kind == "project_transfer";
 }
 
 struct WebhookServer::Impl {

@@ -20,6 +20,10 @@
 #include "bot/jobs/job_store.h"
 #include "bot/server/server_config.h"
 
+namespace ddd::forges {
+struct ForgeEvent;
+}
+
 namespace ddd::bot {
 
 // The stored payload of a GitLab job: the event's JSON document (the members of the
@@ -46,7 +50,7 @@ class Metrics {
 
 // Whether ddd acts on this event (others are answered 200 and dropped).
 bool isRelevantGithubEvent(const std::string& event, const std::string& action);
-bool isRelevantGitlabEvent(const std::string& objectKind);
+bool isRelevantGitlabEvent(const forges::ForgeEvent& e);
 
 class WebhookServer {
  public:

@@ -328,6 +328,16 @@ GitlabProject GitlabForge::project() {
   return *p;
 }
 
+std::optional<GitlabProject> GitlabForge::projectIfVisible() {
+  const ClientResponse res =
+      send("GET", o_.apiUrl + "/projects/" + projectSegment(), std::string());
+  if (res.status == 404 || res.status == 403) return std::nullopt;
+  if (res.status >= 200 && res.status < 300) {
+    if (auto p = gitlabProjectFromJson(nlohmann::json::parse(res.body, nullptr, false))) return p;
+  }
+  return project();  // asked again only to throw, naming the status or what is missing
+}
+
 std::string GitlabForge::currentUsername() {
   if (username_.empty()) username_ = str(call("GET", "/user"), "username");
   return username_;

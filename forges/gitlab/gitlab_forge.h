@@ -76,6 +76,9 @@ class GitlabForge : public Forge {
   // hooks whose payload names the project only by id. Throws ForgeError when GitLab's
   // answer lacks them.
   GitlabProject project();
+  // The same, or nullopt when GitLab answers 404 or 403: the token can't see the project
+  // (system hooks tell about every project of the instance, most of them not ddd's).
+  std::optional<GitlabProject> projectIfVisible();
   // The username of the token's user (GET /user), asked once.
   std::string currentUsername();
 

@@ -47,7 +47,9 @@ const KeptKeys& eventKeys() {
        "object_kind", "project", "project_id", "user", "user_id", "user_username",
        "object_attributes", "merge_request", "path_with_namespace", "git_http_url", "http_url",
        "username", "note", "system", "iid", "source_branch", "last_commit", "oldrev", "status",
-       "description", "previous", "created_at", "updated_at"},
+       "description", "previous", "created_at", "updated_at",
+       // GitLab system hooks
+       "event_name", "old_path_with_namespace", "target_project_id"},
       3};
   return keys;
 }
@@ -123,10 +125,14 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
   ForgeEvent e;
   e.forge = "gitlab";
   e.deliveryId = std::string(deliveryId);
-  const std::string kind = str(p, "object_kind");
+  // Project hooks name their kind in object_kind; system hooks in event_name (their
+  // push has both, or only event_name).
+  const std::string kind =
+      str(p, "object_kind").empty() ? str(p, "event_name") : str(p, "object_kind");
   e.kind = kind.empty() ? std::string(event) : kind;
   const auto& project = obj(p, "project");
   e.repo = str(project, "path_with_namespace");
+  if (e.repo.empty()) e.repo = str(p, "path_with_namespace");  // project_* system hooks
   e.repoId = num(project, "id") ? num(project, "id") : num(p, "project_id");
   e.defaultBranch = str(project, "default_branch");
   e.cloneUrl = str(project, "git_http_url").empty() ? str(project, "http_url")
@@ -150,6 +156,8 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
     e.number = static_cast<int>(e.onPullRequest ? num(mr, "iid") : num(obj(p, "issue"), "iid"));
     e.headBranch = str(mr, "source_branch");
   } else if (e.kind == "merge_request") {
+    // System hooks' merge request events name the project by path and target_project_id.
+    if (e.repoId == 0) e.repoId = num(attrs, "target_project_id");
     e.number = static_cast<int>(num(attrs, "iid"));
     e.onPullRequest = true;
     e.headBranch = str(attrs, "source_branch");
@@ -167,6 +175,24 @@ ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& p,
   } else if (e.kind == "push") {
     e.ref = str(p, "ref");
     e.headSha = str(p, "after");
+  } else if (e.kind == "repository_update") {
+    // One system hook per push of one or more refs: a push for ddd when it moved the
+    // default branch (its first change otherwise, which handlePush leaves alone).
+    e.kind = "push";
+    if (p.contains("changes") && p["changes"].is_array()) {
+      for (const auto& change : p["changes"]) {
+        if (!change.is_object()) continue;
+        const std::string ref = str(change, "ref");
+        const bool isDefault = !e.defaultBranch.empty() && ref == "refs/heads/" + e.defaultBranch;
+        if (e.ref.empty() || isDefault) {
+          e.ref = ref;
+          e.headSha = str(change, "after");
+        }
+        if (isDefault) break;
+      }
+    }
+  } else if (e.kind == "project_rename" || e.kind == "project_transfer") {
+    e.previousRepo = str(p, "old_path_with_namespace");
   } else if (e.kind == "issue") {
     e.number = static_cast<int>(num(attrs, "iid"));
     e.body = str(attrs, "description");

@@ -41,6 +41,8 @@ struct ForgeEvent {
   // installation / installation_repositories: the repositories ("owner/name") the event
   // adds, or removes (action deleted, removed, suspend).
   std::vector<std::string> repositories;
+  // GitLab system hooks project_rename / project_transfer: the project's path before.
+  std::string previousRepo;
 
   bool operator==(const ForgeEvent&) const = default;
 };
@@ -55,9 +57,14 @@ const KeptKeys& eventKeys();
 // object.
 ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& payload,
                            std::string_view deliveryId);
-// `event` is X-Gitlab-Event ("Note Hook", "Merge Request Hook", ...). A note is
-// "created" only when new: GitLab's `object_attributes.action` says "create" (an edit
+// `event` is X-Gitlab-Event ("Note Hook", "Merge Request Hook", "System Hook", ...). A note
+// is "created" only when new: GitLab's `object_attributes.action` says "create" (an edit
 // says "update"), or — from servers that send no action — created_at equals updated_at.
+// System hooks are named by their `event_name` (project_create, project_destroy,
+// project_rename, project_transfer, user_add_to_team, ...; the project's path and id are
+// top-level members there), except their push (kind "push", as a Push Hook) and
+// repository_update, which reads as a push of its first change to the default branch
+// (else its first change); merge request system hooks carry `object_kind` as project ones.
 ForgeEvent normalizeGitlab(std::string_view event, const nlohmann::json& payload,
                            std::string_view deliveryId);
 

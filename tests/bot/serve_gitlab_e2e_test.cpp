@@ -597,6 +597,77 @@ TEST(ServeGitlabEndToEnd, APushToTheDefaultBranchAnalysesTheProject) {
   w.expectNoViolations();
 }
 
+nlohmann::json systemHook(const std::string& name) {
+  std::ifstream in(ddd::testing::sourceDir() / "tests" / "fixtures" / "gitlab" / "systemhooks" /
+                   (name + ".json"));
+  return nlohmann::json::parse(in);
+}
+
+// GitLab system hooks (GitLab's own payloads, the project swapped for this test's): a
+// project created joins the schedule and is analysed; renamed, its record moves to the new
+// path; deleted, it leaves. A push in system hook form analyses the project like a Push
+// Hook. Projects ddd's token can't see (system hooks tell about the whole instance) are
+// left alone without failing; user events are answered and dropped.
+TEST(ServeGitlabEndToEnd, SystemHooksMoveProjectsOnAndOffTheSchedule) {
+  GitlabWorld w;
+  auto created = systemHook("project_create");
+  created["project_id"] = kProjectId;
+  created["path_with_namespace"] = "team/app";
+  ASSERT_EQ(w.deliver(created, "System Hook", "uuid-create"), 202);
+  auto foreign = systemHook("project_create");  // project 74: not visible to the token
+  ASSERT_EQ(w.deliver(foreign, "System Hook", "uuid-foreign"), 202);
+  auto foreignPush = systemHook("push");  // project 15: not visible either
+  ASSERT_EQ(w.deliver(foreignPush, "System Hook", "uuid-foreign-push"), 202);
+  EXPECT_EQ(w.deliver(systemHook("user_add_to_team"), "System Hook", "uuid-user"), 200);
+  w.drain();
+  auto repos = w.receiverStore->repositories(true);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos[0].repo, "team/app");
+  EXPECT_GE(w.openedMergeRequests(), 1);  // analysed once on joining
+  int lookups = 0;
+  for (const auto& r : w.gitlab.requests()) lookups += r.target == "/api/v4/projects/74";
+  EXPECT_EQ(lookups, 1);
+  const int opened = w.openedMergeRequests();
+
+  // Renamed from team/old-app (as recorded before; GitLab now says team/app): the record
+  // moves to the new path.
+  w.receiverStore->upsertRepository(RepositoryRecord{
+      "team/old-app", "gitlab", R"({"repo": "team/old-app", "projectId": 4242})", "{}", true, 1});
+  auto renamed = systemHook("project_rename");
+  renamed["project_id"] = kProjectId;
+  renamed["old_path_with_namespace"] = "team/old-app";
+  renamed["path_with_namespace"] = "team/app";
+  ASSERT_EQ(w.deliver(renamed, "System Hook", "uuid-rename"), 202);
+  w.drain();
+  repos = w.receiverStore->repositories(true);
+  ASSERT_EQ(repos.size(), 1u);
+  EXPECT_EQ(repos[0].repo, "team/app");
+
+  // A push to the default branch in system hook form: analysed as a Push Hook's.
+  auto push = systemHook("repository_update");
+  push["project_id"] = kProjectId;
+  push["project"]["path_with_namespace"] = "team/app";
+  push["project"]["git_http_url"] = w.remote;
+  push["project"]["default_branch"] = "main";
+  push["changes"][0]["ref"] = "refs/heads/main";
+  const size_t before = w.requestCount();
+  ASSERT_EQ(w.deliver(push, "System Hook", "uuid-repository-update"), 202);
+  w.drain();
+  EXPECT_GT(w.requestCount(), before);  // the merge requests were looked at again
+  EXPECT_EQ(w.openedMergeRequests(), opened);  // and none opened twice
+  w.expectEchoed(before, "uuid-repository-update");
+
+  // Deleted: it leaves the schedule.
+  auto destroyed = systemHook("project_destroy");
+  destroyed["project_id"] = kProjectId;
+  destroyed["path_with_namespace"] = "team/app";
+  ASSERT_EQ(w.deliver(destroyed, "System Hook", "uuid-destroy"), 202);
+  w.drain();
+  EXPECT_TRUE(w.receiverStore->repositories(true).empty());
+  w.expectNoFailedJobs();
+  w.expectNoViolations();
+}
+
 // The scheduler's report job on GitLab: one issue with the report; ticking a control by a
 // Reporter gets a polite note, by a Developer an analysis (and the merge request).
 TEST(ServeGitlabEndToEnd, TheReportIssueAndItsControls) {

@@ -22,10 +22,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       "issue_comment", "issues", "pull_request", "pull_request_review", "check_suite",
       "check_run",     "status", "push",         "installation"};
   static const char* const kGitlab[] = {"Note Hook", "Merge Request Hook", "Pipeline Hook",
-                                        "Push Hook", "Issue Hook"};
+                                        "Push Hook", "Issue Hook", "System Hook"};
   try {
     for (const char* event : kGithub) (void)forges::normalizeGithub(event, j, "delivery");
-    for (const char* event : kGitlab) (void)forges::normalizeGitlab(event, j, "uuid");
+    for (const char* event : kGitlab) {
+      const auto e = forges::normalizeGitlab(event, j, "uuid");
+      (void)forges::queueKey(e);
+      (void)bot::isRelevantGitlabEvent(e);
+    }
   } catch (const std::invalid_argument&) {
     if (j.is_object()) __builtin_trap();  // only non-objects are refused
   }

@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "forges/http/client.h"
 #include "forges/webhooks/events.h"
@@ -191,6 +193,46 @@ TEST(WebhookServer, GitlabJobsCarryTheEventUuidWithTheBody) {
   const auto push = nlohmann::json::parse(jobs[1].payload);
   EXPECT_EQ(push["payload"]["object_kind"], "push");
   EXPECT_EQ(push["eventUuid"].get<std::string>().rfind("bad", 0), 0u);
+}
+
+// Every GitLab system hook GitLab documents (its own payloads), verified by the token:
+// the project events and pushes are stored under the project's id, everything else is
+// answered 200 and dropped (GitLab disables hooks that keep failing); a wrong token is 401.
+TEST(WebhookServer, GitlabSystemHooksAreAcceptedAndTheOnesThatMatterStored) {
+  Receiver r;
+  const auto dir = ddd::testing::sourceDir() / "tests" / "fixtures" / "gitlab" / "systemhooks";
+  std::map<std::string, int> statusOf;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream in(entry.path());
+    std::ostringstream body;
+    body << in.rdbuf();
+    forges::ClientRequest req;
+    req.method = "POST";
+    req.url = r.url("/webhooks/gitlab");
+    req.body = body.str();
+    req.headers.set("X-Gitlab-Event", "System Hook");
+    req.headers.set("X-Gitlab-Token", "gl-token");
+    req.headers.set("X-Gitlab-Event-UUID", entry.path().stem().string());
+    statusOf[entry.path().stem().string()] = r.http.send(req).status;
+    req.headers.set("X-Gitlab-Token", "wrong");
+    EXPECT_EQ(r.http.send(req).status, 401) << entry.path();
+  }
+  ASSERT_EQ(statusOf.size(), 24u);
+  const std::set<std::string> stored = {"project_create",   "project_destroy", "project_rename",
+                                        "project_transfer", "push",            "repository_update",
+                                        "merge_request"};
+  for (const auto& [name, status] : statusOf)
+    EXPECT_EQ(status, stored.count(name) ? 202 : 200) << name;
+  std::map<std::string, std::string> jobs;  // kind -> queue key
+  for (const auto& j : r.store->list(false, 50)) jobs[j.kind + " " + j.dedupeKey] = j.repo;
+  EXPECT_EQ(jobs, (std::map<std::string, std::string>{
+                      {"gitlab.project_create gitlab:project_create", "gitlab:project:74"},
+                      {"gitlab.project_destroy gitlab:project_destroy", "gitlab:project:73"},
+                      {"gitlab.project_rename gitlab:project_rename", "gitlab:project:73"},
+                      {"gitlab.project_transfer gitlab:project_transfer", "gitlab:project:73"},
+                      {"gitlab.push gitlab:push", "gitlab:project:15"},
+                      {"gitlab.push gitlab:repository_update", "gitlab:project:1"},
+                      {"gitlab.merge_request gitlab:merge_request", "gitlab:project:14"}}));
 }
 
 TEST(WebhookServer, MalformedOversizedIgnoredAndPing) {

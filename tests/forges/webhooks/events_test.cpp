@@ -157,11 +157,14 @@ TEST(EventKeys, TheStoredDocumentNormalisesLikeTheWholeDelivery) {
   for (const auto& entry :
        std::filesystem::directory_iterator(ddd::testing::sharedFixtures() / "gitlab" / "webhooks"))
     bodies.push_back(fileText(entry.path()));
+  for (const auto& entry : std::filesystem::directory_iterator(
+           ddd::testing::sourceDir() / "tests" / "fixtures" / "gitlab" / "systemhooks"))
+    bodies.push_back(fileText(entry.path()));
   const char* githubEvents[] = {"issue_comment", "issues", "pull_request", "pull_request_review",
                                 "check_suite",   "check_run", "status", "push", "installation",
                                 "installation_repositories"};
   const char* gitlabEvents[] = {"Note Hook", "Merge Request Hook", "Pipeline Hook", "Push Hook",
-                                "Issue Hook"};
+                                "Issue Hook", "System Hook"};
   int compared = 0, withRepositories = 0, withCloneUrl = 0;
   for (const auto& body : bodies) {
     const auto whole = nlohmann::json::parse(body);
@@ -184,6 +187,65 @@ TEST(EventKeys, TheStoredDocumentNormalisesLikeTheWholeDelivery) {
   EXPECT_GT(compared, 1000);
   EXPECT_GT(withRepositories, 0);  // installation examples carry repositories
   EXPECT_GT(withCloneUrl, 0);      // GitLab examples carry git_http_url
+}
+
+nlohmann::json systemHook(const std::string& name) {
+  return nlohmann::json::parse(fileText(ddd::testing::sourceDir() / "tests" / "fixtures" /
+                                        "gitlab" / "systemhooks" / (name + ".json")));
+}
+
+// GitLab's system hooks are named by event_name; the project's path and id are top-level
+// members of the project_* ones; their pushes read as Push Hooks.
+TEST(GitlabSystemHooks, ProjectEventsPushesAndTheRest) {
+  auto e = normalizeGitlab("System Hook", systemHook("project_create"), "uuid");
+  EXPECT_EQ(e.kind, "project_create");
+  EXPECT_EQ(e.repo, "jsmith/storecloud");
+  EXPECT_EQ(e.repoId, 74);
+  EXPECT_EQ(queueKey(e), "gitlab:project:74");
+  e = normalizeGitlab("System Hook", systemHook("project_destroy"), "");
+  EXPECT_EQ(e.kind, "project_destroy");
+  EXPECT_EQ(e.repo, "jsmith/underscore");
+  for (const char* name : {"project_rename", "project_transfer"}) {
+    e = normalizeGitlab("System Hook", systemHook(name), "");
+    EXPECT_EQ(e.kind, name);
+    EXPECT_EQ(e.previousRepo, "jsmith/overscore");
+    EXPECT_EQ(e.repoId, 73);
+  }
+  EXPECT_EQ(normalizeGitlab("System Hook", systemHook("project_transfer"), "").repo,
+            "scores/underscore");
+  // repository_update: a push of its change to the default branch.
+  e = normalizeGitlab("System Hook", systemHook("repository_update"), "");
+  EXPECT_EQ(e.kind, "push");
+  EXPECT_EQ(e.ref, "refs/heads/master");
+  EXPECT_EQ(e.headSha, "4045ea7a3df38697b3730a20fb73c8bed8a3e69e");
+  EXPECT_EQ(e.repo, "jsmith/example");
+  EXPECT_EQ(e.defaultBranch, "master");
+  EXPECT_EQ(e.cloneUrl, "http://example.com/jsmith/example.git");
+  // Of several changes, the default branch's, wherever it is.
+  auto several = systemHook("repository_update");
+  several["changes"] = nlohmann::json::array(
+      {{{"before", "0"}, {"after", "aaa"}, {"ref", "refs/tags/v1"}},
+       {{"before", "1"}, {"after", "bbb"}, {"ref", "refs/heads/master"}},
+       {{"before", "2"}, {"after", "ccc"}, {"ref", "refs/heads/feature"}}});
+  e = normalizeGitlab("System Hook", several, "");
+  EXPECT_EQ(e.ref, "refs/heads/master");
+  EXPECT_EQ(e.headSha, "bbb");
+  several["changes"].erase(1);
+  EXPECT_EQ(normalizeGitlab("System Hook", several, "").ref, "refs/tags/v1");
+  several["changes"] = "not an array";
+  EXPECT_EQ(normalizeGitlab("System Hook", several, "").ref, "");
+  // push in system hook form (event_name only) is a push; tag_push stays what it is.
+  e = normalizeGitlab("System Hook", systemHook("push"), "");
+  EXPECT_EQ(e.kind, "push");
+  EXPECT_EQ(e.ref, "refs/heads/master");
+  EXPECT_EQ(e.headSha, "da1560886d4f094c3e6c9ef40349f7d38b5d27d7");
+  EXPECT_EQ(e.repo, "mike/diaspora");
+  EXPECT_EQ(normalizeGitlab("System Hook", systemHook("tag_push"), "").kind, "tag_push");
+  EXPECT_EQ(normalizeGitlab("System Hook", systemHook("merge_request"), "").kind,
+            "merge_request");
+  e = normalizeGitlab("System Hook", systemHook("user_add_to_team"), "");
+  EXPECT_EQ(e.kind, "user_add_to_team");
+  EXPECT_EQ(e.sender, "johnsmith");
 }
 
 TEST(EventKeys, ACheckRunNamesItsBranchThroughItsSuite) {
