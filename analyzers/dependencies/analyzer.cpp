@@ -399,6 +399,13 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
   // The proposal: the newest stable, not deprecated or yanked, compatible version up to
   // "latest" that is old enough.
   const std::time_t minAge = static_cast<std::time_t>(options.minimumReleaseAgeDays) * 86400;
+  // Versions of a package mostly share a few engines.node ranges: each checked once.
+  std::map<std::string_view, bool> enginesChecked;
+  auto enginesFit = [&](std::string_view releaseEngines) {
+    auto [it, fresh] = enginesChecked.try_emplace(releaseEngines, true);
+    if (fresh) it->second = enginesAdmitAll(releaseEngines, f.enginesNode);
+    return it->second;
+  };
   std::string target;
   for (const auto& v : stable) {
     const Release* r = releaseOf(v);
@@ -412,7 +419,7 @@ Evaluated evaluate(const Found& f, const ReleaseInfo& info, const DependencyOpti
       continue;
     }
     if (options.constraintsFiltering == "strict" && !f.enginesNode.empty() &&
-        !r->enginesNode.empty() && !enginesAdmitAll(r->enginesNode, f.enginesNode)) {
+        !r->enginesNode.empty() && !enginesFit(r->enginesNode)) {
       e.heldByEngines = v;
       e.heldEnginesNode = r->enginesNode;
       continue;

@@ -5,6 +5,7 @@
 // and a rewritten range gets the commas back where the declared one had them, so a bump
 // keeps the file's spelling (">=1.2.0, <2.0.0" -> ">=2.1.0, <3.0.0").
 #include <cctype>
+#include <map>
 
 #include "analyzers/dependencies/versioning/schemes.h"
 
@@ -205,11 +206,23 @@ class HelmOciVersioning : public Versioning {
     return out;
   }
   std::vector<std::string> sorted(std::vector<std::string> versions) const override {
-    return detail::sortParsed(
-        std::move(versions),
-        [this](std::string_view v) { return isVersion(v) ? std::optional<std::string>(plus(v))
-                                                          : std::nullopt; },
-        [](const std::string& a, const std::string& b) { return helm().compare(a, b); });
+    // Sorted in the "+" spelling by the helm scheme (each version parsed once), then
+    // given back as the registry spelled them, equal ones in their input order.
+    std::map<std::string, std::vector<std::string>> spelled;
+    std::vector<std::string> plusForms;
+    for (auto& v : versions) {
+      auto p = strict(v);
+      if (!p) continue;
+      auto& same = spelled[*p];
+      if (same.empty()) plusForms.push_back(*p);
+      same.push_back(std::move(v));
+    }
+    std::vector<std::string> out;
+    out.reserve(versions.size());
+    for (const auto& p : helm().sorted(std::move(plusForms))) {
+      for (auto& v : spelled[p]) out.push_back(std::move(v));
+    }
+    return out;
   }
 
  private:
@@ -222,8 +235,7 @@ class HelmOciVersioning : public Versioning {
   // The "+" spelling of a strict SemVer version (as Helm's StrictNewVersion takes it).
   static std::optional<std::string> strict(std::string_view text) {
     const std::string v = plus(text);
-    if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0])) || !npm().isVersion(v))
-      return std::nullopt;
+    if (v.empty() || !std::isdigit(static_cast<unsigned char>(v[0]))) return std::nullopt;
     // Three numbers and nothing loose: npm's canonical form is the text itself, up to
     // the build metadata it drops.
     const auto canon = npm().canonical(v);
