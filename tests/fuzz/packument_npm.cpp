@@ -4,7 +4,8 @@
 // it replaced gives (the same facts, or the same error message), read whole and read as
 // a stream in pieces of sizes taken from the input; and what the filtered document (lock
 // entries) finds: the same versions, dates, deprecations, digests, engines.node, tags and
-// repository.
+// repository; with lock entries, the one-pass reader gives what the filtered document it
+// replaced gives (lockMetadata and tarball URLs included), whole and in pieces.
 
 #include <cstddef>
 #include <cstdint>
@@ -42,14 +43,15 @@ class Pieces : public std::streambuf {
 using ddd::analyzers::deps::ReleaseInfo;
 
 // "" when the text is refused, else a canonical rendering of what was read.
-std::string render(const ReleaseInfo& info) {
+// `full`: with the lock-entry facts (tarball URL, lockMetadata) too.
+std::string render(const ReleaseInfo& info, bool full = false) {
   std::string out = info.sourceUrl + "\n" + info.homepage + "\n" +
                     (info.deprecated ? "D:" + info.deprecationMessage : "") + "\n";
   for (const auto& [tag, v] : info.tags) out += tag + "=" + v + "\n";
   for (const auto& r : info.releases) {
     out += r.version + "|" + (r.released ? std::to_string(*r.released) : "-") + "|" +
            (r.deprecated ? "D:" + r.deprecationMessage : "") + "|" + r.digest + "|" +
-           r.enginesNode + "\n";
+           r.enginesNode + (full ? "|" + r.artifactUrl + "|" + r.lockMetadata : "") + "\n";
   }
   return out;
 }
@@ -57,7 +59,7 @@ std::string render(const ReleaseInfo& info) {
 template <typename Parse>
 std::string attempt(Parse&& parse, bool withMessage = false) {
   try {
-    return "ok\n" + render(parse());
+    return "ok\n" + render(parse(), withMessage);
   } catch (const ddd::analyzers::deps::RegistryError& e) {
     return withMessage ? std::string("error: ") + e.what() : "error";
   }
@@ -90,6 +92,26 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       },
       true);
   if (fastStreamed != referenceStreamed) __builtin_trap();
+  // With lock entries: the one-pass reader against the filtered document it replaced.
+  const std::string fastLock =
+      attempt([&] { return parseNpmPackument(text, "x", true); }, true);
+  if (fastLock != attempt([&] { return parseNpmPackumentReference(text, "x", true); }, true))
+    __builtin_trap();
+  const std::string fastLockStreamed = attempt(
+      [&] {
+        Pieces buf(text, b, a);
+        std::istream in(&buf);
+        return parseNpmPackument(in, "x", true);
+      },
+      true);
+  const std::string referenceLockStreamed = attempt(
+      [&] {
+        Pieces buf(text, 4096, 4096);
+        std::istream in(&buf);
+        return parseNpmPackumentReference(in, "x", true);
+      },
+      true);
+  if (fastLockStreamed != referenceLockStreamed) __builtin_trap();
   const std::string events = attempt([&] { return parseNpmPackument(text, "x"); });
   const std::string document = attempt([&] { return parseNpmPackument(text, "x", true); });
   if (events != document) __builtin_trap();

@@ -199,6 +199,13 @@ class PackumentGenerator {
     }
     if (pick(8) == 0) m += field("repository", repository());
     if (odd_ && pick(5) == 0) m += field("junk", junk(4));
+    if (pick(7) == 0) m += field("scripts", "{" + key(pick(2) ? "postinstall" : "build") + "\"node i.js\"}");
+    if (pick(5) == 0) m += field("bin", "{" + key("pkg") + "\"cli.js\"}");
+    if (odd_ && pick(4) == 0) {
+      static const char* const lockish[] = {"os", "cpu", "funding", "bin", "peerDependencies",
+                                            "optionalDependencies", "engines", "license"};
+      m += field(lockish[pick(8)], pick(3) ? junk(3) : pick(2) ? "{}" : "null");
+    }
     return m + ws() + "}";
   }
 };

@@ -27,16 +27,8 @@ std::string repositoryOf(const nlohmann::json& j) {
   return "";
 }
 
-// The manifest fields a package-lock.json entry copies from a version (npm's
-// arborist keeps these in lock entries), apart from version/resolved/integrity.
-bool isLockField(const std::string& key) {
-  return key == "dependencies" || key == "optionalDependencies" || key == "peerDependencies" ||
-         key == "peerDependenciesMeta" || key == "bin" || key == "engines" || key == "os" ||
-         key == "cpu" || key == "license" || key == "funding";
-}
-bool isInstallScript(const std::string& key) {
-  return key == "preinstall" || key == "install" || key == "postinstall";
-}
+using detail::isInstallScript;
+using detail::isLockField;
 
 // Release::lockMetadata of one version's manifest (empty maps count as absent).
 std::string lockMetadataOf(const nlohmann::json& meta) {
@@ -403,24 +395,27 @@ ReleaseInfo readPackument(Input&& body, const std::string& what, const std::stri
 }  // namespace
 
 ReleaseInfo parseNpmPackument(std::string_view body, const std::string& what, bool lockEntries) {
-  if (!lockEntries)
-    return detail::scanNpmPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
-  return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
-                    lockEntries, " (" + std::to_string(body.size()) + " bytes)");
+  return detail::scanNpmPackument(body, what, " (" + std::to_string(body.size()) + " bytes)",
+                                  lockEntries);
 }
 
 ReleaseInfo parseNpmPackument(std::istream& body, const std::string& what, bool lockEntries) {
-  if (!lockEntries) return detail::scanNpmPackument(body, what, "");
+  return detail::scanNpmPackument(body, what, "", lockEntries);
+}
+
+ReleaseInfo parseNpmPackumentReference(std::string_view body, const std::string& what,
+                                       bool lockEntries) {
+  const std::string size = " (" + std::to_string(body.size()) + " bytes)";
+  if (!lockEntries) return readPackument(body, what, size);
+  return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
+                    lockEntries, size);
+}
+
+ReleaseInfo parseNpmPackumentReference(std::istream& body, const std::string& what,
+                                       bool lockEntries) {
+  if (!lockEntries) return readPackument(body, what, "");
   return releasesOf(nlohmann::json::parse(body, packumentFilter(lockEntries), false), what,
                     lockEntries, "");
-}
-
-ReleaseInfo parseNpmPackumentReference(std::string_view body, const std::string& what) {
-  return readPackument(body, what, " (" + std::to_string(body.size()) + " bytes)");
-}
-
-ReleaseInfo parseNpmPackumentReference(std::istream& body, const std::string& what) {
-  return readPackument(body, what, "");
 }
 
 const Datasource& npmDatasource() {

@@ -13,6 +13,11 @@
 //   time.<any>, dist-tags.<any>      string
 //   repository[.url], homepage       string
 //
+// and with lock entries (a package-lock.json next to the manifest), per version also
+// dist.tarball and the fields a lock entry copies (isLockField: dependencies, bin,
+// engines, ...; their text kept while the version is read, then made into
+// Release::lockMetadata) and whether `scripts` has an install script.
+//
 // The text is checked as nlohmann::json's lexer and parser check it (the same texts are
 // accepted and refused: escapes, surrogate pairs, UTF-8, numbers that overflow a double,
 // a byte order mark, a NUL byte read as the end), and the facts follow the document's
@@ -32,6 +37,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/json_lex.h"
 
 namespace ddd::analyzers::deps::detail {
@@ -41,8 +48,9 @@ constexpr size_t kPiece = 64 * 1024;
 
 class Scanner {
  public:
-  explicit Scanner(std::string_view text) : p_(text.data()), end_(text.data() + text.size()) {}
-  explicit Scanner(std::istream& in) : in_(in.rdbuf()), buf_(kPiece) {
+  Scanner(std::string_view text, bool lock)
+      : lock_(lock), p_(text.data()), end_(text.data() + text.size()) {}
+  Scanner(std::istream& in, bool lock) : lock_(lock), in_(in.rdbuf()), buf_(kPiece) {
     p_ = end_ = buf_.data();
   }
 
@@ -97,6 +105,14 @@ class Scanner {
     Release release;
     std::string repository;  // its own repository URL (used when the top level has none)
   };
+  // With lock entries, what a version's lockMetadata is made of while it is read.
+  struct LockFields {
+    std::map<std::string, std::string> raw;  // lock field -> the text of its last value
+    bool installScript = false;
+  };
+
+  const bool lock_;
+  LockFields lockFields_;
 
   // ---- input: a whole text, or pieces of a stream -------------------------------------
   const char* p_ = nullptr;
@@ -106,6 +122,10 @@ class Scanner {
 
   bool refill() {
     if (!in_) return false;
+    if (capture_) {
+      capture_->append(captureFrom_, end_);
+      captureFrom_ = end_;
+    }
     const std::streamsize n = in_->sgetn(buf_.data(), static_cast<std::streamsize>(buf_.size()));
     if (n <= 0) {
       in_ = nullptr;  // the end of the stream
@@ -113,7 +133,23 @@ class Scanner {
     }
     p_ = buf_.data();
     end_ = p_ + n;
+    captureFrom_ = p_;
     return true;
+  }
+  // A value's text kept as it is read (across pieces): capture_ gets every byte from
+  // captureFrom_ on.
+  std::string* capture_ = nullptr;
+  const char* captureFrom_ = nullptr;
+  // The next value (p_ at its first byte), checked, its text into `out`.
+  bool captureValue(std::string& out) {
+    out.clear();
+    if (peek() < 0) return false;
+    capture_ = &out;
+    captureFrom_ = p_;
+    const bool ok = skipValue();
+    out.append(captureFrom_, p_);
+    capture_ = nullptr;
+    return ok;
   }
   // The next byte, -1 at the end of the input.
   int peek() {
@@ -387,7 +423,25 @@ class Scanner {
     Version& v = versions_[at->second];  // no version is added while this one is read
     v.release.version = key_;
     if (peek() != '{') return skipValue();
-    return object([this, &v] { return versionField(v); });
+    lockFields_.raw.clear();
+    lockFields_.installScript = false;
+    if (!object([this, &v] { return versionField(v); })) return false;
+    if (lock_) v.release.lockMetadata = lockMetadata(v.release);
+    return true;
+  }
+  // Release::lockMetadata from the lock fields read: compact JSON with sorted keys, empty
+  // maps and lists and nulls left out, as the filtered document gave it.
+  std::string lockMetadata(const Release& r) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [field, text] : lockFields_.raw) {
+      nlohmann::json value = nlohmann::json::parse(text);  // checked already
+      if (value.is_null()) continue;
+      if ((value.is_object() || value.is_array()) && value.empty()) continue;
+      out[field] = std::move(value);
+    }
+    if (!r.deprecationMessage.empty()) out["deprecated"] = r.deprecationMessage;
+    if (lockFields_.installScript) out["hasInstallScript"] = true;
+    return out.dump();
   }
   bool versionField(Version& v) {
     Release& r = v.release;
@@ -409,18 +463,40 @@ class Scanner {
     }
     if (keyIs("dist")) {
       r.digest.clear();
+      r.artifactUrl.clear();
       if (peek() != '{') return skipValue();
       return object([this, &r] {
-        return keyIs("integrity") ? stringOrNothing(r.digest) : skipValue();
+        if (keyIs("integrity")) return stringOrNothing(r.digest);
+        if (lock_ && keyIs("tarball")) return stringOrNothing(r.artifactUrl);
+        return skipValue();
       });
     }
     if (keyIs("engines")) {
       r.enginesNode.clear();
+      if (lock_) {
+        // Both engines.node and the whole object (a lock field): read it as text once.
+        std::string& text = lockFields_.raw["engines"];
+        if (!captureValue(text)) return false;
+        if (text.empty() || text[0] != '{') return true;
+        const nlohmann::json engines = nlohmann::json::parse(text);
+        const auto node = engines.find("node");
+        if (node != engines.end() && node->is_string()) r.enginesNode = node->get<std::string>();
+        return true;
+      }
       if (peek() != '{') return skipValue();
       return object([this, &r] {
         return keyIs("node") ? stringOrNothing(r.enginesNode) : skipValue();
       });
     }
+    if (lock_ && keyIs("scripts")) {
+      lockFields_.installScript = false;
+      if (peek() != '{') return skipValue();
+      return object([this] {
+        if (isInstallScript(key_)) lockFields_.installScript = true;
+        return skipValue();
+      });
+    }
+    if (lock_ && isLockField(key_)) return captureValue(lockFields_.raw[key_]);
     if (keyIs("repository")) return repository(v.repository);
     return skipValue();
   }
@@ -455,15 +531,15 @@ class Scanner {
 }  // namespace
 
 ReleaseInfo scanNpmPackument(std::string_view body, const std::string& what,
-                             const std::string& size) {
-  Scanner scanner(body);
+                             const std::string& size, bool lockEntries) {
+  Scanner scanner(body, lockEntries);
   const bool parsed = scanner.run();
   return scanner.finish(parsed, what, size);
 }
 
 ReleaseInfo scanNpmPackument(std::istream& body, const std::string& what,
-                             const std::string& size) {
-  Scanner scanner(body);
+                             const std::string& size, bool lockEntries) {
+  Scanner scanner(body, lockEntries);
   const bool parsed = scanner.run();
   return scanner.finish(parsed, what, size);
 }

@@ -1,5 +1,6 @@
-// The one-pass packument reader (npm_packument.cpp) against the nlohmann SAX reader it
-// replaced (parseNpmPackumentReference): the same facts or the same error, for generated
+// The one-pass packument reader (npm_packument.cpp) against the nlohmann readers it
+// replaced (parseNpmPackumentReference: the SAX reader, and with lock entries the
+// filtered document): the same facts or the same error, for generated
 // packuments of real shape, odd but valid ones, mutated (mostly invalid) ones, read whole
 // and streamed in pieces of every size.
 #include <gtest/gtest.h>
@@ -57,25 +58,28 @@ std::string attempt(Parse&& parse) {
   }
 }
 
-std::string fast(const std::string& text) {
-  return attempt([&] { return parseNpmPackument(std::string_view(text), "npm package pkg"); });
-}
-std::string reference(const std::string& text) {
+// `lock`: with lock entries (the reference is then the filtered document).
+std::string fast(const std::string& text, bool lock = false) {
   return attempt(
-      [&] { return parseNpmPackumentReference(std::string_view(text), "npm package pkg"); });
+      [&] { return parseNpmPackument(std::string_view(text), "npm package pkg", lock); });
 }
-std::string fastStreamed(const std::string& text, std::vector<size_t> sizes) {
+std::string reference(const std::string& text, bool lock = false) {
+  return attempt([&] {
+    return parseNpmPackumentReference(std::string_view(text), "npm package pkg", lock);
+  });
+}
+std::string fastStreamed(const std::string& text, std::vector<size_t> sizes, bool lock = false) {
   return attempt([&] {
     Pieces buf(text, std::move(sizes));
     std::istream in(&buf);
-    return parseNpmPackument(in, "npm package pkg");
+    return parseNpmPackument(in, "npm package pkg", lock);
   });
 }
-std::string referenceStreamed(const std::string& text) {
+std::string referenceStreamed(const std::string& text, bool lock = false) {
   return attempt([&] {
     Pieces buf(text, {4096});
     std::istream in(&buf);
-    return parseNpmPackumentReference(in, "npm package pkg");
+    return parseNpmPackumentReference(in, "npm package pkg", lock);
   });
 }
 
@@ -90,6 +94,11 @@ TEST(NpmPackumentScan, RealShapedPackumentsReadAsTheReferenceReadsThem) {
     EXPECT_EQ(fastStreamed(doc, {65536}), expected) << "seed " << seed;
     EXPECT_EQ(fastStreamed(doc, {1}), expected) << "seed " << seed;
     EXPECT_EQ(fastStreamed(doc, {7, 1, 300, 2}), expected) << "seed " << seed;
+    const std::string expectedLock = reference(doc, true);
+    ASSERT_NE(expectedLock.find("\"dependencies\":{"), std::string::npos);
+    EXPECT_EQ(fast(doc, true), expectedLock) << "seed " << seed;
+    EXPECT_EQ(fastStreamed(doc, {1}, true), expectedLock) << "seed " << seed;
+    EXPECT_EQ(fastStreamed(doc, {7, 1, 300, 2}, true), expectedLock) << "seed " << seed;
   }
   // The facts are really there (not two empty answers agreeing).
   ddd::testing::PackumentGenerator gen(5, false);
@@ -120,6 +129,8 @@ TEST(NpmPackumentScan, OddButValidDocumentsReadAlike) {
     ok += expected.rfind("ok\n", 0) == 0;
     ASSERT_EQ(fast(doc), expected) << doc;
     ASSERT_EQ(fastStreamed(doc, {1 + seed % 13}), referenceStreamed(doc)) << doc;
+    ASSERT_EQ(fast(doc, true), reference(doc, true)) << doc;
+    ASSERT_EQ(fastStreamed(doc, {1 + seed % 7}, true), referenceStreamed(doc, true)) << doc;
   }
   EXPECT_GT(ok, 200u);  // most have a "versions" object (some end with a repeated junk one)
 }
@@ -152,6 +163,8 @@ TEST(NpmPackumentScan, MutatedDocumentsGetTheSameVerdict) {
     (expected.rfind("ok\n", 0) == 0 ? accepted : refused)++;
     ASSERT_EQ(fast(doc), expected) << doc;
     ASSERT_EQ(fastStreamed(doc, {1 + seed % 5, 64}), referenceStreamed(doc)) << doc;
+    ASSERT_EQ(fast(doc, true), reference(doc, true)) << doc;
+    ASSERT_EQ(fastStreamed(doc, {1 + seed % 3, 5}, true), referenceStreamed(doc, true)) << doc;
   }
   EXPECT_GT(accepted, 50u);
   EXPECT_GT(refused, 500u);
@@ -197,6 +210,8 @@ TEST(NpmPackumentScan, EdgesOfTheGrammar) {
     const std::string expectedStreamed = referenceStreamed(doc);
     EXPECT_EQ(fastStreamed(doc, {1}), expectedStreamed) << doc.substr(0, 120);
     EXPECT_EQ(fastStreamed(doc, {2, 3}), expectedStreamed) << doc.substr(0, 120);
+    EXPECT_EQ(fast(doc, true), reference(doc, true)) << doc.substr(0, 120);
+    EXPECT_EQ(fastStreamed(doc, {1}, true), referenceStreamed(doc, true)) << doc.substr(0, 120);
   }
   // A repeated `time` or `dist-tags` key: the last value counts, as in the document (and
   // in the lock-entries reader, which builds it).
