@@ -8,6 +8,9 @@
 //                                  client hands a body over)
 //   BM_PackumentReference          parseNpmPackumentReference (nlohmann::json::sax_parse)
 //   BM_PackumentReferenceStreamed  the same as a stream of 64 KiB pieces
+//   BM_PackumentOnePassLock        parseNpmPackument with lock entries (a package-lock.json
+//                                  next to the manifest: each version's lock fields too)
+//   BM_PackumentReferenceLock      the filtered nlohmann document it replaced
 // Counters: bytes/s of the document, versions read.
 #include <benchmark/benchmark.h>
 
@@ -81,10 +84,21 @@ void BM_PackumentReferenceStreamed(benchmark::State& state) {
   });
 }
 
+void BM_PackumentOnePassLock(benchmark::State& state) {
+  run(state, [] { return parseNpmPackument(std::string_view(body()), "npm package pkg", true); });
+}
+void BM_PackumentReferenceLock(benchmark::State& state) {
+  run(state, [] {
+    return parseNpmPackumentReference(std::string_view(body()), "npm package pkg", true);
+  });
+}
+
 BENCHMARK(BM_PackumentOnePass)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PackumentOnePassStreamed)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PackumentReference)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_PackumentReferenceStreamed)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PackumentOnePassLock)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PackumentReferenceLock)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
