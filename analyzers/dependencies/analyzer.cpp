@@ -1409,6 +1409,20 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                        "so no other entry changes: the lockfile is what `npm install` would "
                        "write.\n";
     }
+    std::string hashLines;  // requirements pinned with --hash: their hashes are now stale
+    for (const auto* e : members) {
+      if (e->found->dep.hashPinned)
+        hashLines += "- `" + e->found->path + ":" + std::to_string(e->found->dep.line) + "` `" +
+                     e->found->dep.name + "`\n";
+    }
+    if (!hashLines.empty()) {
+      c.facts.lockfileStale = true;
+      c.risk += "\n\nThese requirements are pinned with `--hash`, and only their versions were "
+                "changed: the hashes still name the old version's files, so `pip install` "
+                "(hash-checking mode) refuses them until they are regenerated (`pip-compile "
+                "--generate-hashes`, or `pip hash` on the new files) on this branch:\n" +
+                hashLines;
+    }
     if (!tomlLocksStale.empty()) {
       c.facts.lockfileStale = true;
       for (const auto& [lockPath, names] : tomlLocksStale) {

@@ -155,6 +155,15 @@ class PipRequirementsManager : public Manager {
       d.currentValue = std::string(spec);
       d.valueSpan = {lineStart + j, spec.size()};
       if (spec.empty()) d.skipReason = d.skipReason.empty() ? "unversioned" : d.skipReason;
+      // --hash options, on this physical line or on the lines it continues onto.
+      d.hashPinned = line.text.find("--hash") != std::string_view::npos;
+      for (size_t k = li; !d.hashPinned && k + 1 < lines.size(); ++k) {
+        std::string_view physical = lines[k].text;
+        while (!physical.empty() && (physical.back() == '\r' || physical.back() == ' '))
+          physical.remove_suffix(1);
+        if (physical.empty() || physical.back() != '\\') break;
+        d.hashPinned = lines[k + 1].text.find("--hash") != std::string_view::npos;
+      }
       out.deps.push_back(std::move(d));
     }
     return out;

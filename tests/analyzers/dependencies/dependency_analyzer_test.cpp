@@ -673,5 +673,46 @@ TEST(DependencyAnalyzer, PinStrategyPinsRangesWithNothingNewer) {
   EXPECT_EQ((*dep(bump, "lodash"))["updateType"], "");
 }
 
+// A requirement pinned with --hash (on its line or on the lines it continues onto): the
+// version moves, and the PR says the hashes must be regenerated (lockfileStale), naming
+// the line; a requirement without hashes says nothing of the kind.
+TEST(DependencyAnalyzer, HashPinnedRequirementsSayTheirHashesAreStale) {
+  RegistryTable registry;
+  RegistrySettings settings;
+  settings.setDefault("pypi", {"https://pypi.test"});
+  for (const char* name : {"django", "requests"}) {
+    registry.bodies[std::string("https://pypi.test/pypi/") + name + "/json"] =
+        R"({"info": {}, "releases": {
+             "4.2.7": [{"upload_time_iso_8601": "2023-11-01T00:00:00Z", "yanked": false}],
+             "4.2.8": [{"upload_time_iso_8601": "2023-12-04T00:00:00Z", "yanked": false}]}})";
+  }
+  const std::string text =
+      "Django==4.2.7 \\\n"
+      "    --hash=sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n"
+      "requests==4.2.7\n";
+  MemorySourceTree tree(std::map<std::string, std::string>{{"requirements.txt", text}});
+  AnalyzerContext ctx;
+  ctx.now = kNow;
+  ctx.registry = &registry;
+  ctx.registrySettings = &settings;
+  ctx.config = {{"inMajorUpdates", false}};
+  auto r = DependencyAnalyzer().run(tree, ctx);
+  ASSERT_EQ(r.changes.size(), 2u);
+  for (const auto& c : r.changes) {
+    ASSERT_EQ(c.edits.size(), 1u);
+    if (c.id == "deps/pypi-django-4.x") {
+      EXPECT_TRUE(c.facts.lockfileStale);
+      EXPECT_NE(c.risk.find("pinned with `--hash`"), std::string::npos) << c.risk;
+      EXPECT_NE(c.risk.find("`requirements.txt:1` `Django`"), std::string::npos) << c.risk;
+      EXPECT_EQ(*c.edits[0].newContent,
+                std::string(text).replace(text.find("4.2.7"), 5, "4.2.8"));
+    } else {
+      EXPECT_EQ(c.id, "deps/pypi-requests-4.x");
+      EXPECT_FALSE(c.facts.lockfileStale);
+      EXPECT_EQ(c.risk.find("--hash"), std::string::npos) << c.risk;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace ddd::analyzers::deps
