@@ -75,7 +75,7 @@ ReleaseInfo parseCratesIndex(std::string_view body, const std::string& what) {
     }
     Release r;
     r.version = j["vers"].get<std::string>();
-    r.yanked = j.value("yanked", false);
+    r.yanked = j.contains("yanked") && j["yanked"].is_boolean() && j["yanked"].get<bool>();
     if (j.contains("cksum") && j["cksum"].is_string()) r.digest = j["cksum"].get<std::string>();
     info.releases.push_back(std::move(r));
   }

@@ -146,7 +146,7 @@ std::vector<Release> parseGithubReleases(std::string_view body, const std::strin
   std::vector<Release> out;
   for (const auto& rel : parseArray(body, what)) {
     if (!rel.is_object() || !rel.contains("tag_name") || !rel["tag_name"].is_string()) continue;
-    if (rel.value("draft", false)) continue;
+    if (rel.contains("draft") && rel["draft"].is_boolean() && rel["draft"].get<bool>()) continue;
     Release r;
     r.version = rel["tag_name"].get<std::string>();
     for (const char* key : {"published_at", "created_at"}) {

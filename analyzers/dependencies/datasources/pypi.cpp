@@ -51,7 +51,9 @@ ReleaseInfo parsePypiProject(std::string_view body, const std::string& what) {
           }
         }
         if (t && (!r.released || *t < *r.released)) r.released = t;
-        const bool yanked = f.value("yanked", false);
+        // Anything but true (a string, a number) is not a yank: no type error escapes.
+        const bool yanked =
+            f.contains("yanked") && f["yanked"].is_boolean() && f["yanked"].get<bool>();
         allYanked = allYanked && yanked;
         if (yanked && f.contains("yanked_reason") && f["yanked_reason"].is_string()) {
           r.yankedReason = f["yanked_reason"].get<std::string>();

@@ -21,8 +21,14 @@ std::string withoutTrailingSlash(std::string s) {
   return s;
 }
 
+// An http(s) URL with a host ("https://" alone, or "https:///x", is none).
 bool isHttpUrl(std::string_view u) {
-  return u.rfind("https://", 0) == 0 || u.rfind("http://", 0) == 0;
+  for (std::string_view scheme : {std::string_view("https://"), std::string_view("http://")}) {
+    if (u.rfind(scheme, 0) == 0)
+      return u.size() > scheme.size() && u[scheme.size()] != '/' && u[scheme.size()] != '?' &&
+             u[scheme.size()] != '#';
+  }
+  return false;
 }
 
 std::vector<std::string> split(std::string_view s, std::string_view seps) {

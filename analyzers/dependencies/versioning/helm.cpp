@@ -14,6 +14,11 @@ namespace {
 
 const Versioning& npm() { return detail::npmVersioning(); }
 
+// The blanks npm's range parser separates comparators with.
+bool isBlank(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
 // Commas as spaces (runs of separators collapse into one space); "" for an empty AND
 // part such as ">=1,,<2" or a leading/trailing comma, which Helm rejects too.
 std::optional<std::string> toNpm(std::string_view range) {
@@ -33,8 +38,8 @@ std::optional<std::string> toNpm(std::string_view range) {
       if (pendingComma && !content) return std::nullopt;
       pendingComma = false;
     }
-    if (c != ' ' && c != '\t' && c != '|') content = true;
-    if (pendingComma && c != ' ' && c != '\t') {
+    if (!isBlank(c) && c != '|') content = true;
+    if (pendingComma && !isBlank(c)) {
       out += ' ';
       pendingComma = false;
     }
@@ -65,10 +70,10 @@ std::string withCommas(const std::string& npmRange, const std::string& sep) {
     std::vector<std::string> tokens;
     size_t pos = 0;
     while (pos < set.size()) {
-      while (pos < set.size() && set[pos] == ' ') ++pos;
+      while (pos < set.size() && isBlank(set[pos])) ++pos;
       if (pos >= set.size()) break;
-      size_t end = set.find(' ', pos);
-      if (end == std::string::npos) end = set.size();
+      size_t end = pos;
+      while (end < set.size() && !isBlank(set[end])) ++end;
       tokens.push_back(set.substr(pos, end - pos));
       pos = end;
     }

@@ -434,6 +434,38 @@ TEST(RegistrySettings, RepositoryNpmrcPointsButNeverTakesCredentials) {
   EXPECT_TRUE(s.authFor("https://npm.evil.example/x").empty());
 }
 
+// A registry URL without a host is not a registry (found by fuzz_registry_answers:
+// "registry=https://" became the base URL "https:").
+// Flags of the wrong JSON type are not flags, and never a type error out of the parser
+// (found by fuzz_registry_answers: "yanked": "bad" threw nlohmann's type_error).
+TEST(RegistryAnswers, FlagsOfTheWrongTypeAreNotFlags) {
+  const auto pypi = parsePypiProject(
+      R"({"info": {}, "releases": {"1.0": [{"yanked": "bad"}], "1.1": [{"yanked": true}]}})", "x");
+  ASSERT_EQ(pypi.releases.size(), 2u);
+  for (const auto& r : pypi.releases) EXPECT_EQ(r.yanked, r.version == "1.1") << r.version;
+  const auto crates = parseCratesIndex(
+      "{\"name\":\"a\",\"vers\":\"1.0.0\",\"yanked\":\"no\"}\n"
+      "{\"name\":\"a\",\"vers\":\"1.0.1\",\"yanked\":true}\n", "x");
+  ASSERT_EQ(crates.releases.size(), 2u);
+  EXPECT_FALSE(crates.releases[0].yanked);
+  EXPECT_TRUE(crates.releases[1].yanked);
+  const auto releases = parseGithubReleases(
+      R"([{"tag_name": "v1", "draft": "yes"}, {"tag_name": "v2", "draft": true}])", "x");
+  ASSERT_EQ(releases.size(), 1u);
+  EXPECT_EQ(releases[0].version, "v1");
+}
+
+TEST(RegistrySettings, UrlsWithoutAHostAreRefused) {
+  RegistrySettings s;
+  std::vector<std::string> warnings;
+  s.applyNpmrc("registry=https://\n@a:registry=http:///x\n", ".npmrc", warnings);
+  EXPECT_TRUE(s.urlsFor("npm", "left-pad").empty());
+  EXPECT_TRUE(s.urlsFor("npm", "@a/b").empty());
+  EXPECT_EQ(warnings.size(), 2u);
+  s.setDefault("npm", {"https://", "https://npm.test/"});
+  EXPECT_EQ(s.urlsFor("npm", "x"), std::vector<std::string>{"https://npm.test"});
+}
+
 TEST(RegistrySettings, RedactsSecretsInUrls) {
   EXPECT_EQ(redactUrl("https://user:pw@host/simple?token=abc&page=2"),
             "https://***@host/simple?token=***&page=2");

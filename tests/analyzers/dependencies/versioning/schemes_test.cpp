@@ -439,6 +439,18 @@ TEST(HelmVersioning, CommaSeparatedAndAsHelmReadsIt) {
   EXPECT_EQ(helm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump),
             npm.newRange("1.2 - 1.9", "1.2.0", "2.4.1", RangeStrategy::Bump));
   EXPECT_EQ(helm.updateType("1.2.0", "2.4.1"), UpdateType::Major);
+  // Tabs and carriage returns separate comparators as spaces do (found by
+  // fuzz_versioning_other: a rewrite kept "\r" as a comparator of its own).
+  for (const char* name : {"helm", "helm-oci"}) {
+    const Versioning& s = scheme(name);
+    for (auto strategy : {RangeStrategy::Bump, RangeStrategy::Widen, RangeStrategy::Replace}) {
+      auto written = s.newRange("0,v2 \r 1.9,  \t 15.0", "", "1.51.0", strategy);
+      if (written) {
+        EXPECT_TRUE(s.matches("1.51.0", *written)) << name << ": " << *written;
+      }
+    }
+    EXPECT_EQ(s.matches("1.5.0", ">=1.2.0,\t<2.0.0"), s.matches("1.5.0", ">=1.2.0, <2.0.0"));
+  }
 }
 
 // Chart versions as OCI tags: "_" stands for SemVer's "+" (what `helm push` writes and
