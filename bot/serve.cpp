@@ -108,9 +108,10 @@ int runServe(const ServeOptions& options) {
   // Repository files (.npmrc, Chart.yaml, FROM lines) may name registries: those must
   // not make the bot reach into its own network; the operator's registries may.
   forges::HttpClientOptions registryOptions = registryHttpOptions();
-  registryOptions.allowAddress = forges::privateNetworkGuard(
-      analyzers::deps::RegistrySettings::fromEnvironment(analyzers::deps::processEnvironment())
-          .hosts());
+  auto operatorRegistries =
+      analyzers::deps::RegistrySettings::fromEnvironment(analyzers::deps::processEnvironment());
+  operatorRegistries.addCargoRegistriesOfProcessEnvironment();  // CARGO_REGISTRIES_*_INDEX
+  registryOptions.allowAddress = forges::privateNetworkGuard(operatorRegistries.hosts());
   forges::HttpClient registryHttp(registryOptions);
   const char* offline = std::getenv("DDD_OFFLINE");
   const bool online = !(offline && *offline && std::string(offline) != "0");

@@ -639,7 +639,8 @@ std::vector<std::string> registriesFor(const RegistrySettings& settings, const D
   if (d.manager == "helm" && d.datasource == "docker" && d.registryUrls.size() == 1 &&
       d.registryUrls.front().rfind("https://", 0) == 0)
     return {settings.dockerBase(std::string_view(d.registryUrls.front()).substr(8))};
-  if (d.manager == "helm" && !d.registryUrls.empty()) return d.registryUrls;
+  if ((d.manager == "helm" || d.manager == "cargo") && !d.registryUrls.empty())
+    return d.registryUrls;
   return settings.urlsFor(d.datasource, d.packageName);
 }
 
@@ -804,11 +805,35 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
   // Cargo.lock / poetry.lock path -> package -> versions.
   std::map<std::string, std::map<std::string, std::vector<std::string>>> tomlLocks;
   std::vector<std::pair<const Manager*, const SourceFile*>> manifests;
+  // Cargo's configuration files by the directory holding their .cargo/ ("" at the root).
+  std::map<std::string, CargoConfig> cargoConfigs;
+  std::set<std::string> cargoLegacyConfig;  // directories whose .cargo/config was read
   for (const auto& file : tree.files()) {
     const std::string& p = file.path;
     const std::string base = p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+    const bool cargoConfig = (base == "config.toml" || base == "config") &&
+                             (p == ".cargo/" + base ||
+                              (p.size() > 8 + base.size() &&
+                               p.compare(p.size() - base.size() - 8, 8, "/.cargo/") == 0));
     if (p == ".npmrc") {
       if (auto text = tree.read(file)) settings.applyNpmrc(*text, p, result.warnings);
+    } else if (cargoConfig) {
+      const std::string dir = p.substr(0, p.size() - base.size() - 7);
+      // Cargo reads .cargo/config when both exist (and warns); so does ddd.
+      if (base == "config.toml" && cargoLegacyConfig.count(dir)) {
+        result.warnings.push_back(p + ": " + dir + ".cargo/config exists too; Cargo uses that one");
+      } else if (auto text = tree.read(file)) {
+        if (base == "config") {
+          if (cargoConfigs.count(dir))
+            result.warnings.push_back(dir + ".cargo/config.toml: " + p +
+                                      " exists too; Cargo uses that one");
+          cargoLegacyConfig.insert(dir);
+        }
+        cargoConfigs[dir] = parseCargoConfig(*text, p, result.warnings);
+      } else {
+        result.warnings.push_back(p + ": not read (binary or too large); its registries are "
+                                  "not used");
+      }
     } else if (base == "package-lock.json" && p.find("node_modules/") == std::string::npos) {
       if (auto text = tree.read(file)) {
         locks[dirOf(p)] = lockedVersions(*text);
@@ -829,6 +854,7 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
     }
   }
   std::vector<Found> found;
+  std::set<std::string> cargoProblems;  // one finding per manifest and problem
   for (const auto& [manager, file] : manifests) {
     auto text = tree.read(*file);
     if (!text) {
@@ -851,7 +877,29 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
           dir = dirOf(dir.substr(0, dir.size() - 1));
         }
       }
+      // Cargo: the configuration files from the manifest's directory up to the root.
+      std::vector<const CargoConfig*> cargoChain;
+      if (manager->name() == "cargo") {
+        std::string dir = dirOf(file->path);
+        while (true) {
+          if (auto it = cargoConfigs.find(dir); it != cargoConfigs.end())
+            cargoChain.push_back(&it->second);
+          if (dir.empty()) break;
+          dir = dirOf(dir.substr(0, dir.size() - 1));
+        }
+      }
       for (auto& d : r.deps) {
+        if (manager->name() == "cargo" && d.skipReason.empty()) {
+          const CargoIndex index = settings.cargoIndex(cargoChain, d.registryName);
+          if (!index.url.empty()) {
+            d.registryUrls = {index.url};
+          } else if (!index.problem.empty()) {
+            d.skipReason = "unreadable-registry";
+            if (cargoProblems.insert(file->path + "\n" + index.problem).second)
+              finding("dependencies.unreadable-registry", Severity::Warning, file->path, d.line,
+                      d.name + ": " + index.problem);
+          }
+        }
         // Every rewrite replaces exactly the bytes that were read: a manager whose span
         // does not hold the value it reported has a bug, and its value is not touched.
         if (d.valueSpan.length > 0 &&
@@ -1199,6 +1247,11 @@ AnalysisResult DependencyAnalyzer::run(const SourceTree& tree, const AnalyzerCon
                         d.name + " is pinned to " + shortDigest(d.currentDigest) + "; " +
                             e.digestTag + " now names " + shortDigest(e.newDigest));
       x->properties = row;
+    } else if (e.updateType == "pin" && !e.newValue.empty() &&
+               e.newValue != d.currentValue) {
+      // rangeStrategy "pin" with nothing newer: the range becomes the version in use; not
+      // behind, but an update the scan proposes, counted like the others.
+      ++updatesByType["pin"];
     }
   }
 

@@ -1,9 +1,10 @@
 // libFuzzer target for what registries answer and what a repository's .npmrc says
 // (analyzers/dependencies/datasources/): the PyPI JSON API, a Go proxy's list and .info,
 // the sparse crates index, a Docker tag list, a Bearer challenge, a Helm index.yaml,
-// GitHub tags and releases, and `.npmrc`. The first byte picks one; any input is a result
-// or a RegistryError, never a crash or hang; an .npmrc never brings a credential in,
-// and every registry it sets is an http(s) URL.
+// GitHub tags and releases, and `.npmrc` / `.cargo/config.toml` (the same bytes read as
+// both). The first byte picks one; any input is a result or a RegistryError, never a
+// crash or hang; neither file ever brings a credential in, and every registry either
+// sets is an http(s) URL (Cargo's: a sparse index, "sparse+" removed).
 
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +59,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           }
         }
         (void)settings.hosts();
+        // The same bytes as a Cargo configuration file, nearest and farther.
+        const CargoConfig near = parseCargoConfig(body, ".cargo/config.toml", warnings);
+        const CargoConfig far = parseCargoConfig(body, "../.cargo/config", warnings);
+        RegistrySettings cargo;
+        for (const char* reg : {"", "crates-io", "corp", "my-registry", "mirror"}) {
+          const CargoIndex index = cargo.cargoIndex({&near, &far}, reg);
+          if (!index.url.empty() && index.url.rfind("https://", 0) != 0 &&
+              index.url.rfind("http://", 0) != 0)
+            __builtin_trap();
+          if (!index.url.empty() && !index.problem.empty()) __builtin_trap();
+          if (!cargo.authFor(index.url + "/x").empty()) __builtin_trap();
+        }
+        for (const auto& [name, raw] : near.registries) {
+          (void)raw;
+          (void)cargo.cargoIndex({&near}, name);
+        }
         break;
       }
     }

@@ -6,6 +6,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unistd.h>  // environ
+
+#include "analyzers/dependencies/managers/toml_spans.h"
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -205,6 +208,7 @@ std::string redactUrl(std::string_view url) {
 
 RegistrySettings RegistrySettings::fromEnvironment(const GetEnv& env) {
   RegistrySettings s;
+  s.env_ = env;
   auto first = [&](std::initializer_list<const char*> names) -> std::optional<std::string> {
     for (const char* n : names) {
       if (auto v = env(n); v && !trim(*v).empty()) return trim(*v);
@@ -456,12 +460,223 @@ bool RegistrySettings::isPrivateGoModule(std::string_view module) const {
   return false;
 }
 
+CargoConfig parseCargoConfig(std::string_view text, const std::string& path,
+                             std::vector<std::string>& warnings) {
+  CargoConfig out;
+  out.path = path;
+  TomlNode root;
+  try {
+    root = parseTomlWithSpans(text, path);
+  } catch (const std::exception& e) {
+    warnings.push_back(std::string(e.what()) + "; its registries are not used");
+    return out;
+  }
+  auto where = [&path](const TomlNode& n) { return path + ":" + std::to_string(n.line); };
+  if (const TomlNode* regs = root.get("registries")) {
+    if (regs->kind != TomlNode::Table) {
+      warnings.push_back(where(*regs) + ": registries is not a table; not used");
+    } else {
+      for (size_t i = 0; i < regs->keys.size(); ++i) {
+        const TomlNode& r = regs->values[i];
+        if (r.kind != TomlNode::Table) {
+          warnings.push_back(where(r) + ": registries." + regs->keys[i] +
+                             " is not a table; not used");
+          continue;
+        }
+        if (r.get("token") || r.get("credential-provider")) {
+          warnings.push_back(where(r) + ": credentials in a repository's Cargo configuration "
+                             "are ignored; give the bot CARGO_REGISTRIES_" +
+                             [&] {
+                               std::string n = regs->keys[i];
+                               for (char& c : n)
+                                 c = c == '-' ? '_'
+                                              : static_cast<char>(
+                                                    std::toupper(static_cast<unsigned char>(c)));
+                               return n;
+                             }() +
+                             "_TOKEN in its environment");
+        }
+        if (const TomlNode* index = r.get("index")) {
+          if (index->kind == TomlNode::String) {
+            out.registries[regs->keys[i]] = trim(index->text);
+          } else {
+            warnings.push_back(where(*index) + ": registries." + regs->keys[i] +
+                               ".index is not a string; not used");
+          }
+        }
+      }
+    }
+  }
+  if (const TomlNode* registry = root.get("registry");
+      registry && registry->kind == TomlNode::Table &&
+      (registry->get("token") || registry->get("credential-provider"))) {
+    warnings.push_back(where(*registry) +
+                       ": credentials in a repository's Cargo configuration are ignored");
+  }
+  if (const TomlNode* sources = root.get("source")) {
+    if (sources->kind != TomlNode::Table) {
+      warnings.push_back(where(*sources) + ": source is not a table; not used");
+    } else {
+      for (size_t i = 0; i < sources->keys.size(); ++i) {
+        const TomlNode& n = sources->values[i];
+        if (n.kind != TomlNode::Table) {
+          warnings.push_back(where(n) + ": source." + sources->keys[i] +
+                             " is not a table; not used");
+          continue;
+        }
+        CargoConfig::Source src;
+        auto str = [&](const char* key) -> std::string {
+          const TomlNode* v = n.get(key);
+          if (!v) return "";
+          if (v->kind != TomlNode::String) {
+            warnings.push_back(where(*v) + ": source." + sources->keys[i] + "." + key +
+                               " is not a string; not used");
+            return "";
+          }
+          return trim(v->text);
+        };
+        src.registry = str("registry");
+        src.replaceWith = str("replace-with");
+        for (const char* kind : {"local-registry", "directory", "git"}) {
+          if (n.get(kind)) src.other = kind;
+        }
+        out.sources[sources->keys[i]] = std::move(src);
+      }
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Cargo's environment spelling of a registry name: upper case, '-' as '_'.
+std::string cargoEnvName(std::string_view name) {
+  std::string out;
+  for (char c : name) {
+    out += c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+// A registry index as Cargo spells it -> the sparse base URL, or the problem.
+CargoIndex sparseIndex(const std::string& raw, const std::string& what, const std::string& from) {
+  CargoIndex out;
+  if (raw.rfind("sparse+", 0) == 0 && isHttpUrl(std::string_view(raw).substr(7))) {
+    out.url = withoutTrailingSlash(raw.substr(7));
+  } else if (raw.rfind("sparse+", 0) == 0) {
+    out.problem = what + " in " + from + " is " + redactUrl(raw) +
+                  ", not a sparse+http(s):// URL; its crates are not looked up";
+  } else {
+    out.problem = what + " in " + from + " is a git index (" + redactUrl(raw) +
+                  "); ddd reads only sparse indexes (sparse+https://...), so its crates are "
+                  "not looked up";
+  }
+  return out;
+}
+
+}  // namespace
+
+CargoIndex RegistrySettings::cargoIndex(const std::vector<const CargoConfig*>& configs,
+                                        std::string_view registry) {
+  // A registry by name: the environment, else the nearest file that defines it.
+  auto named = [&](const std::string& name) -> std::optional<CargoIndex> {
+    const std::string var = "CARGO_REGISTRIES_" + cargoEnvName(name);
+    if (env_) {
+      if (auto v = env_(var + "_INDEX"); v && !trim(*v).empty()) {
+        CargoIndex out =
+            sparseIndex(trim(*v), "the index of registry \"" + name + "\"", var + "_INDEX");
+        if (!out.url.empty()) {
+          if (std::find(cargoEnvIndexes_.begin(), cargoEnvIndexes_.end(), out.url) ==
+              cargoEnvIndexes_.end())
+            cargoEnvIndexes_.push_back(out.url);
+          // The operator named this index: its token may go there (and only there).
+          if (auto token = env_(var + "_TOKEN"); token && !trim(*token).empty()) {
+            const bool known =
+                std::any_of(credentials_.begin(), credentials_.end(),
+                            [&out](const Credential& c) { return c.prefix == out.url; });
+            if (!known) addCredential(out.url, "Authorization", trim(*token));
+          }
+        }
+        return out;
+      }
+    }
+    for (const CargoConfig* c : configs) {
+      auto it = c->registries.find(name);
+      if (it == c->registries.end()) continue;
+      return sparseIndex(it->second, "the index of registry \"" + name + "\"", c->path);
+    }
+    return std::nullopt;
+  };
+  std::string name(registry);
+  if (!name.empty() && name != "crates-io") {
+    if (auto idx = named(name)) return *idx;
+    return {"", "registry \"" + name + "\" is not defined: set CARGO_REGISTRIES_" +
+                    cargoEnvName(name) + "_INDEX or add [registries." + name +
+                    "] index = \"sparse+https://...\" to .cargo/config.toml"};
+  }
+  // crates.io: the operator's override, else Cargo's source replacement.
+  if (auto it = defaults_.find("crate"); it != defaults_.end() && !it->second.empty())
+    return {it->second.front(), ""};
+  std::string source = "crates-io";
+  std::vector<std::string> seen;
+  for (int hop = 0; hop < 16; ++hop) {
+    if (std::find(seen.begin(), seen.end(), source) != seen.end()) break;
+    seen.push_back(source);
+    const CargoConfig::Source* src = nullptr;
+    const CargoConfig* file = nullptr;
+    for (const CargoConfig* c : configs) {
+      if (auto it = c->sources.find(source); it != c->sources.end()) {
+        src = &it->second;
+        file = c;
+        break;
+      }
+    }
+    if (hop > 0 && !src) {
+      if (auto idx = named(source)) return *idx;
+      return {"", "source replacement of crates-io names \"" + source +
+                      "\", which no [source." + source + "] or [registries." + source +
+                      "] defines; crates are not looked up"};
+    }
+    if (!src) return {};  // crates.io itself, not replaced: no registry configured
+    if (!src->replaceWith.empty()) {
+      source = src->replaceWith;
+      continue;
+    }
+    if (hop == 0) return {};  // [source.crates-io] without replace-with
+    if (!src->registry.empty())
+      return sparseIndex(src->registry, "source \"" + source + "\"", file->path);
+    if (!src->other.empty())
+      return {"", "source \"" + source + "\" in " + file->path + " is a " + src->other +
+                      " source; ddd reads only sparse indexes, so crates are not looked up"};
+    return {"", "source \"" + source + "\" in " + file->path +
+                    " names no registry; crates are not looked up"};
+  }
+  return {"", "source replacement of crates-io loops (" + source + "); crates are not looked up"};
+}
+
+void RegistrySettings::addCargoRegistriesOfProcessEnvironment() {
+  if (!env_) env_ = processEnvironment();
+  for (char** e = environ; e && *e; ++e) {
+    const std::string_view entry(*e);
+    const std::string_view prefix = "CARGO_REGISTRIES_", suffix = "_INDEX=";
+    const size_t eq = entry.find('=');
+    if (entry.rfind(prefix, 0) != 0 || eq == std::string_view::npos ||
+        eq + 1 < prefix.size() + suffix.size() ||
+        entry.substr(eq + 1 - suffix.size(), suffix.size()) != suffix)
+      continue;
+    const std::string name(entry.substr(prefix.size(), eq + 1 - suffix.size() - prefix.size()));
+    if (!name.empty()) (void)cargoIndex({}, name);
+  }
+}
+
 std::string RegistrySettings::howToConfigure(std::string_view datasource) {
   if (datasource == "npm")
     return "set npm_config_registry (or DDD_REGISTRY_NPM) or add registry= to .npmrc";
   if (datasource == "pypi") return "set PIP_INDEX_URL (or DDD_REGISTRY_PYPI)";
   if (datasource == "go") return "set GOPROXY (or DDD_REGISTRY_GO)";
-  if (datasource == "crate") return "set DDD_REGISTRY_CRATES to the sparse index URL";
+  if (datasource == "crate")
+    return "set DDD_REGISTRY_CRATES to the sparse index URL, or replace crates-io with a "
+           "sparse registry in .cargo/config.toml ([source.crates-io] replace-with)";
   if (datasource == "docker")
     return "set DDD_REGISTRY_DOCKER to the default registry (or a mirror)";
   if (datasource == "github-tags") return "set DDD_GITHUB_API_URL (or DDD_REGISTRY_GITHUB)";
@@ -491,6 +706,7 @@ std::vector<std::string> RegistrySettings::hosts() const {
     for (const auto& url : entry.second) add(url);
   }
   for (const auto& entry : npmScopes_) add(entry.second);
+  for (const auto& url : cargoEnvIndexes_) add(url);
   for (const auto& entry : insecureDocker_) {
     if (entry.find('/') == std::string::npos) add("http://" + entry);
   }

@@ -17,7 +17,12 @@
 //           user:password in the URL becomes Basic auth for that host)
 //   go      DDD_REGISTRY_GO, GOPROXY (comma/pipe list; "direct" and "off" skipped);
 //           GOPRIVATE / GONOPROXY globs mark modules private (not looked up)
-//   crate   DDD_REGISTRY_CRATES (a sparse index URL, "sparse+" prefix allowed)
+//   crate   DDD_REGISTRY_CRATES (a sparse index URL, "sparse+" prefix allowed), the
+//           operator's override for crates.io; else Cargo's own settings (cargoIndex):
+//           CARGO_REGISTRIES_<NAME>_INDEX over the repository's .cargo/config.toml
+//           [registries.<name>] index and [source.crates-io] replace-with; token
+//           CARGO_REGISTRIES_<NAME>_TOKEN (sent raw, as Cargo does, and only to an index
+//           the environment named)
 //   docker  DDD_REGISTRY_DOCKER (for images that name no registry host), else the
 //           `registry-mirrors` of Docker's daemon.json; images with a host use
 //           https://<host>, or http://<host> when the operator lists it as insecure
@@ -43,6 +48,32 @@ using GetEnv = std::function<std::optional<std::string>(const std::string& name)
 // The process environment.
 GetEnv processEnvironment();
 
+// What one Cargo configuration file (.cargo/config.toml or the legacy .cargo/config)
+// says about registries and source replacement.
+struct CargoConfig {
+  std::string path;                               // as named in messages
+  std::map<std::string, std::string> registries;  // [registries.<name>] index
+  struct Source {
+    std::string registry;     // registry = "sparse+https://..." (or a git URL)
+    std::string replaceWith;  // replace-with = "<name>"
+    std::string other;        // "local-registry", "directory" or "git" when it is one
+  };
+  std::map<std::string, Source> sources;  // [source.<name>]
+};
+// Reads a Cargo configuration file; bad TOML or unexpected types are warnings (naming
+// `path`) and whatever could be read is kept. Credentials in it (token, credential-
+// provider) are ignored with a warning.
+CargoConfig parseCargoConfig(std::string_view text, const std::string& path,
+                             std::vector<std::string>& warnings);
+
+// Where Cargo would look up a registry's crates: a sparse index base URL ("sparse+"
+// removed), or a problem saying why ddd cannot ("a git index", "not defined"); both empty
+// when nothing is configured (crates.io without DDD_REGISTRY_CRATES or a replacement).
+struct CargoIndex {
+  std::string url;
+  std::string problem;
+};
+
 class RegistrySettings {
  public:
   // From the operator's environment.
@@ -52,6 +83,17 @@ class RegistrySettings {
   // @scope:registry= lines; ${VAR} is not expanded; auth lines are ignored.
   void applyNpmrc(std::string_view text, const std::string& path,
                   std::vector<std::string>& warnings);
+
+  // The index for crates of `registry` ("" or "crates-io": crates.io) under the Cargo
+  // configuration files `configs` (nearest first, as Cargo merges them: a key in a nearer
+  // file wins). CARGO_REGISTRIES_<NAME>_INDEX wins over the files; DDD_REGISTRY_CRATES
+  // over everything for crates.io. Only sparse+http(s) indexes can be read. When the
+  // environment names the index and has CARGO_REGISTRIES_<NAME>_TOKEN, that token is
+  // added as the index's credential (the raw token in Authorization, as Cargo sends it).
+  CargoIndex cargoIndex(const std::vector<const CargoConfig*>& configs, std::string_view registry);
+  // Resolves every CARGO_REGISTRIES_<NAME>_INDEX of the process environment, so that
+  // hosts() lists them with the operator's other registries (ddd serve trusts those).
+  void addCargoRegistriesOfProcessEnvironment();
 
   // Base URLs for a package, in order of preference; empty when none is configured
   // (the caller reports "no registry configured for npm: set npm_config_registry ...").
@@ -94,6 +136,8 @@ class RegistrySettings {
   std::vector<std::string> goPrivate_;
   std::vector<std::string> insecureDocker_;  // lower-case host[:port] or a.b.c.d/n
   std::vector<std::string> warnings_;
+  GetEnv env_;  // the operator's environment, for Cargo's per-registry variables
+  std::vector<std::string> cargoEnvIndexes_;  // sparse index URLs the environment named
 };
 
 // "https://user:secret@host/x?token=y" -> "https://***@host/x?token=***": for messages.

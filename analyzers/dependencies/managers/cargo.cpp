@@ -2,8 +2,9 @@
 // their target-specific forms ([target.'cfg(unix)'.dependencies]) and
 // [workspace.dependencies]; a dependency is `name = "req"`, an inline table
 // `name = { version = "req", ... }` or a table ([dependencies.name], name.version = ...).
-// `package = "real"` renames; path, git, alternative-registry and `workspace = true`
-// dependencies are listed with a skip reason; [workspace] members are workspace globs.
+// `package = "real"` renames; path, git, and `workspace = true` dependencies are
+// listed with a skip reason; `registry = "name"` is kept in Dependency::registryName
+// (the analyzer resolves it from Cargo's settings); [workspace] members are workspace globs.
 #include <algorithm>
 
 #include "analyzers/dependencies/managers/line_manifest.h"
@@ -127,8 +128,12 @@ class CargoManager : public Manager {
           d.skipReason = "local-path";
         } else if (value.get("git")) {
           d.skipReason = "git-source";
-        } else if (value.get("registry") || value.get("registry-index")) {
-          // A registry named in .cargo/config.toml: not resolvable from here.
+        } else if (const TomlNode* reg = value.get("registry");
+                   reg && reg->kind == TomlNode::String) {
+          // Resolved by the analyzer from Cargo's settings (.cargo/config.toml, CARGO_*).
+          d.registryName = reg->text;
+        } else if (reg || value.get("registry-index")) {
+          // registry-index is an unstable Cargo feature; a registry that is not a name.
           d.skipReason = "custom-registry";
         }
       } else {

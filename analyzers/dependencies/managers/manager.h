@@ -43,6 +43,7 @@ struct Dependency {
   Span declarationSpan;  // the whole declaration (for removal), see Manager::remove
   uint32_t line = 0;     // 1-based line of valueSpan (or of the declaration)
   std::vector<std::string> registryUrls;  // from the file's own settings (rare)
+  std::string registryName;               // Cargo: `registry = "name"` ("" for crates.io)
   // pip: the requirement carries `--hash=` options, which a new version's files need anew.
   bool hashPinned = false;
   std::string skipReason;                 // non-empty: not looked up ("local-path", "git-source",

@@ -656,6 +656,10 @@ TEST(DependencyAnalyzer, PinStrategyPinsRangesWithNothingNewer) {
   EXPECT_EQ((*dep(r, "react"))["updateType"], "major");
   EXPECT_EQ((*dep(r, "react"))["newValue"], "19.0.0");
   EXPECT_EQ((*dep(r, "request"))["updateType"], "");  // already exact: nothing to do
+  // The summary counts the pin like any other update type, the major beside it.
+  EXPECT_EQ(r.details["summary"]["updatesByType"],
+            (nlohmann::json{{"pin", 1}, {"major", 1}}))
+      << r.details["summary"].dump();
   const ProposedChange* pin = nullptr;
   for (const auto& c : r.changes) {
     if (c.title == "Pin lodash to 4.17.21") pin = &c;
