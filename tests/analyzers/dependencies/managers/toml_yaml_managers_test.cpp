@@ -152,6 +152,25 @@ TEST(CargoManager, ReadsEveryTableAndValueForm) {
   }
 }
 
+// `registry = "name"` is kept for the analyzer to resolve from Cargo's settings (not a
+// skip any more); the unstable `registry-index` and a registry that is not a name are.
+TEST(CargoManager, NamedRegistriesAreKeptForTheAnalyzer) {
+  const std::string text =
+      "[dependencies]\ncorp-util = { version = \"2.1\", registry = \"corp\" }\n"
+      "plain = \"1\"\nraw = { version = \"1\", registry-index = \"sparse+https://x.test/\" }\n"
+      "odd = { version = \"1\", registry = 3 }\n"
+      "[dependencies.tabled]\nversion = \"0.3\"\nregistry = \"my-reg\"\n";
+  auto r = findManager("cargo")->extract("Cargo.toml", text);
+  spansHold(r, text);
+  EXPECT_EQ(byName(r, "corp-util").registryName, "corp");
+  EXPECT_TRUE(byName(r, "corp-util").skipReason.empty());
+  EXPECT_EQ(byName(r, "corp-util").currentValue, "2.1");
+  EXPECT_EQ(byName(r, "tabled").registryName, "my-reg");
+  EXPECT_EQ(byName(r, "plain").registryName, "");
+  EXPECT_EQ(byName(r, "raw").skipReason, "custom-registry");
+  EXPECT_EQ(byName(r, "odd").skipReason, "custom-registry");
+}
+
 TEST(CargoManager, UpdatesChangeOnlyTheVersionBytes) {
   const auto* m = findManager("cargo");
   const std::string text = kCargoWorkspace;
