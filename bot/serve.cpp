@@ -103,7 +103,10 @@ int runServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 
   std::cout << "ddd serve: " << config.describe() << std::endl;
-  forges::HttpClient http;
+  // GitHub's and GitLab's APIs, counted on /metrics (ddd_forge_calls_total, ...).
+  forges::HttpClientOptions forgeOptions;
+  forgeOptions.metricsName = "forge";
+  forges::HttpClient http(forgeOptions);
   // Registry look-ups of the dependency analyzer (none when DDD_OFFLINE is set).
   // Repository files (.npmrc, Chart.yaml, FROM lines) may name registries: those must
   // not make the bot reach into its own network; the operator's registries may.

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <ctime>
 
+#include "forges/http/call_metrics.h"
 #include "forges/webhooks/events.h"
 #include "forges/webhooks/filtered_json.h"
 #include "forges/webhooks/verify.h"
@@ -105,6 +106,8 @@ std::string Metrics::render(int64_t queueDepth) const {
   out += "ddd_webhook_handling_seconds_sum " + std::string(sum) + "\n";
   out += "ddd_webhook_handling_seconds_count " + std::to_string(observations_) + "\n";
   out += "# TYPE ddd_queue_depth gauge\nddd_queue_depth " + std::to_string(queueDepth) + "\n";
+  // Calls to GitHub's and GitLab's APIs and their rate-limit waits (this process's).
+  out += forges::renderHttpCallMetrics();
   return out;
 }
 

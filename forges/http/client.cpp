@@ -1,5 +1,7 @@
 #include "forges/http/client.h"
 
+#include "forges/http/call_metrics.h"
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -637,6 +639,7 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
     }
     ClientResponse& res = attempt.response;  // returned by move below, never copied
     res.url = current.url;
+    if (!options_.metricsName.empty()) countHttpCall(options_.metricsName, u.host);
     if (options_.log) {
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
           std::chrono::steady_clock::now() - started);
@@ -706,6 +709,8 @@ ClientResponse HttpClient::sendOnce(const ClientRequest& request) {
       }
       if (wait > options_.maxRetryWait) return std::move(res);  // the caller reports it
       ++retries;
+      if (rateLimited && !options_.metricsName.empty())
+        countRateLimitWait(options_.metricsName, u.host, wait);
       if (options_.log)
         options_.log(what + ": waiting " + std::to_string(wait.count()) + " s before trying again");
       options_.sleep(std::chrono::duration_cast<std::chrono::milliseconds>(wait));

@@ -98,6 +98,9 @@ struct HttpClientOptions {
   // connection, redirects included); a host with any refused address is an HttpError
   // naming it. Empty: every address (see privateNetworkGuard).
   std::function<bool(const std::string& host, const std::string& address)> allowAddress;
+  // Non-empty: every answer and every rate-limit wait is counted under this name and the
+  // host (forges/http/call_metrics.h), e.g. "forge" for the GitHub and GitLab APIs.
+  std::string metricsName;
 };
 
 // An allowAddress that refuses loopback, private (RFC 1918, carrier-grade NAT, unique

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "forges/http/call_metrics.h"
 #include "tests/support/fake_http_server.h"
 
 namespace ddd::forges {
@@ -193,6 +194,39 @@ TEST(HttpClient, RateLimitRulesWaitWhatTheyShould) {
   EXPECT_EQ(rec.waits[1], seconds(31));  // until the reset, plus one
   EXPECT_EQ(rec.waits[2], seconds(60));  // no hint: at least a minute
   EXPECT_EQ(rec.waits[3], seconds(8));   // a server error: backoff by attempt (2^3)
+}
+
+// A named client's answers and rate-limit waits are counted per host for /metrics (the
+// server error's retry is a call, not a rate-limit wait); unnamed clients are not counted.
+TEST(HttpClient, NamedClientsCountCallsAndRateLimitWaitsPerHost) {
+  int calls = 0;
+  std::vector<Resp> script = {
+      {429, {{"Retry-After", "7"}}, ""},
+      {403, {}, "You have exceeded a secondary rate limit"},
+      {503, {}, ""},
+      {200, {}, "finally"},
+  };
+  FakeHttpServer server(
+      [&](const auto&) { return script[std::min<size_t>(calls++, script.size() - 1)]; });
+  Recorder rec;
+  auto o = rec.options();
+  o.maxRetries = 5;
+  o.metricsName = "test_forge";
+  HttpClient client(o);
+  EXPECT_EQ(client.send(get(server.url() + "/repos/o/r")).body, "finally");
+  HttpClient unnamed(rec.options());
+  EXPECT_EQ(unnamed.send(get(server.url() + "/repos/o/r")).body, "finally");
+  const std::string text = renderHttpCallMetrics();
+  EXPECT_NE(text.find("# TYPE ddd_test_forge_calls_total counter\n"
+                      "ddd_test_forge_calls_total{host=\"127.0.0.1\"} 4\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ddd_test_forge_rate_limit_waits_total{host=\"127.0.0.1\"} 2\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ddd_test_forge_rate_limit_wait_seconds_total{host=\"127.0.0.1\"} 67\n"),
+            std::string::npos)
+      << text;
 }
 
 TEST(HttpClient, ServerErrorsAreNotRetriedForPostAndPermissionErrorsAreAnswers) {
