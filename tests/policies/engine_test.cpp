@@ -8,6 +8,7 @@
 #include <random>
 
 #include "policies/explain.h"
+#include "tests/support/build_speed.h"
 
 namespace ddd::policies {
 namespace {
@@ -433,7 +434,10 @@ TEST(PolicyEngine, FastMatcherAgreesWithExplanationsOnRandomChanges) {
     for (int k = 0; k < 3; ++k) m.update(matches[rng() % matches.size()]);
     rules.push_back(parseRule(rule(m, "review"), "test", "/rules/" + std::to_string(i)));
   }
-  for (int n = 0; n < 2000; ++n) {
+  // 2,000 random changes against 200 rules in Release; a quarter of the changes in
+  // sanitizer and Debug builds (tests/support/build_speed.h).
+  constexpr int kChanges = ddd::testing::kSlowBuild ? 500 : 2000;
+  for (int n = 0; n < kChanges; ++n) {
     ProposedChange c;
     c.facts.analyzer = pick({"dependencies", "deadcode", "deprecations"});
     c.facts.ecosystem = pick({"npm", "go", "pypi", ""});
