@@ -161,7 +161,9 @@ Oid bigTree(const Repository& repo, int dirs, int filesPerDir) {
   return Oid(write(root.get()));
 }
 
-TEST(TreeWalk, ListsFiftyThousandFilesQuickly) {
+// Its speed is a benchmark's business (the scan figures in tests/bench/README.md); the time
+// is recorded here, not asserted: a timed assertion fails on a shared, busy machine.
+TEST(TreeWalk, ListsFiftyThousandFiles) {
   TestRepo work;
   Oid tree = bigTree(work.repo(), 500, 100);
 
@@ -173,8 +175,8 @@ TEST(TreeWalk, ListsFiftyThousandFilesQuickly) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
   RecordProperty("list_50000_ms", std::to_string(ms));
   std::printf("listed %zu files in %lld ms\n", files.size(), static_cast<long long>(ms));
-  EXPECT_EQ(files.size(), 50001u);
-  EXPECT_LT(ms, 500) << "listing must stay far below 100 ms in Release builds";
+  ASSERT_EQ(files.size(), 50001u);
+  EXPECT_FALSE(files.back().path.empty());
 }
 
 }  // namespace
