@@ -243,37 +243,11 @@ class PackumentReader : public nlohmann::json_sax<nlohmann::json> {
                           "; is the URL an npm registry?");
     }
     if (!versionsIsObject_) throw RegistryError(what + ": the packument has no \"versions\" object");
-    ReleaseInfo info;
-    info.tags = std::move(tags_);
-    std::sort(versions_.begin(), versions_.end(), [](const Version& a, const Version& b) {
-      return a.release.version < b.release.version;
-    });
-    const auto latest = info.tags.find("latest");
-    std::string latestRepository;
-    info.releases.reserve(versions_.size());
-    for (auto& v : versions_) {
-      const auto t = times_.find(v.release.version);
-      if (t != times_.end()) v.release.released = t->second;
-      if (latest != info.tags.end() && v.release.version == latest->second) {
-        latestRepository = v.repository;
-        if (v.release.deprecated) {
-          info.deprecated = true;
-          info.deprecationMessage = v.release.deprecationMessage;
-        }
-      }
-      info.releases.push_back(std::move(v.release));
-    }
-    info.sourceUrl = normalizeRepositoryUrl(topRepository_);
-    if (info.sourceUrl.empty()) info.sourceUrl = normalizeRepositoryUrl(latestRepository);
-    info.homepage = std::move(homepage_);
-    return info;
+    return detail::assembleReleases(versions_, times_, tags_, topRepository_, homepage_);
   }
 
  private:
-  struct Version {
-    Release release;
-    std::string repository;  // its own repository URL (used when the top level has none)
-  };
+  using Version = detail::PackumentVersion;
   static constexpr int kDepth = 5;  // keys deeper than this are never needed
 
   void push(bool object) {

@@ -74,37 +74,11 @@ class Scanner {
                           "; is the URL an npm registry?");
     }
     if (!versionsIsObject_) throw RegistryError(what + ": the packument has no \"versions\" object");
-    ReleaseInfo info;
-    info.tags = std::move(tags_);
-    std::sort(versions_.begin(), versions_.end(), [](const Version& a, const Version& b) {
-      return a.release.version < b.release.version;
-    });
-    const auto latest = info.tags.find("latest");
-    std::string latestRepository;
-    info.releases.reserve(versions_.size());
-    for (auto& v : versions_) {
-      const auto t = times_.find(v.release.version);
-      if (t != times_.end()) v.release.released = t->second;
-      if (latest != info.tags.end() && v.release.version == latest->second) {
-        latestRepository = v.repository;
-        if (v.release.deprecated) {
-          info.deprecated = true;
-          info.deprecationMessage = v.release.deprecationMessage;
-        }
-      }
-      info.releases.push_back(std::move(v.release));
-    }
-    info.sourceUrl = normalizeRepositoryUrl(topRepository_);
-    if (info.sourceUrl.empty()) info.sourceUrl = normalizeRepositoryUrl(latestRepository);
-    info.homepage = std::move(homepage_);
-    return info;
+    return detail::assembleReleases(versions_, times_, tags_, topRepository_, homepage_);
   }
 
  private:
-  struct Version {
-    Release release;
-    std::string repository;  // its own repository URL (used when the top level has none)
-  };
+  using Version = detail::PackumentVersion;
   // With lock entries, what a version's lockMetadata is made of while it is read.
   struct LockFields {
     std::map<std::string, std::string> raw;  // lock field -> the text of its last value
@@ -529,6 +503,37 @@ class Scanner {
 };
 
 }  // namespace
+
+ReleaseInfo assembleReleases(std::vector<PackumentVersion>& versions,
+                             const std::unordered_map<std::string, std::time_t>& times,
+                             std::map<std::string, std::string>& tags,
+                             const std::string& topRepository, std::string& homepage) {
+  ReleaseInfo info;
+  info.tags = std::move(tags);
+  std::sort(versions.begin(), versions.end(),
+            [](const PackumentVersion& a, const PackumentVersion& b) {
+              return a.release.version < b.release.version;
+            });
+  const auto latest = info.tags.find("latest");
+  std::string latestRepository;
+  info.releases.reserve(versions.size());
+  for (auto& v : versions) {
+    const auto t = times.find(v.release.version);
+    if (t != times.end()) v.release.released = t->second;
+    if (latest != info.tags.end() && v.release.version == latest->second) {
+      latestRepository = v.repository;
+      if (v.release.deprecated) {
+        info.deprecated = true;
+        info.deprecationMessage = v.release.deprecationMessage;
+      }
+    }
+    info.releases.push_back(std::move(v.release));
+  }
+  info.sourceUrl = normalizeRepositoryUrl(topRepository);
+  if (info.sourceUrl.empty()) info.sourceUrl = normalizeRepositoryUrl(latestRepository);
+  info.homepage = std::move(homepage);
+  return info;
+}
 
 ReleaseInfo scanNpmPackument(std::string_view body, const std::string& what,
                              const std::string& size, bool lockEntries) {

@@ -2,9 +2,13 @@
 // The one-pass packument reader (npm_packument.cpp): what parseNpmPackument() gives
 // without lock entries, read in one walk over the bytes, whole or as they stream in.
 
+#include <ctime>
 #include <istream>
+#include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "analyzers/dependencies/datasources/datasource.h"
 
@@ -31,6 +35,19 @@ inline bool isLockField(std::string_view key) {
 inline bool isInstallScript(std::string_view key) {
   return key == "preinstall" || key == "install" || key == "postinstall";
 }
+
+// One version as both readers collect it.
+struct PackumentVersion {
+  Release release;
+  std::string repository;  // its own repository URL (used when the top level has none)
+};
+
+// The release list both readers end with: versions in order, each with its `time` entry;
+// the latest tag's deprecation and repository (when the top level names none).
+ReleaseInfo assembleReleases(std::vector<PackumentVersion>& versions,
+                             const std::unordered_map<std::string, std::time_t>& times,
+                             std::map<std::string, std::string>& tags,
+                             const std::string& topRepository, std::string& homepage);
 
 // `size`: what the "not a JSON object" error adds after `what` (" (N bytes)" or "").
 // `lockEntries`: also each version's Release::lockMetadata and dist.tarball.
