@@ -20,6 +20,7 @@
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/npm_packument.h"
 #include "tests/support/packument_gen.h"
+#include "tests/support/pieces_streambuf.h"
 
 namespace {
 
@@ -30,25 +31,6 @@ const std::string& body() {
   return text;
 }
 
-class Pieces : public std::streambuf {
- public:
-  explicit Pieces(const std::string& s) : s_(s) {}
-
- protected:
-  int_type underflow() override {
-    if (at_ >= s_.size()) return traits_type::eof();
-    const size_t n = std::min<size_t>(65536, s_.size() - at_);
-    buf_.assign(s_, at_, n);
-    at_ += n;
-    setg(buf_.data(), buf_.data(), buf_.data() + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  const std::string& s_;
-  size_t at_ = 0;
-  std::string buf_;
-};
 
 template <typename Read>
 void run(benchmark::State& state, Read&& read) {
@@ -68,7 +50,7 @@ void BM_PackumentOnePass(benchmark::State& state) {
 }
 void BM_PackumentOnePassStreamed(benchmark::State& state) {
   run(state, [] {
-    Pieces buf(body());
+    ddd::testing::PiecesStreambuf buf(body(), {65536});
     std::istream in(&buf);
     return parseNpmPackument(in, "npm package pkg");
   });
@@ -78,7 +60,7 @@ void BM_PackumentReference(benchmark::State& state) {
 }
 void BM_PackumentReferenceStreamed(benchmark::State& state) {
   run(state, [] {
-    Pieces buf(body());
+    ddd::testing::PiecesStreambuf buf(body(), {65536});
     std::istream in(&buf);
     return parseNpmPackumentReference(in, "npm package pkg");
   });

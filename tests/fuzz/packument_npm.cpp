@@ -15,30 +15,10 @@
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/npm_packument.h"
+#include "tests/support/pieces_streambuf.h"
 
 namespace {
 
-class Pieces : public std::streambuf {
- public:
-  Pieces(const std::string& s, size_t a, size_t b) : s_(s), sizes_{a, b} {}
-
- protected:
-  int_type underflow() override {
-    if (at_ >= s_.size()) return traits_type::eof();
-    const size_t piece = sizes_[turn_++ % 2];
-    const size_t n = s_.size() - at_ < piece ? s_.size() - at_ : piece;
-    buf_.assign(s_, at_, n);
-    at_ += n;
-    setg(buf_.data(), buf_.data(), buf_.data() + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  const std::string& s_;
-  size_t sizes_[2];
-  size_t at_ = 0, turn_ = 0;
-  std::string buf_;
-};
 
 using ddd::analyzers::deps::ReleaseInfo;
 
@@ -79,14 +59,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (fast != reference) __builtin_trap();
   const std::string fastStreamed = attempt(
       [&] {
-        Pieces buf(text, a, b);
+        ddd::testing::PiecesStreambuf buf(text, {a, b});
         std::istream in(&buf);
         return parseNpmPackument(in, "x");
       },
       true);
   const std::string referenceStreamed = attempt(
       [&] {
-        Pieces buf(text, 4096, 4096);
+        ddd::testing::PiecesStreambuf buf(text, {4096, 4096});
         std::istream in(&buf);
         return parseNpmPackumentReference(in, "x");
       },
@@ -99,14 +79,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     __builtin_trap();
   const std::string fastLockStreamed = attempt(
       [&] {
-        Pieces buf(text, b, a);
+        ddd::testing::PiecesStreambuf buf(text, {b, a});
         std::istream in(&buf);
         return parseNpmPackument(in, "x", true);
       },
       true);
   const std::string referenceLockStreamed = attempt(
       [&] {
-        Pieces buf(text, 4096, 4096);
+        ddd::testing::PiecesStreambuf buf(text, {4096, 4096});
         std::istream in(&buf);
         return parseNpmPackumentReference(in, "x", true);
       },

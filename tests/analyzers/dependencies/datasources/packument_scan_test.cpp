@@ -10,32 +10,13 @@
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/npm_packument.h"
 #include "tests/support/packument_gen.h"
+#include "tests/support/pieces_streambuf.h"
 
 namespace ddd::analyzers::deps {
 namespace {
 
 // A text handed out in pieces of the given sizes (cycled), as the HTTP client's body
 // reader hands out what arrives.
-class Pieces : public std::streambuf {
- public:
-  Pieces(const std::string& s, std::vector<size_t> sizes) : s_(s), sizes_(std::move(sizes)) {}
-
- protected:
-  int_type underflow() override {
-    if (at_ >= s_.size()) return traits_type::eof();
-    const size_t n = std::min(sizes_[turn_++ % sizes_.size()], s_.size() - at_);
-    buf_.assign(s_, at_, n);
-    at_ += n;
-    setg(buf_.data(), buf_.data(), buf_.data() + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  const std::string& s_;
-  std::vector<size_t> sizes_;
-  size_t at_ = 0, turn_ = 0;
-  std::string buf_;
-};
 
 // Everything a ReleaseInfo says, or the error's text.
 std::string render(const ReleaseInfo& info) {
@@ -70,14 +51,14 @@ std::string reference(const std::string& text, bool lock = false) {
 }
 std::string fastStreamed(const std::string& text, std::vector<size_t> sizes, bool lock = false) {
   return attempt([&] {
-    Pieces buf(text, std::move(sizes));
+    ddd::testing::PiecesStreambuf buf(text, std::move(sizes));
     std::istream in(&buf);
     return parseNpmPackument(in, "npm package pkg", lock);
   });
 }
 std::string referenceStreamed(const std::string& text, bool lock = false) {
   return attempt([&] {
-    Pieces buf(text, {4096});
+    ddd::testing::PiecesStreambuf buf(text, {4096});
     std::istream in(&buf);
     return parseNpmPackumentReference(in, "npm package pkg", lock);
   });
@@ -230,7 +211,7 @@ TEST(NpmPackumentScan, CutStreamsAndFailingSources) {
   const std::string doc = gen.make(200, 100000);
   for (size_t cut : {size_t{1}, doc.size() / 3, doc.size() - 1}) {
     const std::string part = doc.substr(0, cut);
-    Pieces buf(part, {65536});
+    ddd::testing::PiecesStreambuf buf(part, {65536});
     std::istream in(&buf);
     try {
       parseNpmPackument(in, "npm package pkg from https://r.test");

@@ -7,6 +7,7 @@
 
 #include "analyzers/dependencies/datasources/datasource.h"
 #include "analyzers/dependencies/datasources/registry_settings.h"
+#include "tests/support/pieces_streambuf.h"
 
 namespace ddd::analyzers::deps {
 namespace {
@@ -76,28 +77,6 @@ TEST(NpmPackument, KeepsLockEntryFieldsOnlyWhenAsked) {
             R"("license":"MIT"})");
 }
 
-// A body as the HTTP client streams it, here in pieces of `piece` bytes (the client's
-// pieces are 64 KiB; a piece boundary may fall anywhere, inside a key or an escape).
-class PieceBuf : public std::streambuf {
- public:
-  PieceBuf(const std::string& s, size_t piece) : s_(s), piece_(piece) {}
-
- protected:
-  int_type underflow() override {
-    if (at_ >= s_.size()) return traits_type::eof();
-    const size_t n = std::min(piece_, s_.size() - at_);
-    buf_.assign(s_, at_, n);
-    at_ += n;
-    setg(buf_.data(), buf_.data(), buf_.data() + n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  const std::string& s_;
-  size_t piece_;
-  size_t at_ = 0;
-  std::string buf_;
-};
 
 void expectSameReleases(const ReleaseInfo& a, const ReleaseInfo& b, bool lockFields = true) {
   ASSERT_EQ(a.releases.size(), b.releases.size());
@@ -155,14 +134,14 @@ TEST(NpmPackument, StreamedInPiecesReadsTheSameAsWhole) {
     EXPECT_TRUE(whole.releases[13].deprecated);
     EXPECT_EQ(whole.releases[13].deprecationMessage, "use \u00fcber-pkg");
     for (size_t piece : {size_t{1}, size_t{7}, size_t{65536}}) {
-      PieceBuf buf(body, piece);
+      ddd::testing::PiecesStreambuf buf(body, {piece});
       std::istream in(&buf);
       expectSameReleases(parseNpmPackument(in, "npm package pkg", lock), whole);
     }
   }
   // A stream that ends early is the same clear error as a truncated text.
   const std::string cut = body.substr(0, body.size() / 2);
-  PieceBuf buf(cut, 4096);
+  ddd::testing::PiecesStreambuf buf(cut, {4096});
   std::istream in(&buf);
   EXPECT_THROW(parseNpmPackument(in, "npm package pkg"), RegistryError);
 }
