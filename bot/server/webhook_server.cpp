@@ -25,6 +25,11 @@ namespace {
 // Room for a typical delivery (GitHub's are 5-30 KB) in one read.
 constexpr size_t kReadBufferBytes = 32 * 1024;
 
+// Group commit: the longest a delivery waits for others to share its commit, and the most
+// deliveries one commit waits for.
+constexpr std::chrono::microseconds kGatherWait{500};
+constexpr size_t kMaxGroup = 64;
+
 constexpr double kBuckets[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0};
 
 std::string jsonMessage(const std::string& key, const std::string& value) {
@@ -91,7 +96,9 @@ std::string Metrics::render(int64_t queueDepth) const {
       out += "# TYPE " + name + " counter\n";
       lastName = name;
     }
-    out += key + " " + std::to_string(value) + "\n";
+    // A counter without labels is shown without braces.
+    out += key.ends_with("{}") ? key.substr(0, key.size() - 2) : key;
+    out += " " + std::to_string(value) + "\n";
   }
   out += "# TYPE ddd_webhook_handling_seconds histogram\n";
   for (size_t i = 0; i < std::size(kBuckets); ++i) {
@@ -165,18 +172,48 @@ struct WebhookServer::Impl {
   std::vector<Pending> pending;
   bool committerStop = false;
   std::thread committer;
+  // Connections open now: at most this many deliveries can be waiting for one commit.
+  std::atomic<size_t> openSessions{0};
+  // While the committer gathers a group: the size that ends the wait (0: not gathering).
+  size_t gatherTarget = 0;
+
+  // Queues a delivery for the next commit. The committer is woken for the first one, and
+  // while it gathers, for the one that completes its group: not for every delivery.
+  void submit(Pending p) {
+    bool wake = false;
+    {
+      std::lock_guard<std::mutex> lock(pendingMutex);
+      pending.push_back(std::move(p));
+      wake = pending.size() == 1 || (gatherTarget != 0 && pending.size() >= gatherTarget);
+    }
+    if (wake) pendingCv.notify_one();
+  }
 
   void commitLoop() {
     std::unique_lock<std::mutex> lock(pendingMutex);
+    size_t lastGroup = 0;
     while (true) {
       pendingCv.wait(lock, [&] { return committerStop || !pending.empty(); });
       if (pending.empty() && committerStop) return;
+      // A commit costs one fsync however many jobs it holds (~100 µs of CPU and ~0.2 ms on
+      // a virtual disk). When the last group had several deliveries, others are likely on
+      // their way from the other connections: wait for them, a bounded time, so one fsync
+      // serves them all. A lone connection is never kept waiting.
+      const size_t target = std::min(openSessions.load(), kMaxGroup);
+      if (lastGroup > 1 && target > pending.size() && !committerStop) {
+        gatherTarget = target;
+        pendingCv.wait_for(lock, kGatherWait,
+                           [&] { return committerStop || pending.size() >= gatherTarget; });
+        gatherTarget = 0;
+      }
+      lastGroup = pending.size();
       std::vector<Pending> batch;
       batch.swap(pending);
       lock.unlock();
       std::vector<NewJob> jobs;
       jobs.reserve(batch.size());
       for (auto& p : batch) jobs.push_back(std::move(p.job));
+      metrics->add("ddd_webhook_commits_total", "");
       std::vector<bool> stored;
       bool failed = false;
       try {
@@ -306,11 +343,7 @@ struct WebhookServer::Impl {
                                        : std::move(document),
                      key, static_cast<int64_t>(std::time(nullptr))},
               to, labels, std::move(done)};
-    {
-      std::lock_guard<std::mutex> lock(pendingMutex);
-      pending.push_back(std::move(p));
-    }
-    pendingCv.notify_one();
+    submit(std::move(p));
   }
 
   void handle(const http::request<http::string_body>& req, Done done) {
@@ -364,7 +397,9 @@ class Session : public std::enable_shared_from_this<Session> {
     // Beast reads as much as the buffer has room for, at least 512 bytes; a buffer that is
     // emptied after every request never grows, and a 13 KB delivery took 26 reads.
     buffer_.reserve(kReadBufferBytes);
+    ++server_.openSessions;
   }
+  ~Session() { --server_.openSessions; }
   void start() { read(); }
 
  private:

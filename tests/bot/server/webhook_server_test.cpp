@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "forges/http/client.h"
 #include "forges/webhooks/events.h"
@@ -251,6 +252,57 @@ TEST(WebhookServer, MalformedOversizedIgnoredAndPing) {
   EXPECT_TRUE(r.store->list(false, 10).empty());
 }
 
+TEST(WebhookServer, ConcurrentDeliveriesShareCommitsAndEachIsStoredOnce) {
+  Receiver r;
+  const std::string body = githubExample("issue_comment", "created").dump();
+  // 24 connections at once, each delivering 8 deliveries of its own and, last, one that
+  // another connection delivers too.
+  constexpr int kConnections = 24, kEach = 8;
+  std::vector<std::thread> clients;
+  std::vector<std::vector<int>> statuses(kConnections);
+  for (int c = 0; c < kConnections; ++c) {
+    clients.emplace_back([&, c] {
+      forges::HttpClient http;
+      for (int i = 0; i <= kEach; ++i) {
+        const std::string delivery = i < kEach ? "d-" + std::to_string(c) + "-" + std::to_string(i)
+                                               : "shared-" + std::to_string(c / 2);
+        forges::ClientRequest q;
+        q.method = "POST";
+        q.url = r.url("/webhooks/github");
+        q.body = body;
+        q.headers.set("X-GitHub-Event", "issue_comment");
+        q.headers.set("X-GitHub-Delivery", delivery);
+        q.headers.set("X-Hub-Signature-256",
+                      forges::githubSignature("It's a Secret to Everybody", body));
+        statuses[c].push_back(http.send(q).status);
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  int accepted = 0, duplicates = 0;
+  for (const auto& s : statuses) {
+    ASSERT_EQ(s.size(), static_cast<size_t>(kEach + 1));
+    for (int st : s) {
+      EXPECT_TRUE(st == 202 || st == 200) << st;
+      accepted += st == 202;
+      duplicates += st == 200;
+    }
+  }
+  EXPECT_EQ(accepted, kConnections * kEach + kConnections / 2);
+  EXPECT_EQ(duplicates, kConnections / 2);
+  const auto jobs = r.store->list(false, 1000);
+  std::set<std::string> keys;
+  for (const auto& j : jobs) keys.insert(j.dedupeKey);
+  EXPECT_EQ(jobs.size(), static_cast<size_t>(accepted));
+  EXPECT_EQ(keys.size(), jobs.size());
+  // Every delivery was in some commit; deliveries arriving together shared them.
+  const uint64_t commits = r.metrics->get("ddd_webhook_commits_total", "");
+  EXPECT_GE(commits, 1u);
+  EXPECT_LE(commits, static_cast<uint64_t>(kConnections * (kEach + 1)));
+  ::testing::Test::RecordProperty("commits", static_cast<int>(commits));
+  ::testing::Test::RecordProperty("deliveries", kConnections * (kEach + 1));
+}
+
 TEST(WebhookServer, HealthReadinessAndMetrics) {
   Receiver r;
   r.github("issue_comment", githubExample("issue_comment", "created").dump(), "x1");
@@ -268,6 +320,7 @@ TEST(WebhookServer, HealthReadinessAndMetrics) {
       std::string::npos)
       << m.body;
   EXPECT_NE(m.body.find("ddd_queue_depth 1"), std::string::npos);
+  EXPECT_NE(m.body.find("\nddd_webhook_commits_total 1\n"), std::string::npos) << m.body;
   EXPECT_NE(m.body.find("ddd_webhook_handling_seconds_count 1"), std::string::npos);
   get.url = r.url("/nothing");
   EXPECT_EQ(r.http.send(get).status, 404);
