@@ -126,6 +126,20 @@ int runServe(const ServeOptions& options) {
     server->start(2);
     std::cout << "ddd serve: receiving webhooks on " << config.listenHost << ":" << server->port()
               << std::endl;
+  } else {
+    // Workers and schedulers answer health probes and show their own forge calls and
+    // rate-limit waits on /metrics. A second process on a host where the receiver already
+    // listens there goes on without: its work does not depend on it.
+    try {
+      auto health = std::make_unique<WebhookServer>(config, store, metrics, false);
+      health->start(1);
+      std::cout << "ddd serve: health and metrics on " << config.listenHost << ":"
+                << health->port() << std::endl;
+      server = std::move(health);
+    } catch (const std::exception& e) {
+      std::cout << "ddd serve: health and metrics not served (" << e.what()
+                << "); give this process its own DDD_LISTEN to have them" << std::endl;
+    }
   }
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;

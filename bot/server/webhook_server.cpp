@@ -142,6 +142,7 @@ bool isRelevantGitlabEvent(const forges::ForgeEvent& e) {
 
 struct WebhookServer::Impl {
   ServerConfig config;
+  bool webhooks = true;  // false: health and metrics only (worker, scheduler)
   std::shared_ptr<JobStore> store;
   std::mutex storeMutex;
   std::shared_ptr<Metrics> metrics;
@@ -374,6 +375,13 @@ struct WebhookServer::Impl {
       return;
     }
     if (target == "/webhooks/github" || target == "/webhooks/gitlab") {
+      if (!webhooks) {
+        done(reply(req, http::status::not_found,
+                   jsonMessage("error",
+                               "this ddd process does not receive webhooks (it runs without "
+                               "the receiver role): point the forge at the receiver")));
+        return;
+      }
       if (req.method() != http::verb::post) {
         done(reply(req, http::status::method_not_allowed, jsonMessage("error", "use POST")));
         return;
@@ -490,8 +498,9 @@ void acceptLoop(WebhookServer::Impl& impl) {
 }  // namespace
 
 WebhookServer::WebhookServer(ServerConfig config, std::shared_ptr<JobStore> store,
-                             std::shared_ptr<Metrics> metrics)
+                             std::shared_ptr<Metrics> metrics, bool webhooks)
     : impl_(std::make_unique<Impl>()) {
+  impl_->webhooks = webhooks;
   impl_->config = std::move(config);
   impl_->store = std::move(store);
   impl_->metrics = std::move(metrics);

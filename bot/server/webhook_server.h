@@ -54,8 +54,11 @@ bool isRelevantGitlabEvent(const forges::ForgeEvent& e);
 
 class WebhookServer {
  public:
+  // Without `webhooks` (a process of the worker or scheduler role) it serves only
+  // /healthz, /readyz and /metrics (its own forge calls): deliveries are answered 404,
+  // naming the receiver.
   WebhookServer(ServerConfig config, std::shared_ptr<JobStore> store,
-                std::shared_ptr<Metrics> metrics);
+                std::shared_ptr<Metrics> metrics, bool webhooks = true);
   ~WebhookServer();
   // Binds and serves on `threads` threads; returns at once. Throws std::runtime_error
   // naming the address when it can't bind.

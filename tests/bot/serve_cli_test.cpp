@@ -45,5 +45,50 @@ TEST(ServeCli, AnswersAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(retry.exitCode, 2);
 }
 
+TEST(ServeCli, WorkerRoleAnswersHealthAndMetricsButNoWebhooks) {
+  // The Helm chart probes the worker pods' /healthz and /readyz: a worker process must
+  // answer them. Deliveries are the receiver's; a second process on the receiver's address
+  // runs on without health endpoints, saying so.
+  ddd::testing::TempDir dir;
+  const std::string state = "sqlite://" + (dir.path() / "state" / "ddd.sqlite").string();
+  const std::string ddd = ddd::testing::shellQuote(ddd::testing::dddBinary().string());
+  const std::string out = (dir.path() / "worker.txt").string();
+  const std::string out2 = (dir.path() / "second.txt").string();
+  const std::string script =
+      "set -u\n"
+      "port=$(( 20000 + RANDOM % 20000 ))\n"
+      "ask() { exec 3<>/dev/tcp/127.0.0.1/$port || return 1; printf \"$1\" >&3; cat <&3; exec 3>&-; }\n"
+      "export DDD_LISTEN=127.0.0.1:$port DDD_STATE=" + state + " DDD_GITHUB_WEBHOOK_SECRET=s3cret\n" +
+      ddd + " serve --role worker --workers 1 > " + out + " 2>&1 &\n"
+      "pid=$!\n"
+      "for i in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done\n"
+      "echo \"health=$(ask 'GET /healthz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' | head -1)\"\n"
+      "echo \"ready=$(ask 'GET /readyz HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' | head -1)\"\n"
+      "ask 'GET /metrics HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n' | grep -c '^ddd_queue_depth ' | sed 's/^/depthlines=/'\n"
+      "ask 'POST /webhooks/github HTTP/1.1\\r\\nHost: x\\r\\nX-GitHub-Event: push\\r\\nContent-Length: 2\\r\\nConnection: close\\r\\n\\r\\n{}' > " +
+      (dir.path() / "hook.txt").string() + "\n" +
+      ddd + " serve --role scheduler > " + out2 + " 2>&1 &\n"
+      "pid2=$!\n"
+      "for i in $(seq 50); do grep -q 'scheduler running' " + out2 + " && break; sleep 0.1; done\n"
+      "kill -0 $pid2 && echo second=running\n"
+      "kill -TERM $pid2; wait $pid2; echo \"exit2=$?\"\n"
+      "kill -TERM $pid; wait $pid; echo \"exit=$?\"\n";
+  const auto r = ddd::testing::runCommand("bash -c " + ddd::testing::shellQuote(script));
+  EXPECT_NE(r.output.find("health=HTTP/1.1 200"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ready=HTTP/1.1 200"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("depthlines=1"), std::string::npos) << r.output;
+  const std::string hook = ddd::testing::readFile(dir.path() / "hook.txt");
+  EXPECT_EQ(hook.rfind("HTTP/1.1 404", 0), 0u) << hook;
+  EXPECT_NE(hook.find("does not receive webhooks"), std::string::npos) << hook;
+  EXPECT_NE(r.output.find("second=running"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("exit2=0"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("exit=0"), std::string::npos) << r.output;
+  EXPECT_NE(ddd::testing::readFile(dir.path() / "second.txt").find("health and metrics not served"),
+            std::string::npos)
+      << ddd::testing::readFile(dir.path() / "second.txt");
+  EXPECT_NE(ddd::testing::readFile(dir.path() / "worker.txt").find("health and metrics on"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace ddd::bot
