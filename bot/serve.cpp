@@ -11,6 +11,7 @@
 #include "analyzers/dependencies/datasources/registry_settings.h"
 #include "bot/data_dir.h"
 #include "bot/gitlab_projects.h"
+#include "bot/jobs/intake_log.h"
 #include "bot/jobs/job_store.h"
 #include "bot/registry_client.h"
 #include "bot/scheduler.h"
@@ -118,7 +119,13 @@ int runServe(const ServeOptions& options) {
   forges::HttpClient registryHttp(registryOptions);
   const char* offline = std::getenv("DDD_OFFLINE");
   const bool online = !(offline && *offline && std::string(offline) != "0");
-  std::shared_ptr<JobStore> store(openJobStore(config.state));
+  // The receiver's deliveries go through an intake log on SQLite (bot/jobs/intake_log.h).
+  std::shared_ptr<JobStore> store(
+      receiver ? openReceiverJobStore(config.state,
+                                      [](const std::string& line) {
+                                        std::cout << "ddd serve: " << line << std::endl;
+                                      })
+               : openJobStore(config.state));
   auto metrics = std::make_shared<Metrics>();
   std::unique_ptr<WebhookServer> server;
   if (receiver) {
