@@ -300,8 +300,9 @@ struct WebhookServer::Impl {
     metrics->add("ddd_webhook_deliveries_verified_total", labels);
     // The whole body is checked to be JSON, but only the fields events are made of are
     // kept: a delivery is several kilobytes and this runs for every one.
+    std::string document;  // the kept members as JSON text: the stored job
     const std::optional<nlohmann::json> parsed =
-        forges::parseFilteredJson(body, forges::eventKeys());
+        forges::parseFilteredJson(body, forges::eventKeys(), &document);
     if (!parsed || !parsed->is_object()) {
       metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"malformed\"");
       {
@@ -338,7 +339,6 @@ struct WebhookServer::Impl {
         forge + ":" + (delivery.empty() ? "sha256:" + forges::sha256Hex(body) : delivery);
     // The job is the document the event is made of (eventKeys), not the whole delivery:
     // a tenth of its size or less, which is most of what storing it costs.
-    std::string document = payload.dump();
     Pending p{NewJob{forge + "." + e.kind, forges::queueKey(e),
                      forge == "gitlab" ? gitlabJobPayload(eventUuid, document)
                                        : std::move(document),

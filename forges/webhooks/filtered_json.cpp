@@ -21,8 +21,10 @@ using jsonlex::hexValue;
 
 class Scanner {
  public:
-  Scanner(std::string_view text, const KeptKeys& keep)
-      : p_(text.data()), end_(text.data() + text.size()), keep_(keep) {}
+  // `text` (optional): receives the kept document as compact JSON, built from the input's
+  // own bytes.
+  Scanner(std::string_view text, const KeptKeys& keep, std::string* out = nullptr)
+      : p_(text.data()), end_(text.data() + text.size()), keep_(keep), text_(out) {}
 
   enum class Outcome { Ok, Malformed, TooDeep };
 
@@ -45,7 +47,15 @@ class Scanner {
   const char* p_;
   const char* end_;
   const KeptKeys& keep_;
+  std::string* text_;
   bool tooDeep_ = false;
+
+  void emit(const char* from, const char* to) {
+    if (text_) text_->append(from, static_cast<size_t>(to - from));
+  }
+  void emit(char c) {
+    if (text_) text_->push_back(c);
+  }
 
   unsigned char peek() const { return p_ < end_ ? static_cast<unsigned char>(*p_) : 0; }
 
@@ -64,22 +74,26 @@ class Scanner {
         std::string_view raw;
         bool escaped = false;
         if (!string(raw, escaped)) return false;
-        if (out) *out = decode(raw, escaped);
+        if (out) {
+          *out = decode(raw, escaped);
+          emit(raw.data() - 1, raw.data() + raw.size() + 1);  // with its quotes, as written
+        }
         return true;
       }
       case 't':
-        return literal("true", 4) && (!out || (*out = true, true));
+        return literal("true", 4, out) && (!out || (*out = true, true));
       case 'f':
-        return literal("false", 5) && (!out || (*out = false, true));
+        return literal("false", 5, out) && (!out || (*out = false, true));
       case 'n':
-        return literal("null", 4) && (!out || (*out = nullptr, true));
+        return literal("null", 4, out) && (!out || (*out = nullptr, true));
       default:
         return number(out);
     }
   }
 
-  bool literal(const char* word, size_t n) {
+  bool literal(const char* word, size_t n, const json* out) {
     if (static_cast<size_t>(end_ - p_) < n || std::memcmp(p_, word, n) != 0) return false;
+    if (out) emit(word, word + n);
     p_ += n;
     return true;
   }
@@ -114,9 +128,13 @@ class Scanner {
   }
 
   bool object(json* out, int depth) {
-    if (out) *out = json::object();
+    if (out) {
+      *out = json::object();
+      emit('{');
+    }
     const bool keysMatter = out && depth + 1 <= keep_.maxDepth();
-    return container(depth, '}', [&] {
+    bool first = true;
+    const bool ok = container(depth, '}', [&] {
       if (peek() != '"') return false;
       std::string_view raw;
       bool escaped = false;
@@ -137,22 +155,37 @@ class Scanner {
       ++p_;
       ws();
       if (!kept) return value(nullptr, depth + 1);
+      if (!first) emit(',');
+      first = false;
+      emit(raw.data() - 1, raw.data() + raw.size() + 1);  // the key as written
+      emit(':');
       json v;
       if (!value(&v, depth + 1)) return false;
-      (*out)[key] = std::move(v);  // a repeated key: the last one wins, as in nlohmann
+      // A repeated key: the last one wins, as in nlohmann (and in a parse of the text).
+      (*out)[key] = std::move(v);
       return true;
     });
+    if (ok && out) emit('}');
+    return ok;
   }
 
   bool array(json* out, int depth) {
-    if (out) *out = json::array();
-    return container(depth, ']', [&] {
+    if (out) {
+      *out = json::array();
+      emit('[');
+    }
+    bool first = true;
+    const bool ok = container(depth, ']', [&] {
       if (!out) return value(nullptr, depth + 1);
+      if (!first) emit(',');
+      first = false;
       json v;
       if (!value(&v, depth + 1)) return false;
       out->push_back(std::move(v));
       return true;
     });
+    if (ok && out) emit(']');
+    return ok;
   }
 
   bool continuation(int n, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
@@ -265,6 +298,7 @@ class Scanner {
       isFloat = true;
     }
     const std::string_view token(start, static_cast<size_t>(p_ - start));
+    if (out) emit(start, p_);
     if (!isFloat) {
       // Integers that fit 64 bits stay integers; larger ones become doubles (nlohmann).
       if (token[0] == '-') {
@@ -318,18 +352,23 @@ std::optional<nlohmann::json> parseFilteredJsonReference(std::string_view body,
   return j;
 }
 
-std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep) {
+std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep,
+                                                std::string* text) {
   nlohmann::json out;
-  Scanner scanner(body, keep);
+  if (text) text->clear();
+  Scanner scanner(body, keep, text);
   switch (scanner.run(out)) {
     case Scanner::Outcome::Ok:
       return out;
     case Scanner::Outcome::Malformed:
+      if (text) text->clear();
       return std::nullopt;
     case Scanner::Outcome::TooDeep:
       break;
   }
-  return parseFilteredJsonReference(body, keep);
+  auto reference = parseFilteredJsonReference(body, keep);
+  if (text) *text = reference ? reference->dump() : std::string();
+  return reference;
 }
 
 }  // namespace ddd::forges

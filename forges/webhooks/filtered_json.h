@@ -43,7 +43,11 @@ class KeptKeys {
   uint64_t lengths_[256] = {};  // bit n of lengths_[b]: a name of n bytes starts with b
 };
 
-std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep);
+// With `text`: also the kept document as compact JSON text, made of the input's own
+// bytes (strings and numbers as written), that nlohmann parses to the returned value —
+// what the receiver stores, without serialising the value again. Empty when nullopt.
+std::optional<nlohmann::json> parseFilteredJson(std::string_view body, const KeptKeys& keep,
+                                                std::string* text = nullptr);
 
 // The same through nlohmann's callback parser (the reference the fast path is tested
 // against, and its fallback).

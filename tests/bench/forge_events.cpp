@@ -11,6 +11,8 @@
 //   BM_ReceiverFilteredParse     forges::parseFilteredJson (one pass, the receiver's)
 //   BM_ReceiverCallbackParse     nlohmann::json::parse with the same filtering callback
 //   BM_ReceiverSignature         the X-Hub-Signature-256 check of the body
+//   BM_ReceiverDocumentText / BM_ReceiverDocumentDump  the parse plus the stored job's
+//                                text, built in the pass vs serialised from the document
 #include <benchmark/benchmark.h>
 
 #include <fstream>
@@ -114,6 +116,30 @@ void BM_ReceiverFilteredParse(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
 }
 
+// The parse plus the job's text: built during the pass (what the receiver does) against
+// serialising the parsed document afterwards (what it did before).
+void BM_ReceiverDocumentText(benchmark::State& state) {
+  const std::string body = githubComment();
+  std::string text;
+  for (auto _ : state) {
+    auto doc = ddd::forges::parseFilteredJson(body, ddd::forges::eventKeys(), &text);
+    if (!doc) state.SkipWithError("not parsed");
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
+void BM_ReceiverDocumentDump(benchmark::State& state) {
+  const std::string body = githubComment();
+  for (auto _ : state) {
+    auto doc = ddd::forges::parseFilteredJson(body, ddd::forges::eventKeys());
+    if (!doc) state.SkipWithError("not parsed");
+    std::string text = doc->dump();
+    benchmark::DoNotOptimize(text);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * body.size()));
+}
+
 void BM_ReceiverCallbackParse(benchmark::State& state) {
   const std::string body = githubComment();
   for (auto _ : state) {
@@ -137,6 +163,8 @@ void BM_ReceiverSignature(benchmark::State& state) {
 BENCHMARK(BM_ReceiverFilteredParse);
 BENCHMARK(BM_ReceiverCallbackParse);
 BENCHMARK(BM_ReceiverSignature);
+BENCHMARK(BM_ReceiverDocumentText);
+BENCHMARK(BM_ReceiverDocumentDump);
 BENCHMARK(BM_GitlabNoteJob);
 BENCHMARK(BM_GitlabNoteParseOnly);
 BENCHMARK(BM_GithubCommentJob);

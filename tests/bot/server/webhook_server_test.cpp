@@ -100,7 +100,8 @@ TEST(WebhookServer, StoresTheJobBeforeAnswering202AndDropsDuplicates) {
   EXPECT_EQ(jobs[0].kind, "github.issue_comment");
   EXPECT_EQ(jobs[0].dedupeKey, "github:delivery-1");
   // The job is the event's document: the members the normalisers read, not the rest.
-  EXPECT_EQ(jobs[0].payload, forges::parseFilteredJson(body, forges::eventKeys())->dump());
+  EXPECT_EQ(nlohmann::json::parse(jobs[0].payload),
+            *forges::parseFilteredJson(body, forges::eventKeys()));
   EXPECT_LT(jobs[0].payload.size(), body.size() / 5);
   EXPECT_TRUE(forges::normalizeGithub("issue_comment", nlohmann::json::parse(jobs[0].payload),
                                       "") ==

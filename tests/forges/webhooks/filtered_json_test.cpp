@@ -48,6 +48,17 @@ void expectSame(std::string_view text, const KeptKeys& keep) {
   if (fast) {
     ASSERT_EQ(fast->dump(), reference->dump()) << "input: " << text.substr(0, 200);
   }
+  // The text the receiver stores parses to the same document (or is empty for no document).
+  std::string stored = "unset";
+  const auto withText = parseFilteredJson(text, keep, &stored);
+  ASSERT_EQ(withText.has_value(), fast.has_value());
+  if (!withText) {
+    EXPECT_TRUE(stored.empty());
+    return;
+  }
+  const auto reparsed = nlohmann::json::parse(stored, nullptr, false);
+  ASSERT_FALSE(reparsed.is_discarded()) << stored.substr(0, 200);
+  ASSERT_EQ(reparsed.dump(), fast->dump()) << "input: " << text.substr(0, 200);
 }
 
 TEST(FilteredJson, EveryForgeExampleGivesTheSameDocumentAsNlohmann) {
