@@ -227,9 +227,18 @@ class IntakeJobStore : public JobStore {
 
   std::vector<bool> enqueueMany(const std::vector<NewJob>& jobs) override {
     std::lock_guard<std::mutex> append(appendMutex_);
-    if (broken_) return front_->enqueueMany(jobs);
     std::vector<bool> stored(jobs.size(), false);
     std::vector<size_t> fresh;
+    if (broken_) {
+      // Straight to SQLite; what is still logged (not yet moved) remains a duplicate.
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (size_t i = 0; i < jobs.size(); ++i) {
+          if (!pendingKeys_.count(jobs[i].dedupeKey)) fresh.push_back(i);
+        }
+      }
+      return storeDirectly(jobs, fresh, std::move(stored));
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       std::unordered_set<std::string_view> group;
@@ -289,11 +298,7 @@ class IntakeJobStore : public JobStore {
     }
     if (!fits()) {
       // A group larger than the whole log, or a drain that can't keep up: straight to SQLite.
-      std::vector<NewJob> direct;
-      for (size_t i : fresh) direct.push_back(jobs[i]);
-      const auto flags = front_->enqueueMany(direct);
-      for (size_t k = 0; k < fresh.size(); ++k) stored[fresh[k]] = flags[k];
-      return stored;
+      return storeDirectly(jobs, fresh, std::move(stored));
     }
     buffer_.clear();
     for (size_t i : fresh) appendIntakeRecord(buffer_, generation_, jobs[i]);
@@ -389,6 +394,17 @@ class IntakeJobStore : public JobStore {
   int64_t registryResponseCount() override { return front_->registryResponseCount(); }
 
  private:
+  // jobs[i] for i in `fresh` inserted into the table now (INSERT OR IGNORE decides).
+  std::vector<bool> storeDirectly(const std::vector<NewJob>& jobs, const std::vector<size_t>& fresh,
+                                  std::vector<bool> stored) {
+    std::vector<NewJob> direct;
+    direct.reserve(fresh.size());
+    for (size_t i : fresh) direct.push_back(jobs[i]);
+    const auto flags = front_->enqueueMany(direct);
+    for (size_t k = 0; k < fresh.size(); ++k) stored[fresh[k]] = flags[k];
+    return stored;
+  }
+
   [[noreturn]] void fail(const std::string& what) {
     throw JobStoreError("intake log " + file_.string() + ": " + what);
   }

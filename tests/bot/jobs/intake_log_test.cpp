@@ -323,6 +323,21 @@ TEST(IntakeLog, ALogOwnedByAnotherProcessMeansDirectStores) {
   for (int fd : {ready[0], ready[1], release[0], release[1]}) ::close(fd);
 }
 
+TEST(IntakeLog, ALogThatCannotBeWrittenIsAClearErrorAtStart) {
+  // The log's place is a device that refuses every write (disk full).
+  ddd::testing::TempDir dir;
+  const std::string db = (dir.path() / "ddd.sqlite").string();
+  std::filesystem::create_symlink("/dev/full", db + ".intake");
+  try {
+    openIntakeJobStore(db);
+    FAIL() << "opened";
+  } catch (const JobStoreError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(db + ".intake"), std::string::npos) << what;
+    EXPECT_NE(what.find("cannot preallocate"), std::string::npos) << what;
+  }
+}
+
 TEST(IntakeLog, ReceiverStoreIsTheLogOnSqliteOnly) {
   ddd::testing::TempDir dir;
   const std::string db = (dir.path() / "r.sqlite").string();
