@@ -77,7 +77,8 @@ bool eventually(const std::function<bool()>& pred) {
 
 TEST(IntakeLog, RecordsReadBackAndEndAtTheEndMarkOrAnOlderGeneration) {
   std::string log = intakeHeader(7);
-  const NewJob a = job("a", std::string("{\"x\":\"\0\xff\"}", 12)), b = job("b", "");
+  static const char kBinary[] = "{\"x\":\"\0\xff\"}";  // a NUL and a byte that is not UTF-8
+  const NewJob a = job("a", std::string(kBinary, sizeof kBinary - 1)), b = job("b", "");
   appendIntakeRecord(log, 7, a);
   appendIntakeRecord(log, 7, b);
   const size_t end = log.size();
