@@ -2,6 +2,7 @@
 
 #include "common/json_lex.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -61,6 +62,83 @@ class Scanner {
 
   void ws() {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  // A value nobody keeps, at p_ (`depth`: the containers open around it): checked as
+  // value() checks it, without recursion and without building anything. Most of a
+  // delivery is read here. Containers open inside it are remembered by their closing
+  // byte; nesting past kMaxNesting is handed to nlohmann as in container().
+  bool skip(int depth) {
+    char closers[kMaxNesting + 1];
+    int open = 0;
+    while (true) {
+      // A value starts at p_.
+      switch (peek()) {
+        case '"':
+          if (!skipString()) return false;
+          break;
+        case '{':
+        case '[': {
+          const char close = peek() == '{' ? '}' : ']';
+          if (depth + open + 1 > kMaxNesting) {
+            tooDeep_ = true;
+            return false;
+          }
+          ++p_;
+          ws();
+          if (peek() == static_cast<unsigned char>(close)) {
+            ++p_;
+            break;
+          }
+          closers[open++] = close;
+          if (close == '}' && !skipKey()) return false;
+          continue;  // its first member's value or its first element
+        }
+        case 't':
+          if (!literal("true", 4, nullptr)) return false;
+          break;
+        case 'f':
+          if (!literal("false", 5, nullptr)) return false;
+          break;
+        case 'n':
+          if (!literal("null", 4, nullptr)) return false;
+          break;
+        default:
+          if (!number(nullptr)) return false;
+          break;
+      }
+      // A value ended: close what it ends, or go on to the next member or element.
+      while (true) {
+        if (open == 0) return true;
+        ws();
+        const unsigned char c = peek();
+        if (c == ',') {
+          ++p_;
+          ws();
+          if (closers[open - 1] == '}' && !skipKey()) return false;
+          break;
+        }
+        if (c != static_cast<unsigned char>(closers[open - 1])) return false;
+        ++p_;
+        --open;
+      }
+    }
+  }
+
+  // A member's name and its colon, leaving p_ at its value.
+  bool skipKey() {
+    if (peek() != '"' || !skipString()) return false;
+    ws();
+    if (peek() != ':') return false;
+    ++p_;
+    ws();
+    return true;
+  }
+
+  bool skipString() {
+    std::string_view raw;
+    bool escaped = false;
+    return string(raw, escaped);
   }
 
   // `out` null: validate only. `depth`: the containers open around this value.
@@ -154,7 +232,7 @@ class Scanner {
       if (peek() != ':') return false;
       ++p_;
       ws();
-      if (!kept) return value(nullptr, depth + 1);
+      if (!kept) return skip(depth + 1);
       if (!first) emit(',');
       first = false;
       emit(raw.data() - 1, raw.data() + raw.size() + 1);  // the key as written
@@ -176,7 +254,7 @@ class Scanner {
     }
     bool first = true;
     const bool ok = container(depth, ']', [&] {
-      if (!out) return value(nullptr, depth + 1);
+      if (!out) return skip(depth + 1);
       if (!first) emit(',');
       first = false;
       json v;
@@ -298,34 +376,31 @@ class Scanner {
       isFloat = true;
     }
     const std::string_view token(start, static_cast<size_t>(p_ - start));
-    if (out) emit(start, p_);
+    if (!out) return jsonlex::numberIsFinite(token, isFloat);
+    emit(start, p_);
     if (!isFloat) {
       // Integers that fit 64 bits stay integers; larger ones become doubles (nlohmann).
       if (token[0] == '-') {
         int64_t v = 0;
         auto r = std::from_chars(token.data(), token.data() + token.size(), v);
         if (r.ec == std::errc()) {
-          if (out) *out = v;
+          *out = v;
           return true;
         }
       } else {
         uint64_t v = 0;
         auto r = std::from_chars(token.data(), token.data() + token.size(), v);
         if (r.ec == std::errc()) {
-          if (out) *out = v;
+          *out = v;
           return true;
         }
       }
-      // Only its value is still needed.
-      if (!out) return jsonlex::numberIsFinite(token, false);
-    } else if (!out) {
-      return jsonlex::numberIsFinite(token, true);
     }
     // nlohmann reads doubles with strtod and refuses a result that is not finite.
     const std::string text(token);
     const double d = std::strtod(text.c_str(), nullptr);
     if (!std::isfinite(d)) return false;
-    if (out) *out = d;
+    *out = d;
     return true;
   }
 };
@@ -333,9 +408,13 @@ class Scanner {
 }  // namespace
 
 KeptKeys::KeptKeys(std::initializer_list<std::string_view> names, int maxDepth)
-    : names_(names), maxDepth_(maxDepth) {
-  for (std::string_view n : names_) {
-    if (n.size() < 64) lengths_[static_cast<unsigned char>(n.empty() ? 0 : n[0])] |= 1ULL << n.size();
+    : maxDepth_(maxDepth) {
+  for (std::string_view n : names) {
+    const auto first = static_cast<unsigned char>(n.empty() ? 0 : n[0]);
+    auto& same = byFirst_[first];
+    if (std::find(same.begin(), same.end(), n) != same.end()) continue;
+    same.push_back(n);
+    if (n.size() < 64) lengths_[first] |= 1ULL << n.size();
   }
 }
 

@@ -15,11 +15,12 @@
 
 #include <nlohmann/json.hpp>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_set>
+#include <vector>
 
 namespace ddd::forges {
 
@@ -28,17 +29,21 @@ class KeptKeys {
  public:
   KeptKeys(std::initializer_list<std::string_view> names, int maxDepth = 3);
   // Whether a key (its decoded text) is kept. Most keys of a delivery are not: a table of
-  // which lengths occur per first byte refuses them before anything is hashed.
+  // which lengths occur per first byte refuses them before any byte past the first is
+  // compared; the few names left (same first byte) are compared without hashing.
   bool contains(std::string_view key) const {
-    if (key.size() < 64 && !(lengths_[static_cast<unsigned char>(key.empty() ? 0 : key[0])] >>
-                                 key.size() & 1))
-      return false;
-    return names_.count(key) > 0;
+    const auto first = static_cast<unsigned char>(key.empty() ? 0 : key[0]);
+    if (key.size() < 64 && !(lengths_[first] >> key.size() & 1)) return false;
+    for (std::string_view name : byFirst_[first]) {
+      if (name.size() == key.size() && std::memcmp(name.data(), key.data(), key.size()) == 0)
+        return true;
+    }
+    return false;
   }
   int maxDepth() const { return maxDepth_; }
 
  private:
-  std::unordered_set<std::string_view> names_;
+  std::vector<std::string_view> byFirst_[256];  // the names by their first byte (0: "")
   int maxDepth_;
   uint64_t lengths_[256] = {};  // bit n of lengths_[b]: a name of n bytes starts with b
 };
