@@ -38,7 +38,7 @@ packages=(
   libgit2-dev nlohmann-json3-dev libboost-dev libre2-dev libssl-dev libsqlite3-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev libcli11-dev libtomlplusplus-dev
   json-schema-test-suite node-semver python3-packaging python3-croniter python3-icalendar
-  libhowardhinnant-date-dev systemd
+  libhowardhinnant-date-dev libgoogle-perftools-dev systemd
   clang libclang-rt-14-dev
   libpq-dev postgresql
 )
