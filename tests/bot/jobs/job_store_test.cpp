@@ -40,6 +40,37 @@ TEST_P(JobStoreTest, DedupesAndClaimsOldestDueFirst) {
   EXPECT_EQ(s->depth(), 3);
 }
 
+TEST_P(JobStoreTest, AGroupSaysWhichOfItsJobsWereNew) {
+  auto s = open();
+  ASSERT_TRUE(s->enqueue("k", "a/x", "{}", "old-3", 0));
+  ASSERT_TRUE(s->enqueue("k", "a/x", "{}", "old-30", 0));
+  // 40 jobs (the receiver's group commit): duplicates of each other, near and far apart in
+  // the group, and of jobs stored before; the first of equal keys is the one kept.
+  std::vector<NewJob> group;
+  std::vector<bool> expected;
+  for (int i = 0; i < 40; ++i) {
+    std::string key = "g-" + std::to_string(i);
+    bool fresh = true;
+    if (i == 3 || i == 30) key = "old-" + std::to_string(i), fresh = false;
+    if (i == 5) key = "g-1", fresh = false;
+    if (i == 20) key = "g-2", fresh = false;
+    if (i == 39) key = "g-38", fresh = false;  // the last two
+    group.push_back(NewJob{"k", "r/" + std::to_string(i % 3), "{\"i\":" + std::to_string(i) + "}",
+                           key, 10 + i});
+    expected.push_back(fresh);
+  }
+  EXPECT_EQ(s->enqueueMany(group), expected);
+  EXPECT_EQ(s->depth(), 2 + 35);
+  // Each stored job has its own payload, not another row's.
+  for (const auto& j : s->list(false, 100)) {
+    if (j.dedupeKey.rfind("g-", 0) != 0) continue;
+    EXPECT_EQ(j.payload, "{\"i\":" + j.dedupeKey.substr(2) + "}") << j.dedupeKey;
+    EXPECT_EQ(j.repo, "r/" + std::to_string(std::stoi(j.dedupeKey.substr(2)) % 3));
+  }
+  // The whole group again: nothing new.
+  EXPECT_EQ(s->enqueueMany(group), std::vector<bool>(group.size(), false));
+}
+
 TEST_P(JobStoreTest, OneRunningJobPerRepository) {
   auto s = open();
   s->enqueue("k", "a/x", "{}", "1", 0);
