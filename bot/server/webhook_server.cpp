@@ -302,7 +302,9 @@ struct WebhookServer::Impl {
     // kept: a delivery is several kilobytes and this runs for every one.
     std::string document;  // the kept members as JSON text: the stored job
     const std::optional<nlohmann::json> parsed =
-        forges::parseFilteredJson(body, forges::eventKeys(), &document);
+        forges::parseFilteredJson(
+            body, forge == "github" ? forges::githubEventKeys() : forges::gitlabEventKeys(),
+            &document);
     if (!parsed || !parsed->is_object()) {
       metrics->add("ddd_webhook_deliveries_rejected_total", labels + ",reason=\"malformed\"");
       {

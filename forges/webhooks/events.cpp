@@ -35,24 +35,39 @@ bool isGitlabBotUser(const std::string& username) {
 
 }  // namespace
 
-const KeptKeys& eventKeys() {
-  static const KeptKeys keys{
-      {// GitHub
-       "action", "repository", "installation", "sender", "issue", "comment", "pull_request",
-       "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",
-       "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body",
-       "head", "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",
-       "repositories_added", "repositories_removed",
-       // GitLab
-       "object_kind", "project", "project_id", "user", "user_id", "user_username",
-       "object_attributes", "merge_request", "path_with_namespace", "git_http_url", "http_url",
-       "username", "note", "system", "iid", "source_branch", "last_commit", "oldrev", "status",
-       "description", "previous", "created_at", "updated_at",
-       // GitLab system hooks
-       "event_name", "old_path_with_namespace", "target_project_id"},
-      3};
+// What normalizeGithub reads.
+#define DDD_GITHUB_EVENT_KEYS                                                                  \
+  "action", "repository", "installation", "sender", "issue", "comment", "pull_request",        \
+      "review", "check_suite", "check_run", "sha", "state", "ref", "after", "changes",         \
+      "full_name", "id", "default_branch", "clone_url", "login", "type", "number", "body",     \
+      "head", "merged", "head_sha", "head_branch", "conclusion", "from", "repositories",       \
+      "repositories_added", "repositories_removed"
+// What normalizeGitlab reads: its own names, system hooks' names, and names GitHub uses too.
+#define DDD_GITLAB_EVENT_KEYS                                                                  \
+  "object_kind", "project", "project_id", "user", "user_id", "user_username",                  \
+      "object_attributes", "merge_request", "path_with_namespace", "git_http_url", "http_url", \
+      "username", "note", "system", "iid", "source_branch", "last_commit", "oldrev", "status", \
+      "description", "previous", "created_at", "updated_at", "event_name",                     \
+      "old_path_with_namespace", "target_project_id", "id", "default_branch", "action",        \
+      "state", "sha", "ref", "after", "changes", "issue"
+
+const KeptKeys& githubEventKeys() {
+  static const KeptKeys keys{{DDD_GITHUB_EVENT_KEYS}, 3};
   return keys;
 }
+
+const KeptKeys& gitlabEventKeys() {
+  static const KeptKeys keys{{DDD_GITLAB_EVENT_KEYS}, 3};
+  return keys;
+}
+
+const KeptKeys& eventKeys() {
+  static const KeptKeys keys{{DDD_GITHUB_EVENT_KEYS, DDD_GITLAB_EVENT_KEYS}, 3};
+  return keys;
+}
+
+#undef DDD_GITHUB_EVENT_KEYS
+#undef DDD_GITLAB_EVENT_KEYS
 
 ForgeEvent normalizeGithub(std::string_view event, const nlohmann::json& p,
                            std::string_view deliveryId) {

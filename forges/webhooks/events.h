@@ -52,6 +52,11 @@ struct ForgeEvent {
 // document as the job: a key read here but missing from this list is lost between the
 // receiver and the worker (tests compare both normalisations over every example payload).
 const KeptKeys& eventKeys();
+// The same for one forge: what normalizeGithub reads, what normalizeGitlab reads. A
+// GitHub delivery keeps no member only GitLab's events are made of (a comment's "user",
+// its "created_at"), which makes the job smaller and the parse cheaper.
+const KeptKeys& githubEventKeys();
+const KeptKeys& gitlabEventKeys();
 
 // `event` is X-GitHub-Event; throws std::invalid_argument for a payload that is not an
 // object.

@@ -101,7 +101,7 @@ TEST(WebhookServer, StoresTheJobBeforeAnswering202AndDropsDuplicates) {
   EXPECT_EQ(jobs[0].dedupeKey, "github:delivery-1");
   // The job is the event's document: the members the normalisers read, not the rest.
   EXPECT_EQ(nlohmann::json::parse(jobs[0].payload),
-            *forges::parseFilteredJson(body, forges::eventKeys()));
+            *forges::parseFilteredJson(body, forges::githubEventKeys()));
   EXPECT_LT(jobs[0].payload.size(), body.size() / 5);
   EXPECT_TRUE(forges::normalizeGithub("issue_comment", nlohmann::json::parse(jobs[0].payload),
                                       "") ==
@@ -188,7 +188,7 @@ TEST(WebhookServer, GitlabJobsCarryTheEventUuidWithTheBody) {
   const auto pipeline = nlohmann::json::parse(jobs[0].payload);
   EXPECT_EQ(pipeline["eventUuid"], "13792a34-cac6-4fda-95a8-c58e00a3954e");
   EXPECT_EQ(pipeline["payload"],
-            *forges::parseFilteredJson(gitlabExample("pipeline"), forges::eventKeys()));
+            *forges::parseFilteredJson(gitlabExample("pipeline"), forges::gitlabEventKeys()));
   EXPECT_EQ(pipeline["payload"]["project"]["git_http_url"],
             "http://192.168.64.1:3005/gitlab-org/gitlab-test.git");
   EXPECT_EQ(jobs[0].dedupeKey, "gitlab:k1");
