@@ -303,7 +303,9 @@ class IntakeJobStore : public JobStore {
     buffer_.clear();
     for (size_t i : fresh) appendIntakeRecord(buffer_, generation_, jobs[i]);
     put32(buffer_, 0);  // the end mark, overwritten by the next append
-    if (!writeAt(fd_, buffer_, static_cast<off_t>(tail_)) ||
+    const int fault = options_.appendFault ? options_.appendFault() : 0;
+    if (fault != 0) errno = fault;
+    if (fault != 0 || !writeAt(fd_, buffer_, static_cast<off_t>(tail_)) ||
         (options_.sync && ::fdatasync(fd_) != 0)) {
       const std::string why = errnoText();
       // After a failed fsync the file's state is unknown: not used again by this process.

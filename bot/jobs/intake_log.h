@@ -63,6 +63,9 @@ struct IntakeOptions {
   std::chrono::milliseconds drainEvery{10};  // a logged job reaches SQLite within about this
   bool sync = true;                          // fdatasync each append (false: ?synchronous=off|normal)
   std::function<void(const std::string&)> log;  // notable events, one line each
+  // Fault injection for tests: called before each append; an errno value (ENOSPC, EIO)
+  // makes that append fail as the disk would, 0 lets it through.
+  std::function<int()> appendFault;
 };
 
 // The SQLite store at `location` (a path, with an optional "?synchronous=..." suffix as

@@ -2,7 +2,8 @@
 // they should (end mark, older generation, damage); the store dedupes like the plain one
 // (in the log, in SQLite, in one group, across threads), moves jobs to the job table
 // where another connection claims them, replays what a killed process logged, keeps a
-// damaged log aside, starts over once drained, falls back when the log is full or owned.
+// damaged log aside, starts over once drained, falls back when the log is full or owned,
+// and stops using a log whose append failed.
 #include "bot/jobs/intake_log.h"
 
 #include <gtest/gtest.h>
@@ -10,7 +11,9 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -337,6 +340,54 @@ TEST(IntakeLog, ALogThatCannotBeWrittenIsAClearErrorAtStart) {
     EXPECT_NE(what.find(db + ".intake"), std::string::npos) << what;
     EXPECT_NE(what.find("cannot preallocate"), std::string::npos) << what;
   }
+}
+
+TEST(IntakeLog, AFailedAppendIsNotStoredAndLaterDeliveriesGoStraightToTheTable) {
+  ddd::testing::TempDir dir;
+  const std::string db = (dir.path() / "ddd.sqlite").string();
+  Log log;
+  std::atomic<int> fault{0};
+  IntakeOptions o;
+  o.drainEvery = std::chrono::milliseconds(2);
+  o.log = log.sink();
+  o.appendFault = [&] { return fault.load(); };
+  auto store = openIntakeJobStore(db, o);
+  EXPECT_EQ(store->enqueueMany({job("a"), job("b")}), (std::vector<bool>{true, true}));
+  // The disk fills up under the next append: that group is refused, as a whole, naming the
+  // log and the reason (the receiver answers 503 and the forge delivers it again).
+  fault = ENOSPC;
+  try {
+    store->enqueueMany({job("c"), job("x")});
+    FAIL() << "a failed append was reported stored";
+  } catch (const JobStoreError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find(db + ".intake"), std::string::npos) << what;
+    EXPECT_NE(what.find(std::strerror(ENOSPC)), std::string::npos) << what;
+    EXPECT_NE(what.find("not stored"), std::string::npos) << what;
+  }
+  EXPECT_NE(log.all().find("stores deliveries in SQLite directly from now on"), std::string::npos)
+      << log.all();
+  // The log is not written again, even once the disk has room: the next groups are
+  // committed to the table before the call returns; what the log holds still counts as a
+  // duplicate and still reaches the table.
+  fault = 0;
+  auto worker = openJobStore("sqlite://" + db);
+  EXPECT_EQ(store->enqueueMany({job("c"), job("b"), job("d")}),
+            (std::vector<bool>{true, false, true}));
+  std::set<std::string> keys;
+  for (const auto& j : worker->list(false, 10)) keys.insert(j.dedupeKey);
+  EXPECT_TRUE(keys.count("c") && keys.count("d")) << keys.size();
+  EXPECT_TRUE(eventually([&] { return worker->list(false, 10).size() == 4; }));
+  EXPECT_EQ(store->enqueueMany({job("a"), job("x")}), (std::vector<bool>{false, true}));
+  const auto before = fileBytes(db + ".intake");
+  EXPECT_TRUE(store->enqueue("github.push", "octo/c", "{}", "y", 1));
+  EXPECT_EQ(fileBytes(db + ".intake"), before);  // nothing logged since the failure
+  store.reset();
+  // Each delivery stored once: a, b through the log; c, d, x, y directly.
+  keys.clear();
+  for (const auto& j : openJobStore("sqlite://" + db)->list(false, 20)) keys.insert(j.dedupeKey);
+  EXPECT_EQ(keys, (std::set<std::string>{"a", "b", "c", "d", "x", "y"}));
+  EXPECT_EQ(openJobStore("sqlite://" + db)->depth(), 6);
 }
 
 TEST(IntakeLog, ReceiverStoreIsTheLogOnSqliteOnly) {
