@@ -236,6 +236,14 @@ int runServe(const ServeOptions& options) {
 int runJobsList(const std::string& configFile, bool failedOnly) {
   const ServerConfig config = loadServerConfigFile(configFile, processEnv());
   auto store = openJobStore(config.state);
+  // Answered deliveries the receiver has not moved to the job table yet (it does within
+  // milliseconds; after a crash, on its next start): no id until then.
+  if (!failedOnly) {
+    for (const auto& j : loggedJobsNotInTable(config.state)) {
+      std::cout << "-  logged  " << j.kind << "  " << (j.repo.empty() ? "-" : j.repo)
+                << "  in the receiver's intake log, not yet in the job table\n";
+    }
+  }
   for (const auto& j : store->list(failedOnly, 200)) {
     std::cout << j.id << "  " << j.state << "  " << j.kind << "  "
               << (j.repo.empty() ? "-" : j.repo) << "  attempts " << j.attempts

@@ -12,6 +12,7 @@
 #include <deque>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
@@ -539,12 +540,41 @@ std::unique_ptr<JobStore> openIntakeJobStore(const std::string& location, Intake
   return store;
 }
 
+namespace {
+bool isSqliteUrl(const std::string& url) {
+  return !(url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
+           (url.find("://") != std::string::npos && url.rfind("sqlite://", 0) != 0));
+}
+// The database file of a SQLite state URL ("sqlite://PATH?synchronous=..." or a path).
+std::string sqlitePath(const std::string& url) {
+  std::string location = url.rfind("sqlite://", 0) == 0 ? url.substr(9) : url;
+  return location.substr(0, location.rfind("?synchronous="));
+}
+}  // namespace
+
+std::vector<NewJob> loggedJobsNotInTable(const std::string& stateUrl) {
+  if (!isSqliteUrl(stateUrl)) return {};
+  const std::string database = sqlitePath(stateUrl);
+  std::ifstream in(database + ".intake", std::ios::binary);
+  if (!in) return {};
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  IntakeContents c = readIntakeLog(bytes);
+  if (c.jobs.empty()) return {};
+  forges::SqliteDb db(database);
+  auto lookup = prepareLookup(db);
+  std::vector<NewJob> waiting;
+  for (auto& j : c.jobs) {
+    lookup.reset();
+    lookup.bind(1, j.dedupeKey);
+    if (!lookup.step()) waiting.push_back(std::move(j));
+  }
+  lookup.reset();
+  return waiting;
+}
+
 std::unique_ptr<JobStore> openReceiverJobStore(const std::string& url,
                                                std::function<void(const std::string&)> log) {
-  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
-      (url.find("://") != std::string::npos && url.rfind("sqlite://", 0) != 0)) {
-    return openJobStore(url);
-  }
+  if (!isSqliteUrl(url)) return openJobStore(url);
   IntakeOptions options;
   options.log = std::move(log);
   return openIntakeJobStore(url.rfind("sqlite://", 0) == 0 ? url.substr(9) : url, options);

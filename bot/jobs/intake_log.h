@@ -75,6 +75,12 @@ struct IntakeOptions {
 std::unique_ptr<JobStore> openIntakeJobStore(const std::string& location,
                                              IntakeOptions options = {});
 
+// The jobs a receiver's intake log holds that are not in the job table yet, oldest first:
+// for `ddd jobs list` in another process (a running receiver moves them within
+// milliseconds; after a crash they wait for its next start). Empty for PostgreSQL URLs and
+// when there is no log; the log is only read (a record being written is left out).
+std::vector<NewJob> loggedJobsNotInTable(const std::string& stateUrl);
+
 // For the receiver: openIntakeJobStore for a SQLite URL, openJobStore for PostgreSQL
 // (whose commits are not per-page WAL copies, and where several receivers share the queue).
 std::unique_ptr<JobStore> openReceiverJobStore(const std::string& url,

@@ -1,7 +1,12 @@
 // `ddd serve` as a process: configured by DDD_* variables, answers /healthz, refuses an
-// unsigned delivery, and stops cleanly (exit 0) on SIGTERM. `ddd jobs` reads its queue.
+// unsigned delivery, and stops cleanly (exit 0) on SIGTERM. `ddd jobs` reads its queue
+// (the job table, and the intake log's jobs not in it yet).
 #include <gtest/gtest.h>
 
+#include <fstream>
+
+#include "bot/jobs/intake_log.h"
+#include "bot/jobs/job_store.h"
 #include "tests/bot/bot_test_support.h"
 #include "tests/support/test_repo.h"
 
@@ -43,6 +48,34 @@ TEST(ServeCli, AnswersAndStopsCleanlyOnSigterm) {
   EXPECT_EQ(jobs.exitCode, 0) << jobs.err;
   auto retry = ddd::testing::runDdd("jobs retry 99", "DDD_STATE=" + state + " ");
   EXPECT_EQ(retry.exitCode, 2);
+}
+
+TEST(ServeCli, JobsListShowsWhatTheIntakeLogHoldsAndTheTableDoesNot) {
+  // A receiver that crashed with answered deliveries in its intake log: `ddd jobs list`
+  // shows them (the next start moves them), without those already in the table.
+  ddd::testing::TempDir dir;
+  const std::string db = (dir.path() / "state" / "ddd.sqlite").string();
+  {
+    auto table = openJobStore("sqlite://" + db);
+    ASSERT_TRUE(table->enqueue("github.push", "octo/moved", "{}", "github:d-1", 1));
+  }
+  std::string log = intakeHeader(4);
+  log.resize(kIntakeHeaderBytes, '\0');
+  appendIntakeRecord(log, 4, NewJob{"github.push", "octo/moved", "{}", "github:d-1", 1});
+  appendIntakeRecord(log, 4, NewJob{"github.issue_comment", "octo/waiting", "{}", "github:d-2", 1});
+  log.append(4, '\0');  // the end mark
+  std::ofstream(db + ".intake", std::ios::binary) << log;
+  const auto list = ddd::testing::runDdd("jobs list", "DDD_STATE=sqlite://" + db + " ");
+  EXPECT_EQ(list.exitCode, 0) << list.err;
+  EXPECT_NE(list.out.find("-  logged  github.issue_comment  octo/waiting  in the receiver's intake "
+                          "log, not yet in the job table"),
+            std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("queued  github.push  octo/moved"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("logged  github.push"), std::string::npos) << list.out;
+  // --failed is about the table's failed jobs only.
+  const auto failed = ddd::testing::runDdd("jobs list --failed", "DDD_STATE=sqlite://" + db + " ");
+  EXPECT_EQ(failed.out.find("logged"), std::string::npos) << failed.out;
 }
 
 TEST(ServeCli, WorkerRoleAnswersHealthAndMetricsButNoWebhooks) {
