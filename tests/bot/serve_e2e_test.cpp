@@ -584,11 +584,18 @@ TEST(ServeEndToEnd, BotsAndPlainCommentsAreNotCommands) {
   auto bot = commentPayload(w.remote, "renovate[bot]", "/ddd rerun");
   bot["sender"]["type"] = "Bot";
   w.github.setPermission("renovate[bot]", "admin");
-  ASSERT_EQ(w.deliver(bot, "d-3"), 202);
-  ASSERT_EQ(w.deliver(commentPayload(w.remote, "maintainer", "LGTM, thanks"), "d-4"), 202);
+  const auto plain = commentPayload(w.remote, "maintainer", "LGTM, thanks");
+  // The receiver answers them 200 and stores nothing.
+  ASSERT_EQ(w.deliver(bot, "d-3"), 200);
+  ASSERT_EQ(w.deliver(plain, "d-4"), 200);
+  EXPECT_TRUE(w.receiverStore->list(false, 10).empty());
+  // Their jobs, as a receiver that stored them would have: the worker drops them too.
+  ASSERT_TRUE(w.receiverStore->enqueue("github.issue_comment", "octo/hello", bot.dump(), "again-3", 0));
+  ASSERT_TRUE(w.receiverStore->enqueue("github.issue_comment", "octo/hello", plain.dump(), "again-4", 0));
   w.drain();
   EXPECT_TRUE(w.github.reactions().empty());
   EXPECT_TRUE(w.github.pulls().empty());
+  EXPECT_TRUE(w.receiverStore->list(true, 10).empty());  // dropped, not failed
 }
 
 }  // namespace

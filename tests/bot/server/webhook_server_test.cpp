@@ -41,6 +41,20 @@ std::string gitlabExample(const std::string& file) {
   return s.str();
 }
 
+// The examples' comments are not commands, and the receiver stores only comments that
+// hold one: the same deliveries with a /ddd command in them.
+std::string githubCommandComment() {
+  auto p = githubExample("issue_comment", "created");
+  p["comment"]["body"] = "Thanks!\n/ddd rerun dependencies";
+  return p.dump();
+}
+
+std::string gitlabCommandNote(const std::string& file = "note_merge_request") {
+  auto p = nlohmann::json::parse(gitlabExample(file));
+  p["object_attributes"]["note"] = "/ddd help";
+  return p.dump();
+}
+
 struct Receiver {
   ddd::testing::TempDir dir;
   std::shared_ptr<JobStore> store;
@@ -91,7 +105,7 @@ TEST(WebhookServer, SignatureTestVectorFromGithubsDocs) {
 
 TEST(WebhookServer, StoresTheJobBeforeAnswering202AndDropsDuplicates) {
   Receiver r;
-  const std::string body = githubExample("issue_comment", "created").dump();
+  const std::string body = githubCommandComment();
   auto res = r.github("issue_comment", body, "delivery-1");
   EXPECT_EQ(res.status, 202) << res.body;
   // The 202 means committed: the job is there the moment the answer arrives.
@@ -149,7 +163,7 @@ TEST(WebhookServer, GitlabNotesWithTheTokenAreQueuedOnceByIdempotencyKey) {
   forges::ClientRequest req;
   req.method = "POST";
   req.url = r.url("/webhooks/gitlab");
-  req.body = gitlabExample("note_merge_request");
+  req.body = gitlabCommandNote();
   req.headers.set("X-Gitlab-Event", "Note Hook");
   req.headers.set("X-Gitlab-Token", "gl-token");
   req.headers.set("Idempotency-Key", "7b3c1a");
@@ -161,6 +175,49 @@ TEST(WebhookServer, GitlabNotesWithTheTokenAreQueuedOnceByIdempotencyKey) {
   auto jobs = r.store->list(false, 10);
   ASSERT_EQ(jobs.size(), 1u);
   EXPECT_EQ(jobs[0].kind, "gitlab.note");
+}
+
+// Most comments hold no command: answered 200 and counted as ignored, never stored (the
+// worker would drop them). So are bots' comments and notes on no issue or merge request,
+// command or not.
+TEST(WebhookServer, CommentsWithoutACommandAreAnsweredNotStored) {
+  Receiver r;
+  const auto plain = r.github("issue_comment", githubExample("issue_comment", "created").dump(), "p1");
+  EXPECT_EQ(plain.status, 200) << plain.body;
+  EXPECT_NE(plain.body.find("no /ddd command"), std::string::npos) << plain.body;
+  // A command quoted or in a code block is not one either.
+  auto quoted = githubExample("issue_comment", "created");
+  quoted["comment"]["body"] = "> /ddd rerun\n```\n/ddd help\n```";
+  EXPECT_EQ(r.github("issue_comment", quoted.dump(), "p2").status, 200);
+  const auto send = [&](const std::string& body, const std::string& key) {
+    forges::ClientRequest req;
+    req.method = "POST";
+    req.url = r.url("/webhooks/gitlab");
+    req.body = body;
+    req.headers.set("X-Gitlab-Event", "Note Hook");
+    req.headers.set("X-Gitlab-Token", "gl-token");
+    req.headers.set("Idempotency-Key", key);
+    return r.http.send(req).status;
+  };
+  EXPECT_EQ(send(gitlabExample("note_merge_request"), "n1"), 200);
+  auto bot = nlohmann::json::parse(githubCommandComment());
+  bot["sender"]["type"] = "Bot";
+  const auto fromBot = r.github("issue_comment", bot.dump(), "p4");
+  EXPECT_EQ(fromBot.status, 200);
+  EXPECT_NE(fromBot.body.find("a bot's comment"), std::string::npos) << fromBot.body;
+  EXPECT_EQ(send(gitlabCommandNote("note_commit"), "n2"), 200);
+  EXPECT_EQ(send(gitlabCommandNote("note_snippet"), "n3"), 200);
+  EXPECT_TRUE(r.store->list(false, 10).empty());
+  EXPECT_EQ(r.metrics->get("ddd_webhook_deliveries_ignored_total",
+                           "forge=\"github\",event=\"issue_comment\""),
+            3u);
+  EXPECT_EQ(r.metrics->get("ddd_webhook_deliveries_ignored_total",
+                           "forge=\"gitlab\",event=\"Note Hook\""),
+            3u);
+  // The same deliveries with a command: stored.
+  EXPECT_EQ(r.github("issue_comment", githubCommandComment(), "p3").status, 202);
+  EXPECT_EQ(send(gitlabCommandNote("note_issue"), "n4"), 202);
+  EXPECT_EQ(r.store->list(false, 10).size(), 2u);
 }
 
 // A GitLab job keeps the delivery's body as it came, with its X-Gitlab-Event-UUID (the
@@ -255,7 +312,7 @@ TEST(WebhookServer, MalformedOversizedIgnoredAndPing) {
 
 TEST(WebhookServer, ConcurrentDeliveriesShareCommitsAndEachIsStoredOnce) {
   Receiver r;
-  const std::string body = githubExample("issue_comment", "created").dump();
+  const std::string body = githubCommandComment();
   // 24 connections at once, each delivering 8 deliveries of its own and, last, one that
   // another connection delivers too.
   constexpr int kConnections = 24, kEach = 8;
@@ -306,7 +363,7 @@ TEST(WebhookServer, ConcurrentDeliveriesShareCommitsAndEachIsStoredOnce) {
 
 TEST(WebhookServer, HealthReadinessAndMetrics) {
   Receiver r;
-  r.github("issue_comment", githubExample("issue_comment", "created").dump(), "x1");
+  r.github("issue_comment", githubCommandComment(), "x1");
   forges::ClientRequest get;
   get.url = r.url("/healthz");
   EXPECT_EQ(r.http.send(get).status, 200);
