@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Webhook ingest: wrk posts a real signed GitHub payload (issue_comment.created from the
-# vendored examples), each request with its own X-GitHub-Delivery, at 1, 32 and 256
-# connections for $DDD_BENCH_SECONDS (default 10) each, to
+# vendored examples, its comment given a /ddd command line so that ddd stores it), each
+# request with its own X-GitHub-Delivery, at 1, 32 and 256 connections for
+# $DDD_BENCH_SECONDS (default 10) each, to
 #   ddd     `ddd serve --role receiver`: verify HMAC, parse, store the job in SQLite, 202
 #   probot  a Probot 13 app (npm, installed into the bench directory) that verifies and
 #           acknowledges the same deliveries
@@ -22,10 +23,14 @@ command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; ex
 python3 - "$repo_root" "$work" "$secret" <<'PY'
 import hashlib, hmac, json, sys
 root, work, secret = sys.argv[1:4]
+# The examples' comments hold no command, and ddd answers those 200 without storing them:
+# each gets a /ddd line, so every delivery is one ddd must store.
 note = json.load(open(f"{root}/tests/fixtures/shared/gitlab/webhooks/note_merge_request.json"))
+note["object_attributes"]["note"] += "\n/ddd rerun dependencies"
 note_body = json.dumps(note, separators=(",", ":"))
 examples = json.load(open(f"{root}/tests/fixtures/shared/github/webhooks/examples.json"))
 payload = next(ex for g in examples if g["name"] == "issue_comment" for ex in g["examples"] if ex.get("action") == "created")
+payload["comment"]["body"] += "\n/ddd rerun dependencies"
 body = json.dumps(payload, separators=(",", ":"))
 sig = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
 lua = f"""
