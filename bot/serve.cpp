@@ -180,7 +180,7 @@ int runServe(const ServeOptions& options) {
     threads.emplace_back([&config, &http, &stop, &stopMutex, &stopSignal] {
       auto jobs = openJobStore(config.state);
       std::set<std::string> warned;
-      int64_t projectsSyncedAt = 0;
+      int64_t projectsSyncedAt = 0, prunedAt = 0;
       while (!stop) {
         const auto now = static_cast<int64_t>(std::time(nullptr));
         // With a token, always: a list emptied since the last start still removes the
@@ -197,6 +197,20 @@ int runServe(const ServeOptions& options) {
             }
           } catch (const std::exception& e) {
             std::cout << "ddd serve: GitLab projects not refreshed: " << e.what() << std::endl;
+          }
+        }
+        // Hourly: webhook jobs done longer ago than the retention are deleted (the job
+        // table would otherwise grow with every delivery).
+        if (config.jobRetentionDays > 0 && now - prunedAt >= 3600) {
+          prunedAt = now;
+          try {
+            const int64_t pruned = jobs->pruneDone(now - config.jobRetentionDays * 86400);
+            if (pruned > 0) {
+              std::cout << "ddd serve: deleted " << pruned << " done webhook job(s) older than "
+                        << config.jobRetentionDays << " days" << std::endl;
+            }
+          } catch (const std::exception& e) {
+            std::cout << "ddd serve: done jobs not pruned: " << e.what() << std::endl;
           }
         }
         try {

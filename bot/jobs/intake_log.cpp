@@ -333,6 +333,7 @@ class IntakeJobStore : public JobStore {
                const std::string& dedupeKey, int64_t runAt) override {
     return enqueueMany({NewJob{kind, repo, payload, dedupeKey, runAt}})[0];
   }
+  int64_t pruneDone(int64_t createdBefore) override { return front_->pruneDone(createdBefore); }
   int64_t depth() override {
     int64_t logged = 0;
     {

@@ -102,6 +102,11 @@ class JobStore : public RegistryCacheStore {
   virtual bool removeIgnore(const std::string& repo, const std::string& dependency) = 0;
   // (dependency, rule) pairs, by dependency.
   virtual std::vector<std::pair<std::string, std::string>> ignores(const std::string& repo) = 0;
+  // Deletes the jobs done before `createdBefore` (their created_at) that came from a forge's
+  // webhook, and returns how many. Analyses and reports stay: the scheduler enqueues each
+  // schedule's latest slot once by a dedupe key of theirs, and a deleted slot would run
+  // again. Queued, running and dead jobs stay whatever their age.
+  virtual int64_t pruneDone(int64_t createdBefore) = 0;
   virtual int64_t depth() = 0;   // queued + running
   virtual bool reachable() = 0;  // for /readyz
 };

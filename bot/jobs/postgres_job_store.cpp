@@ -203,6 +203,14 @@ class PostgresJobStore : public JobStore {
     return out;
   }
 
+  int64_t pruneDone(int64_t createdBefore) override {
+    return db_
+        .exec("DELETE FROM ddd_jobs WHERE state = 'done' AND created_at < $1 AND kind NOT LIKE "
+              "'%.analyze' AND kind NOT LIKE '%.report'",
+              {std::to_string(createdBefore)}, "pruning done jobs")
+        .affected();
+  }
+
   int64_t depth() override {
     return db_
         .exec("SELECT COUNT(*) FROM ddd_jobs WHERE state IN ('queued', 'running')", {},

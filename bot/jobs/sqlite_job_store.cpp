@@ -358,6 +358,18 @@ class SqliteJobStore : public JobStore {
     return out;
   }
 
+  int64_t pruneDone(int64_t createdBefore) override {
+    forges::Transaction tx(db_);
+    auto st = db_.prepare(
+        "DELETE FROM jobs WHERE state = 'done' AND created_at < ?1 AND kind NOT LIKE '%.analyze' "
+        "AND kind NOT LIKE '%.report'");
+    st.bind(1, createdBefore);
+    st.run();
+    const int64_t n = sqlite3_changes(db_.raw());
+    tx.commit();
+    return n;
+  }
+
   int64_t depth() override {
     auto st = db_.prepare("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')");
     st.step();

@@ -86,7 +86,8 @@ bool parseFlag(const std::string& value, const std::string& what) {
   throw ServerConfigError(what + ": \"" + value + "\" is not true or false");
 }
 
-int64_t parseRefreshSeconds(const std::string& value, const std::string& what) {
+// A whole number in [low, high] written as `value`; -1 otherwise.
+int64_t wholeNumberIn(const std::string& value, int64_t low, int64_t high) {
   int64_t n = -1;
   try {
     size_t used = 0;
@@ -95,9 +96,22 @@ int64_t parseRefreshSeconds(const std::string& value, const std::string& what) {
   } catch (const std::exception&) {
     n = -1;
   }
-  if (n < 60 || n > 7 * 86400)
+  return n < low || n > high ? -1 : n;
+}
+
+int64_t parseRefreshSeconds(const std::string& value, const std::string& what) {
+  const int64_t n = wholeNumberIn(value, 60, 7 * 86400);
+  if (n < 0)
     throw ServerConfigError(what + ": expected whole seconds from 60 to 604800, not \"" + value +
                             "\"");
+  return n;
+}
+
+int64_t parseRetentionDays(const std::string& value, const std::string& what) {
+  const int64_t n = wholeNumberIn(value, 0, 3650);
+  if (n < 0)
+    throw ServerConfigError(what + ": expected whole days from 0 (keep every job) to 3650, not \"" +
+                            value + "\"");
   return n;
 }
 
@@ -197,6 +211,10 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
           throw ServerConfigError(where + ": expected a whole number of seconds from 1 to 86400");
         }
         c.leaseSeconds = v.get<int64_t>();
+      } else if (key == "jobRetentionDays") {
+        if (!v.is_number_integer())
+          throw ServerConfigError(where + ": expected whole days from 0 (keep every job) to 3650");
+        c.jobRetentionDays = parseRetentionDays(v.dump(), where);
       } else if (key == "githubMutationSpacingMs" || key == "gitlabMutationSpacingMs") {
         if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() > 60000) {
           throw ServerConfigError(where + ": expected milliseconds from 0 to 60000");
@@ -218,7 +236,7 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
             ": unknown field (known: listen, state, workers, githubWebhookSecretFile, "
             "cacheDir, githubAppId, githubPrivateKeyFile, githubApiUrl, gitlabWebhookTokenFile, "
             "gitlabTokenFile, gitlabApiUrl, gitlabProjects, gitlabDiscoverProjects, "
-            "gitlabProjectsRefreshSeconds, leaseSeconds, githubMutationSpacingMs, "
+            "gitlabProjectsRefreshSeconds, leaseSeconds, jobRetentionDays, githubMutationSpacingMs, "
             "gitlabMutationSpacingMs, "
             "policies, "
             "schedules)");
@@ -259,6 +277,8 @@ ServerConfig loadServerConfig(const std::string& text, const std::string& source
   }
   if (auto v = get("DDD_GITLAB_DISCOVER_PROJECTS"))
     c.gitlabDiscoverProjects = parseFlag(*v, "DDD_GITLAB_DISCOVER_PROJECTS");
+  if (auto v = get("DDD_JOB_RETENTION_DAYS"))
+    c.jobRetentionDays = parseRetentionDays(*v, "DDD_JOB_RETENTION_DAYS");
   if (auto v = get("DDD_GITLAB_PROJECTS_REFRESH_SECONDS"))
     c.gitlabProjectsRefreshSeconds = parseRefreshSeconds(*v, "DDD_GITLAB_PROJECTS_REFRESH_SECONDS");
   return c;

@@ -58,6 +58,10 @@ struct ServerConfig {
   // A claimed job's lease: a worker that dies (even SIGKILL) leaves its job to run again
   // after this long. Longer than the longest job (an analysis of the biggest repository).
   int64_t leaseSeconds = 900;
+  // Jobs made from webhooks are deleted this many days after they were received, once
+  // done (JobStore::pruneDone; 0 keeps them all): past every forge's redelivery window
+  // (GitHub redelivers up to 3 days back), so a redelivered delivery is still a duplicate.
+  int64_t jobRetentionDays = 30;
   // Spacing of mutating GitHub calls per installation (GitHub asks for >= 1 s between
   // content-creating requests; a GitHub Enterprise Server without secondary rate limits,
   // or a test against a fake, may lower it).

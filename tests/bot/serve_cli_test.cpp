@@ -3,7 +3,9 @@
 // (the job table, and the intake log's jobs not in it yet).
 #include <gtest/gtest.h>
 
+#include <ctime>
 #include <fstream>
+#include <set>
 
 #include "bot/jobs/intake_log.h"
 #include "bot/jobs/job_store.h"
@@ -76,6 +78,39 @@ TEST(ServeCli, JobsListShowsWhatTheIntakeLogHoldsAndTheTableDoesNot) {
   // --failed is about the table's failed jobs only.
   const auto failed = ddd::testing::runDdd("jobs list --failed", "DDD_STATE=sqlite://" + db + " ");
   EXPECT_EQ(failed.out.find("logged"), std::string::npos) << failed.out;
+}
+
+TEST(ServeCli, TheSchedulerDeletesDoneWebhookJobsPastTheRetention) {
+  ddd::testing::TempDir dir;
+  const std::string db = (dir.path() / "state" / "ddd.sqlite").string();
+  {
+    auto jobs = openJobStore("sqlite://" + db);
+    // Received in 2001, done; and one received now, done.
+    ASSERT_TRUE(jobs->enqueue("github.issue_comment", "octo/a", "{}", "github:old", 1000000000));
+    ASSERT_TRUE(jobs->enqueue("github.issue_comment", "octo/b", "{}", "github:new",
+                              static_cast<int64_t>(std::time(nullptr))));
+    for (int i = 0; i < 2; ++i) {
+      auto j = jobs->claim("w", 60, std::time(nullptr));
+      ASSERT_TRUE(j);
+      ASSERT_TRUE(jobs->complete(j->id, "w"));
+    }
+  }
+  const std::string out = (dir.path() / "scheduler.txt").string();
+  const std::string script =
+      "set -u\n"
+      "DDD_STATE=sqlite://" + db + " DDD_JOB_RETENTION_DAYS=30 DDD_LISTEN=127.0.0.1:0 " +
+      ddd::testing::shellQuote(ddd::testing::dddBinary().string()) +
+      " serve --role scheduler > " + out + " 2>&1 &\n"
+      "pid=$!\n"
+      "for i in $(seq 100); do grep -q 'deleted' " + out + " && break; sleep 0.1; done\n"
+      "kill -TERM $pid; wait $pid; echo \"exit=$?\"\n";
+  const auto r = ddd::testing::runCommand("bash -c " + ddd::testing::shellQuote(script));
+  EXPECT_NE(r.output.find("exit=0"), std::string::npos) << r.output;
+  const std::string log = ddd::testing::readFile(out);
+  EXPECT_NE(log.find("deleted 1 done webhook job(s) older than 30 days"), std::string::npos) << log;
+  std::set<std::string> left;
+  for (const auto& j : openJobStore("sqlite://" + db)->list(false, 10)) left.insert(j.dedupeKey);
+  EXPECT_EQ(left, (std::set<std::string>{"github:new"}));
 }
 
 TEST(ServeCli, WorkerRoleAnswersHealthAndMetricsButNoWebhooks) {

@@ -3,11 +3,14 @@
 // the dead letter, retry; and concurrent claimers never get the same job.
 #include "bot/jobs/job_store.h"
 #include "bot/jobs/postgres.h"
+#include "bot/server/server_config.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -125,6 +128,74 @@ TEST_P(JobStoreTest, MovingAJobToAnotherKeyWaitsBehindThatKeysRunningJob) {
   EXPECT_FALSE(s->claim("w5", 60, 16));
   ASSERT_TRUE(s->complete(nineByPath->id, "w4"));
   EXPECT_EQ(s->claim("w5", 60, 17)->dedupeKey, "nine-later");
+}
+
+TEST_P(JobStoreTest, PruningDeletesOldDoneWebhookJobsOnly) {
+  JobPolicy once;
+  once.maxAttempts = 1;
+  auto s = open(once);
+  // Received at (created_at) = run at, each on its own repository; claimed in that order.
+  struct Case { const char* kind; const char* key; int64_t at; };
+  const Case cases[] = {
+      {"github.pull_request", "dead", 99},      // failed for good: kept
+      {"github.issue_comment", "old", 100},     // done webhook job: deleted
+      {"github.analyze", "slot", 101},          // a schedule's slot: kept
+      {"gitlab.report", "report", 102},         // a report: kept
+      {"gitlab.note", "old-note", 500},         // done webhook job: deleted
+      {"github.issues", "recent", 560},         // done after the cut: kept
+      {"github.push", "queued", 600},           // still queued: kept
+  };
+  int repo = 0;
+  for (const auto& c : cases)
+    ASSERT_TRUE(s->enqueue(c.kind, "r/" + std::to_string(repo++), "{}", c.key, c.at));
+  auto dead = s->claim("w", 60, 1000);
+  ASSERT_TRUE(dead && dead->dedupeKey == "dead");
+  ASSERT_TRUE(s->fail(dead->id, "w", "broken", 1000));
+  for (int i = 0; i < 5; ++i) {
+    auto j = s->claim("w", 60, 1000);
+    ASSERT_TRUE(j);
+    ASSERT_TRUE(s->complete(j->id, "w"));
+  }
+  EXPECT_EQ(s->pruneDone(550), 2);
+  std::set<std::string> left;
+  for (const auto& j : s->list(false, 100)) left.insert(j.dedupeKey);
+  EXPECT_EQ(left, (std::set<std::string>{"dead", "slot", "report", "recent", "queued"}));
+  EXPECT_EQ(s->pruneDone(550), 0);
+  // A deleted delivery is no longer a duplicate (past every redelivery window by then).
+  EXPECT_TRUE(s->enqueue("github.issue_comment", "r/x", "{}", "old", 2000));
+  EXPECT_FALSE(s->enqueue("github.analyze", "r/2", "{}", "slot", 2000));
+}
+
+TEST(JobRetention, ConfiguredInDaysFromTheFileOrTheEnvironment) {
+  const auto env = [](std::map<std::string, std::string> vars) {
+    return [vars](const std::string& name) -> std::optional<std::string> {
+      auto it = vars.find(name);
+      return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
+    };
+  };
+  EXPECT_EQ(loadServerConfig("", "server.json", env({})).jobRetentionDays, 30);
+  EXPECT_EQ(loadServerConfig(R"({"jobRetentionDays": 0})", "server.json", env({})).jobRetentionDays, 0);
+  EXPECT_EQ(loadServerConfig(R"({"jobRetentionDays": 7})", "server.json",
+                             env({{"DDD_JOB_RETENTION_DAYS", "90"}}))
+                .jobRetentionDays,
+            90);
+  for (const auto& [json, var] : std::vector<std::pair<std::string, std::string>>{
+           {R"({"jobRetentionDays": -1})", ""}, {R"({"jobRetentionDays": "30"})", ""},
+           {R"({"jobRetentionDays": 5000})", ""}, {"", "30d"}}) {
+    try {
+      loadServerConfig(json, "server.json",
+                       env(var.empty() ? std::map<std::string, std::string>{}
+                                       : std::map<std::string, std::string>{
+                                             {"DDD_JOB_RETENTION_DAYS", var}}));
+      ADD_FAILURE() << json << var << " was accepted";
+    } catch (const ServerConfigError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(var.empty() ? "server.json: jobRetentionDays: expected whole days"
+                                      : "DDD_JOB_RETENTION_DAYS: expected whole days"),
+                std::string::npos)
+          << what;
+    }
+  }
 }
 
 TEST_P(JobStoreTest, AnExpiredLeaseRunsTheJobAgain) {
