@@ -359,15 +359,22 @@ class SqliteJobStore : public JobStore {
   }
 
   int64_t pruneDone(int64_t createdBefore) override {
-    forges::Transaction tx(db_);
+    // A few thousand rows per transaction: the first pruning after an upgrade may delete
+    // many, and the receivers' writes wait while a transaction holds the lock.
     auto st = db_.prepare(
-        "DELETE FROM jobs WHERE state = 'done' AND created_at < ?1 AND kind NOT LIKE '%.analyze' "
-        "AND kind NOT LIKE '%.report'");
-    st.bind(1, createdBefore);
-    st.run();
-    const int64_t n = sqlite3_changes(db_.raw());
-    tx.commit();
-    return n;
+        "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND created_at < "
+        "?1 AND kind NOT LIKE '%.analyze' AND kind NOT LIKE '%.report' LIMIT 2000)");
+    int64_t total = 0;
+    while (true) {
+      forges::Transaction tx(db_);
+      st.reset();
+      st.bind(1, createdBefore);
+      st.run();
+      const int64_t n = sqlite3_changes(db_.raw());
+      tx.commit();
+      total += n;
+      if (n < 2000) return total;
+    }
   }
 
   int64_t depth() override {

@@ -164,6 +164,20 @@ TEST_P(JobStoreTest, PruningDeletesOldDoneWebhookJobsOnly) {
   // A deleted delivery is no longer a duplicate (past every redelivery window by then).
   EXPECT_TRUE(s->enqueue("github.issue_comment", "r/x", "{}", "old", 2000));
   EXPECT_FALSE(s->enqueue("github.analyze", "r/2", "{}", "slot", 2000));
+  // More than one batch (SQLite deletes 2,000 per transaction): all done, all deleted,
+  // with "queued" and the new "old" (done by then too) and "recent" (now past the cut).
+  std::vector<NewJob> many;
+  for (int i = 0; i < 2100; ++i)
+    many.push_back(NewJob{"github.push", "many/" + std::to_string(i), "{}", "m" + std::to_string(i), 3000});
+  s->enqueueMany(many);
+  int done = 0;
+  while (auto j = s->claim("w", 60, 4000)) {
+    ASSERT_TRUE(s->complete(j->id, "w"));
+    ++done;
+  }
+  EXPECT_EQ(done, 2102);
+  EXPECT_EQ(s->pruneDone(3500), 2103);
+  EXPECT_EQ(s->list(false, 10).size(), 3u);  // dead, slot, report
 }
 
 TEST(JobRetention, ConfiguredInDaysFromTheFileOrTheEnvironment) {
