@@ -82,6 +82,11 @@ TEST(DeployFiles, ChartValuesDescribeBothRoles) {
   EXPECT_GE(v["receiver"]["replicas"].as<int>(), 1);
   EXPECT_GE(v["worker"]["replicas"].as<int>(), 1);
   EXPECT_TRUE(v["receiver"]["resources"]["limits"]);
+  // The job retention reaches the pods as DDD_JOB_RETENTION_DAYS (read by the scheduler).
+  EXPECT_EQ(v["scheduler"]["jobRetentionDays"].as<int>(), 30);
+  EXPECT_NE(slurp(deployDir() / "helm/ddd/templates/_helpers.tpl")
+                .find("DDD_JOB_RETENTION_DAYS\n  value: {{ .Values.scheduler.jobRetentionDays"),
+            std::string::npos);
   const auto chart = YAML::LoadFile((deployDir() / "helm/ddd/Chart.yaml").string());
   EXPECT_EQ(chart["apiVersion"].as<std::string>(), "v2");
   for (const char* t : {"deployment-receiver.yaml", "deployment-worker.yaml", "service.yaml",

@@ -28,6 +28,10 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
 - name: DDD_GITLAB_DISCOVER_PROJECTS
   value: {{ .Values.gitlab.discoverProjects | toString | quote }}
 {{- end }}
+{{- if not (kindIs "invalid" .Values.scheduler.jobRetentionDays) }}
+- name: DDD_JOB_RETENTION_DAYS
+  value: {{ .Values.scheduler.jobRetentionDays | toString | quote }}
+{{- end }}
 - name: DDD_GITHUB_PRIVATE_KEY_FILE
   value: /var/run/ddd/github-app.pem
 - name: DDD_GITHUB_WEBHOOK_SECRET_FILE
