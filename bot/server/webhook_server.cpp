@@ -356,8 +356,8 @@ struct WebhookServer::Impl {
     }
     const std::string key =
         forge + ":" + (delivery.empty() ? "sha256:" + forges::sha256Hex(body) : delivery);
-    // The job is the document the event is made of (eventKeys), not the whole delivery:
-    // a tenth of its size or less, which is most of what storing it costs.
+    // The job is the document the event is made of (its forge's event keys), not the whole
+    // delivery: a twentieth to a tenth of its size, which is most of what storing it costs.
     Pending p{NewJob{forge + "." + e.kind, forges::queueKey(e),
                      forge == "gitlab" ? gitlabJobPayload(eventUuid, document)
                                        : std::move(document),
