@@ -81,6 +81,21 @@ std::vector<Command> parseCommands(std::string_view body) {
   return out;
 }
 
+CommentCommands commandsIn(const forges::ForgeEvent& comment) {
+  CommentCommands out;
+  if (comment.action != "created") {
+    out.none = "an edited comment is never a command";
+  } else if (comment.senderIsBot) {
+    out.none = "a bot's comment is never a command";
+  } else if (comment.number == 0) {
+    out.none = "not on an issue or a merge request";
+  } else {
+    out.commands = parseCommands(comment.commentBody);
+    if (out.commands.empty()) out.none = "no /ddd command in the comment";
+  }
+  return out;
+}
+
 nlohmann::json ignoreRule(const Command& c, const std::string& sender,
                           const nlohmann::json& existing) {
   nlohmann::json rule = {{"name", c.args.at(0)}, {"source", "@" + sender}};

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "forges/webhooks/events.h"
+
 namespace ddd::bot {
 
 struct Command {
@@ -21,6 +23,16 @@ struct Command {
 };
 
 std::vector<Command> parseCommands(std::string_view commentBody);
+
+// The commands a comment event (GitHub issue_comment, GitLab note) gives ddd, or why it
+// gives none: an edit, a bot's comment (GitHub's sender type Bot, GitLab's system notes
+// and token bots), a comment on no issue or merge request (a note on a commit or snippet),
+// or no /ddd line. The receiver stores only comments that give some; the worker runs them.
+struct CommentCommands {
+  std::vector<Command> commands;
+  const char* none = nullptr;  // why there are none (null when there are some)
+};
+CommentCommands commandsIn(const forges::ForgeEvent& comment);
 
 // GitHub: the collaborator permission ("admin", "maintain", "write" may; "triage",
 // "read", "none" may not). GitLab: the member access level (>= 30, Developer, may).

@@ -91,11 +91,8 @@ std::string pullRequestBranch(ForgeSession& session, const forges::ForgeEvent& e
 void handleCommand(WorkerContext& ctx, JobStore& store, const Job& job) {
   const IncomingEvent in = readEvent(job);
   const forges::ForgeEvent& e = in.e;
-  if (e.action != "created" || e.senderIsBot || e.sender == ctx.botLogin)
-    return;  // never edits, bots, system notes or ddd
-  if (e.number == 0) return;  // a note on a commit or snippet: no thread to answer in
-  const auto commands = parseCommands(e.commentBody);
-  if (commands.empty()) return;
+  const auto commands = commandsIn(e).commands;  // none for edits, bots, system notes
+  if (commands.empty() || e.sender == ctx.botLogin) return;  // nor from ddd itself
   auto session = openForgeSession(ctx, in.repository());
   if (session->isSelf(e.sender)) return;
   // The project's path, looked up when the hook named the project by id only.

@@ -338,21 +338,15 @@ struct WebhookServer::Impl {
         return;
       }
     }
-    // A new comment without a /ddd command — most comments —, from a bot, or on no issue
-    // or merge request (a GitLab note on a commit or snippet) is nothing for a worker,
-    // which would read it and drop it (handleCommand): answered 200, not stored.
-    if ((e.kind == "issue_comment" || e.kind == "note") &&
-        (e.senderIsBot || e.number == 0 || parseCommands(e.commentBody).empty())) {
-      metrics->add("ddd_webhook_deliveries_ignored_total", labels);
-      const auto because = [](const char* reason) {
-        return nlohmann::json{{"status", "ignored"}, {"reason", reason}}.dump() + "\n";
-      };
-      static const std::string kBot = because("a bot's comment is never a command");
-      static const std::string kNoThread = because("not on an issue or a merge request");
-      static const std::string kNoCommand = because("no /ddd command in the comment");
-      done(reply(req, http::status::ok,
-                 e.senderIsBot ? kBot : e.number == 0 ? kNoThread : kNoCommand));
-      return;
+    // A comment that gives no command (most comments; the worker decides the same way) is
+    // nothing for a worker: answered 200 with the reason, not stored.
+    if (e.kind == "issue_comment" || e.kind == "note") {
+      if (const char* none = commandsIn(e).none) {
+        metrics->add("ddd_webhook_deliveries_ignored_total", labels);
+        done(reply(req, http::status::ok,
+                   nlohmann::json{{"status", "ignored"}, {"reason", none}}.dump() + "\n"));
+        return;
+      }
     }
     const std::string key =
         forge + ":" + (delivery.empty() ? "sha256:" + forges::sha256Hex(body) : delivery);

@@ -47,6 +47,35 @@ TEST(Commands, FoundOnlyWhereTheyCount) {
   }
 }
 
+// The one decision the receiver (store or not) and the worker (run or not) share.
+TEST(Commands, ACommentsCommandsOrWhyItHasNone) {
+  forges::ForgeEvent e;
+  e.action = "created";
+  e.number = 7;
+  e.commentBody = "Thanks!\n/ddd rerun dependencies";
+  auto c = commandsIn(e);
+  ASSERT_EQ(c.commands.size(), 1u);
+  EXPECT_EQ(c.commands[0].name, "rerun");
+  EXPECT_EQ(c.none, nullptr);
+  const auto why = [](forges::ForgeEvent f) {
+    const auto r = commandsIn(f);
+    EXPECT_TRUE(r.commands.empty());
+    return std::string(r.none ? r.none : "(none given)");
+  };
+  auto edited = e;
+  edited.action = "edited";
+  EXPECT_EQ(why(edited), "an edited comment is never a command");
+  auto bot = e;
+  bot.senderIsBot = true;
+  EXPECT_EQ(why(bot), "a bot's comment is never a command");
+  auto onCommit = e;
+  onCommit.number = 0;
+  EXPECT_EQ(why(onCommit), "not on an issue or a merge request");
+  auto plain = e;
+  plain.commentBody = "LGTM\n> /ddd rerun";
+  EXPECT_EQ(why(plain), "no /ddd command in the comment");
+}
+
 TEST(Commands, ArgumentsAndProblems) {
   auto c = parseCommands("/ddd rerun dependencies deprecations")[0];
   EXPECT_EQ(c.args, (std::vector<std::string>{"dependencies", "deprecations"}));
