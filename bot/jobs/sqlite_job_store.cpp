@@ -361,19 +361,20 @@ class SqliteJobStore : public JobStore {
   int64_t pruneDone(int64_t createdBefore) override {
     // A few thousand rows per transaction: the first pruning after an upgrade may delete
     // many, and the receivers' writes wait while a transaction holds the lock.
+    constexpr int64_t kPerTransaction = 2000;
     auto st = db_.prepare(
         "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE state = 'done' AND created_at < "
-        "?1 AND kind NOT LIKE '%.analyze' AND kind NOT LIKE '%.report' LIMIT 2000)");
+        "?1 AND kind NOT LIKE '%.analyze' AND kind NOT LIKE '%.report' LIMIT ?2)");
     int64_t total = 0;
     while (true) {
       forges::Transaction tx(db_);
       st.reset();
-      st.bind(1, createdBefore);
+      st.bind(1, createdBefore).bind(2, kPerTransaction);
       st.run();
       const int64_t n = sqlite3_changes(db_.raw());
       tx.commit();
       total += n;
-      if (n < 2000) return total;
+      if (n < kPerTransaction) return total;
     }
   }
 
