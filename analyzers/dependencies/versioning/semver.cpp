@@ -405,24 +405,29 @@ bool parseSet(std::string_view text, bool incPr, std::vector<Comp>& out, bool& i
       out[it->second] = std::move(c);
     }
   };
-  bool anyComp = false;
+  // A set that can match nothing becomes that one comparator, but only once every token
+  // has been read: an invalid token after it still makes the range invalid, as npm
+  // builds every comparator before it looks for a null one (">x abc" is no range).
+  std::optional<Comp> nullComp;
   for (const auto& t : glued) {
     Desugared d;
     if (!desugar(t, incPr, d)) return false;
+    if (nullComp) continue;
     if (d.nullSet) {
-      isNull = true;
-      out = {{Comp::Lt, lowestPre(0, 0, 0)}};
-      return true;
+      nullComp = Comp{Comp::Lt, lowestPre(0, 0, 0)};
+      continue;
     }
-    anyComp = anyComp || d.any;
     for (auto& c : d.comps) {
       if (isNullComp(c)) {
-        isNull = true;
-        out = {std::move(c)};
-        return true;
+        nullComp = std::move(c);
+        break;
       }
       keep(std::move(c));
     }
+  }
+  if (nullComp) {
+    isNull = true;
+    out = {std::move(*nullComp)};
   }
   return true;
 }

@@ -84,7 +84,10 @@ TEST(NpmRange, NormalisesAsNpmDoes) {
     ASSERT_TRUE(r) << in;
     EXPECT_EQ(r->toString(), want) << in;
   }
-  for (const char* bad : {"^01.2", "1.2.3.4", ">=a", "1 - ", "~>", ">=1.2.3-"}) {
+  // A set that matches nothing (">x", "<0.0.0-0") is still read to its end: a bad
+  // comparator after it makes the range invalid, as in npm (found by fuzzing).
+  for (const char* bad : {"^01.2", "1.2.3.4", ">=a", "1 - ", "~>", ">=1.2.3-", ">x abc",
+                          "<0.0.0-0 1.2.3.4", "1.x || >* |#|~"}) {
     EXPECT_FALSE(NpmRange::parse(bad)) << bad;
   }
 }
@@ -158,6 +161,16 @@ std::string randomRange(std::mt19937& rng) {
       if (i) out += ' ';
       out += comparator();
     }
+  }
+  // Now and then a token npm rejects, anywhere in the range, after or before a set that
+  // matches nothing as well.
+  if (rng() % 6 == 0) {
+    static const char* junk[] = {"abc", "1.2.3.4", "|", ">=a", "~01", ">x", "<0.0.0-0", ">*"};
+    std::vector<size_t> gaps = {0, out.size()};
+    for (size_t k = 0; k < out.size(); ++k) {
+      if (out[k] == ' ') gaps.push_back(k);
+    }
+    out.insert(gaps[rng() % gaps.size()], std::string(" ") + junk[rng() % std::size(junk)] + " ");
   }
   if (rng() % 25 == 0) out = "*";
   if (rng() % 40 == 0) out = "";
