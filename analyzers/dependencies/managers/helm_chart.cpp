@@ -192,6 +192,22 @@ class HelmManager : public Manager {
           after["dependencies"].size() != count - 1) {
         return std::nullopt;
       }
+      // And the dependencies read back are the others, unchanged: cutting an item's lines
+      // out of a quoted scalar that runs over several lines would bring lines of it back
+      // as an item of their own (found by fuzzing).
+      const auto others = extract("Chart.yaml", content).deps;
+      const auto left = extract("Chart.yaml", out).deps;
+      size_t k = 0;
+      for (const auto& d : others) {
+        if (d.declarationSpan.offset == decl.offset && d.declarationSpan.length == decl.length)
+          continue;
+        if (k >= left.size() || left[k].name != d.name || left[k].currentValue != d.currentValue ||
+            left[k].registryUrls != d.registryUrls || left[k].skipReason != d.skipReason) {
+          return std::nullopt;
+        }
+        ++k;
+      }
+      if (k != left.size()) return std::nullopt;
       return out;
     } catch (const ManifestError&) {
       return std::nullopt;

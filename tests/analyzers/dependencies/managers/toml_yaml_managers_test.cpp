@@ -644,5 +644,21 @@ TEST(HelmManager, MalformedYamlAndOddShapes) {
                          flow.deps[0]));
 }
 
+// A quoted version that runs over several lines holds text shaped like another item;
+// cutting the first item's lines out would make that text an item of its own, so no
+// removal is offered (found by fuzzing).
+TEST(HelmManager, NoRemovalThatBringsBackAnotherItem) {
+  const Manager* m = findManager("helm");
+  const std::string text =
+      "apiVersion: v2\nversion: 0.1.0\ndependencies:\n"
+      "  - name: podinfo\n    version: \">=6.5.0, <7\n"
+      "  - name: ghost\n    version: 1.0.0\n    repository: 'oci://\"\n"
+      "  - other: odd\n";
+  auto r = m->extract("Chart.yaml", text);
+  ASSERT_EQ(r.deps.size(), 1u);
+  EXPECT_EQ(r.deps[0].name, "podinfo");
+  EXPECT_FALSE(m->remove(text, r.deps[0]));
+}
+
 }  // namespace
 }  // namespace ddd::analyzers::deps
