@@ -8,7 +8,10 @@
 #           acknowledges the same deliveries
 #   noop    bench_noop_http_server: read and answer 202, nothing else (the ceiling)
 # and GitLab's Note Hook example (X-Gitlab-Token, a fresh Idempotency-Key each) to ddd
-# (`ddd-gl`). Prints requests/s and p50/p99 latency per tool and connection count, the
+# (`ddd-gl`), and, as a reference, the same GitHub comment without its command to ddd
+# (`ddd-nocmd`: verified, parsed and answered 200, nothing stored; its distance to the
+# ceiling is what verifying and parsing cost, and its distance to `ddd` what storing
+# costs). Prints requests/s and p50/p99 latency per tool and connection count, the
 # jobs ddd stored (read back from its SQLite file after it stopped: every 2xx answer must
 # be there), the CPU each server spent per request, and the ratios: each cell runs
 # $DDD_BENCH_ROUNDS times (default 3) and the ratios are medians of per-round ratios.
@@ -31,6 +34,10 @@ note["object_attributes"]["note"] += "\n/ddd rerun dependencies"
 note_body = json.dumps(note, separators=(",", ":"))
 examples = json.load(open(f"{root}/tests/fixtures/shared/github/webhooks/examples.json"))
 payload = next(ex for g in examples if g["name"] == "issue_comment" for ex in g["examples"] if ex.get("action") == "created")
+# The same delivery as it is (no command) for the reference row `ddd-nocmd`: verified,
+# parsed and answered 200 like the others, but nothing to store.
+nocmd_body = json.dumps(payload, separators=(",", ":"))
+nocmd_sig = "sha256=" + hmac.new(secret.encode(), nocmd_body.encode(), hashlib.sha256).hexdigest()
 payload["comment"]["body"] += "\n/ddd rerun dependencies"
 body = json.dumps(payload, separators=(",", ":"))
 sig = "sha256=" + hmac.new(secret.encode(), body.encode(), hashlib.sha256).hexdigest()
@@ -59,6 +66,9 @@ done = function(summary, latency, requests)
 end
 """
 open(f"{work}/post.lua", "w").write(lua)
+nocmd = lua.replace(json.dumps(body), json.dumps(nocmd_body)).replace(sig, nocmd_sig)
+assert nocmd != lua and "/ddd rerun" not in nocmd
+open(f"{work}/nocmd.lua", "w").write(nocmd)
 gitlab = lua.replace(json.dumps(body), json.dumps(note_body))
 gitlab = gitlab.replace('''  headers["X-GitHub-Event"] = "issue_comment"''', '''  headers["X-Gitlab-Event"] = "Note Hook"
   headers["X-Gitlab-Token"] = "{secret}"'''.format(secret=secret))
@@ -107,6 +117,7 @@ for conns in 1 32 256; do
     tag() { sed "s/^/$round /"; }
     run_ddd ddd "$conns" http://127.0.0.1:18181/webhooks/github "$work/post.lua"
     run_ddd ddd-gl "$conns" http://127.0.0.1:18181/webhooks/gitlab "$work/gitlab.lua"
+    run_ddd ddd-nocmd "$conns" http://127.0.0.1:18181/webhooks/github "$work/nocmd.lua"
     (cd "$work/probot" && WEBHOOK_SECRET="$secret" APP_ID=1 PRIVATE_KEY_PATH=key.pem PORT=18182 HOST=127.0.0.1 \
        LOG_LEVEL=fatal node_modules/.bin/probot run ./app.cjs >/dev/null 2>&1) & pid=$!
     wait_port 18182; run_wrk probot http://127.0.0.1:18182/api/github/webhooks "$conns" "$work/post.lua" | tag >> "$results" || true
@@ -144,5 +155,6 @@ for c in ("1", "32", "256"):
   print(f"{c} connections: ddd {med('ddd', 3):.0f} req/s p99 {med('ddd', 5):.2f} ms, "
         f"ddd/probot {show(ratio('ddd', 'probot', c, 1), 'x')}, "
         f"ddd/ceiling {show(ratio('ddd', 'noop', c, 100), '%')}, "
-        f"ddd-gl/ceiling {show(ratio('ddd-gl', 'noop', c, 100), '%')}")
+        f"ddd-gl/ceiling {show(ratio('ddd-gl', 'noop', c, 100), '%')}, "
+        f"ddd-nocmd/ceiling {show(ratio('ddd-nocmd', 'noop', c, 100), '%')}")
 PY
