@@ -199,7 +199,12 @@ MergeResult mergeRegions(const std::optional<std::string>& existing, const std::
   for (const auto& r : regions) {
     if (present.count(r.first) != 0) continue;
     if (!out.empty() && out.back() != '\n') out += '\n';
-    out += "\n" + beginMarker(r.first) + "\n" + r.second + endMarker(r.first) + "\n";
+    out += '\n';
+    out += beginMarker(r.first);
+    out += '\n';
+    out += r.second;
+    out += endMarker(r.first);
+    out += '\n';
   }
   result.content = std::move(out);
   return result;

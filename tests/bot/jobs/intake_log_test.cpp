@@ -176,7 +176,8 @@ TEST(IntakeLog, ConcurrentAppendersAcceptEachKeyOnce) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 200; ++i) {
         // Every key is offered by three threads, in groups of two.
-        const std::string k1 = "k" + std::to_string(i), k2 = "k" + std::to_string((i + t) % 200);
+        const std::string k1 = std::string("k").append(std::to_string(i)),
+                          k2 = std::string("k").append(std::to_string((i + t) % 200));
         for (bool b : store->enqueueMany({job(k1), job(k2)})) accepted += b;
       }
     });
@@ -198,7 +199,7 @@ TEST(IntakeLog, AKilledReceiversLoggedJobsAreMovedOnTheNextStartOnce) {
     o.drainBatch = 100000;
     auto store = openIntakeJobStore(db, o);
     for (int i = 0; i < 50; ++i) {
-      if (!store->enqueueMany({job("x" + std::to_string(i))})[0]) return 1;
+      if (!store->enqueueMany({job(std::string("x").append(std::to_string(i)))})[0]) return 1;
     }
     (void)store.release();  // killed: no destructor, no drain
     return 0;
@@ -281,7 +282,8 @@ TEST(IntakeLog, StartsOverOnceDrainedAndWaitsForTheDrainWhenFull) {
   for (int i = 0; i < 400; ++i) {
     // Groups of four ~1 KB jobs: the 64 KiB log fills and starts over many times.
     std::vector<NewJob> group;
-    for (int k = 0; k < 4; ++k) group.push_back(job("j" + std::to_string(i * 4 + k), payload));
+    for (int k = 0; k < 4; ++k)
+      group.push_back(job(std::string("j").append(std::to_string(i * 4 + k)), payload));
     for (bool b : store->enqueueMany(group)) accepted += b;
   }
   EXPECT_EQ(accepted, 1600);

@@ -168,7 +168,8 @@ TEST_P(JobStoreTest, PruningDeletesOldDoneWebhookJobsOnly) {
   // with "queued" and the new "old" (done by then too) and "recent" (now past the cut).
   std::vector<NewJob> many;
   for (int i = 0; i < 2100; ++i)
-    many.push_back(NewJob{"github.push", "many/" + std::to_string(i), "{}", "m" + std::to_string(i), 3000});
+    many.push_back(NewJob{"github.push", "many/" + std::to_string(i), "{}",
+                          std::string("m").append(std::to_string(i)), 3000});
   s->enqueueMany(many);
   int done = 0;
   while (auto j = s->claim("w", 60, 4000)) {
@@ -399,7 +400,8 @@ TEST(JobStore, SqliteCheckpointsTheWalBesideTheWriters) {
   for (int group = 0; group < 128; ++group) {
     std::vector<NewJob> jobs;
     for (int i = 0; i < 32; ++i, ++n)
-      jobs.push_back(NewJob{"github.issue_comment", "octo/a", payload, "d" + std::to_string(n), 0});
+      jobs.push_back(NewJob{"github.issue_comment", "octo/a", payload,
+                            std::string("d").append(std::to_string(n)), 0});
     store->enqueueMany(jobs);
     std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the checkpointer's turn
   }
