@@ -505,7 +505,7 @@ class IntakeJobStore : public JobStore {
 
 std::unique_ptr<JobStore> openIntakeJobStore(const std::string& location, IntakeOptions options) {
   const auto q = location.rfind("?synchronous=");
-  const std::filesystem::path database(location.substr(0, q));
+  const std::filesystem::path database(sqliteDatabasePath(location));
   if (q != std::string::npos) {
     std::string mode = location.substr(q + 13);
     for (auto& ch : mode) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -541,21 +541,10 @@ std::unique_ptr<JobStore> openIntakeJobStore(const std::string& location, Intake
   return store;
 }
 
-namespace {
-bool isSqliteUrl(const std::string& url) {
-  return !(url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0 ||
-           (url.find("://") != std::string::npos && url.rfind("sqlite://", 0) != 0));
-}
-// The database file of a SQLite state URL ("sqlite://PATH?synchronous=..." or a path).
-std::string sqlitePath(const std::string& url) {
-  std::string location = url.rfind("sqlite://", 0) == 0 ? url.substr(9) : url;
-  return location.substr(0, location.rfind("?synchronous="));
-}
-}  // namespace
-
 std::vector<NewJob> loggedJobsNotInTable(const std::string& stateUrl) {
-  if (!isSqliteUrl(stateUrl)) return {};
-  const std::string database = sqlitePath(stateUrl);
+  const auto location = sqliteLocation(stateUrl);
+  if (!location) return {};
+  const std::string database = sqliteDatabasePath(*location);
   std::ifstream in(database + ".intake", std::ios::binary);
   if (!in) return {};
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -575,10 +564,11 @@ std::vector<NewJob> loggedJobsNotInTable(const std::string& stateUrl) {
 
 std::unique_ptr<JobStore> openReceiverJobStore(const std::string& url,
                                                std::function<void(const std::string&)> log) {
-  if (!isSqliteUrl(url)) return openJobStore(url);
+  const auto location = sqliteLocation(url);
+  if (!location) return openJobStore(url);
   IntakeOptions options;
   options.log = std::move(log);
-  return openIntakeJobStore(url.rfind("sqlite://", 0) == 0 ? url.substr(9) : url, options);
+  return openIntakeJobStore(*location, options);
 }
 
 }  // namespace ddd::bot

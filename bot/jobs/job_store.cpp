@@ -22,14 +22,21 @@ std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy)
   if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     return openPostgresJobStore(url, policy);
   }
-  if (url.rfind("sqlite://", 0) == 0) return openSqliteJobStore(url.substr(9), policy);
-  if (url.find("://") != std::string::npos) {
-    const std::string scheme = url.substr(0, url.find("://"));
-    throw JobStoreError("unsupported state store \"" + scheme +
-                        "://...\": use sqlite:///path or postgresql://user@host/database");
-  }
   if (url.empty()) throw JobStoreError("empty state store URL: use sqlite:///path or postgresql://...");
-  return openSqliteJobStore(url, policy);
+  if (auto location = sqliteLocation(url)) return openSqliteJobStore(*location, policy);
+  const std::string scheme = url.substr(0, url.find("://"));
+  throw JobStoreError("unsupported state store \"" + scheme +
+                      "://...\": use sqlite:///path or postgresql://user@host/database");
+}
+
+std::optional<std::string> sqliteLocation(const std::string& url) {
+  if (url.rfind("sqlite://", 0) == 0) return url.substr(9);
+  if (url.find("://") != std::string::npos) return std::nullopt;
+  return url;
+}
+
+std::string sqliteDatabasePath(const std::string& location) {
+  return location.substr(0, location.rfind("?synchronous="));
 }
 
 }  // namespace ddd::bot

@@ -123,6 +123,11 @@ class JobStoreError : public std::runtime_error {
 // fsync'd). Only for tests that are not about durability: with normal or off a power
 // loss can take back jobs whose webhooks were already answered.
 std::unique_ptr<JobStore> openJobStore(const std::string& url, JobPolicy policy = {});
+// The SQLite location a state URL names ("sqlite://LOCATION" or a plain path: the path,
+// perhaps with its "?synchronous=" suffix); nullopt for PostgreSQL and other schemes.
+std::optional<std::string> sqliteLocation(const std::string& url);
+// The database file of such a location (the "?synchronous=" suffix taken off).
+std::string sqliteDatabasePath(const std::string& location);
 std::unique_ptr<JobStore> openPostgresJobStore(const std::string& url, JobPolicy policy);
 
 // Seconds before the next try after `attempts` failed tries: base * 2^(attempts-1), capped

@@ -450,9 +450,9 @@ class SqliteJobStore : public JobStore {
 
 std::unique_ptr<JobStore> openSqliteJobStore(const std::string& location, JobPolicy policy) {
   // "PATH?synchronous=MODE" (job_store.h): for tests that are not about durability.
-  std::string path = location, synchronous = "FULL";
+  const std::string path = sqliteDatabasePath(location);
+  std::string synchronous = "FULL";
   if (const auto q = location.rfind("?synchronous="); q != std::string::npos) {
-    path = location.substr(0, q);
     synchronous = location.substr(q + 13);
     for (auto& c : synchronous) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (synchronous != "FULL" && synchronous != "NORMAL" && synchronous != "OFF") {
